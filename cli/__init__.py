@@ -1,0 +1,12 @@
+"""The command-line interface (click). ``credsup --help`` lists the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def extra_file_kinds() -> dict[str, Callable[[str], Any]]:
+    """Top-level TOML key -> loader, for config kinds beyond jurisdiction and scenario files."""
+    kinds: dict[str, Callable[[str], Any]] = {}
+    return kinds

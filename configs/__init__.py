@@ -1,0 +1,1 @@
+"""Default parameter files (jurisdictions/) and scenarios (scenarios/), shipped as package data."""

@@ -1,0 +1,335 @@
+"""Columnar containers: one numpy array per field, one row per enterprise (or violation, application ...).
+
+Hooks receive and return these. A subclass declares its columns with :func:`column`, which records the
+dtype, unit, documentation and valid range in the attrs field's metadata; that metadata is the one place
+the schema is written down (``docs/`` is generated from it, and :meth:`Columnar.check` enforces it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import namedtuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Self
+
+import attrs
+import numpy as np
+
+#: A date later than any real one: ``listed_until`` / ``banned_until`` of an indefinite measure.
+FOREVER = np.datetime64("9999-12-31", "D")
+#: "Lifelong" as a number of days (100 years): bans and listings of that length never end in practice.
+INDEFINITE_DAYS = 36_500
+NAT = np.datetime64("NaT", "D")
+DATE = np.dtype("datetime64[D]")
+
+
+@attrs.frozen
+class ColumnSpec:
+    """Schema of one column: name, dtype, unit, meaning, valid range and fill value."""
+
+    name: str
+    dtype: np.dtype
+    doc: str
+    unit: str = ""
+    lo: float | None = None
+    hi: float | None = None
+    default: Any = 0
+    #: name of the attribute holding the labels of this column's codes (``"sectors"``), if coded
+    vocabulary: str | None = None
+
+    @property
+    def range_text(self) -> str:
+        if self.lo is None and self.hi is None:
+            return ""
+        lo = "-inf" if self.lo is None else _num(self.lo)
+        hi = "inf" if self.hi is None else _num(self.hi)
+        return f"[{lo}, {hi}]"
+
+    def problems(self, value: object, n: int) -> list[str]:
+        """What is wrong with ``value`` as this column of ``n`` rows (empty list when it is valid).
+
+        Accepts any dtype of the right kind (an ``int64`` array for an ``int8`` column, ``float32``
+        for ``float64``) as long as its values fit; :meth:`coerce` then casts it.
+        """
+        if not isinstance(value, np.ndarray):
+            return [f"{self.name}: expected a numpy array of {self.dtype}, got {type(value).__name__}"]
+        if value.ndim != 1 or value.shape[0] != n:
+            return [f"{self.name}: expected shape ({n},), got {value.shape}"]
+        if not _same_kind(value.dtype, self.dtype):
+            return [f"{self.name}: expected dtype {self.dtype}, got {value.dtype}"]
+        if n == 0 or self.dtype.kind in "bM":
+            return []
+        if self.dtype.kind == "f":
+            bad = ~np.isfinite(value)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                return [f"{self.name}: {int(bad.sum())} value(s) are NaN or infinite (first at row {i})"]
+        if self.lo is not None or self.hi is not None:
+            lo_v, hi_v = value.min(), value.max()
+            if self.lo is not None and lo_v < self.lo:
+                i = int(np.argmin(value))
+                return [f"{self.name}: value {_num(lo_v)} at row {i} is outside {self.range_text}"]
+            if self.hi is not None and hi_v > self.hi:
+                i = int(np.argmax(value))
+                return [f"{self.name}: value {_num(hi_v)} at row {i} is outside {self.range_text}"]
+        return []
+
+    def coerce(self, value: np.ndarray) -> np.ndarray:
+        """Cast a valid array (see :meth:`problems`) to this column's dtype, without copying if possible."""
+        return value if value.dtype == self.dtype else value.astype(self.dtype)
+
+    def filled(self, n: int) -> np.ndarray:
+        return np.full(n, self.default, dtype=self.dtype)
+
+
+def _num(x: object) -> str:
+    return f"{float(x):g}" if isinstance(x, (float, np.floating)) else str(x)
+
+
+def _same_kind(got: np.dtype, want: np.dtype) -> bool:
+    if want.kind in "iu":
+        return got.kind in "iu"
+    if want.kind == "f":
+        return got.kind in "fiu"  # integers are exact in float64
+    if want.kind == "M":
+        return got.kind == "M"
+    return got.kind == want.kind
+
+
+def column(
+    dtype: str | np.dtype | type,
+    doc: str,
+    *,
+    unit: str = "",
+    lo: float | None = None,
+    hi: float | None = None,
+    default: Any = None,
+    vocabulary: str | None = None,
+) -> Any:
+    """Declare a column of a :class:`Columnar` class (an attrs field carrying a :class:`ColumnSpec`).
+
+    ``default`` fills the column in :meth:`Columnar.build` when it is not given: 0, False, or NaT
+    (dates) unless said otherwise.
+    """
+    np_dtype = np.dtype(dtype)
+    if default is None:
+        default = NAT if np_dtype.kind == "M" else np_dtype.type(0)
+    meta = {"column": dict(dtype=np_dtype, doc=doc, unit=unit, lo=lo, hi=hi, default=default,
+                           vocabulary=vocabulary)}
+    return attrs.field(metadata=meta, eq=False, repr=False)
+
+
+class Columnar:
+    """Base of attrs classes whose fields are equal-length 1-d numpy arrays.
+
+    Subclasses are ``@attrs.frozen`` and declare columns with :func:`column`; other fields (for
+    example a tuple of sector names) are carried along unchanged by :meth:`take` and :meth:`concat`.
+    Construction is strict (exact dtypes, equal lengths); :meth:`build` is the forgiving way in: it
+    fills missing columns with their defaults and casts values of the right kind after range checks.
+    """
+
+    _specs: ClassVar[tuple[ColumnSpec, ...]]
+    _row_type: ClassVar[type]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._specs = ()  # filled lazily: attrs has not processed the class yet at this point
+
+    @classmethod
+    def columns(cls) -> tuple[ColumnSpec, ...]:
+        """The column schema, in declaration order."""
+        if not cls.__dict__.get("_specs"):
+            cls._specs = tuple(
+                ColumnSpec(name=f.name, **f.metadata["column"])
+                for f in attrs.fields(cls)
+                if "column" in f.metadata
+            )
+        return cls._specs
+
+    @classmethod
+    def column_names(cls) -> tuple[str, ...]:
+        return tuple(spec.name for spec in cls.columns())
+
+    @classmethod
+    def _extras(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in attrs.fields(cls) if "column" not in f.metadata)
+
+    def __attrs_post_init__(self) -> None:
+        n = None
+        for spec in self.columns():
+            value = getattr(self, spec.name)
+            if not isinstance(value, np.ndarray) or value.ndim != 1:
+                raise TypeError(f"{type(self).__name__}.{spec.name}: expected a 1-d numpy array")
+            if value.dtype != spec.dtype:
+                raise TypeError(
+                    f"{type(self).__name__}.{spec.name}: dtype {value.dtype}, expected {spec.dtype}"
+                    f" (use {type(self).__name__}.build(...) to cast)"
+                )
+            if n is None:
+                n = value.shape[0]
+            elif value.shape[0] != n:
+                raise ValueError(
+                    f"{type(self).__name__}.{spec.name}: {value.shape[0]} rows, other columns have {n}"
+                )
+
+    def __len__(self) -> int:
+        specs = self.columns()
+        return int(getattr(self, specs[0].name).shape[0]) if specs else 0
+
+    @classmethod
+    def build(cls, n: int | None = None, **values: Any) -> Self:
+        """Make an instance from array-likes; missing columns get their defaults.
+
+        ``n`` is the number of rows; it may be omitted when at least one column is given. Values are
+        checked (kind, shape, range) and cast to the declared dtype; a problem raises ``ValueError``
+        naming the column.
+        """
+        specs = {s.name: s for s in cls.columns()}
+        extras = set(cls._extras())
+        unknown = set(values) - set(specs) - extras
+        if unknown:
+            raise TypeError(f"{cls.__name__}.build: unknown column(s) {sorted(unknown)}")
+        arrays: dict[str, np.ndarray] = {}
+        for name, value in values.items():
+            if name in specs:
+                arr = np.asarray(value)
+                if arr.dtype == object or (arr.ndim == 1 and arr.size == 0):
+                    arr = np.asarray(value, dtype=specs[name].dtype)
+                if specs[name].dtype.kind == "M" and arr.dtype.kind in "UO":
+                    arr = arr.astype(DATE)
+                arrays[name] = arr
+        if n is None:
+            if not arrays:
+                raise TypeError(f"{cls.__name__}.build: give n or at least one column")
+            n = len(next(iter(arrays.values())))
+        kwargs: dict[str, Any] = {}
+        for name, spec in specs.items():
+            if name in arrays:
+                problems = spec.problems(arrays[name], n)
+                if problems:
+                    raise ValueError(f"{cls.__name__}: {problems[0]}")
+                kwargs[name] = spec.coerce(arrays[name])
+            else:
+                kwargs[name] = spec.filled(n)
+        kwargs.update({k: v for k, v in values.items() if k in extras})
+        return cls(**kwargs)
+
+    def problems(self) -> list[str]:
+        """Every schema violation (range, NaN) in this instance; empty when valid."""
+        n = len(self)
+        out: list[str] = []
+        for spec in self.columns():
+            out.extend(spec.problems(getattr(self, spec.name), n))
+        return out
+
+    def _replace_columns(self, fn: Any) -> Self:
+        kwargs = {spec.name: fn(getattr(self, spec.name)) for spec in self.columns()}
+        kwargs.update({name: getattr(self, name) for name in self._extras()})
+        return type(self)(**kwargs)
+
+    def take(self, index: np.ndarray | Sequence[int] | slice) -> Self:
+        """The rows at ``index`` (integer positions, a boolean mask or a slice), as a new instance."""
+        if isinstance(index, slice):
+            return self._replace_columns(lambda a: a[index])
+        idx = np.asarray(index)
+        return self._replace_columns(lambda a: a[idx])
+
+    def readonly(self) -> Self:
+        """The same data through read-only views: a hook that writes into its input raises."""
+
+        def view(a: np.ndarray) -> np.ndarray:
+            v = a.view()
+            v.flags.writeable = False
+            return v
+
+        return self._replace_columns(view)
+
+    def copy(self) -> Self:
+        return self._replace_columns(np.copy)
+
+    @classmethod
+    def concat(cls, parts: Sequence[Self]) -> Self:
+        """Stack instances row-wise; non-column fields are taken from the first part."""
+        if not parts:
+            return cls.build(0)
+        first = parts[0]
+        kwargs = {s.name: np.concatenate([getattr(p, s.name) for p in parts]) for s in cls.columns()}
+        kwargs.update({name: getattr(first, name) for name in cls._extras()})
+        return cls(**kwargs)
+
+    def equals(self, other: Columnar) -> bool:
+        """Same type, same columns element by element (NaT equal to NaT)."""
+        if type(other) is not type(self) or len(other) != len(self):
+            return False
+        for spec in self.columns():
+            a, b = getattr(self, spec.name), getattr(other, spec.name)
+            if not np.array_equal(a, b, equal_nan=spec.dtype.kind in "fM"):
+                return False
+        return True
+
+    # -- one row at a time (the per-enterprise adapter and conformance kit use these) --------------
+
+    @classmethod
+    def row_type(cls) -> type:
+        """A namedtuple type with one field per column, plus ``<column>_name`` for coded columns."""
+        if "_row_type" not in cls.__dict__:
+            names = list(cls.column_names())
+            names += [f"{s.name}_name" for s in cls.columns() if s.vocabulary]
+            cls._row_type = namedtuple(f"{cls.__name__}Row", names)  # type: ignore[misc]
+        return cls._row_type
+
+    def rows(self) -> Iterator[Any]:
+        """Every row as a namedtuple of plain Python values (dates as ``datetime.date`` or None)."""
+        row_type = self.row_type()
+        cols = [getattr(self, s.name).tolist() for s in self.columns()]
+        for spec in self.columns():
+            if spec.vocabulary:
+                labels = getattr(self, spec.vocabulary)
+                cols.append([labels[c] if 0 <= c < len(labels) else None for c in getattr(self, spec.name).tolist()])
+        for values in zip(*cols):
+            yield row_type(*values)
+
+    def row(self, i: int) -> Any:
+        """Row ``i`` as a namedtuple (see :meth:`rows`)."""
+        return next(self.take(np.array([i])).rows())
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Any], **extras: Any) -> Self:
+        """Build from an iterable of objects or mappings that have every column as an attribute/key."""
+        rows = list(rows)
+        values: dict[str, Any] = {}
+        for spec in cls.columns():
+            if rows and isinstance(rows[0], Mapping):
+                col = [r[spec.name] for r in rows]
+            else:
+                col = [getattr(r, spec.name) for r in rows]
+            if spec.dtype.kind == "M":
+                col = [NAT if v is None else np.datetime64(v, "D") for v in col]
+            values[spec.name] = np.array(col, dtype=spec.dtype) if not rows else np.asarray(col)
+        return cls.build(len(rows), **values, **extras)
+
+
+def until(start: dt.date | np.datetime64 | np.ndarray, days: int | np.ndarray) -> np.ndarray:
+    """End date of a measure lasting ``days`` from ``start``; 0 days -> NaT (no measure),
+    ``days >= INDEFINITE_DAYS`` -> :data:`FOREVER` (lifelong). Vectorised over either argument."""
+    d = np.asarray(days, dtype=np.int64)
+    start64 = np.asarray(start, dtype=DATE)
+    end = start64 + np.minimum(d, INDEFINITE_DAYS).astype("timedelta64[D]")
+    end = np.where(d >= INDEFINITE_DAYS, FOREVER, end)
+    return np.where(d <= 0, NAT, end).astype(DATE)
+
+
+def as_datetime64(day: dt.date | np.datetime64 | str) -> np.datetime64:
+    """A date as ``numpy.datetime64[D]``."""
+    return np.datetime64(day, "D")
+
+
+def schema_table(cls: type[Columnar]) -> str:
+    """The schema of ``cls`` as a Markdown table (name, dtype, unit, range, meaning)."""
+    lines = ["| column | dtype | unit | range | meaning |", "|---|---|---|---|---|"]
+    for s in cls.columns():
+        doc = s.doc.replace("|", "\\|")
+        if s.vocabulary:
+            doc += f" (code into `{s.vocabulary}`)"
+        lines.append(f"| `{s.name}` | {s.dtype} | {s.unit} | {s.range_text} | {doc} |")
+    return "\n".join(lines)

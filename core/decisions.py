@@ -1,0 +1,111 @@
+"""What hooks decide: one small frozen value per case, and its columnar batch form.
+
+A batch hook returns the batch form (``ToleranceDecisions`` ...); a rule written for one case with
+:func:`credsup.core.adapter.per_enterprise` returns the single form (``ToleranceDecision`` ...), and the
+adapter stacks them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import numpy as np
+
+from credsup.core.columns import DATE, Columnar, column
+from credsup.core.enums import BanScope, Reason, RepairCondition, RepairStatus, Tolerance
+
+
+@attrs.frozen
+class ToleranceDecision:
+    """Exempt, mitigate or penalise one detected violation, with the reason."""
+
+    decision: Tolerance
+    reason: Reason = Reason.NONE
+
+
+@attrs.frozen
+class ToleranceDecisions(Columnar):
+    """Tolerance decisions, one per violation of the :class:`ViolationBatch` decided."""
+
+    decision: np.ndarray = column("int8", "Tolerance code: exempt, mitigate, penalise", lo=0, hi=2)
+    reason: np.ndarray = column("int16", "Reason code", lo=0, hi=int(max(Reason)))
+
+
+@attrs.frozen
+class Sanction:
+    """The consequences of one detected violation (after its tolerance decision).
+
+    Units: ``fine`` in yuan; every ``*_days`` in calendar days (0 = none; ``INDEFINITE_DAYS`` = lifelong).
+    """
+
+    fine: float = 0.0
+    publicity_days: int = 0
+    list_days: int = 0
+    ban_scope: BanScope = BanScope.NONE
+    ban_days: int = 0
+    joint_punishment: bool = False
+    revoke_demonstration: bool = False
+    rectify_days: int = 0
+
+
+@attrs.frozen
+class Sanctions(Columnar):
+    """Sanctions, one per violation decided (seed 002 para 13 and 19; seed 004 (XIV)-(XVII))."""
+
+    fine: np.ndarray = column("float64", "administrative fine", unit="yuan", lo=0.0)
+    publicity_days: np.ndarray = column(
+        "int32", "days the penalty is publicly displayed (minimum publicity before repair)", unit="days", lo=0)
+    list_days: np.ndarray = column(
+        "int32", "days on the dishonesty list, 0 not listed", unit="days", lo=0)
+    ban_scope: np.ndarray = column("int8", "BanScope code: none, industry, market", lo=0, hi=2)
+    ban_days: np.ndarray = column("int32", "length of the ban, 0 none", unit="days", lo=0)
+    joint_punishment: np.ndarray = column(
+        "bool", "joint punishment applies while listed: barred from commitments, bidding, honours")
+    revoke_demonstration: np.ndarray = column("bool", "demonstration status is withdrawn (seed 000 (III))")
+    rectify_days: np.ndarray = column(
+        "int32", "time limit for a listed entity to rectify, 0 none (seed 004 (XV))", unit="days", lo=0)
+
+
+@attrs.frozen
+class RepairDecision:
+    """Approve, refuse or postpone one repair application.
+
+    ``earliest`` is the first date on which the application can be approved (None when refused);
+    ``missing`` the conditions still unmet; ``review_days`` the working days the authority takes.
+    """
+
+    status: RepairStatus
+    earliest: dt.date | None = None
+    missing: RepairCondition = RepairCondition.NONE
+    review_days: int = 0
+
+
+@attrs.frozen
+class RepairDecisions(Columnar):
+    """Repair decisions, one per application."""
+
+    status: np.ndarray = column("int8", "RepairStatus code: approved, refused, not yet", lo=0, hi=2)
+    earliest: np.ndarray = column(DATE, "first date the repair can be approved, NaT if refused", unit="date")
+    missing: np.ndarray = column("uint16", "RepairCondition bit mask of unmet conditions", lo=0, hi=127)
+    review_days: np.ndarray = column(
+        "int16", "working days the authority takes to decide", unit="working days", lo=0)
+
+
+@attrs.frozen
+class ObjectionDecision:
+    """Uphold or dismiss one objection; an upheld objection withdraws the record."""
+
+    upheld: bool
+    review_days: int = 0
+
+
+@attrs.frozen
+class ObjectionDecisions(Columnar):
+    """Objection decisions, one per objection."""
+
+    upheld: np.ndarray = column("bool", "the record is withdrawn")
+    review_days: np.ndarray = column(
+        "int16", "working days the review takes", unit="working days", lo=0)
+
+
