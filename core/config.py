@@ -1,0 +1,408 @@
+"""Config files: TOML in, frozen attrs objects out, every problem reported as ``file: key.path: problem``.
+
+Two kinds of file are read here:
+
+* **Sourced files** (jurisdiction parameters): every parameter is written ``key = { value = ..., source =
+  "..." }``; the source is a seed file and paragraph, an official text, or ``"assumption: why"``.
+  :func:`load_sourced` separates values from sources, applies ``--set`` overrides, and structures the
+  values into the parameter class.
+* **Plain files** (scenarios, sweep specs): :func:`load_plain` structures the TOML as it is.
+
+Values are read with ``tomllib`` and structured by a strict cattrs converter (``forbid_extra_keys``, no
+silent ``"0.5" -> 0.5`` or ``"yes" -> True``). Nothing in a config is ever evaluated as code: ``--set``
+values are parsed as TOML literals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tomllib
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from credsup.core.errors import ConfigError, Problem
+from credsup.core.params import ParamValueError
+
+T = TypeVar("T")
+
+#: Top-level keys of a jurisdiction file that are not parameters.
+META_KEYS = ("jurisdiction", "title", "inherits")
+#: Keys allowed inside a ``{ value = ..., source = ... }`` leaf.
+LEAF_KEYS = frozenset({"value", "source", "note"})
+OVERRIDE_SOURCE = "override"
+
+
+# ------------------------------------------------------------------------------------ reading TOML
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file; an unreadable or malformed file raises :class:`ConfigError` naming it."""
+    p = path if hasattr(path, "open") and not isinstance(path, str) else Path(path)
+    try:
+        with p.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError([Problem(str(path), "", "file not found")]) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem(str(path), "", "is a directory, expected a TOML file")]) from None
+    except PermissionError:
+        raise ConfigError([Problem(str(path), "", "permission denied")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(str(path), "", f"not UTF-8 text ({exc.reason})")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([Problem(str(path), "", f"invalid TOML: {exc}")]) from None
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``"inspection.ratio.D=0.8"`` -> ``("inspection.ratio.D", 0.8)``.
+
+    The value is a TOML literal (``0.8``, ``true``, ``"food"``, ``["a", "b"]``, ``{A = 1}``); anything
+    that is not a valid literal is taken as a plain string. Never evaluated as code.
+    """
+    if "=" not in text:
+        raise ConfigError([Problem("--set", text, "expected key.path=value")])
+    key, raw = text.split("=", 1)
+    key, raw = key.strip(), raw.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ConfigError([Problem("--set", text, "expected key.path=value with a non-empty key")])
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+# ------------------------------------------------------------------------------ the strict converter
+
+
+def _type_name(value: object) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+class ValueTypeError(TypeError):
+    """A config value of the wrong type; ``str()`` is the message shown to the user."""
+
+
+def _strict_int(value: Any, _t: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueTypeError(f"expected an integer, got {_type_name(value)} ({value!r})")
+    return value
+
+
+def _strict_float(value: Any, _t: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueTypeError(f"expected a number, got {_type_name(value)} ({value!r})")
+    return float(value)
+
+
+def _strict_bool(value: Any, _t: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueTypeError(f"expected true or false, got {_type_name(value)} ({value!r})")
+    return value
+
+
+def _strict_str(value: Any, _t: type) -> str:
+    if not isinstance(value, str):
+        raise ValueTypeError(f"expected a string, got {_type_name(value)} ({value!r})")
+    return value
+
+
+def _strict_date(value: Any, _t: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueTypeError(f"expected a date (YYYY-MM-DD), got {_type_name(value)} ({value!r})")
+
+
+def make_converter() -> cattrs.Converter:
+    """The cattrs converter for configs: extra keys forbidden, no lenient type coercion."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(dt.date, _strict_date)
+
+    def is_str_tuple(t: Any) -> bool:
+        return typing.get_origin(t) is tuple and typing.get_args(t) in ((str, ...),)
+
+    def structure_str_tuple(value: Any, _t: Any) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            raise ValueTypeError(f"expected a list of strings, got {_type_name(value)} ({value!r})")
+        bad = [v for v in value if not isinstance(v, str)]
+        if bad:
+            raise ValueTypeError(f"expected a list of strings, found {_type_name(bad[0])} ({bad[0]!r})")
+        return tuple(value)
+
+    conv.register_structure_hook_func(is_str_tuple, structure_str_tuple)
+    return conv
+
+
+CONVERTER = make_converter()
+
+
+def _dotted(path: str) -> str:
+    """cattrs path ``$.a.b[0]`` -> ``a.b[0]``."""
+    return path[2:] if path.startswith("$.") else ("" if path == "$" else path)
+
+
+def _suggest(key: str, candidates: Iterable[str]) -> str:
+    match = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _problems_from(exc: BaseException, path: str = "$") -> list[tuple[str, str]]:
+    """Walk a cattrs validation error into ``(dotted path, message)`` pairs (after cattrs.v.transform_error)."""
+    out: list[tuple[str, str]] = []
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            sub_path = f"{path}[{note.index!r}]" if isinstance(exc, IterableValidationError) else f"{path}.{note.name}"
+            out.extend(_problems_from(sub, sub_path))
+        for sub in without:
+            out.extend(_problems_from(sub, path))
+        return out
+    if isinstance(exc, ForbiddenExtraKeysError):
+        known = [f.name for f in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        for key in sorted(exc.extra_fields):
+            out.append((_dotted(f"{path}.{key}"), f"unknown key{_suggest(key, known)}"))
+        return out
+    if isinstance(exc, ParamValueError):
+        return [(_dotted(f"{path}.{exc.key}"), str(exc))]
+    if isinstance(exc, KeyError):
+        return [(_dotted(path), "required key missing")]
+    if isinstance(exc, ValueTypeError):
+        return [(_dotted(path), str(exc))]
+    if isinstance(exc, AttributeError) and "items" in str(exc):
+        return [(_dotted(path), "expected a table")]
+    if isinstance(exc, TypeError) and "object is not iterable" in str(exc):
+        return [(_dotted(path), "expected a list")]
+    return [(_dotted(path), f"invalid value ({type(exc).__name__}: {exc})")]
+
+
+def structure(data: Mapping[str, Any], cls: type[T], file: str,
+              attribute: Mapping[str, str] | None = None, known: Sequence[Problem] = ()) -> T:
+    """Structure ``data`` into ``cls`` or raise :class:`ConfigError` with every problem.
+
+    ``attribute`` maps key paths to the "file" a problem there should be blamed on (``--set`` overrides);
+    ``known`` are problems found earlier (missing sources), raised together with any found here.
+    """
+    try:
+        result = CONVERTER.structure(dict(data), cls)
+    except Exception as exc:  # cattrs wraps everything it finds into one group
+        problems = list(known)
+        for path, message in _problems_from(exc):
+            blamed = file
+            for key, where in (attribute or {}).items():
+                if path == key or path.startswith(key + ".") or key.startswith(path + "."):
+                    blamed = where
+            problems.append(Problem(blamed, path, message))
+        raise ConfigError(problems) from exc
+    if known:
+        raise ConfigError(known)
+    return result
+
+
+def load_plain(path: str | Path, cls: type[T], *, overrides: Sequence[tuple[str, Any]] = (),
+               data: Mapping[str, Any] | None = None) -> T:
+    """Read a plain TOML file (no sources) into ``cls``, applying ``(key.path, value)`` overrides."""
+    tree = dict(read_toml(path)) if data is None else dict(data)
+    attribute: dict[str, str] = {}
+    problems: list[Problem] = []
+    for key, value in overrides:
+        problem = check_path(cls, key)
+        if problem:
+            problems.append(Problem("--set", key, problem))
+            continue
+        _set_path(tree, key.split("."), value)
+        attribute[key] = "--set"
+    if problems:
+        raise ConfigError(problems)
+    return structure(tree, cls, str(path), attribute)
+
+
+# ---------------------------------------------------------------------------------- sourced files
+
+
+@attrs.frozen
+class Sourced:
+    """A parameter tree split into values and sources: ``sources["inspection.ratio"] = "seed 003 para 11"``.
+
+    ``problems`` are the leaves whose source is missing or malformed (their values are still kept, so
+    that structuring can report every other problem of the file in the same run).
+    """
+
+    values: dict[str, Any]
+    sources: dict[str, str]
+    problems: tuple[Problem, ...] = ()
+
+
+def _is_leaf(node: Any) -> bool:
+    return isinstance(node, dict) and "value" in node and set(node) <= LEAF_KEYS
+
+
+def split_sources(tree: Mapping[str, Any], file: str, *, skip: Iterable[str] = META_KEYS) -> Sourced:
+    """Separate ``{ value, source }`` leaves into a value tree and a ``path -> source`` map.
+
+    Every leaf must carry a non-empty ``source``; ``"assumption"`` must say why (``"assumption: ..."``).
+    A bare value (``key = 0.5``) is a problem: its source is missing. Problems are collected on the
+    result, not raised.
+    """
+    problems: list[Problem] = []
+    sources: dict[str, str] = {}
+
+    def walk(node: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, child in node.items():
+            path = f"{prefix}{key}"
+            if not prefix and key in skip:
+                continue
+            if _is_leaf(child):
+                out[key] = child["value"]
+                problem = check_source(child.get("source"))
+                if problem:
+                    problems.append(Problem(file, path, problem))
+                else:
+                    sources[path] = child["source"].strip()
+            elif isinstance(child, dict) and ("value" in child or "source" in child):
+                extra = sorted(set(child) - LEAF_KEYS)
+                missing = "value" if "value" not in child else ""
+                problems.append(Problem(file, path, f"a parameter is {{ value = ..., source = \"...\" }}; "
+                                        + (f"missing '{missing}'" if missing else f"unexpected {extra}")))
+            elif isinstance(child, dict):
+                out[key] = walk(child, path + ".")
+            else:
+                out[key] = child
+                problems.append(Problem(file, path, f"missing source: write {{ value = {_toml_repr(child)}, "
+                                        "source = \"...\" } citing a seed paragraph, an official text or "
+                                        "\"assumption: why\""))
+        return out
+
+    values = walk(tree, "")
+    return Sourced(values, sources, tuple(problems))
+
+
+def check_source(source: Any) -> str:
+    """Why ``source`` is not an acceptable parameter source ("" when it is)."""
+    if not isinstance(source, str) or not source.strip():
+        return "missing source: add source = \"seed NNN para N\" (or an official text, or \"assumption: why\")"
+    text = source.strip()
+    if text.lower().startswith("assumption"):
+        reason = text[len("assumption"):].lstrip(" :-")
+        if len(reason) < 5:
+            return "an assumption must say why: source = \"assumption: <reason>\""
+    return ""
+
+
+def _toml_repr(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge two raw TOML trees; leaves of ``top`` replace those of ``base`` whole."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and not _is_leaf(value) and isinstance(out.get(key), dict) \
+                and not _is_leaf(out[key]):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def check_path(cls: type, key: str) -> str:
+    """Why ``key`` (dotted) is not a parameter of attrs class ``cls`` ("" when it is)."""
+    current: Any = cls
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        if not (isinstance(current, type) and attrs.has(current)):
+            return ""  # inside a free-form mapping: any key may exist
+        attrs.resolve_types(current)
+        fields = {f.name: f for f in attrs.fields(current)}
+        if part not in fields:
+            where = "'" + ".".join(parts[:i]) + "'" if i else "the top level"
+            return f"no such parameter: '{part}' is not a key of {where}{_suggest(part, fields)}"
+        current = fields[part].type
+    return ""
+
+
+def _set_path(tree: dict[str, Any], parts: Sequence[str], value: Any) -> None:
+    node = tree
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
+def apply_overrides(sourced: Sourced, cls: type, overrides: Sequence[tuple[str, Any]]) -> tuple[Sourced, dict[str, str]]:
+    """Apply ``(key.path, value)`` overrides to a value tree; each becomes its own source ``override``.
+
+    Returns the new tree and, for error messages, which paths came from ``--set``.
+    """
+    problems: list[Problem] = []
+    values = _deepcopy(sourced.values)
+    sources = dict(sourced.sources)
+    attribute: dict[str, str] = {}
+    for key, value in overrides:
+        problem = check_path(cls, key)
+        if problem:
+            problems.append(Problem("--set", key, problem))
+            continue
+        _set_path(values, key.split("."), value)
+        for existing in [s for s in sources if s == key or s.startswith(key + ".")]:
+            del sources[existing]
+        sources[key] = f"{OVERRIDE_SOURCE}: --set {key}={_toml_repr(value)}"
+        attribute[key] = "--set"
+    if problems:
+        raise ConfigError(problems)
+    return Sourced(values, sources, sourced.problems), attribute
+
+
+def _deepcopy(tree: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _deepcopy(v) if isinstance(v, dict) else v for k, v in tree.items()}
+
+
+def leaf_paths(obj: Any, prefix: str = "") -> dict[str, Any]:
+    """Flatten a structured params object into ``{"a.b.c": value}`` (the same paths as sources)."""
+    out: dict[str, Any] = {}
+    for f in attrs.fields(type(obj)):
+        value = getattr(obj, f.name)
+        path = f"{prefix}{f.name}"
+        if attrs.has(type(value)):
+            # a table-valued parameter has one source for the whole table
+            sub = leaf_paths(value, path + ".")
+            out.update(sub)
+        else:
+            out[path] = value
+    return out
+
+
+def source_of(sources: Mapping[str, str], path: str) -> str | None:
+    """The source covering ``path``: its own, or that of the nearest enclosing table-valued parameter."""
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        key = ".".join(parts[:i])
+        if key in sources:
+            return sources[key]
+    return None

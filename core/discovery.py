@@ -1,0 +1,232 @@
+"""Finding jurisdiction plugins: the ``credsup.jurisdictions`` entry-point group, built-ins included.
+
+A jurisdiction plugin is a module (or any object) named by an entry point in the group
+``credsup.jurisdictions``; the entry point's name is the jurisdiction's name. The module holds the hook
+implementations and three declarations::
+
+    CREDSUP_CONTRACT = "1.0"           # hook-contract version it was written for
+    PARAMS_CLASS = MyParams            # frozen attrs class of its parameters
+    DEFAULT_CONFIG = files(__package__) / "my.toml"   # its parameter file (a path or Traversable)
+
+Discovery never raises because one plugin is broken: each is imported inside its own ``try`` and a
+failure is recorded on its :class:`PluginInfo` (as tox 4 does), so ``credsup plugins`` can show it.
+The environment variable ``CREDSUP_DISABLE_PLUGINS`` (comma-separated names) keeps plugins from being
+imported at all.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import inspect
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import pluggy
+
+from credsup.core import hookspecs
+from credsup.core.errors import ContractVersionError, PluginLoadError
+from credsup.core.params import JurisdictionParams
+
+ENTRY_POINT_GROUP = "credsup.jurisdictions"
+DISABLE_ENV = "CREDSUP_DISABLE_PLUGINS"
+FALLBACK = "national"
+
+Status = Literal["ok", "error", "disabled"]
+
+
+@attrs.frozen
+class PluginInfo:
+    """One installed jurisdiction plugin as discovery found it."""
+
+    name: str
+    target: str  #: the entry point's value, ``module[:attr]``
+    distribution: str
+    version: str
+    builtin: bool
+    status: Status
+    error: str | None = None
+    title: str = ""
+    contract: str | None = None
+    hooks: tuple[str, ...] = ()
+    plugin: Any = attrs.field(default=None, repr=False, eq=False)
+    #: the exception behind ``status == "error"`` (re-raised by ``load_jurisdiction``)
+    failure: BaseException | None = attrs.field(default=None, repr=False, eq=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready description (what ``credsup plugins --json`` prints)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "version": self.version,
+            "distribution": self.distribution,
+            "origin": "built-in" if self.builtin else "third-party",
+            "module": self.target,
+            "contract": self.contract,
+            "hooks": list(self.hooks),
+            "status": self.status,
+            "error": self.error,
+        }
+
+
+def disabled_names(environ: dict[str, str] | None = None) -> frozenset[str]:
+    """Plugin names listed in ``CREDSUP_DISABLE_PLUGINS``."""
+    raw = (environ if environ is not None else os.environ).get(DISABLE_ENV, "")
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+def parse_contract(text: str) -> tuple[int, int]:
+    major, _, minor = str(text).partition(".")
+    return int(major), int(minor or 0)
+
+
+def check_contract(name: str, declared: Any) -> str:
+    """Validate a plugin's declared contract version against ours; return it normalised."""
+    if declared is None:
+        raise ContractVersionError(
+            name, f"does not declare CREDSUP_CONTRACT; add CREDSUP_CONTRACT = \"{hookspecs.CONTRACT_VERSION}\" "
+                  "to the plugin module")
+    try:
+        major, minor = parse_contract(declared)
+    except ValueError:
+        raise ContractVersionError(
+            name, f"CREDSUP_CONTRACT = {declared!r} is not a version like \"1.0\"") from None
+    ours_major, ours_minor = parse_contract(hookspecs.CONTRACT_VERSION)
+    if major != ours_major or minor > ours_minor:
+        raise ContractVersionError(
+            name, f"declares hook contract {major}.{minor} but this credsup provides "
+                  f"{hookspecs.CONTRACT_VERSION}; install a credsup that provides {major}.{minor} or a plugin "
+                  f"release written for contract {ours_major}.x")
+    return f"{major}.{minor}"
+
+
+def implemented_hooks(plugin: Any) -> tuple[str, ...]:
+    """Names of the hooks ``plugin`` implements (attributes marked with ``@hookimpl``)."""
+    marker = f"{hookspecs.PROJECT}_impl"
+    return tuple(sorted(
+        name for name in dir(plugin)
+        if name.startswith("credsup_") and hasattr(getattr(plugin, name, None), marker)
+    ))
+
+
+def validate_plugin(name: str, plugin: Any) -> tuple[str, tuple[str, ...]]:
+    """Everything that can be checked about a plugin without its config; returns (contract, hooks).
+
+    Checks: declared contract version; the params class; unmarked ``credsup_*`` functions (a forgotten
+    ``@hookimpl``); pluggy's own validation (argument names) and ``check_pending`` (hooks that match no
+    specification, e.g. a misspelt name).
+    """
+    contract = check_contract(name, getattr(plugin, "CREDSUP_CONTRACT", None))
+    params_class = getattr(plugin, "PARAMS_CLASS", None)
+    if params_class is None or not (inspect.isclass(params_class) and attrs.has(params_class)):
+        raise PluginLoadError(name, "PARAMS_CLASS must be an attrs class of the plugin's parameters")
+    if not issubclass(params_class, JurisdictionParams):
+        raise PluginLoadError(
+            name, f"PARAMS_CLASS {params_class.__name__} must derive from credsup.core.JurisdictionParams "
+                  "(or from credsup.plugins.national.NationalParams)")
+    if getattr(plugin, "DEFAULT_CONFIG", None) is None:
+        raise PluginLoadError(name, "DEFAULT_CONFIG must name the plugin's parameter file")
+    marker = f"{hookspecs.PROJECT}_impl"
+    unmarked = sorted(
+        attr for attr in dir(plugin)
+        if attr.startswith("credsup_") and callable(getattr(plugin, attr))
+        and not hasattr(getattr(plugin, attr), marker)
+    )
+    if unmarked:
+        raise PluginLoadError(name, f"{', '.join(unmarked)} not marked with @hookimpl (from credsup import hookimpl)")
+    pm = new_plugin_manager()
+    try:
+        pm.register(plugin, name=name)
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginLoadError(name, _pluggy_message(exc)) from exc
+    return contract, implemented_hooks(plugin)
+
+
+def _pluggy_message(exc: pluggy.PluginValidationError) -> str:
+    text = str(exc)
+    if "unknown hook" in text:
+        hook = text.split("unknown hook", 1)[1].split()[0].strip("'\"")
+        from credsup.core.contracts import HOOKS
+        import difflib
+
+        close = difflib.get_close_matches(hook, list(HOOKS), n=1)
+        return f"implements unknown hook {hook}" + (f" (did you mean {close[0]}?)" if close else "")
+    return text.replace("\n", " ")
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    """A fresh, empty plugin manager with the credsup hook specifications (nothing global)."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def _title(plugin: Any) -> str:
+    doc = inspect.getdoc(plugin) or ""
+    return doc.strip().split("\n", 1)[0].strip()
+
+
+def _entry_points() -> Iterable[md.EntryPoint]:
+    return md.entry_points(group=ENTRY_POINT_GROUP)
+
+
+def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> list[PluginInfo]:
+    """Every installed jurisdiction plugin, sorted by name, each loaded and validated in isolation."""
+    disabled = disabled_names(environ)
+    found: dict[str, PluginInfo] = {}
+    for ep in sorted(_entry_points(), key=lambda e: (e.name, e.value)):
+        dist = ep.dist
+        dist_name = dist.metadata["Name"] if dist is not None else "?"
+        version = dist.version if dist is not None else "?"
+        base = dict(name=ep.name, target=ep.value, distribution=dist_name, version=version,
+                    builtin=dist_name == "credsup")
+        if ep.name in found:
+            other = found[ep.name]
+            if other.target == ep.value and other.distribution == dist_name:
+                continue  # the same distribution seen twice on sys.path
+            found[ep.name] = attrs.evolve(
+                other, status="error",
+                error=f"name '{ep.name}' is provided by both {other.distribution} ({other.target}) and "
+                      f"{dist_name} ({ep.value}); uninstall one of them")
+            continue
+        if ep.name in disabled:
+            found[ep.name] = PluginInfo(**base, status="disabled", error=f"disabled by {DISABLE_ENV}")
+            continue
+        if not load:
+            found[ep.name] = PluginInfo(**base, status="ok")
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # any import failure is the plugin's, reported by name
+            found[ep.name] = PluginInfo(**base, status="error", error=f"{type(exc).__name__}: {exc}",
+                                        failure=exc)
+            continue
+        try:
+            contract, hooks = validate_plugin(ep.name, plugin)
+        except PluginLoadError as exc:
+            found[ep.name] = PluginInfo(**base, status="error", error=exc.problem, title=_title(plugin),
+                                        contract=getattr(plugin, "CREDSUP_CONTRACT", None),
+                                        hooks=implemented_hooks(plugin), plugin=plugin, failure=exc)
+            continue
+        found[ep.name] = PluginInfo(**base, status="ok", title=_title(plugin), contract=contract, hooks=hooks,
+                                    plugin=plugin)
+    return [found[name] for name in sorted(found)]
+
+
+def find(name: str, *, environ: dict[str, str] | None = None) -> tuple[PluginInfo, list[PluginInfo]]:
+    """The plugin called ``name`` and the full discovery list (to name alternatives in errors)."""
+    infos = discover(environ=environ)
+    for info in infos:
+        if info.name == name:
+            return info, infos
+    from credsup.core.errors import UnknownJurisdictionError
+
+    raise UnknownJurisdictionError(name, [i.name for i in infos if i.status == "ok"])
+
+
+def config_path(plugin: Any) -> Path | Any:
+    """The plugin's ``DEFAULT_CONFIG`` as something with ``open('rb')`` (a Path or Traversable)."""
+    return getattr(plugin, "DEFAULT_CONFIG")
