@@ -1,0 +1,49 @@
+"""``credsup plugins``: what is installed, where from, which hooks, and whether it loaded."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from credsup.core.contracts import HOOKS
+from credsup.core.discovery import DISABLE_ENV, discover
+
+
+def _short(hook: str) -> str:
+    return hook.removeprefix("credsup_")
+
+
+@click.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def plugins_command(as_json: bool) -> None:
+    """List installed jurisdiction plugins with their versions, hooks and load status.
+
+    Plugins come from the ``credsup.jurisdictions`` entry-point group; a plugin that fails to load is
+    shown with its error and does not affect the others. Set CREDSUP_DISABLE_PLUGINS=name,name to keep
+    plugins from loading.
+    """
+    infos = discover()
+    if as_json:
+        click.echo(json.dumps([i.as_dict() for i in infos], indent=2, ensure_ascii=False))
+        return
+    if not infos:
+        click.echo("No jurisdiction plugins installed (entry-point group credsup.jurisdictions).")
+        return
+    for info in infos:
+        origin = "built-in" if info.builtin else "third-party"
+        head = f"{info.name} {info.version} ({info.distribution}, {origin})"
+        if info.status == "ok":
+            click.echo(f"{head}: ok" + (f" - {info.title}" if info.title else ""))
+            own = [_short(h) for h in HOOKS if h in info.hooks]
+            click.echo(f"  hooks ({len(own)}/{len(HOOKS)}): {', '.join(own) if own else 'none'}")
+            fallback = [_short(h) for h in HOOKS if h not in info.hooks]
+            if fallback and info.name != "national":
+                click.echo(f"  from national: {', '.join(fallback)}")
+        elif info.status == "disabled":
+            click.echo(f"{head}: disabled ({DISABLE_ENV})")
+        else:
+            click.echo(f"{head}: ERROR {info.error}")
+
+
+COMMANDS = [plugins_command]
