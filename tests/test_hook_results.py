@@ -1,0 +1,169 @@
+"""Every kind of bad hook result gives one error naming the plugin, the hook and the problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from credsup.core import HookError, HookResultError, Period, load_jurisdiction
+from credsup.core.samples import random_batch, random_decisions, random_violations
+
+
+@pytest.fixture
+def batch(rng, today):
+    return random_batch(rng, 20, today)
+
+
+def jurisdiction_with(plugin_dist, hook_source: str):
+    plugin_dist("faulty", hook_source)
+    return load_jurisdiction("faulty")
+
+
+GRADE = """
+@hookimpl
+def credsup_grade(batch, params, today):
+    return {expr}
+"""
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ("[1] * len(batch)", "returned list, expected a numpy array of int8 with 20 rows"),
+        ("np.zeros(len(batch) + 1, dtype=np.int8)", "grade: expected shape (20,), got (21,)"),
+        ("np.zeros((len(batch), 2), dtype=np.int8)", "grade: expected shape (20,), got (20, 2)"),
+        ("np.full(len(batch), 1.0)", "grade: expected dtype int8, got float64"),
+        ("np.array(['B'] * len(batch))", "grade: expected dtype int8, got <U1"),
+        ("np.r_[np.zeros(len(batch) - 1, dtype=np.int8), 4]",
+         "grade 4 at row 19 is outside [0, 3] (grades are Grade codes A=0 .. D=3)"),
+        ("np.r_[np.int8(-1), np.zeros(len(batch) - 1, dtype=np.int8)]",
+         "grade -1 at row 0 is outside [0, 3] (grades are Grade codes A=0 .. D=3)"),
+    ],
+)
+def test_bad_grade_results(plugin_dist, batch, today, expr: str, message: str) -> None:
+    j = jurisdiction_with(plugin_dist, GRADE.format(expr=expr))
+    with pytest.raises(HookResultError) as err:
+        j.grade(batch, today)
+    assert str(err.value) == f"plugin 'faulty', hook credsup_grade: {message}"
+    assert (err.value.plugin, err.value.hook) == ("faulty", "credsup_grade")
+
+
+def test_any_integer_dtype_is_accepted_and_cast_to_int8(plugin_dist, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, GRADE.format(expr="np.full(len(batch), 3, dtype=np.int64)"))
+    grades = j.grade(batch, today)
+    assert grades.dtype == np.int8 and (grades == 3).all()
+
+
+PROBABILITY = """
+@hookimpl
+def credsup_inspection_probability(batch, params, period):
+    p = np.full(len(batch), 0.1)
+    {mutation}
+    return p
+"""
+
+
+@pytest.mark.parametrize(
+    ("mutation", "message"),
+    [
+        ("p[3] = 1.2", "probability: value 1.2 at row 3 is outside [0, 1]"),
+        ("p[5] = -0.01", "probability: value -0.01 at row 5 is outside [0, 1]"),
+        ("p[7] = np.nan", "probability: 1 value(s) are NaN or infinite (first at row 7)"),
+        ("p = p.astype(bool)", "probability: expected dtype float64, got bool"),
+    ],
+)
+def test_bad_probabilities(plugin_dist, batch, mutation: str, message: str) -> None:
+    j = jurisdiction_with(plugin_dist, PROBABILITY.format(mutation=mutation))
+    with pytest.raises(HookResultError) as err:
+        j.inspection_probability(batch, Period.parse("2026Q1"))
+    assert str(err.value) == f"plugin 'faulty', hook credsup_inspection_probability: {message}"
+
+
+def test_infinite_complaint_multiplier(plugin_dist, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, """
+@hookimpl
+def credsup_complaint_intensity(batch, params, today):
+    return np.full(len(batch), np.inf)
+""")
+    with pytest.raises(HookResultError, match="multiplier: 20 value.s. are NaN or infinite"):
+        j.complaint_intensity(batch, today)
+
+
+def test_decisions_of_the_wrong_type_or_length(plugin_dist, rng, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, """
+from credsup.core import ToleranceDecisions
+@hookimpl
+def credsup_tolerance(violations, batch, params, today):
+    if len(violations) == 3:
+        return {"decision": [0, 0, 0]}
+    return ToleranceDecisions.build(1)
+""")
+    v3 = random_violations(rng, batch, 3, today)
+    with pytest.raises(HookResultError, match="credsup_tolerance: returned dict, expected ToleranceDecisions with 3 rows"):
+        j.tolerance(v3, batch, today)
+    with pytest.raises(HookResultError, match="credsup_tolerance: returned 1 rows, expected 5"):
+        j.tolerance(random_violations(rng, batch, 5, today), batch, today)
+
+
+def test_decision_code_out_of_range(plugin_dist, rng, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, """
+from credsup.core import Sanctions
+@hookimpl
+def credsup_sanction(violations, decisions, batch, params, today):
+    s = Sanctions.build(len(violations))
+    s.ban_scope[...] = 7  # a plugin scribbling past the builder's checks
+    return s
+""")
+    v = random_violations(rng, batch, 4, today)
+    with pytest.raises(HookResultError, match=r"credsup_sanction: Sanctions.ban_scope: value 7 at row 0 is outside \[0, 2\]"):
+        j.sanction(v, random_decisions(rng, 4), batch, today)
+
+
+def test_plugin_exception_is_wrapped_with_plugin_and_hook(plugin_dist, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, """
+@hookimpl
+def credsup_demonstration(batch, params, today):
+    raise KeyError("demonstration_list")
+""")
+    with pytest.raises(HookError) as err:
+        j.demonstration(batch, today)
+    assert str(err.value) == "plugin 'faulty', hook credsup_demonstration: raised KeyError: 'demonstration_list'"
+    assert isinstance(err.value.__cause__, KeyError)
+
+
+def test_writing_into_the_batch_is_refused(plugin_dist, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, """
+@hookimpl
+def credsup_grade(batch, params, today):
+    batch.grade[:] = 0
+    return batch.grade
+""")
+    with pytest.raises(HookError, match="credsup_grade: raised ValueError: assignment destination is read-only"):
+        j.grade(batch, today)
+    assert batch.grade.flags.writeable  # the caller's own arrays stay writable
+
+
+def test_none_delegates_to_the_fallback(plugin_dist, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, """
+@hookimpl
+def credsup_grade(batch, params, today):
+    return None
+""")
+    national = load_jurisdiction("national")
+    assert (j.grade(batch, today) == national.grade(batch, today)).all()
+
+
+def test_per_enterprise_rules_are_validated_like_batch_hooks(plugin_dist, today) -> None:
+    from credsup.core import EnterpriseBatch
+
+    batch = EnterpriseBatch.build(3, listed=[False, True, False])
+    j = jurisdiction_with(plugin_dist, """
+@hookimpl
+@per_enterprise
+def credsup_grade(enterprise, params, today):
+    return 7 if enterprise.listed else Grade.B
+""")
+    with pytest.raises(HookResultError, match="credsup_grade: grade 7 at row 1 is outside"):
+        j.grade(batch, today)

@@ -1,0 +1,48 @@
+"""Traditional supervision: uniform, no credit (seed 002 "Second")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from credsup.core import CommitmentKind, Period, RepairStatus, Tolerance, load_jurisdiction
+from credsup.core.samples import random_applications, random_batch, random_decisions, random_violations
+
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def traditional():
+    return load_jurisdiction("traditional")
+
+
+def test_same_spot_check_rate_for_everyone_whatever_the_record(traditional, rng) -> None:
+    b = random_batch(rng, 200, TODAY)
+    p = traditional.inspection_probability(b, Period.parse("2026"))
+    assert np.unique(p).size == 1 and p[0] == pytest.approx(0.05 * 365 / 365.25)
+
+
+def test_no_grades_commitments_tolerance_or_repair(traditional, rng) -> None:
+    b = random_batch(rng, 100, TODAY)
+    assert (traditional.grade(b, TODAY) == 1).all()
+    assert not traditional.commitment_eligible(b, CommitmentKind.NOTIFICATION, TODAY).any()
+    v = random_violations(rng, b, 50, TODAY)
+    assert (traditional.tolerance(v, b, TODAY).decision == Tolerance.PENALISE).all()
+    assert (traditional.repair(random_applications(rng, b, 20, TODAY), b, TODAY).status == RepairStatus.REFUSED).all()
+
+
+def test_penalty_by_severity_without_listing(traditional, rng) -> None:
+    b = random_batch(rng, 50, TODAY)
+    v = random_violations(rng, b, 60, TODAY)
+    s = traditional.sanction(v, traditional.tolerance(v, b, TODAY), b, TODAY)
+    fines = traditional.params.penalty.fine.array()
+    assert np.array_equal(s.fine, fines[v.severity])
+    assert not s.list_days.any() and not s.ban_days.any() and not s.joint_punishment.any()
+
+
+def test_complaints_drive_investigation(traditional, rng) -> None:
+    b = random_batch(rng, 10, TODAY)
+    assert (traditional.complaint_verification(b, TODAY) == 1.0).all()
+    assert (traditional.complaint_intensity(b, TODAY) == 1.0).all()
