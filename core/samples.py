@@ -15,10 +15,11 @@ from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatc
 from credsup.core.columns import FOREVER, NAT
 from credsup.core.decisions import ToleranceDecisions
 
-SAMPLE_SECTORS = ("food_beverage", "automobile_4s", "home_furnishing", "retail", "drugs_medical", "services")
-SAMPLE_REGIONS = ("guangdong", "guangxi", "fujian")
-SAMPLE_ITEMS = ("price_marking", "labelling", "licence_display", "advertising", "hygiene", "product_quality",
-                "unlicensed_operation", "fraud")
+from credsup.core.vocabulary import ITEMS, REGIONS, SECTORS
+
+SAMPLE_SECTORS = tuple(SECTORS)
+SAMPLE_REGIONS = REGIONS
+SAMPLE_ITEMS = tuple(ITEMS)
 
 
 def _dates(rng: np.random.Generator, today: dt.date, n: int, max_days: int, p_nat: float) -> np.ndarray:
