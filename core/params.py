@@ -172,6 +172,8 @@ class Schedule:
     commitment_check_months: int = param(
         lo=1, hi=60, doc="window after a commitment within which it is verified", unit="months")
     rectification_days: DaysBySeverity = section("time limit to correct a detected violation, by severity")
+    joint_visits: bool = attrs.field(default=False, metadata={
+        "doc": "items of several departments due at one enterprise in a period are combined into one visit"})
 
     def __attrs_post_init__(self) -> None:
         for name in ("minor", "general", "serious"):
