@@ -286,7 +286,8 @@ def credsup_repair(applications: RepairApplications, batch: EnterpriseBatch, par
     lifelong = batch.banned_until[applications.enterprise] == FOREVER
     status = np.where(missing == 0, RepairStatus.APPROVED, RepairStatus.NOT_YET).astype(np.int8)
     status[lifelong] = RepairStatus.REFUSED
-    earliest = np.maximum(earliest, t)
+    # an unknown record date (NaT) cannot hold the application back: it is decided from today
+    earliest = np.where(np.isnat(earliest), t, np.maximum(earliest, t))
     earliest[lifelong] = np.datetime64("NaT")
     return RepairDecisions(
         status=status, earliest=earliest.astype("datetime64[D]"), missing=missing,

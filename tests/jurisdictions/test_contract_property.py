@@ -12,12 +12,22 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credsup.core import HOOKS, CommitmentKind, Columnar, Jurisdiction, Period, discover, load_jurisdiction
+from credsup.core import (
+    HOOKS,
+    CommitmentKind,
+    Columnar,
+    Jurisdiction,
+    Period,
+    RepairStatus,
+    discover,
+    load_jurisdiction,
+)
 from credsup.core.samples import (
     random_applications,
     random_batch,
@@ -65,6 +75,9 @@ def test_every_hook_keeps_the_contract_on_random_batches(name, seed, n, m, day, 
     violations = random_violations(rng, batch, m, day)
     decisions = random_decisions(rng, m)
     applications = random_applications(rng, batch, m, day)
+    unknown = rng.random(m) < 0.1  # a few applications whose record date is unknown
+    applications = attrs.evolve(applications, recorded=np.where(unknown, np.datetime64("NaT"),
+                                                                applications.recorded).astype("M8[D]"))
     objections = random_objections(rng, batch, m, day)
 
     # One call per hook (and per commitment kind); the kernel validates every result.
@@ -97,6 +110,10 @@ def test_every_hook_keeps_the_contract_on_random_batches(name, seed, n, m, day, 
     for label, call in case_calls.items():
         full = call(every)
         assert same(call(part), take(full, part)), f"{name} {label}: rows depend on each other"
+
+    # A repair decision has an earliest date unless it is refused (RepairDecision contract).
+    r = j.repair(applications, batch, day)
+    assert np.array_equal(np.isnat(r.earliest), r.status == RepairStatus.REFUSED), name
 
     # The commitment invariant of the contract (seed 002 line 19; seed 004 (V)).
     punished = under_joint_punishment(batch, day)

@@ -198,3 +198,14 @@ def test_a_record_shown_wrong_is_withdrawn(national) -> None:
 def test_no_demonstration_status_nationally(national) -> None:
     b = old(3, demonstration=[True, False, True], grade=[0, 0, 0])
     assert not national.demonstration(b, TODAY).any()
+
+
+def test_only_a_refused_repair_has_no_earliest_date(national) -> None:
+    b = old(1)
+    both = int(RepairCondition.RECTIFIED | RepairCondition.COMMITMENT)
+    apps = RepairApplications.build(
+        1, enterprise=[0], record=[RecordKind.PENALTY], severity=[Severity.GENERAL],
+        recorded=np.array(["NaT"], dtype="M8[D]"), applied=np.array(["2026-01-01"], dtype="M8[D]"),
+        fulfilled=[both])
+    r = national.repair(apps, b, TODAY)
+    assert r.status[0] == RepairStatus.APPROVED and r.earliest[0] == np.datetime64(TODAY)
