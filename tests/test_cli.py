@@ -103,7 +103,7 @@ def test_validate_unknown_jurisdiction(run, tmp_path: Path) -> None:
     f.write_text('jurisdiction = "atlantis"\n')
     result = run("validate", str(f))
     assert result.exit_code == 1
-    assert result.stdout.strip() == f"{f}: jurisdiction: unknown jurisdiction 'atlantis' (installed: national, traditional)"
+    assert result.stdout.strip() == f"{f}: jurisdiction: unknown jurisdiction 'atlantis' (installed: dalian, hainan, national, shanghai, traditional)"
 
 
 def test_params_shows_values_with_sources(run) -> None:
@@ -128,7 +128,7 @@ def test_params_with_set_override(run) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["params", "atlantis"], "Error: unknown jurisdiction 'atlantis'; installed: national, traditional. "
+        (["params", "atlantis"], "Error: unknown jurisdiction 'atlantis'; installed: dalian, hainan, national, shanghai, traditional. "
          "`credsup plugins` lists them with their status."),
         (["params", "national", "--set", "inspection.rate_per_year.D=2e9"],
          "Error: --set: inspection.rate_per_year.D: must be <= 12 a year (got 2e+09)"),

@@ -99,7 +99,7 @@ def test_disabling_the_fallback_is_an_error_for_everyone(monkeypatch) -> None:
 def test_unknown_jurisdiction_names_the_installed_ones() -> None:
     with pytest.raises(UnknownJurisdictionError) as err:
         load_jurisdiction("atlantis")
-    assert str(err.value).startswith("unknown jurisdiction 'atlantis'; installed: national, traditional")
+    assert str(err.value).startswith("unknown jurisdiction 'atlantis'; installed: dalian, hainan, national, shanghai, traditional")
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,11 @@ CREDSUP_CONTRACT = "1.0"
 PARAMS_CLASS = NationalParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "national.toml"
 
-__all__ = ["CREDSUP_CONTRACT", "DEFAULT_CONFIG", "PARAMS_CLASS", "NationalParams", "risk_score"]
+# Building blocks the regional plugins reuse (they call the national hooks and these helpers directly).
+__all__ = [
+    "CREDSUP_CONTRACT", "DEFAULT_CONFIG", "PARAMS_CLASS", "NationalParams", "by_grade", "classified_rate",
+    "first_offence", "grade_record", "grades_from_score", "risk_score", "under_joint_punishment",
+]
 
 
 def _today64(today: dt.date) -> np.datetime64:
@@ -77,7 +81,7 @@ def credsup_commitment_eligible(batch: EnterpriseBatch, kind: CommitmentKind, pa
     return ~under_joint_punishment(batch, today)
 
 
-def _by_grade(batch: EnterpriseBatch, table: np.ndarray, ungraded: float) -> np.ndarray:
+def by_grade(batch: EnterpriseBatch, table: np.ndarray, ungraded: float) -> np.ndarray:
     """Look up a per-grade table (``float64[4]``) for each enterprise; ``ungraded`` where grade is -1."""
     graded = batch.grade >= 0
     out = np.full(len(batch), ungraded, dtype=np.float64)
@@ -90,7 +94,7 @@ def credsup_commitment_verification(batch: EnterpriseBatch, kind: CommitmentKind
                                     today: dt.date) -> np.ndarray:
     """Verification probability by the promiser's grade (seed 004 (XIII): methods chosen by credit status)."""
     c = params.commitment
-    return _by_grade(batch, c.verification.array(), c.ungraded_verification)
+    return by_grade(batch, c.verification.array(), c.ungraded_verification)
 
 
 # ------------------------------------------------------------------------------------------ grading
@@ -122,18 +126,26 @@ def grades_from_score(score: np.ndarray, params: NationalParams) -> np.ndarray:
     return np.searchsorted(np.array([cuts.A, cuts.B, cuts.C]), score, side="left").astype(np.int8)
 
 
-@hookimpl
-def credsup_grade(batch: EnterpriseBatch, params: NationalParams, today: dt.date) -> np.ndarray:
-    """A-D from the record's risk score (SAMR 2022 four classes; seed 002 line 33). Enterprises under joint
-    punishment get ``listed_grade``; young enterprises without an inspection get at best
-    ``new_enterprise_grade`` (assumption: no record is not a good record)."""
+def grade_record(batch: EnterpriseBatch, grades: np.ndarray, params: NationalParams, today: dt.date) -> np.ndarray:
+    """Apply the national floors to grade codes computed from the record (returns a new ``int8`` array).
+
+    Young enterprises without an inspection get at best ``new_enterprise_grade`` (assumption: no record
+    is not a good record); enterprises under joint punishment get ``listed_grade``.
+    """
     g = params.grading
-    grades = grades_from_score(risk_score(batch, params), params)
+    out = np.asarray(grades, dtype=np.int8).copy()
     young = (batch.age_years(today) < g.new_enterprise_years) & (batch.inspections_36m == 0)
     floor = np.int8(Grade.parse(g.new_enterprise_grade))
-    grades[young] = np.maximum(grades[young], floor)
-    grades[under_joint_punishment(batch, today)] = np.int8(Grade.parse(g.listed_grade))
-    return grades
+    out[young] = np.maximum(out[young], floor)
+    out[under_joint_punishment(batch, today)] = np.int8(Grade.parse(g.listed_grade))
+    return out
+
+
+@hookimpl
+def credsup_grade(batch: EnterpriseBatch, params: NationalParams, today: dt.date) -> np.ndarray:
+    """A-D from the record's risk score (SAMR 2022 four classes; seed 002 line 33), with the floors of
+    :func:`grade_record` (new enterprises at best ``new_enterprise_grade``; listed ``listed_grade``)."""
+    return grade_record(batch, grades_from_score(risk_score(batch, params), params), params, today)
 
 
 @hookimpl
@@ -145,14 +157,20 @@ def credsup_demonstration(batch: EnterpriseBatch, params: NationalParams, today:
 # ------------------------------------------------------------------------------ inspection frequency
 
 
+def classified_rate(batch: EnterpriseBatch, params: NationalParams) -> np.ndarray:
+    """Expected random spot checks per year for each enterprise: by grade, times the key-field multiplier."""
+    insp = params.inspection
+    rate = by_grade(batch, insp.rate_per_year.array(), insp.ungraded_rate_per_year)
+    return np.where(batch.key_sector, rate * insp.key_sector_multiplier, rate)
+
+
 @hookimpl
 def credsup_inspection_probability(batch: EnterpriseBatch, params: NationalParams, period: Period) -> np.ndarray:
     """Classified spot checks: a yearly rate by grade (A reduced, B normal, C raised, D sharply raised;
-    SAMR 2022; seed 002 line 31), raised in key-supervision fields (seed 002 line 11)."""
-    insp = params.inspection
-    rate = _by_grade(batch, insp.rate_per_year.array(), insp.ungraded_rate_per_year)
-    rate = np.where(batch.key_sector, rate * insp.key_sector_multiplier, rate)
-    return period.per_period(rate)
+    SAMR 2022; seed 002 line 31), raised in key-supervision fields (seed 002 line 11). Class A's reduced
+    rate is the whole of its "no disturbance without cause": complaints, alerts and referrals about it are
+    still followed up (:func:`credsup_complaint_verification` does not depend on the grade)."""
+    return period.per_period(classified_rate(batch, params))
 
 
 # -------------------------------------------------------------------------------- social supervision
@@ -268,7 +286,8 @@ def credsup_repair(applications: RepairApplications, batch: EnterpriseBatch, par
     lifelong = batch.banned_until[applications.enterprise] == FOREVER
     status = np.where(missing == 0, RepairStatus.APPROVED, RepairStatus.NOT_YET).astype(np.int8)
     status[lifelong] = RepairStatus.REFUSED
-    earliest = np.maximum(earliest, t)
+    # an unknown record date (NaT) cannot hold the application back: it is decided from today
+    earliest = np.where(np.isnat(earliest), t, np.maximum(earliest, t))
     earliest[lifelong] = np.datetime64("NaT")
     return RepairDecisions(
         status=status, earliest=earliest.astype("datetime64[D]"), missing=missing,

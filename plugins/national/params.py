@@ -7,13 +7,18 @@ the sections it reads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import attrs
 
+from credsup.core.enums import Grade, Severity, Size
 from credsup.core.params import (
     BySeverity,
     DaysBySeverity,
     RatesByGrade,
     JurisdictionParams,
+    ParamValueError,
     SharesByGrade,
     fraction,
     grade_letter,
@@ -22,6 +27,59 @@ from credsup.core.params import (
     require,
     section,
 )
+
+
+# --------------------------------------------------------------- field helpers for the regional plugins
+
+
+def _one_of(valid: Iterable[str], what: str) -> Any:
+    valid = tuple(valid)
+
+    def check(_instance: object, attribute: attrs.Attribute, value: Any) -> None:
+        names = (value,) if isinstance(value, str) else value
+        for name in names:
+            if isinstance(name, str) and name not in valid:
+                raise ParamValueError(attribute.name, f"unknown {what} {name!r}; valid: {', '.join(valid)}")
+
+    return check
+
+
+def names_from(vocabulary: Mapping[str, Any] | Iterable[str], what: str, doc: str = "") -> Any:
+    """A list of names that must come from a standard vocabulary (``credsup.core.vocabulary``).
+
+    A typo in a sector or item name would otherwise match nothing and silently switch a rule off.
+    """
+    return attrs.field(validator=_one_of(vocabulary, what), metadata={"doc": doc})
+
+
+def grade_letters(doc: str = "") -> Any:
+    """A list of grade letters, ``["C", "D"]``; read it with :func:`grade_codes`."""
+    return attrs.field(validator=_one_of([g.name for g in Grade], "grade"), metadata={"doc": doc})
+
+
+def grade_codes(letters: Iterable[str]) -> tuple[int, ...]:
+    return tuple(int(Grade.parse(letter)) for letter in letters)
+
+
+def severity_name(doc: str = "") -> Any:
+    """A severity written as ``"minor"``, ``"general"`` or ``"serious"``; read it with :func:`severity_code`."""
+    return attrs.field(validator=_one_of([s.name.lower() for s in Severity], "severity"), metadata={"doc": doc})
+
+
+def severity_code(name: str) -> int:
+    return int(Severity[name.upper()])
+
+
+def size_name(doc: str = "") -> Any:
+    """A size class written as ``"micro"``, ``"small"``, ``"medium"`` or ``"large"``."""
+    return attrs.field(validator=_one_of([s.name.lower() for s in Size], "size class"), metadata={"doc": doc})
+
+
+def size_code(name: str) -> int:
+    return int(Size[name.upper()])
+
+
+# ------------------------------------------------------------------------------------- the sections
 
 
 @attrs.frozen

@@ -46,3 +46,28 @@ def test_complaints_drive_investigation(traditional, rng) -> None:
     b = random_batch(rng, 10, TODAY)
     assert (traditional.complaint_verification(b, TODAY) == 1.0).all()
     assert (traditional.complaint_intensity(b, TODAY) == 1.0).all()
+
+
+def test_the_rate_ignores_grade_key_field_and_demonstration(traditional, rng) -> None:
+    from credsup.core import EnterpriseBatch
+
+    b = EnterpriseBatch.build(4, grade=[0, 3, 1, 1], key_sector=[False, True, False, False],
+                              demonstration=[False, False, True, False], listed=[False, False, False, True])
+    p = traditional.inspection_probability(b, Period.parse("2026Q1"))
+    assert np.unique(p).size == 1
+
+
+def test_a_penalty_shown_wrong_is_withdrawn_by_reconsideration(traditional, rng) -> None:
+    from credsup.core.samples import random_objections
+
+    b = random_batch(rng, 20, TODAY)
+    o = random_objections(rng, b, 30, TODAY)
+    d = traditional.objection(o, b, TODAY)
+    assert np.array_equal(d.upheld, o.evidence)
+    assert (d.review_days == traditional.params.objection.review_working_days).all()
+
+
+def test_traditional_never_falls_back_to_national(traditional) -> None:
+    from credsup.core import HOOKS
+
+    assert {traditional.answered_by(h) for h in HOOKS} == {"traditional"}

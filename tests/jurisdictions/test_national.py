@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 
 from credsup.core import (
+    FOREVER,
+    BanScope,
     CommitmentKind,
     EnterpriseBatch,
     Grade,
+    ObjectionBatch,
     Period,
     Reason,
     RecordKind,
@@ -110,3 +113,99 @@ def test_repair_after_minimum_publicity_with_obligations_and_commitment(national
     assert r.earliest[1] == np.datetime64("2026-03-01")  # 90 days after 2025-12-01
     assert r.missing.tolist() == [0, int(RepairCondition.PUBLICITY_PERIOD), int(RepairCondition.COMMITMENT)]
     assert (r.review_days == 3).all()
+
+
+def test_commitments_are_verified_by_the_promisers_grade(national) -> None:
+    b = old(5, grade=[0, 1, 2, 3, -1])
+    p = national.commitment_verification(b, CommitmentKind.NOTIFICATION, TODAY)
+    assert p[0] < p[1] < p[2] < p[3] == 1.0
+    assert p[4] == national.params.commitment.ungraded_verification
+
+
+def test_no_disturbance_without_cause_but_complaints_are_followed_for_every_grade(national) -> None:
+    b = old(4, grade=[0, 1, 2, 3])
+    p = national.inspection_probability(b, Period.parse("2026"))
+    assert p[0] == pytest.approx(0.02 * 365 / 365.25)  # class A: reduced (Bayannur 2022: 2 %)
+    v = national.complaint_verification(b, TODAY)
+    assert np.unique(v).size == 1 and v[0] == 1.0
+
+
+def test_key_fields_are_checked_more(national) -> None:
+    b = old(2, grade=[1, 1], key_sector=[True, False])
+    p = national.inspection_probability(b, Period.parse("2026"))
+    assert p[0] == pytest.approx(p[1] * national.params.inspection.key_sector_multiplier)
+
+
+def test_a_false_commitment_is_never_tolerated_and_a_serious_one_is_listed(national) -> None:
+    b = old(1)
+    v = ViolationBatch.build(2, enterprise=[0, 0], severity=[Severity.MINOR, Severity.SERIOUS],
+                             corrected=[True, True], false_commitment=[True, True], harm=[0.1, 0.1])
+    d = national.tolerance(v, b, TODAY)
+    assert d.decision.tolist() == [Tolerance.PENALISE] * 2 and (d.reason == Reason.FALSE_COMMITMENT).all()
+    s = national.sanction(v, d, b, TODAY)
+    assert s.list_days.tolist() == [0, national.params.sanction.list_days]
+    assert s.revoke_demonstration.all()
+
+
+def test_an_uncorrected_serious_violation_is_listed_and_must_be_rectified(national) -> None:
+    b = old(1)
+    v = ViolationBatch.build(1, enterprise=[0], severity=[Severity.SERIOUS], harm=[0.5], corrected=[False])
+    s = national.sanction(v, national.tolerance(v, b, TODAY), b, TODAY)
+    assert s.list_days[0] > 0 and s.joint_punishment[0]
+    assert s.rectify_days[0] == national.params.sanction.listed_rectify_days
+
+
+def test_ban_scope_is_a_parameter(national) -> None:
+    market = load_jurisdiction("national", overrides=[("sanction.ban_scope", "market")])
+    b = old(1, key_sector=[True])
+    v = ViolationBatch.build(1, enterprise=[0], severity=[Severity.SERIOUS], harm=[6.0], corrected=[True])
+    assert national.sanction(v, national.tolerance(v, b, TODAY), b, TODAY).ban_scope[0] == BanScope.INDUSTRY
+    assert market.sanction(v, market.tolerance(v, b, TODAY), b, TODAY).ban_scope[0] == BanScope.MARKET
+
+
+def test_a_listing_is_repaired_no_sooner_than_its_minimum_period(national) -> None:
+    b = old(1)
+    both = int(RepairCondition.RECTIFIED | RepairCondition.COMMITMENT)
+    apps = RepairApplications.build(
+        2, enterprise=[0, 0], record=[RecordKind.DISHONESTY_LIST] * 2, severity=[Severity.SERIOUS] * 2,
+        recorded=np.array(["2025-06-01", "2024-06-01"], dtype="M8[D]"),
+        applied=np.array(["2026-01-01"] * 2, dtype="M8[D]"), fulfilled=[both, both])
+    r = national.repair(apps, b, TODAY)
+    assert r.status.tolist() == [RepairStatus.NOT_YET, RepairStatus.APPROVED]
+    assert r.earliest[0] == np.datetime64("2026-06-01")  # 365 days on the list
+
+
+def test_no_repair_during_a_lifelong_ban(national) -> None:
+    b = old(1, banned_until=np.array([FOREVER]))
+    apps = RepairApplications.build(
+        1, enterprise=[0], record=[RecordKind.DISHONESTY_LIST], severity=[Severity.SERIOUS],
+        recorded=np.array(["2020-01-01"], dtype="M8[D]"), applied=np.array(["2026-01-01"], dtype="M8[D]"),
+        fulfilled=[127])
+    r = national.repair(apps, b, TODAY)
+    assert r.status[0] == RepairStatus.REFUSED and np.isnat(r.earliest[0])
+
+
+def test_a_record_shown_wrong_is_withdrawn(national) -> None:
+    b = old(1)
+    o = ObjectionBatch.build(2, enterprise=[0, 0], record=[RecordKind.PENALTY] * 2,
+                             recorded=np.array(["2025-06-01"] * 2, dtype="M8[D]"),
+                             filed=np.array(["2025-07-01"] * 2, dtype="M8[D]"), evidence=[True, False])
+    d = national.objection(o, b, TODAY)
+    assert d.upheld.tolist() == [True, False]
+    assert (d.review_days == national.params.objection.review_working_days).all()
+
+
+def test_no_demonstration_status_nationally(national) -> None:
+    b = old(3, demonstration=[True, False, True], grade=[0, 0, 0])
+    assert not national.demonstration(b, TODAY).any()
+
+
+def test_only_a_refused_repair_has_no_earliest_date(national) -> None:
+    b = old(1)
+    both = int(RepairCondition.RECTIFIED | RepairCondition.COMMITMENT)
+    apps = RepairApplications.build(
+        1, enterprise=[0], record=[RecordKind.PENALTY], severity=[Severity.GENERAL],
+        recorded=np.array(["NaT"], dtype="M8[D]"), applied=np.array(["2026-01-01"], dtype="M8[D]"),
+        fulfilled=[both])
+    r = national.repair(apps, b, TODAY)
+    assert r.status[0] == RepairStatus.APPROVED and r.earliest[0] == np.datetime64(TODAY)
