@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from credsup.core import HookError, HookResultError, Period, load_jurisdiction
+from credsup.core import HOOKS, HookError, HookResultError, ObjectionDecisions, Period, load_jurisdiction
 from credsup.core.samples import random_batch, random_decisions, random_violations
 
 
@@ -167,3 +167,26 @@ def credsup_grade(enterprise, params, today):
 """)
     with pytest.raises(HookResultError, match="credsup_grade: grade 7 at row 1 is outside"):
         j.grade(batch, today)
+
+
+@pytest.mark.parametrize(
+    ("hook", "result", "kind"),
+    [
+        ("credsup_grade", [1, 1, 1], "type"),
+        ("credsup_grade", np.zeros(4, dtype=np.int8), "shape"),
+        ("credsup_grade", np.ones(3), "dtype"),
+        ("credsup_grade", np.array([0, 4, 1]), "range"),
+        ("credsup_inspection_probability", np.array([0.1, np.nan, 0.2]), "nan"),
+        ("credsup_tolerance", {"decision": [0, 0, 0]}, "type"),
+        ("credsup_objection", ObjectionDecisions.build(2), "shape"),
+        ("credsup_grade", np.array([0, 3, 1], dtype=np.int64), None),
+    ],
+)
+def test_result_problems_have_a_kind(hook: str, result, kind: str | None) -> None:
+    """The conformance checks classify a bad result by kind; the message is the one users see."""
+    problem = HOOKS[hook].diagnose(result, 3)
+    assert (problem.kind if problem else None) == kind
+    if problem is not None:
+        with pytest.raises(HookResultError) as err:
+            HOOKS[hook].validate(result, 3, "p")
+        assert err.value.problem == problem.message
