@@ -190,3 +190,20 @@ def test_result_problems_have_a_kind(hook: str, result, kind: str | None) -> Non
         with pytest.raises(HookResultError) as err:
             HOOKS[hook].validate(result, 3, "p")
         assert err.value.problem == problem.message
+
+
+def test_call_unchecked_gives_the_raw_answer_and_who_gave_it(plugin_dist, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, """
+@hookimpl
+def credsup_grade(batch, params, today):
+    return None if batch.listed.any() else np.full(len(batch), 9)
+""")
+    clean = batch.take(~batch.listed)
+    who, raw = j.call_unchecked("credsup_grade", batch=clean, today=today)
+    assert who == "faulty" and raw.dtype == np.int64 and (raw == 9).all()  # not validated, not cast
+    from credsup.core import EnterpriseBatch
+
+    who, raw = j.call_unchecked("credsup_grade", batch=EnterpriseBatch.build(2, listed=[True, False]), today=today)
+    assert who == "national" and raw[0] == 3  # listed: D
+    with pytest.raises(HookResultError, match="grade 9 at row 0"):
+        j.grade(clean, today)
