@@ -37,10 +37,18 @@ def new_command(name: str, directory: Path) -> None:
     from credsup.cli.scaffold import create_project
 
     project = create_project(name, directory)
-    click.echo(f"Created the plugin '{name}' in {project.root}", err=True)
-    click.echo(f"  {project.module}/__init__.py   the hooks (each starts as the national rule)", err=True)
-    click.echo(f"  {project.module}/{name}.toml   the parameters, each with its source", err=True)
-    click.echo("  tests/                the conformance suite and a first behaviour test", err=True)
+    roles = {
+        "__init__.py": "the hooks: each starts as the national rule",
+        f"{name}.toml": "the parameters, each with its source (inherits national's)",
+        "test_conformance.py": "the conformance suite, one test per hook",
+        f"test_{name}.py": "what the rules must do",
+        "pyproject.toml": f"the entry point {name} = {project.module} (group credsup.jurisdictions)",
+    }
+    click.echo(f"Created the plugin '{name}' ({project.distribution}) in {project.root}:", err=True)
+    shown = [(str(f.relative_to(project.root)), roles[f.name]) for f in project.files if f.name in roles]
+    width = max(len(path) for path, _ in shown)
+    for path, role in shown:
+        click.echo(f"  {path:<{width}}  {role}", err=True)
     click.echo("Next:", err=True)
     click.echo(f"  pip install -e {project.root}", err=True)
     click.echo(f"  credsup plugins && credsup plugin check {name}", err=True)

@@ -220,6 +220,35 @@ def test_options_are_validated() -> None:
         Options(examples=0)
 
 
+# ------------------------------------------------------------------------------------ the pytest plugin
+
+
+def test_pytest_plugin_fails_a_test_with_the_failures_and_sums_up_timings(pytester, plugin_dist) -> None:
+    plugin_dist("broken", BROKEN["nan"][0])
+    pytester.makeconftest('pytest_plugins = ["credsup.testing.pytest_plugin"]')
+    pytester.makepyfile("""
+        def test_broken(credsup_check):
+            credsup_check("broken")
+
+        def test_national_grade(credsup_check):
+            report = credsup_check("national", hooks=["credsup_grade"])
+            assert report.examples == 3
+
+        def test_not_installed(credsup_check):
+            credsup_check("atlantis")
+    """)
+    result = pytester.runpytest("--credsup-examples", "3", "--credsup-timing-rows", "100")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines([
+        "*broken 1.0: 1 conformance failure(s)",
+        "*credsup_complaint_intensity: NaN or infinite values: multiplier: *",
+        "*unknown jurisdiction 'atlantis'* Is the plugin project installed (pip install -e .)?",
+        "*credsup conformance: time per row (reported, not asserted)*",
+        "national credsup_grade * us per enterprise (100 rows)",
+    ])
+    assert "Traceback" not in result.stdout.str()
+
+
 # ------------------------------------------------------------------------------------------- the CLI
 
 
