@@ -91,12 +91,13 @@ class HookInputs:
         parts = [f"seed={self.seed}", f"n={self.n}"]
         if self.enterprises is not None:
             parts.append(f"enterprises={self.enterprises}")
-        for key in ("kind", "today", "period"):
-            if key in self.kwargs:
-                value = self.kwargs[key]
-                text = value.name if key == "kind" else (value.label or f"{value.start}..{value.end}") \
-                    if key == "period" else str(value)
-                parts.append(f"{key}={text}")
+        if "kind" in self.kwargs:
+            parts.append(f"kind={self.kwargs['kind'].name}")
+        if "today" in self.kwargs:
+            parts.append(f"today={self.kwargs['today']}")
+        if "period" in self.kwargs:
+            period = self.kwargs["period"]
+            parts.append(f"period={period.label or f'{period.start}..{period.end}'}")
         call = f'make_inputs("{self.hook}", seed={self.seed}, n={self.n}'
         call += f", enterprises={self.enterprises})" if self.enterprises is not None else ")"
         return ", ".join(parts) + f" (rebuild with credsup.testing.{call})"

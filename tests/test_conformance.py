@@ -8,9 +8,12 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
 
 from credsup.cli.main import cli
-from credsup.core import HOOKS, UnknownJurisdictionError
+from credsup.core import HOOKS, Grade, UnknownJurisdictionError, load_jurisdiction
+from credsup.plugins import national as national_plugin
+from credsup.testing import strategies
 from credsup.testing import (
     ConformanceError,
     Options,
@@ -134,6 +137,24 @@ def test_a_row_dependent_failure_shows_the_row(plugin_dist) -> None:
     failure = only_failure("broken")
     assert failure.row.startswith("enterprise=EnterpriseBatchRow(sector=")
     assert "depend only on that row" in failure.expected
+
+
+def test_a_hook_that_draws_from_global_random_state_is_not_deterministic(plugin_dist) -> None:
+    # hypothesis seeds numpy's global generator alike for every example; the check must see through it
+    plugin_dist("broken", """
+        @hookimpl
+        def credsup_complaint_intensity(batch, params, today):
+            p = np.ones(len(batch))
+            if np.random.random() < 0.3:   # now and then a NaN
+                p[0] = np.nan
+            return p
+    """)
+    failure = only_failure("broken")
+    assert failure.kind == "nondeterministic"
+    assert str(failure).startswith("credsup_complaint_intensity: not deterministic: row 0: first call multiplier ")
+    state = np.random.get_state()[1][:5].tolist()
+    check_jurisdiction("national", hooks=["credsup_grade"], **FAST)
+    assert np.random.get_state()[1][:5].tolist() == state  # the caller's global state is left alone
 
 
 def test_checks_after_a_broken_result_are_skipped(plugin_dist) -> None:
@@ -295,3 +316,42 @@ def test_timing_batch_is_the_rows_it_claims() -> None:
     inputs = make_inputs("credsup_sanction", seed=0, n=300)
     assert len(inputs) == 300 and len(inputs.kwargs["decisions"]) == 300
     assert np.all(inputs.kwargs["violations"].enterprise < len(inputs.kwargs["batch"]))
+
+
+# ------------------------------------------------------------------------------ inputs and strategies
+
+
+def test_make_inputs_is_reproducible_and_valid() -> None:
+    for hook in HOOKS:
+        a, b = make_inputs(hook, seed=11, n=7), make_inputs(hook, seed=11, n=7)
+        assert len(a) == 7 and list(a.kwargs) == [x for x in HOOKS[hook].argnames if x != "params"]
+        for key, value in a.kwargs.items():
+            if hasattr(value, "equals"):
+                assert value.equals(b.kwargs[key]) and not value.problems()
+            else:
+                assert value == b.kwargs[key]
+    with pytest.raises(ValueError, match="unknown hook 'credsup_gradez'"):
+        make_inputs("credsup_gradez", seed=0, n=1)
+    with pytest.raises(ValueError, match="3 cases need at least one enterprise"):
+        make_inputs("credsup_tolerance", seed=0, n=3, enterprises=0)
+
+
+def test_a_row_alone_keeps_its_own_enterprise() -> None:
+    inputs = make_inputs("credsup_sanction", seed=5, n=12)
+    violations, batch = inputs.kwargs["violations"], inputs.kwargs["batch"]
+    for i in range(12):
+        one = inputs.row(i).kwargs
+        assert one["violations"].enterprise.tolist() == [0]
+        assert one["batch"].row(0) == batch.row(int(violations.enterprise[i]))
+        assert one["decisions"].row(0) == inputs.kwargs["decisions"].row(i)
+
+
+@settings(max_examples=20, deadline=None)
+@given(inputs=strategies.hook_inputs("credsup_grade", max_rows=30),
+       batch=strategies.enterprise_batches(max_rows=30))
+def test_strategies_give_valid_inputs_for_property_tests(inputs, batch) -> None:
+    national = load_jurisdiction("national")
+    grades = national.grade(**inputs.kwargs)
+    listed = national_plugin.under_joint_punishment(inputs.kwargs["batch"], inputs.kwargs["today"])
+    assert (grades[listed] == Grade.D).all()
+    assert not batch.problems() and len(batch) <= 30
