@@ -89,7 +89,7 @@ def test_wheel_install_has_no_top_level_core(wheel: Path, fresh_python: Path, tm
     new = subprocess.run([str(fresh_python.parent / "credsup"), "plugin", "new", "demo", "--dir", str(tmp_path)],
                          capture_output=True, text=True, cwd=tmp_path)
     assert new.returncode == 0, new.stderr  # the scaffold's templates ship in the wheel
-    assert (tmp_path / "demo" / "credsup_demo" / "demo.toml").is_file()
+    assert (tmp_path / "demo" / "src" / "credsup_demo" / "demo.toml").is_file()
     check = subprocess.run([str(fresh_python.parent / "credsup"), "plugin", "check", "national", "--examples", "2",
                             "--timing-rows", "0"], capture_output=True, text=True, cwd=tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr  # the kit runs without the dev extras

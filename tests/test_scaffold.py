@@ -25,13 +25,14 @@ def test_the_project_has_its_files_entry_point_and_config(tmp_path: Path) -> Non
     assert result.stdout.strip() == str(root)
     assert "pip install -e" in result.stderr and "credsup plugin check guangzhou" in result.stderr
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    assert files == [".gitignore", "README.md", "credsup_guangzhou/__init__.py", "credsup_guangzhou/guangzhou.toml",
-                     "pyproject.toml", "tests/conftest.py", "tests/test_conformance.py", "tests/test_guangzhou.py"]
+    assert files == [".gitignore", "README.md", "pyproject.toml", "src/credsup_guangzhou/__init__.py",
+                     "src/credsup_guangzhou/guangzhou.toml", "tests/conftest.py", "tests/test_conformance.py",
+                     "tests/test_guangzhou.py"]
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "credsup-guangzhou"
     assert pyproject["project"]["entry-points"]["credsup.jurisdictions"] == {"guangzhou": "credsup_guangzhou"}
     assert pyproject["project"]["dependencies"] == ["credsup>=0.1"]
-    config = tomllib.loads((root / "credsup_guangzhou" / "guangzhou.toml").read_text())
+    config = tomllib.loads((root / "src" / "credsup_guangzhou" / "guangzhou.toml").read_text())
     assert config["jurisdiction"] == "guangzhou" and config["inherits"] == "national"
     assert config["schedule"]["grading_months"]["source"].startswith("assumption: ")
     assert 'pytest_plugins = ["credsup.testing.pytest_plugin"]' in (root / "tests" / "conftest.py").read_text()
