@@ -145,7 +145,7 @@ def test_a_hook_that_draws_from_global_random_state_is_not_deterministic(plugin_
         @hookimpl
         def credsup_complaint_intensity(batch, params, today):
             p = np.ones(len(batch))
-            if np.random.random() < 0.3:   # now and then a NaN
+            if len(batch) and np.random.random() < 0.3:   # now and then a NaN
                 p[0] = np.nan
             return p
     """)
@@ -155,6 +155,25 @@ def test_a_hook_that_draws_from_global_random_state_is_not_deterministic(plugin_
     state = np.random.get_state()[1][:5].tolist()
     check_jurisdiction("national", hooks=["credsup_grade"], **FAST)
     assert np.random.get_state()[1][:5].tolist() == state  # the caller's global state is left alone
+
+
+def test_a_failure_that_does_not_come_back_is_reported_as_not_deterministic(plugin_dist) -> None:
+    # a hidden call counter: the failing example passes when hypothesis replays it
+    plugin_dist("broken", """
+        import itertools
+        _calls = itertools.count()
+
+        @hookimpl
+        def credsup_complaint_intensity(batch, params, today):
+            p = np.ones(len(batch))
+            if next(_calls) % 7 == 6:
+                p[0] = np.nan
+            return p
+    """)
+    failure = only_failure("broken")
+    assert failure.kind == "nondeterministic"
+    assert failure.problem.endswith("(on one call; the same input later gave no such problem)")
+    assert "NaN" in failure.problem and "make_inputs(" in failure.input
 
 
 def test_checks_after_a_broken_result_are_skipped(plugin_dist) -> None:
