@@ -24,6 +24,18 @@ DATE = np.dtype("datetime64[D]")
 
 
 @attrs.frozen
+class ColumnProblem:
+    """One thing wrong with a column: its kind (``type``, ``shape``, ``dtype``, ``nan``, ``range``) and a
+    message naming the column (``grade: value 4 at row 2 is outside [0, 3]``)."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@attrs.frozen
 class ColumnSpec:
     """Schema of one column: name, dtype, unit, meaning, valid range and fill value."""
 
@@ -51,27 +63,36 @@ class ColumnSpec:
         Accepts any dtype of the right kind (an ``int64`` array for an ``int8`` column, ``float32``
         for ``float64``) as long as its values fit; :meth:`coerce` then casts it.
         """
+        return [p.message for p in self.diagnose(value, n)]
+
+    def diagnose(self, value: object, n: int) -> list[ColumnProblem]:
+        """Like :meth:`problems`, with the kind of each problem (``type``, ``shape``, ``dtype``, ``nan``,
+        ``range``) for callers that react to the kind, such as the conformance checks."""
         if not isinstance(value, np.ndarray):
-            return [f"{self.name}: expected a numpy array of {self.dtype}, got {type(value).__name__}"]
+            return [ColumnProblem("type", f"{self.name}: expected a numpy array of {self.dtype}, "
+                                          f"got {type(value).__name__}")]
         if value.ndim != 1 or value.shape[0] != n:
-            return [f"{self.name}: expected shape ({n},), got {value.shape}"]
+            return [ColumnProblem("shape", f"{self.name}: expected shape ({n},), got {value.shape}")]
         if not _same_kind(value.dtype, self.dtype):
-            return [f"{self.name}: expected dtype {self.dtype}, got {value.dtype}"]
+            return [ColumnProblem("dtype", f"{self.name}: expected dtype {self.dtype}, got {value.dtype}")]
         if n == 0 or self.dtype.kind in "bM":
             return []
         if self.dtype.kind == "f":
             bad = ~np.isfinite(value)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
-                return [f"{self.name}: {int(bad.sum())} value(s) are NaN or infinite (first at row {i})"]
+                return [ColumnProblem(
+                    "nan", f"{self.name}: {int(bad.sum())} value(s) are NaN or infinite (first at row {i})")]
         if self.lo is not None or self.hi is not None:
             lo_v, hi_v = value.min(), value.max()
             if self.lo is not None and lo_v < self.lo:
                 i = int(np.argmin(value))
-                return [f"{self.name}: value {_num(lo_v)} at row {i} is outside {self.range_text}"]
+                return [ColumnProblem(
+                    "range", f"{self.name}: value {_num(lo_v)} at row {i} is outside {self.range_text}")]
             if self.hi is not None and hi_v > self.hi:
                 i = int(np.argmax(value))
-                return [f"{self.name}: value {_num(hi_v)} at row {i} is outside {self.range_text}"]
+                return [ColumnProblem(
+                    "range", f"{self.name}: value {_num(hi_v)} at row {i} is outside {self.range_text}")]
         return []
 
     def coerce(self, value: np.ndarray) -> np.ndarray:
@@ -216,10 +237,14 @@ class Columnar:
 
     def problems(self) -> list[str]:
         """Every schema violation (range, NaN) in this instance; empty when valid."""
+        return [p.message for p in self.diagnose()]
+
+    def diagnose(self) -> list[ColumnProblem]:
+        """Like :meth:`problems`, with the kind of each problem."""
         n = len(self)
-        out: list[str] = []
+        out: list[ColumnProblem] = []
         for spec in self.columns():
-            out.extend(spec.problems(getattr(self, spec.name), n))
+            out.extend(spec.diagnose(getattr(self, spec.name), n))
         return out
 
     def _replace_columns(self, fn: Any) -> Self:

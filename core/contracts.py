@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 
 from credsup.core import hookspecs
-from credsup.core.columns import ColumnSpec, Columnar
+from credsup.core.columns import ColumnProblem, ColumnSpec, Columnar
 from credsup.core.decisions import (
     ObjectionDecision,
     ObjectionDecisions,
@@ -69,28 +69,29 @@ class HookContract:
             return f"{self.result.dtype}[n]{rng}"
         return f"{self.result.__name__} of n rows"
 
-    def validate(self, result: Any, n: int, plugin: str) -> Any:
-        """Check a hook's result; return it coerced to the contract's dtypes or raise HookResultError."""
+    def diagnose(self, result: Any, n: int) -> ColumnProblem | None:
+        """The first thing wrong with a hook's result for ``n`` rows (its kind and message), or None."""
         if isinstance(self.result, ColumnSpec):
             spec = self.result
             if not isinstance(result, np.ndarray):
-                raise HookResultError(
-                    plugin, self.name,
-                    f"returned {type(result).__name__}, expected a numpy array of {spec.dtype} with {n} rows")
-            problems = spec.problems(result, n)
-            if problems:
-                raise HookResultError(plugin, self.name, _explain(problems[0], spec))
-            return spec.coerce(result)
+                return ColumnProblem(
+                    "type", f"returned {type(result).__name__}, expected a numpy array of {spec.dtype} with {n} rows")
+            problems = spec.diagnose(result, n)
+            return ColumnProblem(problems[0].kind, _explain(problems[0].message, spec)) if problems else None
         cls = self.result
         if not isinstance(result, cls):
-            raise HookResultError(
-                plugin, self.name, f"returned {type(result).__name__}, expected {cls.__name__} with {n} rows")
+            return ColumnProblem("type", f"returned {type(result).__name__}, expected {cls.__name__} with {n} rows")
         if len(result) != n:
-            raise HookResultError(plugin, self.name, f"returned {len(result)} rows, expected {n}")
-        problems = result.problems()
-        if problems:
-            raise HookResultError(plugin, self.name, f"{cls.__name__}.{problems[0]}")
-        return result
+            return ColumnProblem("shape", f"returned {len(result)} rows, expected {n}")
+        problems = result.diagnose()
+        return ColumnProblem(problems[0].kind, f"{cls.__name__}.{problems[0].message}") if problems else None
+
+    def validate(self, result: Any, n: int, plugin: str) -> Any:
+        """Check a hook's result; return it coerced to the contract's dtypes or raise HookResultError."""
+        problem = self.diagnose(result, n)
+        if problem is not None:
+            raise HookResultError(plugin, self.name, problem.message)
+        return self.result.coerce(result) if isinstance(self.result, ColumnSpec) else result
 
 
 def _explain(problem: str, spec: ColumnSpec) -> str:

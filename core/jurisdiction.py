@@ -190,8 +190,18 @@ class Jurisdiction:
         for key in ("batch", "violations", "decisions", "applications", "objections"):
             if key in kwargs:
                 kwargs[key] = kwargs[key].readonly()
-        kwargs["params"] = self.config.params
         n = len(kwargs[contract.rows])
+        answered_by, result = self.call_unchecked(hook, **kwargs)
+        return contract.validate(result, n, answered_by)
+
+    def call_unchecked(self, hook: str, **kwargs: Any) -> tuple[str, Any]:
+        """The plugin's raw answer to ``hook`` and who gave it: the jurisdiction, or ``national`` when it
+        returned None. Inputs are passed as given (not made read-only) and the result is not validated;
+        :meth:`call` does both. For tools that examine a plugin, such as the conformance checks.
+
+        Raises :class:`HookError` when the plugin raises, :class:`HookResultError` when nobody answers.
+        """
+        kwargs["params"] = self.config.params
         last = self.name
         for plugin_name, caller in self._chain[hook]:
             last = plugin_name
@@ -202,7 +212,7 @@ class Jurisdiction:
             except Exception as exc:
                 raise HookError(plugin_name, hook, f"raised {type(exc).__name__}: {exc}") from exc
             if result is not None:
-                return contract.validate(result, n, plugin_name)
+                return plugin_name, result
         raise HookResultError(last, hook, "returned None and no fallback answered")
 
     # -- typed entry points, one per hook ----------------------------------------------------------

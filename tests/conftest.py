@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import itertools
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -14,6 +15,8 @@ import numpy as np
 import pytest
 
 from credsup.core.discovery import DISABLE_ENV, ENTRY_POINT_GROUP
+
+pytest_plugins = ["pytester"]  # to run the conformance kit's pytest plugin from the outside
 
 TODAY = dt.date(2026, 1, 1)
 _counter = itertools.count()
@@ -88,3 +91,49 @@ def plugin_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cal
     yield make
     for module in modules:
         sys.modules.pop(module, None)
+
+
+
+class PluginEnv:
+    """A new virtual environment that sees every package of this one and installs into its own.
+
+    A ``.pth`` file runs ``site.addsitedir`` on this environment's site-packages, so credsup (with its
+    entry points), numpy, pytest and setuptools come from here and nothing is downloaded; a plugin
+    project pip-installed into the new environment stays there, as in a user's environment.
+    """
+
+    def __init__(self, env_dir: Path):
+        import sysconfig
+        import venv
+
+        venv.EnvBuilder(with_pip=False).create(env_dir)
+        self.python = env_dir / "bin" / "python"
+        ours = sysconfig.get_paths()["purelib"]
+        theirs = self.run("-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
+        (Path(theirs) / "_credsup_outer_env.pth").write_text(f"import site; site.addsitedir({ours!r})\n")
+
+    def run(self, *args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        """``python args...`` without the caller's PYTHONPATH; on failure (if ``check``), its output."""
+        import os
+
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        out = subprocess.run([str(self.python), *args], cwd=cwd, capture_output=True, text=True, env=env)
+        if check:
+            assert out.returncode == 0, f"{' '.join(args)} exited {out.returncode}\n{out.stdout}\n{out.stderr}"
+        return out
+
+    def credsup(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("-m", "credsup.cli.main", *args, check=check)
+
+    def install(self, project: Path) -> None:
+        """``pip install -e project``, offline: ``--no-build-isolation`` builds with our setuptools."""
+        out = subprocess.run([sys.executable, "-m", "pip", "--python", str(self.python), "install", "-q",
+                              "--no-deps", "--no-build-isolation", "-e", str(project)],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+
+
+@pytest.fixture(scope="session")
+def plugin_env(tmp_path_factory: pytest.TempPathFactory) -> PluginEnv:
+    """One throw-away environment for the tests that pip-install plugin projects (slow: a real install)."""
+    return PluginEnv(tmp_path_factory.mktemp("plugin-env"))

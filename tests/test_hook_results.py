@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from credsup.core import HookError, HookResultError, Period, load_jurisdiction
+from credsup.core import HOOKS, HookError, HookResultError, ObjectionDecisions, Period, load_jurisdiction
 from credsup.core.samples import random_batch, random_decisions, random_violations
 
 
@@ -167,3 +167,43 @@ def credsup_grade(enterprise, params, today):
 """)
     with pytest.raises(HookResultError, match="credsup_grade: grade 7 at row 1 is outside"):
         j.grade(batch, today)
+
+
+@pytest.mark.parametrize(
+    ("hook", "result", "kind"),
+    [
+        ("credsup_grade", [1, 1, 1], "type"),
+        ("credsup_grade", np.zeros(4, dtype=np.int8), "shape"),
+        ("credsup_grade", np.ones(3), "dtype"),
+        ("credsup_grade", np.array([0, 4, 1]), "range"),
+        ("credsup_inspection_probability", np.array([0.1, np.nan, 0.2]), "nan"),
+        ("credsup_tolerance", {"decision": [0, 0, 0]}, "type"),
+        ("credsup_objection", ObjectionDecisions.build(2), "shape"),
+        ("credsup_grade", np.array([0, 3, 1], dtype=np.int64), None),
+    ],
+)
+def test_result_problems_have_a_kind(hook: str, result, kind: str | None) -> None:
+    """The conformance checks classify a bad result by kind; the message is the one users see."""
+    problem = HOOKS[hook].diagnose(result, 3)
+    assert (problem.kind if problem else None) == kind
+    if problem is not None:
+        with pytest.raises(HookResultError) as err:
+            HOOKS[hook].validate(result, 3, "p")
+        assert err.value.problem == problem.message
+
+
+def test_call_unchecked_gives_the_raw_answer_and_who_gave_it(plugin_dist, batch, today) -> None:
+    j = jurisdiction_with(plugin_dist, """
+@hookimpl
+def credsup_grade(batch, params, today):
+    return None if batch.listed.any() else np.full(len(batch), 9)
+""")
+    clean = batch.take(~batch.listed)
+    who, raw = j.call_unchecked("credsup_grade", batch=clean, today=today)
+    assert who == "faulty" and raw.dtype == np.int64 and (raw == 9).all()  # not validated, not cast
+    from credsup.core import EnterpriseBatch
+
+    who, raw = j.call_unchecked("credsup_grade", batch=EnterpriseBatch.build(2, listed=[True, False]), today=today)
+    assert who == "national" and raw[0] == 3  # listed: D
+    with pytest.raises(HookResultError, match="grade 9 at row 0"):
+        j.grade(clean, today)

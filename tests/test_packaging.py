@@ -70,6 +70,8 @@ def test_wheel_contains_only_the_credsup_package(wheel: Path) -> None:
     assert "credsup/core/hookspecs.py" in names
     assert "credsup/configs/jurisdictions/national.toml" in names
     assert "credsup/configs/scenarios/demo.toml" in names
+    assert "credsup/testing/pytest_plugin.py" in names  # the conformance kit
+    assert "credsup/cli/templates/plugin/module/__init__.py.tmpl" in names  # `credsup plugin new`
     top_level = next(n for n in names if n.endswith("top_level.txt"))
     assert zipfile.ZipFile(wheel).read(top_level).decode().split() == ["credsup"]
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
@@ -84,6 +86,13 @@ def test_wheel_install_has_no_top_level_core(wheel: Path, fresh_python: Path, tm
     assert report["national"] == 0.05
     cli = subprocess.run([str(fresh_python.parent / "credsup"), "plugins"], capture_output=True, text=True, cwd=tmp_path)
     assert cli.returncode == 0 and "national" in cli.stdout and "traditional" in cli.stdout
+    new = subprocess.run([str(fresh_python.parent / "credsup"), "plugin", "new", "demo", "--dir", str(tmp_path)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert new.returncode == 0, new.stderr  # the scaffold's templates ship in the wheel
+    assert (tmp_path / "demo" / "src" / "credsup_demo" / "demo.toml").is_file()
+    check = subprocess.run([str(fresh_python.parent / "credsup"), "plugin", "check", "national", "--examples", "2",
+                            "--timing-rows", "0"], capture_output=True, text=True, cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr  # the kit runs without the dev extras
 
 
 def test_editable_install_has_no_top_level_core(fresh_python: Path, tmp_path: Path) -> None:
