@@ -81,6 +81,8 @@ ENTERPRISES_PER_INSPECTOR = 250
 
 
 def _ids(prefix: str, n: int) -> np.ndarray:
+    if n == 0:
+        return np.zeros(0, dtype="<U1")
     width = max(6, len(str(n)))
     return np.strings.add(prefix, np.strings.zfill(np.arange(1, n + 1).astype(str), width))
 
