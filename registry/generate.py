@@ -76,8 +76,9 @@ FINES = np.array([2000.0, 20000.0, 200000.0])  # order of magnitude (assumption)
 #: Second word of the generator's seed entropy ("gene" in ASCII), so that a registry generated with a
 #: seed and a plan drawn with the same seed use unrelated numbers (see credsup.registry.plan.PLAN_DOMAIN).
 GENERATE_DOMAIN = 0x67656E65
-#: Enterprises (rows) per inspector (assumption: about 4 law-enforcement staff per 1,000 market subjects)
-ENTERPRISES_PER_INSPECTOR = 250
+#: Enterprises per inspector (assumption: about 7 law-enforcement staff per 1,000 market subjects, enough
+#: for the national baseline's quarterly plan)
+ENTERPRISES_PER_INSPECTOR = 150
 
 
 def _ids(prefix: str, n: int) -> np.ndarray:

@@ -36,7 +36,6 @@ from credsup.registry.schema import (
     LISTS,
     RECORDS,
     REGISTRY_TABLES,
-    TABLES,
     Col,
     TableSpec,
 )
@@ -128,7 +127,7 @@ class Source:
         self.location = str(location)
         self.engine: Any = None
         if reading.is_url(self.location):
-            self.engine = reading.connect(self.location)
+            self.engine = reading.connect(self.location, create=False)
             self._tables = reading.table_names(self.engine)
         else:
             path = Path(self.location)
@@ -558,8 +557,8 @@ def _check_records(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems
                         f"{_quote(ents[cols['enterprise'][r]])}")
     cols["record_index"] = np.where(wrong_list | wrong, -1, idx)
     _needs(cols, probs, "decided", cols["status"] > 0, "status is not pending")
-    probs.add(np.flatnonzero(cols["decided"] < cols[next(k for k in ("applied", "filed") if k in cols)]),
-              "decided", "is before the application")
+    start = "applied" if "applied" in cols else "filed"
+    probs.add(np.flatnonzero(cols["decided"] < cols[start]), "decided", f"is before {start}")
 
 
 def _check_repairs(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:

@@ -28,9 +28,7 @@ byte-identical plan.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,9 +36,12 @@ import attrs
 import numpy as np
 
 from credsup.core.batch import Period
+from credsup.core.errors import Problem
 from credsup.core.jurisdiction import Jurisdiction
+from credsup.registry.errors import RegistryError
 from credsup.registry.grading import Evaluation, evaluate, grade_letters
 from credsup.registry.load import Frame, Registry, split_names
+from credsup.registry.output import csv_text
 from credsup.registry.summary import summarise
 
 COLUMNS = ("visit", "enterprise", "department", "items", "qualifications", "inspector_1", "inspector_2",
@@ -71,11 +72,7 @@ class Plan:
 
     def csv_text(self) -> str:
         """The plan as CSV text (``\\n`` line ends, fixed column order): the published artefact."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(zip(*(self.columns[c].tolist() for c in COLUMNS), strict=True))
-        return out.getvalue()
+        return csv_text({c: self.columns[c] for c in COLUMNS})
 
 
 # ------------------------------------------------------------------------------------------ checklist
@@ -206,9 +203,6 @@ def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
               seed: int) -> Plan:
     """Draw the plan for ``period`` (see the module docstring). Deterministic in the inputs and ``seed``."""
     if "checklist" not in registry or len(registry["checklist"]) == 0:
-        from credsup.registry.errors import RegistryError
-        from credsup.core.errors import Problem
-
         raise RegistryError([Problem(registry["checklist"].where, "", "the checklist is empty: a plan needs the "
                                      "spot-check items (see docs/registry.md, checklist)")])
     n = len(registry)
@@ -234,8 +228,8 @@ def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
     dept_of = {d: i for i, d in enumerate(cov.departments)}
     insp_dept = np.array([dept_of.get(d, -1) for d in inspectors["department"].tolist()], dtype=np.int64)
     holds = np.zeros((ni, len(cov.qualifications)), dtype=bool)
-    qidx = np.searchsorted(np.array(cov.qualifications), quals_names) if len(cov.qualifications) else quals_names
-    holds[quals_rows, qidx] = True
+    if len(quals_names):
+        holds[quals_rows, np.searchsorted(np.array(cov.qualifications), quals_names)] = True
     remaining = inspectors["capacity"].astype(np.int64).copy()
     keys = conflict_keys(registry, inspectors, batch.last_inspection)
 

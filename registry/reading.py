@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 
 from credsup.core.errors import Problem
-from credsup.registry.errors import RegistryError, row_problem
+from credsup.registry.errors import RegistryError
 from credsup.registry.schema import TableSpec
 
 
@@ -213,10 +213,24 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def connect(url: str) -> Any:
-    """An SQLAlchemy engine for ``url``, or a :class:`RegistryError` naming the URL."""
-    import sqlalchemy as sa
+def connect(url: str, *, create: bool = True) -> Any:
+    """An SQLAlchemy engine for ``url``, or a :class:`RegistryError` naming the URL.
 
+    With ``create=False`` a SQLite file must already exist (SQLite would otherwise create an empty
+    one, and a mistyped path would leave a stray file behind and report missing tables).
+    """
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    if not create:
+        try:
+            parsed = make_url(url)
+        except Exception:  # noqa: BLE001 - reported below by create_engine
+            parsed = None
+        db = parsed.database if parsed is not None else None
+        if parsed is not None and parsed.drivername.startswith("sqlite") and db and db != ":memory:" \
+                and not db.startswith("file:") and not Path(db).exists():
+            raise RegistryError([Problem(masked(url), "", f"database file not found: {db}")])
     try:
         engine = sa.create_engine(url)
         with engine.connect():

@@ -5,6 +5,8 @@ key-supervision full coverage."""
 from __future__ import annotations
 
 import datetime as dt
+import random
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -65,3 +67,14 @@ def demo_jurisdiction(plugin_dist: Callable[..., str]) -> str:
     """Install the demo plugin (see DEMO_PLUGIN) through an entry point; returns its name."""
     plugin_dist("demo", DEMO_PLUGIN)
     return "demo"
+
+
+def shuffled_copy(folder: Path, target: Path, seed: int) -> Path:
+    """A copy of a registry folder with the rows of every file in another order (headers kept)."""
+    shutil.copytree(folder, target)
+    rnd = random.Random(seed)
+    for path in sorted(target.glob("*.csv")):
+        header, *lines = path.read_text(encoding="utf-8").splitlines()
+        rnd.shuffle(lines)
+        path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return target

@@ -5,7 +5,6 @@ silently; results do not depend on row order; a database holds the same tables."
 from __future__ import annotations
 
 import datetime as dt
-import random
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from credsup.registry.errors import RegistryError
 from credsup.registry.load import load_inspectors, load_registry
 from credsup.registry.summary import summarise
 
-from .conftest import AS_OF, EXAMPLE
+from .conftest import AS_OF, EXAMPLE, shuffled_copy
 
 ENTERPRISES = """
     id,sector,size,registered,grade
@@ -218,13 +217,7 @@ def test_cells_are_trimmed_and_words_are_case_insensitive(write_registry) -> Non
 
 
 def test_results_do_not_depend_on_row_order(tmp_path) -> None:
-    shuffled = tmp_path / "shuffled"
-    shutil.copytree(EXAMPLE, shuffled)
-    rnd = random.Random(5)
-    for path in shuffled.glob("*.csv"):
-        header, *rows = path.read_text().splitlines()
-        rnd.shuffle(rows)
-        path.write_text("\n".join([header, *rows]) + "\n")
+    shuffled = shuffled_copy(EXAMPLE, tmp_path / "shuffled", seed=5)
     a, b = summarise(load_registry(EXAMPLE), AS_OF), summarise(load_registry(shuffled), AS_OF)
     assert a.equals(b)
 
@@ -273,8 +266,10 @@ def test_database_bad_rows_name_the_table_and_row(tmp_path) -> None:
         f"{url}#enterprises[E2]: size: unknown size 'tiny': expected one of micro, small, medium, large",
         f"{url}#inspections[I1]: enterprise: unknown enterprise id 'E3' (not in {url}#enterprises)",
     ]
-    assert problems("sqlite:////no/such/dir/x.db")[0].startswith("sqlite:////no/such/dir/x.db: cannot open the "
-                                                                 "database: OperationalError")
+    typo = tmp_path / "registy.db"
+    assert problems(f"sqlite:///{typo}") == [f"sqlite:///{typo}: database file not found: {typo}"]
+    assert not typo.exists()  # reading never creates a database
+    assert problems("nosuchdriver://x")[0].startswith("nosuchdriver://x: cannot open the database: NoSuchModuleError")
 
 
 def test_dates_from_a_database_may_be_typed(tmp_path) -> None:

@@ -9,18 +9,15 @@ import hashlib
 import io
 import json
 import math
-import random
-import shutil
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from credsup.core.discovery import discover
 from credsup.registry.generate import generate, write_csv
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, shuffled_copy
 
 INSTALLED = sorted(i.name for i in discover() if i.status == "ok")
 INSPECTORS = EXAMPLE / "inspectors.csv"
@@ -56,13 +53,7 @@ def test_same_seed_same_bytes_other_seed_other_plan(run, tmp_path, name) -> None
 
 
 def test_the_plan_does_not_depend_on_row_order(run, tmp_path) -> None:
-    shuffled = tmp_path / "shuffled"
-    shutil.copytree(EXAMPLE, shuffled)
-    rnd = random.Random(3)
-    for path in shuffled.glob("*.csv"):
-        header, *lines = path.read_text().splitlines()
-        rnd.shuffle(lines)
-        path.write_text("\n".join([header, *lines]) + "\n")
+    shuffled = shuffled_copy(EXAMPLE, tmp_path / "shuffled", seed=3)
     assert plan(run, shuffled, seed=5).stdout == plan(run, EXAMPLE, seed=5).stdout
 
 
@@ -218,6 +209,13 @@ def test_what_cannot_be_staffed_is_reported_not_overbooked(run, write_registry, 
     s = json.loads((tmp_path / "s.json").read_text())
     assert s["unstaffed"]["no_capacity"] == 3 and s["over_capacity"] == 0
     assert "unstaffed 3 (no capacity 3, conflict 0, no qualified inspector 0)" in result.stderr
+
+
+def test_a_checklist_without_qualifications(run, write_registry, demo_jurisdiction) -> None:
+    folder = small_registry(write_registry, "id,department,capacity\nK1,food,9\nK2,food,9\nK3,food,9\n")
+    (folder / "checklist.csv").write_text("id,item,department,sectors\nC1,hygiene,food,*\n")
+    (r,) = rows(plan(run, folder, name=demo_jurisdiction).stdout)
+    assert (r["status"], r["qualifications"], {r["inspector_1"], r["inspector_2"]}) == ("staffed", "", {"K1", "K2"})
 
 
 def test_nobody_qualified_and_no_checklist_item_are_reported(run, write_registry, demo_jurisdiction) -> None:
