@@ -182,9 +182,12 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     # -- inspectors (needed for the inspectors of past inspections) ----------------------------------
     r = rng()
     depts = check.departments
+    # inspectors per department in proportion to the inspections it will be asked for: every department
+    # covering a sector inspects its drawn enterprises, and key sectors are drawn about 2.5 times as often
+    # (national.toml: key_sector_multiplier 2, and riskier enterprises)
     demand = np.zeros(len(depts))
-    for si, share in enumerate(SECTOR_SHARES.values()):
-        demand[check.depts[si, : check.n_depts[si]]] += share
+    for si, (name, share) in enumerate(SECTOR_SHARES.items()):
+        demand[check.depts[si, : check.n_depts[si]]] += share * (2.5 if SECTORS[name].key else 1.0)
     n_insp = max(6 * len(depts), n // ENTERPRISES_PER_INSPECTOR)
     per_dept = np.maximum(6, np.round(demand / demand.sum() * n_insp)).astype(np.int64)
     insp_dept = np.repeat(np.arange(len(depts)), per_dept)
