@@ -22,9 +22,6 @@ from credsup.core.config import parse_override
 from credsup.core.errors import ConfigError, InputError, Problem
 from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction
 
-REGISTRY_HELP = "a registry folder of CSV files (docs/registry.md) or a database URL such as sqlite:///registry.db"
-
-
 # --------------------------------------------------------------------------------------- helpers
 
 
@@ -168,6 +165,7 @@ def plan_command(registry: str, name: str, config: str | None, sets: tuple[str, 
                  inspectors: str, period: str, seed: int, out: str | None, summary_path: str | None) -> None:
     """Draw the period's "double random, one public" inspection plan (seed 003 para 11).
 
+    REGISTRY is a folder of CSV files or a database URL (docs/registry.md); it needs a checklist.
     Enterprises are drawn with the jurisdiction's inspection probability (0 exempt, 1 full coverage);
     each inspection gets two random inspectors of the right department and qualifications, free of
     conflicts of interest and within capacity; what cannot be staffed is listed, not overbooked. The
@@ -254,7 +252,7 @@ def repair_check_command(registry: str, enterprise_id: str, name: str, config: s
                          skip_bad_rows: bool, as_of: dt.datetime | None, as_json: bool) -> None:
     """May ENTERPRISE_ID's records be repaired? Eligible or not, the earliest date, what is missing.
 
-    Each penalty on display and each active listing is checked as a repair application filed on the
+    REGISTRY is a folder of CSV files or a database URL. Each penalty on display and each active listing is checked as a repair application filed on the
     date, with the conditions the registry shows as met, by the jurisdiction's repair rules.
     """
     from credsup.registry.load import load_registry

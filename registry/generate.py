@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -413,12 +414,15 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
 
 
 def write_table(path: Path, spec: TableSpec, table: Table) -> None:
-    """Write one table as CSV, columns in schema order (only those present), ``\\n`` line ends."""
+    """Write one table as CSV, columns in schema order (only those present), ``\\n`` line ends; through a
+    temporary file, so an interrupted run never leaves a half-written table."""
     names = [c for c in spec.names if c in table]
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(zip(*(table[c].tolist() for c in names), strict=True))
+    os.replace(tmp, path)
 
 
 def write_csv(tables: Mapping[str, Table], out: Path) -> list[Path]:
