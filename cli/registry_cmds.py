@@ -1,0 +1,367 @@
+"""Registry mode: ``credsup grade``, ``credsup plan``, ``credsup repair-check`` and ``credsup registry ...``.
+
+The same jurisdiction plugin that decides in the simulator decides here, on a real registry: a folder
+of CSV files or a database URL (``docs/registry.md``). Data (CSV, JSON) goes to ``--out`` or stdout;
+the summary, skipped rows and notes go to stderr. Output files are written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from credsup.core.batch import Period
+from credsup.core.config import parse_override
+from credsup.core.errors import ConfigError, InputError, Problem
+from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction
+
+# --------------------------------------------------------------------------------------- helpers
+
+
+def overrides_for(name: str, sets: Iterable[str]) -> list[tuple[str, Any]]:
+    """``--set`` values for a run of one jurisdiction: ``path=v`` or ``<name>:path=v``.
+
+    ``<other>:path=v`` names a jurisdiction this run does not use, and ``scenario.*`` has no scenario to
+    change in registry mode: both are errors rather than silently ignored.
+    """
+    out = []
+    for text in sets:
+        head = text.split("=", 1)[0]
+        if ":" in head:
+            target, rest = text.split(":", 1)
+            if target.strip() != name:
+                raise ConfigError([Problem("--set", text, f"targets jurisdiction '{target.strip()}', but this run "
+                                                          f"uses '{name}'")])
+            text = rest
+        if text.split("=", 1)[0].strip().startswith("scenario."):
+            raise ConfigError([Problem("--set", text, "registry mode has no scenario to override")])
+        out.append(parse_override(text))
+    return out
+
+
+def jurisdiction_of(name: str, config: str | None, sets: Sequence[str]) -> Jurisdiction:
+    return load_jurisdiction(name, config=config, overrides=overrides_for(name, sets))
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder: whole or not at all."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def emit(text: str, out: str | None) -> None:
+    """Data to ``--out`` (atomically) or to stdout."""
+    if out:
+        write_atomic(out, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def say(text: str = "") -> None:
+    click.echo(text, err=True)
+
+
+def report_loading(registry: Any, skipped: Sequence[Problem] = ()) -> None:
+    """Every skipped row (never a silent drop), and notes about files that were not read."""
+    for note in registry.notes:
+        say(f"note: {note}")
+    rows = [*registry.skipped, *skipped]
+    if rows:
+        say(f"skipped {len(rows)} bad row(s):")
+        for p in rows:
+            say(f"  {p}")
+
+
+def _date_option(name: str, help_text: str) -> Any:
+    return click.option(name, "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
+
+
+def _as_date(value: dt.datetime | None) -> dt.date:
+    return value.date() if value is not None else dt.date.today()
+
+
+def common(fn: Any) -> Any:
+    """Options every registry command shares."""
+    fn = click.option("--skip-bad-rows", is_flag=True,
+                      help="Leave bad rows out (and list every one on stderr) instead of stopping.")(fn)
+    fn = click.option("--set", "sets", multiple=True, metavar="[J:]KEY.PATH=VALUE",
+                      help="Override a jurisdiction parameter (repeatable); the value is a TOML literal.")(fn)
+    fn = click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+                      help="Use this parameter file instead of the jurisdiction's default one.")(fn)
+    return click.option("-j", "--jurisdiction", "name", required=True, help="Jurisdiction plugin to decide with.")(fn)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+
+
+# ------------------------------------------------------------------------------------------ grade
+
+
+@click.command("grade")
+@click.argument("registry")
+@common
+@_date_option("--as-of", "Evaluation date, YYYY-MM-DD (default: today).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the CSV here instead of stdout.")
+def grade_command(registry: str, name: str, config: str | None, sets: tuple[str, ...], skip_bad_rows: bool,
+                  as_of: dt.datetime | None, out: str | None) -> None:
+    """Grade every enterprise of REGISTRY and say which indicators decided each grade.
+
+    REGISTRY is a folder of CSV files or a database URL. The CSV has one row per enterprise: enterprise,
+    grade, previous_grade, demonstration, decided_by (the indicators whose removal changes the grade, or
+    that alone force it), record (every indicator the enterprise has).
+    """
+    from credsup.registry.grading import evaluate, explain, grade_table
+    from credsup.registry.load import load_registry
+    from credsup.registry.output import csv_text
+    from credsup.registry.summary import summarise
+
+    j = jurisdiction_of(name, config, sets)
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
+    report_loading(reg)
+    day = _as_date(as_of)
+    evaluation = evaluate(j, summarise(reg, day), day)
+    reasons = explain(evaluation)
+    emit(csv_text(grade_table(evaluation, reasons, reg.ids)), out)
+    n = len(reg)
+    counts = [int((evaluation.grades == g).sum()) for g in range(4)]
+    say(f"graded {n} enterprise(s) as of {day} with {j.name} {j.version}: "
+        + ", ".join(f"{letter} {c} ({_pct(c, n)})" for letter, c in zip("ABCD", counts, strict=True)))
+    say(f"demonstration enterprises: {int(evaluation.after.demonstration.sum())}")
+    if reasons.deciding:
+        top = sorted(reasons.deciding.items(), key=lambda kv: (-kv[1], kv[0]))
+        say("indicators that decided grades: " + ", ".join(f"{k} {v}" for k, v in top))
+    else:
+        say("no indicator changes any grade: the grades do not depend on the record")
+
+
+# ------------------------------------------------------------------------------------------- plan
+
+
+@click.command("plan")
+@click.argument("registry")
+@common
+@click.option("--inspectors", required=True, help="Inspectors file (CSV, docs/registry.md) or a database URL.")
+@click.option("--period", required=True, help="Planning period: a quarter (2027Q1), a month (2027-03) or a year.")
+@click.option("--seed", required=True, type=click.IntRange(min=0), help="Seed of the draw (published with the plan).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the plan CSV here instead of stdout.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the summary, seed and input hashes as JSON here.")
+def plan_command(registry: str, name: str, config: str | None, sets: tuple[str, ...], skip_bad_rows: bool,
+                 inspectors: str, period: str, seed: int, out: str | None, summary_path: str | None) -> None:
+    """Draw the period's "double random, one public" inspection plan (seed 003 para 11).
+
+    REGISTRY is a folder of CSV files or a database URL (docs/registry.md); it needs a checklist.
+    Enterprises are drawn with the jurisdiction's inspection probability (0 exempt, 1 full coverage);
+    each inspection gets two random inspectors of the right department and qualifications, free of
+    conflicts of interest and within capacity; what cannot be staffed is listed, not overbooked. The
+    seed and the SHA-256 of every input are printed: the same inputs and seed give the same plan, byte
+    for byte.
+    """
+    from credsup.registry.load import load_inspectors, load_registry
+    from credsup.registry.plan import draw_plan, sha256_text
+
+    try:
+        per = Period.parse(period)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from None
+    j = jurisdiction_of(name, config, sets)
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows, need=("checklist",))
+    insp, insp_input, insp_skipped = load_inspectors(inspectors, reg, skip_bad_rows=skip_bad_rows)
+    report_loading(reg, insp_skipped)
+    plan = draw_plan(reg, j, insp, per, seed)
+    text = plan.csv_text()
+    s = dict(plan.summary)
+    s["inputs"] = [{"table": i.table, "source": i.where, "rows": i.rows, "sha256": i.sha256}
+                   for i in (*reg.inputs, insp_input)]
+    s["jurisdiction_config"] = [{"source": f, "sha256": _file_sha(f)} for f in j.config.files]
+    s["overrides"] = list(sets)
+    s["skipped_rows"] = len(reg.skipped) + len(insp_skipped)
+    s["plan_sha256"] = sha256_text(text)
+    emit(text, out)
+    if summary_path:
+        write_atomic(summary_path, json.dumps(s, indent=2, ensure_ascii=False) + "\n")
+    for line in plan_summary_lines(s, registry, inspectors, out):
+        say(line)
+
+
+def _file_sha(path: str) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def plan_summary_lines(s: dict[str, Any], registry: str, inspectors: str, out: str | None) -> list[str]:
+    """The plan's summary as text: what was drawn, what was staffed, and how to re-draw it."""
+    u = s["unstaffed"]
+    unstaffed = sum(u.values())
+    lines = [
+        f"plan {s['period']} ({s['period_start']} to {s['period_end']}) with {s['jurisdiction']} "
+        f"{s['jurisdiction_version']}, seed {s['seed']}",
+        f"enterprises: {s['enterprises']}; exempt (probability 0) {s['exempt']}; full coverage (probability 1) "
+        f"{s['full_coverage']}; drawn {s['drawn']} (expected {s['expected_drawn']})",
+        "drawn by grade: " + ", ".join(f"{g} {v['drawn']}/{v['enterprises']}" for g, v in s["by_grade"].items()),
+        f"inspections: {s['inspections']} in {s['visits']} visit(s) (joint visits: "
+        f"{'yes' if s['joint_visits'] else 'no'}); staffed {s['staffed']}; unstaffed {unstaffed}"
+        + (f" (no capacity {u['no_capacity']}, conflict {u['conflict']}, no qualified inspector "
+           f"{u['no_qualified_inspector']})" if unstaffed else ""),
+    ]
+    if s["drawn_without_item"]:
+        lines.append(f"drawn enterprises with no checklist item for their sector: {s['drawn_without_item']}")
+    lines.append(f"inspectors: {s['inspectors']}, {s['inspectors_used']} used; {s['assignments']} of "
+                 f"{s['capacity']} capacity booked, at most {s['max_load']} per inspector")
+    lines.append("inputs (SHA-256):")
+    for i in s["inputs"]:
+        lines.append(f"  {i['sha256']}  {i['source']} ({i['rows']} rows)")
+    for c in s["jurisdiction_config"]:
+        lines.append(f"  {c['sha256']}  {c['source']}")
+    lines.append(f"plan SHA-256: {s['plan_sha256']}" + (f"  {out}" if out else ""))
+    sets = "".join(f" --set {o}" for o in s["overrides"])
+    lines.append(f"re-draw: credsup plan {registry} -j {s['jurisdiction']} --inspectors {inspectors} "
+                 f"--period {s['period']} --seed {s['seed']}{sets}")
+    return lines
+
+
+# ------------------------------------------------------------------------------------ repair-check
+
+
+@click.command("repair-check")
+@click.argument("registry")
+@click.argument("enterprise_id")
+@common
+@_date_option("--as-of", "Date of the check, YYYY-MM-DD (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def repair_check_command(registry: str, enterprise_id: str, name: str, config: str | None, sets: tuple[str, ...],
+                         skip_bad_rows: bool, as_of: dt.datetime | None, as_json: bool) -> None:
+    """May ENTERPRISE_ID's records be repaired? Eligible or not, the earliest date, what is missing.
+
+    REGISTRY is a folder of CSV files or a database URL. Each penalty on display and each active listing is checked as a repair application filed on the
+    date, with the conditions the registry shows as met, by the jurisdiction's repair rules.
+    """
+    from credsup.registry.load import load_registry
+    from credsup.registry.repair import check_repair
+
+    j = jurisdiction_of(name, config, sets)
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
+    report_loading(reg)
+    result = check_repair(reg, j, enterprise_id, _as_date(as_of))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{result.enterprise} as of {result.as_of} under {result.jurisdiction}:")
+    if not result.records:
+        click.echo("  nothing to repair: no penalty on display and no active listing")
+    for r in result.records:
+        when = f"earliest {r.earliest}" if r.earliest else "cannot be repaired"
+        missing = f"; missing: {', '.join(r.missing)}" if r.missing else ""
+        met = f"; met: {', '.join(r.fulfilled)}" if r.fulfilled else ""
+        review = f"; decided within {r.review_working_days} working day(s)" if r.status != "refused" else ""
+        click.echo(f"  {r.record} {r.id} ({r.severity}, {r.recorded}): {r.status}; {when}{missing}{met}{review}")
+    for region in result.other_regions:
+        click.echo(f"  on the dishonesty list of {region}: repaired there, not here")
+    if result.records:
+        verdict = "yes" if result.eligible else "no"
+        earliest = f"; earliest date for all: {result.earliest}" if result.earliest else ""
+        missing = f"; still missing: {', '.join(result.missing)}" if result.missing else ""
+        click.echo(f"eligible: {verdict}{earliest}{missing}")
+
+
+# -------------------------------------------------------------------------------- registry group
+
+
+@click.group("registry")
+def registry_group() -> None:
+    """Generate, check and convert registries (the input of grade, plan and repair-check)."""
+
+
+@registry_group.command("generate")
+@click.option("--enterprises", "n", required=True, type=click.IntRange(min=1), help="Number of enterprises.")
+@click.option("--seed", required=True, type=click.IntRange(min=0), help="Seed (the same seed gives the same files).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the CSV files into.")
+@_date_option("--as-of", "Last day of the history, YYYY-MM-DD (default: 2026-12-31).")
+@click.option("--years", default=4, show_default=True, type=click.IntRange(1, 40), help="Years of history.")
+def generate_command(n: int, seed: int, out: str, as_of: dt.datetime | None, years: int) -> None:
+    """Write a realistic synthetic registry: enterprises, their credit events, checklist and inspectors."""
+    from credsup.registry.generate import generate, write_csv
+
+    day = as_of.date() if as_of else dt.date(2026, 12, 31)
+    tables = generate(n, seed, day, years)
+    try:
+        paths = write_csv(tables, Path(out))
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    for p in paths:
+        rows = len(next(iter(tables[p.stem].values())))
+        say(f"wrote {p} ({rows} rows)")
+
+
+@registry_group.command("check")
+@click.argument("registry")
+@click.option("--inspectors", default=None, help="Also check this inspectors file.")
+@click.option("--skip-bad-rows", is_flag=True, help="List bad rows as skipped instead of failing.")
+def check_command(registry: str, inspectors: str | None, skip_bad_rows: bool) -> None:
+    """Check every table of REGISTRY: one line per bad row (file:line: column: problem)."""
+    from credsup.registry.load import load_inspectors, load_registry
+
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
+    skipped: tuple[Problem, ...] = ()
+    inputs = list(reg.inputs)
+    if inspectors:
+        _frame, record, skipped = load_inspectors(inspectors, reg, skip_bad_rows=skip_bad_rows)
+        inputs.append(record)
+    report_loading(reg, skipped)
+    for i in inputs:
+        click.echo(f"{i.where}: {i.rows} rows, sha256 {i.sha256}")
+    bad = len(reg.skipped) + len(skipped)
+    click.echo(f"{len(reg)} enterprise(s); {bad} bad row(s)" + (" skipped" if bad else ""))
+
+
+@registry_group.command("summary")
+@click.argument("registry")
+@_date_option("--as-of", "Date of the summary, YYYY-MM-DD (default: today).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the CSV here instead of stdout.")
+@click.option("--skip-bad-rows", is_flag=True, help="Leave bad rows out (and list every one).")
+def summary_command(registry: str, as_of: dt.datetime | None, out: str | None, skip_bad_rows: bool) -> None:
+    """The record summary the hooks see (docs/batch.md columns), one row per enterprise, as CSV."""
+    from credsup.registry.load import load_registry
+    from credsup.registry.output import batch_table, csv_text
+    from credsup.registry.summary import summarise
+
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
+    report_loading(reg)
+    emit(csv_text(batch_table(summarise(reg, _as_date(as_of)), reg.ids)), out)
+
+
+@registry_group.command("to-sql")
+@click.argument("registry")
+@click.argument("url")
+@click.option("--inspectors", default=None, help="Also copy this inspectors file (as table inspectors).")
+def to_sql_command(registry: str, url: str, inspectors: str | None) -> None:
+    """Copy a checked registry (a CSV folder) into an empty database at URL, in one transaction."""
+    from credsup.registry.load import load_inspectors, load_registry
+    from credsup.registry.sql import copy_to_sql
+
+    reg = load_registry(registry)
+    frame = load_inspectors(inspectors, reg)[0] if inspectors else None
+    for table, rows in copy_to_sql(reg, url, frame).items():
+        say(f"{table}: {rows} rows")
+
+
+COMMANDS = [grade_command, plan_command, repair_check_command, registry_group]

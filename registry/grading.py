@@ -1,0 +1,252 @@
+"""Grade a registry with a jurisdiction's plugin, and say which indicators decided each grade.
+
+The evaluation is the one the simulator runs each grading cycle: ``credsup_grade`` on the record
+summary, then ``credsup_demonstration`` on the newly graded batch (seed 000 (IV): quarterly
+re-evaluation, "remove the old and introduce the new").
+
+**Reasons** are derived from the summary, never from one jurisdiction's formula. An *indicator* is a
+record-summary column (or a pair, such as a listing and its end) that differs from its clean value: a
+count above zero, a flag that is set, a listing, a ban, a young age. All of an enterprise's indicators
+are its ``record``. An indicator *decided* the grade (``decided_by``) when the plugin, asked again,
+grades the enterprise differently *without* it (it was necessary: "serious_36m=1 (without: B)"), or
+gives this grade to the indicator *alone* on an otherwise clean record that would be graded differently
+(it was sufficient: a listing that forces D however clean the rest is, "listed ... (alone: D)"). The
+row-independence of hooks (``core/hookspecs.py``) makes this exact and cheap: two calls per indicator on
+only the enterprises that have it, plus one for the clean record. A grade equal to the clean record's
+(a clean A, or traditional supervision's one class for all) has no deciding indicator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.dtypes import StringDType
+
+from credsup.core.batch import EnterpriseBatch
+from credsup.core.columns import NAT
+from credsup.core.enums import Grade
+from credsup.core.jurisdiction import Jurisdiction
+
+LETTERS = np.array(["-", *[g.name for g in Grade]], dtype=StringDType())  # index grade + 1
+
+#: An enterprise younger than this is "young" (assumption: several plugins treat enterprises without
+#: a track record specially; 3 years covers a full 36-month record window).
+YOUNG_YEARS = 3.0
+
+#: Columns that say who an enterprise is or when something happened, not what its record holds; they
+#: are never indicators (dates travel with their counts; the previous grade is not a reason).
+NOT_INDICATORS = frozenset({
+    "sector", "size", "registered", "key_sector", "emerging", "grade", "graded_on", "last_inspection",
+    "last_violation", "last_repair", "listed", "listed_until", "banned_until",
+})
+
+
+@attrs.frozen
+class Indicator:
+    """A record item: where an enterprise has it, how to show it, and the batch without it."""
+
+    name: str
+    has: Callable[[EnterpriseBatch, dt.date], np.ndarray]
+    text: Callable[[EnterpriseBatch, dt.date], np.ndarray]
+    without: Callable[[EnterpriseBatch, dt.date], dict[str, np.ndarray]]
+    #: listed in the ``record`` column (young age is shown only when it decided the grade)
+    in_record: bool = True
+
+
+def _count_indicator(name: str) -> Indicator:
+    return Indicator(
+        name,
+        has=lambda b, _t: getattr(b, name) > 0,
+        text=lambda b, _t: np.strings.add(f"{name}=", getattr(b, name).astype(str)),
+        without=lambda b, _t: {name: np.zeros(len(b), dtype=getattr(b, name).dtype)},
+    )
+
+
+def _flag_indicator(name: str, clean: bool) -> Indicator:
+    shown = name if not clean else f"not {name}"
+    return Indicator(
+        name,
+        has=lambda b, _t: getattr(b, name) != clean,
+        text=lambda b, _t: np.full(len(b), shown, dtype=StringDType()),
+        without=lambda b, _t: {name: np.full(len(b), clean)},
+    )
+
+
+def _code_indicator(name: str, labels: Callable[[EnterpriseBatch], tuple[str, ...]] | None) -> Indicator:
+    def text(b: EnterpriseBatch, _t: dt.date) -> np.ndarray:
+        codes = getattr(b, name)
+        if labels is None:
+            return np.strings.add(f"{name}=", LETTERS[codes.astype(np.int64) + 1])
+        names = np.array(["", *labels(b)], dtype=StringDType())
+        return np.strings.add(f"{name}=", names[np.clip(codes.astype(np.int64) + 1, 0, len(names) - 1)])
+
+    return Indicator(
+        name,
+        has=lambda b, _t: getattr(b, name) >= 0,
+        text=text,
+        without=lambda b, _t: {name: np.full(len(b), -1, dtype=getattr(b, name).dtype)},
+    )
+
+
+def _until_text(column: str, label: str) -> Callable[[EnterpriseBatch, dt.date], np.ndarray]:
+    def text(b: EnterpriseBatch, _t: dt.date) -> np.ndarray:
+        until = getattr(b, column)
+        dates = np.where(until == np.datetime64("9999-12-31"), "indefinitely", until.astype(str))
+        return np.strings.add(f"{label} until ", dates.astype(StringDType()))
+
+    return text
+
+
+def indicators() -> tuple[Indicator, ...]:
+    """Every indicator, derived from the :class:`EnterpriseBatch` schema (plus listing, ban and age)."""
+    out: list[Indicator] = [
+        Indicator("listed", has=lambda b, t: b.listed & ~(b.listed_until <= np.datetime64(t, "D")),
+                  text=_until_text("listed_until", "listed"),
+                  without=lambda b, _t: {"listed": np.zeros(len(b), dtype=bool),
+                                         "listed_until": np.full(len(b), NAT)}),
+        Indicator("banned", has=lambda b, t: b.banned_until > np.datetime64(t, "D"),
+                  text=_until_text("banned_until", "banned"),
+                  without=lambda b, _t: {"banned_until": np.full(len(b), NAT)}),
+    ]
+    for spec in EnterpriseBatch.columns():
+        if spec.name in NOT_INDICATORS:
+            continue
+        if spec.unit == "count":
+            out.append(_count_indicator(spec.name))
+        elif spec.dtype.kind == "b":
+            out.append(_flag_indicator(spec.name, bool(spec.default)))
+        elif spec.name == "external_listing":
+            out.append(_code_indicator(spec.name, lambda b: b.regions))
+        elif spec.name == "industry_grade":
+            out.append(_code_indicator(spec.name, None))
+        else:  # pragma: no cover - a new column needs a decision here
+            raise RuntimeError(f"EnterpriseBatch column {spec.name} has no indicator rule")
+    out.append(Indicator(
+        "age",
+        has=lambda b, t: b.age_years(t) < YOUNG_YEARS,
+        text=lambda b, t: np.strings.add("age=", np.char.mod("%.1fy", b.age_years(t)).astype(StringDType())),
+        without=lambda b, t: {"registered": np.full(len(b), np.datetime64(t, "D") - np.timedelta64(3653, "D"))},
+        in_record=False,
+    ))
+    return tuple(out)
+
+
+@attrs.frozen
+class Evaluation:
+    """A jurisdiction's evaluation of a registry as of a date."""
+
+    jurisdiction: Jurisdiction
+    as_of: dt.date
+    #: the record summary before the evaluation (``grade`` is the previous grade, -1 none)
+    before: EnterpriseBatch
+    #: the same with the new ``grade``, ``graded_on`` and ``demonstration``
+    after: EnterpriseBatch
+
+    @property
+    def grades(self) -> np.ndarray:
+        return self.after.grade
+
+
+def evaluate(jurisdiction: Jurisdiction, batch: EnterpriseBatch, as_of: dt.date) -> Evaluation:
+    """Grade, then decide demonstration status, as one evaluation cycle does."""
+    grades = jurisdiction.grade(batch, as_of)
+    graded = attrs.evolve(batch, grade=grades.astype(np.int8),
+                          graded_on=np.full(len(batch), np.datetime64(as_of, "D")))
+    demonstration = jurisdiction.demonstration(graded, as_of)
+    return Evaluation(jurisdiction, as_of, batch, attrs.evolve(graded, demonstration=demonstration))
+
+
+@attrs.frozen
+class Reasons:
+    """Per enterprise: the indicators that decided its grade, and every indicator it has."""
+
+    #: ``"serious_36m=1 (without: B); listed until 2029-03-01 (alone: D)"``
+    decided_by: np.ndarray
+    #: ``"serious_36m=1; minor_36m=2"``
+    record: np.ndarray
+    #: the grade of the same enterprise with a clean record (every indicator reset)
+    clean_grade: np.ndarray
+    #: indicator name -> number of enterprises whose grade it decided
+    deciding: dict[str, int]
+
+
+def _append(acc: np.ndarray, rows: np.ndarray, piece: np.ndarray) -> None:
+    current = acc[rows]
+    sep = np.where(current == "", "", "; ").astype(StringDType())
+    acc[rows] = np.strings.add(np.strings.add(current, sep), piece)
+
+
+def _clean(batch: EnterpriseBatch, t: dt.date, inds: tuple[Indicator, ...]) -> EnterpriseBatch:
+    """``batch`` with every indicator reset to its clean value."""
+    changes: dict[str, np.ndarray] = {}
+    for ind in inds:
+        has = ind.has(batch, t)
+        for column, value in ind.without(batch, t).items():
+            changes[column] = np.where(has, value, changes.get(column, getattr(batch, column)))
+    return attrs.evolve(batch, **changes)
+
+
+def explain(evaluation: Evaluation) -> Reasons:
+    """Which indicators decided each grade.
+
+    An indicator decided a grade when the enterprise *without* it gets another grade (it was
+    necessary), or when it *alone*, on an otherwise clean record, gets this grade while the clean record
+    does not (it was sufficient). Both tests are the plugin's own ``credsup_grade``.
+    """
+    before, grades, t = evaluation.before, evaluation.grades, evaluation.as_of
+    grade = evaluation.jurisdiction.grade
+    n = len(before)
+    decided = np.full(n, "", dtype=StringDType())
+    record = np.full(n, "", dtype=StringDType())
+    deciding: dict[str, int] = {}
+    inds = indicators()
+    clean = _clean(before, t, inds)
+    clean_grades = grade(clean, t)
+    for ind in inds:
+        rows = np.flatnonzero(ind.has(before, t))
+        if len(rows) == 0:
+            continue
+        sub = before.take(rows)
+        text = ind.text(sub, t).astype(StringDType())
+        if ind.in_record:
+            _append(record, rows, text)
+        removed = ind.without(sub, t)
+        without = grade(attrs.evolve(sub, **removed), t)
+        alone = grade(attrs.evolve(clean.take(rows), **{c: getattr(sub, c) for c in removed}), t)
+        mine = grades[rows]
+        necessary = without != mine
+        sufficient = (alone == mine) & (clean_grades[rows] != mine)
+        hit = necessary | sufficient
+        if not hit.any():
+            continue
+        deciding[ind.name] = int(hit.sum())
+        parts = np.where(necessary, np.strings.add("without: ", LETTERS[without.astype(np.int64) + 1]), "")
+        both = np.where(necessary & sufficient, "; ", "").astype(StringDType())
+        parts = np.strings.add(np.strings.add(parts.astype(StringDType()), both),
+                               np.where(sufficient, np.strings.add("alone: ", LETTERS[alone.astype(np.int64) + 1]),
+                                        "").astype(StringDType()))
+        piece = np.strings.add(np.strings.add(text[hit], " ("), np.strings.add(parts[hit], ")"))
+        _append(decided, rows[hit], piece)
+    return Reasons(decided, record, clean_grades, deciding)
+
+
+def grade_letters(codes: np.ndarray) -> np.ndarray:
+    """Grade codes -> letters ("" for -1)."""
+    letters = np.array(["", *[g.name for g in Grade]])
+    return letters[np.asarray(codes, dtype=np.int64) + 1]
+
+
+def grade_table(evaluation: Evaluation, reasons: Reasons, ids: np.ndarray) -> dict[str, Any]:
+    """The columns of ``credsup grade``'s CSV, in order."""
+    return {
+        "enterprise": ids,
+        "grade": grade_letters(evaluation.grades),
+        "previous_grade": grade_letters(evaluation.before.grade),
+        "demonstration": np.where(evaluation.after.demonstration, "true", "false"),
+        "decided_by": reasons.decided_by,
+        "record": reasons.record,
+    }
