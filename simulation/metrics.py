@@ -8,7 +8,6 @@ zero is ``None`` (JSON ``null``): undefined, not zero.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +18,21 @@ METRICS: tuple[str, ...] = (
     "mean_time_to_detection", "inspector_utilisation", "complaint_backlog", "grade_auc",
     "wrongful_penalty_rate", "repair_recidivism", "tolerated_first_offences",
 )
+#: A short label and unit for each metric (the CLI's summary; docs/metrics.md has the definitions).
+METRIC_INFO: dict[str, tuple[str, str]] = {
+    "hit_rate": ("hit rate", "violations found per inspection"),
+    "inspections_per_detection": ("inspections per detection", "inspections"),
+    "compliant_burden": ("compliant burden", "visits per 1,000 compliant enterprise-years"),
+    "violation_prevalence": ("violation prevalence", "share of enterprise-months violating"),
+    "undetected_exposure": ("undetected exposure", "harm-months per 1,000 enterprise-months"),
+    "mean_time_to_detection": ("mean time to detection", "days"),
+    "inspector_utilisation": ("inspector utilisation", "share of capacity used"),
+    "complaint_backlog": ("complaint backlog", "complaints waiting at month end"),
+    "grade_auc": ("grade AUC", "grade against violating (0.5 = uninformative)"),
+    "wrongful_penalty_rate": ("wrongful penalty rate", "share of penalties on no violation"),
+    "repair_recidivism": ("repair recidivism", "share of repaired found violating within a year"),
+    "tolerated_first_offences": ("tolerated first offences", "share of decided violations exempted"),
+}
 #: Metrics that are defined per grade (the others are properties of the whole regulator or of grading).
 GRADE_METRICS: tuple[str, ...] = (
     "hit_rate", "inspections_per_detection", "compliant_burden", "violation_prevalence", "undetected_exposure",
@@ -39,7 +53,7 @@ _BY_GRADE = (
 #: Tallies per period (shape [T]).
 _BY_PERIOD = (
     "capacity", "used", "complaint_backlog", "complaints", "decisions", "exempt", "penalties",
-    "wrongful_penalties", "repairs", "relapses", "fines", "spot_backlog",
+    "wrongful_penalties", "repairs", "relapses", "fines", "spot_backlog", "expired_orders",
 )
 
 
@@ -147,5 +161,3 @@ def counts(tally: Tally) -> dict[str, float]:
     """Run totals of the raw tallies (what the metrics are made of), for reports and checks."""
     return tally.sums()
 
-
-Formula = Callable[[dict[str, float]], float | None]

@@ -63,6 +63,23 @@ class BatchQueue:
             return taken[0]
         return {c: np.concatenate([t[c] for t in taken]) for c in self.columns}
 
+    def drop_queued_before(self, day: int) -> np.ndarray:
+        """Remove the orders queued before ``day`` (they are at the head); returns their enterprises."""
+        dropped: list[np.ndarray] = []
+        while self._chunks:
+            chunk = self._chunks[0]
+            k = int(np.searchsorted(chunk["queued"], day, side="left"))  # queued days never decrease
+            if k == 0:
+                break
+            dropped.append(chunk["enterprise"][:k])
+            self._len -= k
+            if k == len(chunk["queued"]):
+                self._chunks.popleft()
+            else:
+                self._chunks[0] = {c: a[k:] for c, a in chunk.items()}
+                break
+        return np.concatenate(dropped) if dropped else np.zeros(0, dtype=np.int64)
+
     def column(self, name: str) -> np.ndarray:
         """All queued values of one column, head first (for metrics and tests)."""
         if not self._chunks:

@@ -109,7 +109,7 @@ class Regulator:
         self.rect_days = np.asarray(self.schedule.rectification_days.array(), dtype=np.int64)
         self.costs = behaviour.PerceivedCosts(np.zeros(3), np.zeros(3))
         self.costs_log: list[dict[str, Any]] = []
-        self._rules_month = -1
+        self._idle = True  #: the queues ran dry at the last dispatch (unused capacity then lapses)
 
     # -- time helpers ------------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class Regulator:
         for day in range(self.end_day):
             if self.working(day):
                 month = self.month_of(day)
-                if self.capacity.level > 0:  # yesterday's unused inspector time does not carry over
+                if self.capacity.level > 0 and self._idle:  # idle inspector time does not carry over
                     yield self.capacity.get(self.capacity.level)
                 if per_day[month] > 0:
                     yield self.capacity.put(per_day[month])
@@ -255,6 +255,12 @@ class Regulator:
 
     def _spot_checks(self, day: int, t: int) -> None:
         w = self.world
+        horizon = t - self.scenario.regulator.plan_expiry_months
+        if horizon >= 0:  # drawn inspections not done in time leave the plan (they may be drawn again)
+            for name in ("full", "spot"):
+                old = self.queues[name].drop_queued_before(int(self.starts[horizon + 1]))
+                w.spot_queued[old] = False
+                self.tally.expired_orders[t] += len(old)
         period = Period(w.date(day), w.date(int(self.starts[t + 1])), label=w.date(day).strftime("%Y-%m"))
         p = self.j.inspection_probability(w.batch, period)
         u = self.rng["spot_checks"].random(w.n, dtype=np.float32)
@@ -311,6 +317,7 @@ class Regulator:
             if len(got["enterprise"]):
                 budget -= float(got["cost"].sum())
                 orders.append((name, got))
+        self._idle = not any(len(q) for q in self.queues.values())
         if not orders:
             return 0.0
         used = self.capacity.level - budget

@@ -288,6 +288,8 @@ class Regulator:
     false_complaint_rate: float = fraction("monthly chance of an unfounded complaint about a compliant enterprise",
                                            default=0.0005)
     working_days_per_week: int = param(lo=1, hi=7, default=5, doc="days a week inspectors work")
+    plan_expiry_months: int = param(lo=1, hi=120, default=3,
+                                    doc="a drawn spot check not done within this many months is dropped")
 
     @property
     def visits_per_month(self) -> float:
