@@ -14,9 +14,8 @@ import numpy as np
 from credsup.core.discovery import discover
 from credsup.core.jurisdiction import load_jurisdiction
 from credsup.simulation.metrics import GRADE_LABELS, METRIC_INFO, METRICS
-from credsup.simulation.overrides import split_overrides
+from credsup.simulation.overrides import load_scenario_set, split_overrides
 from credsup.simulation.runner import RunResult, run_simulation
-from credsup.simulation.scenario import load_scenario
 
 
 @contextmanager
@@ -107,7 +106,7 @@ def run_command(scenario: str, jurisdiction: str, seed: int | None, overrides: t
     if info is None or info.status != "ok":
         load_jurisdiction(jurisdiction)  # raises the right error: unknown, disabled or broken
     scenario_overrides, per = split_overrides(overrides, {jurisdiction: info.plugin.PARAMS_CLASS})
-    sc = load_scenario(scenario, scenario_overrides)
+    sc = load_scenario_set(scenario, scenario_overrides)
     j = load_jurisdiction(jurisdiction, overrides=per[jurisdiction])
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)

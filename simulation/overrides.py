@@ -15,6 +15,7 @@ from typing import Any
 
 from credsup.core.config import check_path, parse_override
 from credsup.core.errors import ConfigError, Problem
+from credsup.simulation.scenario import Scenario, load_scenario
 
 Override = tuple[str, Any]
 SCENARIO_PREFIX = "scenario."
@@ -49,10 +50,22 @@ def split_overrides(texts: Iterable[str], params_classes: Mapping[str, type]
             first = next(iter(params_classes.values()), None)
             why = check_path(first, key) if first is not None and len(params_classes) == 1 else \
                 "no jurisdiction in this run has this parameter"
-            problems.append(Problem("--set", key, why + " (scenario values are set as scenario.<path>=value)"))
+            if not check_path(Scenario, key):
+                why += f"; it is a scenario value: write scenario.{key}=..."
+            problems.append(Problem("--set", key, why))
             continue
         for name in having:
             per[name].append((key, value))
     if problems:
         raise ConfigError(problems)
     return scenario, per
+
+
+def load_scenario_set(name_or_path: str, overrides: Iterable[Override]) -> Scenario:
+    """:func:`load_scenario`, with problems in overrides reported under the key the user typed
+    (``scenario.<path>``)."""
+    try:
+        return load_scenario(name_or_path, list(overrides))
+    except ConfigError as exc:
+        raise ConfigError([Problem(p.file, SCENARIO_PREFIX + p.path if p.file == "--set" else p.path, p.message)
+                           for p in exc.problems]) from None
