@@ -48,7 +48,7 @@ from credsup.simulation.population import categorical
 from credsup.simulation.queues import BatchQueue
 from credsup.simulation.records import Records, Status
 from credsup.simulation.scenario import Scenario
-from credsup.simulation.state import World
+from credsup.simulation.state import World, count_at
 
 NEVER = np.iinfo(np.int32).max  #: a record that does not end by itself
 QUEUE_ORDER = ("complaint", "commitment", "full", "spot")
@@ -226,7 +226,7 @@ class Regulator:
             ended = np.flatnonzero((r.status == Status.DISPLAYED) & (r.ends <= day))
             r.status[ended] = Status.EXPIRED
             pen = ended[r.kind[ended] == RecordKind.PENALTY]
-            np.subtract.at(c["displayed_penalties"], r.enterprise[pen], 1)
+            count_at(c["displayed_penalties"], r.enterprise[pen], -1)
 
     def _grade(self, today: dt.date, t: int) -> None:
         c = self.world.cols
@@ -276,18 +276,16 @@ class Regulator:
         w, reg = self.world, self.scenario.regulator
         u = self.rng["complaints"].random(w.n)
         length = int(self.starts[t + 1] - self.starts[t])
-        bad = np.flatnonzero(w.violating & ~w.under_order & w.active)
-        p_bad = 1.0 - np.exp(-reg.complaint_base_rate * self.j.complaint_intensity(w.batch.take(bad), today)
-                             * w.v_harm[bad])
-        hit_bad = u[bad] < p_bad
-        good = np.flatnonzero(~w.violating & w.active) if reg.false_complaint_rate > 0 else np.zeros(0, np.int64)
-        hit_good = u[good] < reg.false_complaint_rate
-        who = np.concatenate([bad[hit_bad], good[hit_good]])
+        open_ = w.violating & ~w.under_order & w.active
+        # intensity for everyone (rows are independent, and the batch is a view: no copy of the violators)
+        p = 1.0 - np.exp(-reg.complaint_base_rate * self.j.complaint_intensity(w.batch, today) * w.v_harm)
+        p[~open_] = reg.false_complaint_rate
+        p[~w.active] = 0.0
+        who = np.flatnonzero(u < p)
         if len(who) == 0:
             return
         # the uniform below the threshold, rescaled, is again uniform: it places the day and the verification draw
-        frac = np.concatenate([u[bad][hit_bad] / p_bad[hit_bad], u[good][hit_good] / reg.false_complaint_rate
-                               if len(good) else np.zeros(0)])
+        frac = u[who] / p[who]
         offset = np.minimum((frac * length).astype(np.int64), length - 1)
         second = frac * length - offset
         verify = second < self.j.complaint_verification(w.batch.take(who), today)
@@ -404,7 +402,7 @@ class Regulator:
         same, prior = w.prior_counts(enterprise, item)
         w.record_detections(enterprise, severity, item, month, day)
         w.window["false_commitments"].add(enterprise[is_fc], month)
-        np.add.at(w.cols["open_rectifications"], enterprise, 1)
+        count_at(w.cols["open_rectifications"], enterprise)
         # recidivism after repair: a real violation found within the follow-up of the last repair
         real = enterprise[~wrongful]
         rep = w.repaired_day[real]
@@ -450,7 +448,7 @@ class Regulator:
             false_commitment=v["false_commitment"], items=w.items)
         decisions = self.j.tolerance(vb, w.batch, today)
         sanctions = self.j.sanction(vb, decisions, w.batch, today)
-        np.subtract.at(c["open_rectifications"], e, 1)
+        count_at(c["open_rectifications"], e, -1)
         w.window["failed"].add(e[~corrected], month)
         # the violation in progress: corrected ends it; otherwise it goes on, undetected again
         real = ~v["wrongful"] & ~v["false_commitment"]
@@ -474,7 +472,7 @@ class Regulator:
             recorded=day, ends=day + pub[pen], wrongful=v["wrongful"][pen], corrected=corrected[pen],
             detected_month=v["month"][pen], decided_month=month, fine=sanctions.fine[pen])
         shown = rec_pen[pen & (pub > 0)]
-        np.add.at(c["displayed_penalties"], self.records.enterprise[shown], 1)
+        count_at(c["displayed_penalties"], self.records.enterprise[shown])
         self.records.status[rec_pen[pen & (pub == 0)]] = Status.EXPIRED
         rec_list = np.full(k, -1, dtype=np.int64)
         listed = sanctions.list_days > 0
@@ -544,7 +542,7 @@ class Regulator:
         w, r, c = self.world, self.records, self.world.cols
         live = recs[r.status[recs] == Status.DISPLAYED]
         pen = live[r.kind[live] == RecordKind.PENALTY]
-        np.subtract.at(c["displayed_penalties"], r.enterprise[pen], 1)
+        count_at(c["displayed_penalties"], r.enterprise[pen], -1)
         lst = r.enterprise[live[r.kind[live] == RecordKind.DISHONESTY_LIST]]
         c["listed"][lst] = False
         c["listed_until"][lst] = np.datetime64("NaT")
@@ -555,7 +553,7 @@ class Regulator:
                                   int(m))
         decided = r.decided_month[recs[r.kind[recs] == RecordKind.PENALTY]]
         wrongful = r.wrongful[recs[r.kind[recs] == RecordKind.PENALTY]]
-        np.subtract.at(self.tally.wrongful_penalties, decided[wrongful], 1)
+        count_at(self.tally.wrongful_penalties, decided[wrongful], -1)
 
     # -- credit repair -------------------------------------------------------------------------------
 
@@ -598,7 +596,7 @@ class Regulator:
         live = recs[r.status[recs] == Status.DISPLAYED]
         r.status[live] = Status.REPAIRED
         pen = live[r.kind[live] == RecordKind.PENALTY]
-        np.subtract.at(c["displayed_penalties"], r.enterprise[pen], 1)
+        count_at(c["displayed_penalties"], r.enterprise[pen], -1)
         lst = r.enterprise[live[r.kind[live] == RecordKind.DISHONESTY_LIST]]
         c["listed"][lst] = False
         c["listed_until"][lst] = np.datetime64("NaT")
