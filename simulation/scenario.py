@@ -283,7 +283,7 @@ class Regulator:
     false_positive_rate: float = fraction("chance an inspection of a compliant enterprise records a violation",
                                           default=0.01)
     complaint_base_rate: float = param(
-        lo=0.0, hi=1.0, default=0.08,
+        lo=0.0, hi=1.0, default=0.05,
         doc="monthly chance that a violation of harm 1 is reported at complaint intensity 1")
     false_complaint_rate: float = fraction("monthly chance of an unfounded complaint about a compliant enterprise",
                                            default=0.0005)
