@@ -188,7 +188,8 @@ def decide(world: World, scenario: Scenario, costs: PerceivedCosts, rng: np.rand
         # deterrence off: violate with probability q every month, independently
         want = free & (u < beh.fixed_violation_probability)
         fresh = np.flatnonzero(want & ~world.violating)
-        scaled = u[fresh].astype(np.float64) / max(beh.fixed_violation_probability, 1e-300)
+        item = categorical(u[fresh].astype(np.float64) / max(beh.fixed_violation_probability, 1e-300),
+                           item_shares)
         stopped = np.flatnonzero(free & world.violating & ~want)
     else:
         opp = beh.opportunity_per_month
@@ -209,8 +210,7 @@ def decide(world: World, scenario: Scenario, costs: PerceivedCosts, rng: np.rand
         stopped = ongoing[~yes[:k]]
         chosen = yes[k:]
         fresh = newcomer[chosen]
-        scaled = scaled[chosen]
-    item = categorical(scaled, item_shares)
+        item = cand_item[chosen]
     severity = item_severity[item]
     world.violating[stopped] = False
     world.violating[fresh] = True

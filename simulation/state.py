@@ -83,7 +83,8 @@ class World:
         self.items = tuple(items)
         # -- the batch columns, each allocated once with the schema's dtype and default
         self.cols: dict[str, np.ndarray] = {spec.name: spec.filled(n) for spec in EnterpriseBatch.columns()}
-        self.batch = EnterpriseBatch(**self.cols, sectors=self.sectors)
+        #: read-only views of the live columns: hooks see every in-place update, and cannot write
+        self.batch = EnterpriseBatch(**self.cols, sectors=self.sectors).readonly()
         # -- hidden traits (set by the population generator)
         self.honesty = np.zeros(n, dtype=np.float32)
         self.gain = np.zeros(n, dtype=np.float32)  #: yuan a month from a general violation
@@ -165,7 +166,5 @@ class World:
 
     def memory_bytes(self) -> int:
         """Bytes held by the enterprise columns (not counting event windows)."""
-        arrays = [*self.cols.values(), self.honesty, self.gain, self.departments, self.harm_factor, self.inspected, self.seen, self.violating,
-                  self.v_since, self.v_severity, self.v_item, self.v_harm, self.under_order, self.spot_queued,
-                  self.active, self.repaired_day, self.repair_relapsed, self.item_counts]
+        arrays = [a for a in vars(self).values() if isinstance(a, np.ndarray)] + list(self.cols.values())
         return int(sum(a.nbytes for a in arrays))
