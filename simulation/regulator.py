@@ -402,6 +402,7 @@ class Regulator:
         same, prior = w.prior_counts(enterprise, item)
         w.record_detections(enterprise, severity, item, month, day)
         w.window["false_commitments"].add(enterprise[is_fc], month)
+        self.tally.false_commitments[month] += int(is_fc.sum())
         count_at(w.cols["open_rectifications"], enterprise)
         # recidivism after repair: a real violation found within the follow-up of the last repair
         real = enterprise[~wrongful]
@@ -488,7 +489,9 @@ class Regulator:
                 item=v["item"][listed], recorded=day, ends=np.minimum(end_day, NEVER),
                 wrongful=v["wrongful"][listed], corrected=corrected[listed], detected_month=v["month"][listed],
                 decided_month=month, fine=0.0)
+        self.tally.listings[month] += int(listed.sum())
         banned = sanctions.ban_days > 0
+        self.tally.bans[month] += int(banned.sum())
         if banned.any():
             ends = until(today, sanctions.ban_days[banned])
             be = e[banned]
@@ -529,6 +532,7 @@ class Regulator:
                             filed=np.full(len(rows), t64), evidence=wrongful[rows].copy())
         decided = self.j.objection(ob, self.world.batch, today)
         up = rows[decided.upheld]
+        self.tally.objections_upheld[self.month_of(day)] += len(up)
         when = day + self.calendar_days(decided.review_days[decided.upheld])
         for d in np.unique(when):
             sel = up[when == d]
@@ -543,10 +547,8 @@ class Regulator:
         live = recs[r.status[recs] == Status.DISPLAYED]
         pen = live[r.kind[live] == RecordKind.PENALTY]
         count_at(c["displayed_penalties"], r.enterprise[pen], -1)
-        lst = r.enterprise[live[r.kind[live] == RecordKind.DISHONESTY_LIST]]
-        c["listed"][lst] = False
-        c["listed_until"][lst] = np.datetime64("NaT")
         r.status[recs] = Status.WITHDRAWN
+        self._unlist(r.enterprise[live[r.kind[live] == RecordKind.DISHONESTY_LIST]])
         for m in np.unique(info["month"]):
             sel = info["month"] == m
             w.withdraw_detections(info["enterprise"][sel], info["severity"][sel], info["item"][sel].astype(np.int64),
@@ -554,6 +556,26 @@ class Regulator:
         decided = r.decided_month[recs[r.kind[recs] == RecordKind.PENALTY]]
         wrongful = r.wrongful[recs[r.kind[recs] == RecordKind.PENALTY]]
         count_at(self.tally.wrongful_penalties, decided[wrongful], -1)
+
+    def _unlist(self, enterprises: np.ndarray) -> None:
+        """Lift the listing of enterprises whose listing record was repaired or withdrawn, unless another
+        of their listings is still in force (then it runs until that one ends)."""
+        if len(enterprises) == 0:
+            return
+        w, r, c = self.world, self.records, self.world.cols
+        other = np.flatnonzero((r.kind == RecordKind.DISHONESTY_LIST) & (r.status == Status.DISPLAYED)
+                               & np.isin(r.enterprise, enterprises))
+        c["listed"][enterprises] = False
+        c["listed_until"][enterprises] = np.datetime64("NaT")
+        if len(other):
+            still = r.enterprise[other]
+            ends = np.where(r.ends[other] >= NEVER, FOREVER, w.start + r.ends[other].astype("timedelta64[D]"))
+            c["listed"][still] = True
+            c["listed_until"][still] = np.datetime64("NaT")
+            for e, end in zip(still.tolist(), ends):  # a handful of rows: the latest end wins
+                current = c["listed_until"][e]
+                if np.isnat(current) or end > current:
+                    c["listed_until"][e] = end
 
     # -- credit repair -------------------------------------------------------------------------------
 
@@ -598,8 +620,7 @@ class Regulator:
         pen = live[r.kind[live] == RecordKind.PENALTY]
         count_at(c["displayed_penalties"], r.enterprise[pen], -1)
         lst = r.enterprise[live[r.kind[live] == RecordKind.DISHONESTY_LIST]]
-        c["listed"][lst] = False
-        c["listed_until"][lst] = np.datetime64("NaT")
+        self._unlist(lst)
         e = np.unique(r.enterprise[live])
         if len(e) == 0:
             return

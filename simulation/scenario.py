@@ -233,7 +233,7 @@ class Behaviour:
     gain: Distribution = attrs.field(factory=lambda: Distribution(mean=600.0, kind="lognormal", spread=1.0))
     gain_by_size: PerSize = attrs.field(factory=lambda: PerSize(micro=1.0, small=2.0, medium=5.0, large=12.0))
     gain_by_severity: PerSeverity = attrs.field(
-        factory=lambda: PerSeverity(minor=0.5, general=1.0, serious=2.5))
+        factory=lambda: PerSeverity(minor=0.5, general=1.0, serious=20.0))
     risk_aversion: float = param(lo=0.0, hi=100.0, default=0.5,
                                  doc="rho: certainty-equivalent loading of the sanction risk")
     noise: float = param(lo=0.0, hi=100.0, default=0.3,

@@ -195,3 +195,49 @@ def test_c_classified_inspection_beats_uniform_at_equal_capacity() -> None:
     se_b = math.sqrt(c["compliant_visits"] / years1**2 + u["compliant_visits"] / years2**2)
     assert b2 - b1 > 3 * se_b, (b1, b2, se_b)
     assert classified.summary["hit_rate"] == pytest.approx(h1)
+
+
+# ------------------------------------------------------------------------- processes and progress
+
+
+def test_the_same_seed_gives_the_same_result_in_another_process() -> None:
+    import concurrent.futures
+    import functools
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter, as a worker of a replication runner
+    job = functools.partial(run_simulation, "demo", "national", scenario_overrides=overrides(*SMALL))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+        remote = [r.to_dict() for r in pool.map(job, [7, 8])]
+    local = run("national", 7, *SMALL).to_dict()
+    for key in ("summary", "periods", "grades", "counts", "seed"):
+        assert remote[0][key] == local[key]
+    assert remote[1]["summary"] != local["summary"]
+
+
+def test_progress_is_reported_after_each_month() -> None:
+    seen: list[tuple[int, int]] = []
+    run_simulation("demo", "traditional", 1, scenario_overrides=overrides("population.enterprises=500", "months=4"),
+                   progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+# ----------------------------------------------------------------- the policy levers reach the run
+
+
+def test_tolerance_repair_listing_and_commitments_follow_the_jurisdiction() -> None:
+    national, traditional = run("national", 12), run("traditional", 12)  # the whole demo: listings are rare
+    n, t = national.counts, traditional.counts
+    assert n["exempt"] > 0 and t["exempt"] == 0  # first minor offences tolerated (APL Art. 33) or not
+    assert n["repairs"] > 0 and t["repairs"] == 0  # traditional refuses every repair
+    assert n["listings"] > 0 and t["listings"] == 0
+    assert n["false_commitments"] > 0 and t["false_commitments"] == 0  # no commitments without credit
+
+
+def test_upheld_objections_withdraw_wrongful_penalties() -> None:
+    noisy = (*SMALL, "regulator.false_positive_rate=0.2")
+    silent = run("national", 13, *noisy, "behaviour.repair.objection_wrongful=0.0")
+    objecting = run("national", 13, *noisy, "behaviour.repair.objection_wrongful=1.0")
+    assert silent.counts["objections_upheld"] == 0 and silent.summary["wrongful_penalty_rate"] > 0.1
+    assert objecting.counts["objections_upheld"] > 0
+    assert objecting.summary["wrongful_penalty_rate"] < 0.5 * silent.summary["wrongful_penalty_rate"]
