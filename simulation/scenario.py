@@ -23,7 +23,7 @@ import attrs
 
 from credsup.core.config import CONVERTER, load_plain
 from credsup.core.errors import InputError
-from credsup.core.params import fraction, param, require
+from credsup.core.params import BySeverity, fraction, param, require
 from credsup.core.vocabulary import ITEMS
 
 SCENARIO_DIR = files("credsup.configs") / "scenarios"
@@ -132,18 +132,6 @@ class Distribution:
 
 
 @attrs.frozen
-class PerSeverity:
-    """One non-negative number per violation severity."""
-
-    minor: float = param(lo=0.0)
-    general: float = param(lo=0.0)
-    serious: float = param(lo=0.0)
-
-    def array(self) -> list[float]:
-        return [self.minor, self.general, self.serious]
-
-
-@attrs.frozen
 class PerSize:
     micro: float = param(lo=0.0)
     small: float = param(lo=0.0)
@@ -232,14 +220,14 @@ class Behaviour:
     honesty: Distribution = attrs.field(factory=lambda: Distribution(mean=0.7, kind="beta", spread=2.0))
     gain: Distribution = attrs.field(factory=lambda: Distribution(mean=600.0, kind="lognormal", spread=1.0))
     gain_by_size: PerSize = attrs.field(factory=lambda: PerSize(micro=1.0, small=2.0, medium=5.0, large=12.0))
-    gain_by_severity: PerSeverity = attrs.field(
-        factory=lambda: PerSeverity(minor=0.5, general=1.0, serious=20.0))
+    gain_by_severity: BySeverity = attrs.field(
+        factory=lambda: BySeverity(minor=0.5, general=1.0, serious=20.0))
     risk_aversion: float = param(lo=0.0, hi=100.0, default=0.5,
                                  doc="rho: certainty-equivalent loading of the sanction risk")
     noise: float = param(lo=0.0, hi=100.0, default=0.3,
                          doc="sigma: scale of the logistic taste shock, relative to the gain")
     items: Mapping[str, float] = attrs.field(factory=_default_items)
-    harm: PerSeverity = attrs.field(factory=lambda: PerSeverity(minor=0.2, general=1.0, serious=3.0))
+    harm: BySeverity = attrs.field(factory=lambda: BySeverity(minor=0.2, general=1.0, serious=3.0))
     harmful_threshold: float = param(lo=0.0, default=1.5,
                                      doc="a violation with at least this harm 'caused harmful consequences'")
     learning: float = fraction("honesty gained after a sanction (1 - h shrinks by this share)", default=0.1)
