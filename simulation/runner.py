@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 
 from credsup.core import Jurisdiction, load_jurisdiction
-from credsup.core.config import CONVERTER, load_plain
+from credsup.core.config import CONVERTER, leaf_paths, load_plain, source_of
 from credsup.simulation.metrics import METRICS, counts, summarise
 from credsup.simulation.population import generate, item_table
 from credsup.simulation.regulator import Regulator, add_months
@@ -75,7 +75,8 @@ class RunResult:
     ``summary`` maps every key of :data:`credsup.simulation.metrics.METRICS` to its value for the run
     (``None`` where undefined); ``periods`` is one such mapping per month (with ``period``, ``YYYY-MM``);
     ``grades`` the metrics defined per grade, by grade label. ``counts`` are the raw totals the metrics are
-    made of; ``timings`` are seconds by phase, ``hooks`` the calls, rows and seconds per hook.
+    made of; ``timings`` are seconds by phase, ``hooks`` the calls, rows and seconds per hook;
+    ``scenario_config`` and ``jurisdiction_params`` the full resolved inputs (for storing an experiment).
     """
 
     scenario: str
@@ -92,6 +93,8 @@ class RunResult:
     timings: dict[str, float]
     hooks: dict[str, dict[str, float]]
     scenario_config: dict[str, Any] = attrs.field(factory=dict)
+    #: every jurisdiction parameter of the run, ``{"key.path": {"value": ..., "source": ...}}``
+    jurisdiction_params: dict[str, Any] = attrs.field(factory=dict)
 
     @property
     def enterprise_periods(self) -> int:
@@ -178,6 +181,8 @@ def run_simulation(
         timings={"setup": t1 - t0, "population": t2 - t1, "simulate": t3 - t2, "metrics": t4 - t3,
                  "total": t4 - t0, "hooks": sum(s["seconds"] for s in timed.stats.values())},
         hooks=timed.stats, scenario_config=config,
+        jurisdiction_params={key: {"value": list(v) if isinstance(v, tuple) else v, "source": source_of(j.sources, key)}
+                             for key, v in leaf_paths(j.params).items()},
     )
 
 

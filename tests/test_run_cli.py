@@ -69,7 +69,8 @@ def test_a_scenario_file(tmp_path) -> None:
     (["-s", "demo", "-j", "national", "--set", "scenario.regulator.detection_probability=1.5"],
      "Error: --set: scenario.regulator.detection_probability: must be <= 1 (got 1.5)"),
     (["-s", "demo", "-j", "national", "--set", "scenario.behaviour.itemz={}"],
-     "Error: --set: scenario.behaviour.itemz: no such parameter: 'itemz' is not a key of 'behaviour' (did you mean 'items'?)"),
+     "Error: --set: scenario.behaviour.itemz: no such parameter: 'itemz' is not a key of 'behaviour' "
+     "(did you mean 'items'?)"),
     (["-s", "demo", "-j", "national", "--set", "traditional:inspection.rate_per_year=1.0"],
      "Error: --set: traditional:inspection.rate_per_year: jurisdiction 'traditional' is not in this run (national)"),
     (["-s", "demo", "-j", "national", "--set", "nonsense"], "Error: --set: nonsense: expected key.path=value"),
