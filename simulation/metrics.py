@@ -54,7 +54,7 @@ _BY_GRADE = (
 _BY_PERIOD = (
     "capacity", "used", "complaint_backlog", "complaints", "decisions", "exempt", "penalties",
     "wrongful_penalties", "repairs", "relapses", "fines", "spot_backlog", "expired_orders",
-    "false_commitments", "listings", "bans", "objections_upheld",
+    "false_commitments", "listings", "bans", "objections_upheld", "started",
 )
 
 

@@ -176,14 +176,14 @@ class Regulator:
         today = w.date(day)
         w.expire_windows(t)
         self._expire(day)
-        if t % self.schedule.grading_months == 0:
+        if t % self.schedule.grading_months == 0:  # month 0 included
             self._grade(today, t)
-        if t == 0 or t % self.schedule.grading_months == 0:
             self.costs = behaviour.perceived_costs(self.j, w, self.probe, self.scenario, today,
                                                    self.item_shares, self.item_severity)
             self.costs_log.append({"month": t, **self.costs.as_dict()})
-        behaviour.decide(w, self.scenario, self.costs, self.rng["behaviour"], day, self.item_shares,
-                         self.item_severity)
+        decided = behaviour.decide(w, self.scenario, self.costs, self.rng["behaviour"], day, self.item_shares,
+                                   self.item_severity)
+        self.tally.started[t] += len(decided.started)
         self._count_enterprises(t)
         self._licences(day, t, today)
         self._spot_checks(day, t)
