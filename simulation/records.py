@@ -70,6 +70,3 @@ class Records:
             self._data[name][self.n:self.n + k] = value
         self.n += k
         return ids
-
-    def where(self, mask: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(mask)
