@@ -55,6 +55,7 @@ _BY_PERIOD = (
     "capacity", "used", "complaint_backlog", "complaints", "decisions", "exempt", "penalties",
     "wrongful_penalties", "repairs", "relapses", "fines", "spot_backlog", "expired_orders",
     "false_commitments", "listings", "bans", "objections_upheld", "started",
+    "late_verifications",
 )
 
 

@@ -331,6 +331,9 @@ class Regulator:
         source = np.concatenate([o["source"] if name == "complaint" else
                                  np.full(len(o["enterprise"]), src_of[name], dtype=np.int8) for name, o in orders])
         queued = np.concatenate([o["queued"] for _, o in orders])
+        for name, o in orders:
+            if name == "complaint":  # verifications done after the jurisdiction's time limit
+                self.tally.late_verifications[month] += int((o["due"] < day).sum())
         false_c = np.concatenate([o["false"] if name == "commitment" else np.zeros(len(o["enterprise"]), bool)
                                   for name, o in orders])
         w.spot_queued[ids[(source == DetectionSource.SPOT_CHECK) | (source == DetectionSource.FULL_COVERAGE)]] = False

@@ -98,6 +98,15 @@ def test_demand_above_capacity_becomes_a_backlog_not_free_inspections() -> None:
     assert result.counts["spot_backlog"] > 0 and result.counts["expired_orders"] > 0
 
 
+def test_complaints_wait_when_inspectors_are_scarce() -> None:
+    """Complaints come first, but with too few inspectors some are verified after the time limit."""
+    scarce = run("traditional", 2, *SMALL, "regulator.inspectors=1", "regulator.visits_per_inspector_month=4.0",
+                 "regulator.complaint_base_rate=0.3")
+    ample = run("traditional", 2, *SMALL, "regulator.complaint_base_rate=0.3")
+    assert scarce.summary["complaint_backlog"] > 10 * max(ample.summary["complaint_backlog"], 0.1)
+    assert scarce.counts["late_verifications"] > 0 and ample.counts["late_verifications"] == 0
+
+
 def test_joint_visits_save_capacity_and_burden() -> None:
     base = ("population.departments=3.0",)
     apart = run("national", 4, *SMALL, *base, params=("schedule.joint_visits=false",))
