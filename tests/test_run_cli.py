@@ -118,3 +118,16 @@ def credsup_inspection_probability(batch, params, period):
     result = invoke("-s", "demo", "-j", "strict", "--seed", "1", *TINY, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["jurisdiction"] == "strict"
+
+
+def test_set_reaches_the_jurisdiction_and_the_scenario() -> None:
+    def metrics(*extra: str) -> dict:
+        result = invoke("-s", "demo", "-j", "traditional", "--seed", "4", *TINY, "--json", *extra)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    base = metrics()
+    plain = metrics("--set", "inspection.rate_per_year=2.0")
+    targeted = metrics("--set", "traditional:inspection.rate_per_year=2.0")
+    assert plain["counts"] == targeted["counts"] and plain["counts"]["inspections"] > base["counts"]["inspections"]
+    assert metrics("--set", "scenario.population.enterprises=700")["enterprises"] == 700
