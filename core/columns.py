@@ -260,7 +260,13 @@ class Columnar:
         return self._replace_columns(lambda a: a[idx])
 
     def readonly(self) -> Self:
-        """The same data through read-only views: a hook that writes into its input raises."""
+        """The same data through read-only views: a hook that writes into its input raises.
+
+        An instance whose columns are all read-only already is returned as it is (no new views), so a
+        caller that keeps a read-only view of live data pays nothing per hook call.
+        """
+        if not any(getattr(self, spec.name).flags.writeable for spec in self.columns()):
+            return self
 
         def view(a: np.ndarray) -> np.ndarray:
             v = a.view()

@@ -72,6 +72,9 @@ def test_take_rows_and_readonly(rng, today) -> None:
         ro.grade[0] = 1
     assert b.grade.flags.writeable
     assert ro.equals(b) and not ro.take(slice(0, 5)).equals(b)
+    assert ro.readonly() is ro  # already read-only: no new views
+    b.grade[0] = 3  # a read-only view stays a live view of its data
+    assert ro.grade[0] == 3
 
 
 def test_rows_round_trip_through_from_rows(rng, today) -> None:

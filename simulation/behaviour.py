@@ -1,0 +1,235 @@
+"""The enterprises' side: a deterrence model of when to violate (Becker 1968; Allingham and Sandmo 1972).
+
+Each month every active enterprise that is not under a rectification order either has a violation in
+progress, which it reconsiders, or with probability ``opportunity_per_month`` weighs starting one of an
+item drawn from the scenario's mix. It violates iff
+
+    G_s (1 - h) - p C_s (1 + rho (1 - p)) + sigma G_s eps > 0,
+
+with ``G_s`` its monthly gain from a violation of severity ``s``, ``h`` its honesty, ``p`` its perceived
+monthly probability of detection, ``C_s`` the perceived cost of being caught, ``rho`` its risk aversion and
+``eps`` a standard logistic taste shock (docs/model.md states and sources every term). The cost ``C_s`` is
+what the jurisdiction would do: it is measured by asking the jurisdiction's own hooks about a probe
+sample (:func:`perceived_costs`), so a policy deters through its real sanctions, listings, bans and
+downgrades and never through numbers copied into the simulator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+import numpy as np
+
+from credsup.core import DetectionSource, Severity, ViolationBatch
+from credsup.simulation.population import categorical
+from credsup.simulation.scenario import Scenario
+from credsup.simulation.state import World
+
+DAYS_PER_YEAR = 365.25
+
+
+# -------------------------------------------------------------------------------- the decision rule
+
+
+def perceived_inspection(seen: np.ndarray, experience: float, prior: float, strength: float) -> np.ndarray:
+    """Posterior mean of the monthly inspection chance (beta-binomial with forgetting), in [0, 1].
+
+    ``seen`` is the discounted count of months with an inspection, ``experience`` the discounted count of
+    months observed; the prior is worth ``strength`` months at probability ``prior``.
+    """
+    denom = strength + experience
+    if denom <= 0.0:
+        return np.full(seen.shape, prior, dtype=np.float64)
+    return np.minimum(1.0, (strength * prior + seen.astype(np.float64)) / denom)
+
+
+def detection_chance(p_inspection: np.ndarray, detection: float, p_complaint: np.ndarray) -> np.ndarray:
+    """Perceived monthly chance that a violation is found: by an inspection or through a complaint."""
+    return 1.0 - (1.0 - p_inspection * detection) * (1.0 - p_complaint)
+
+
+def net_gain(gain: np.ndarray, honesty: np.ndarray, p: np.ndarray, cost: np.ndarray,
+             risk_aversion: float) -> np.ndarray:
+    """``G (1 - h) - p C (1 + rho (1 - p))``: the honesty-discounted gain less the certainty equivalent of
+    the expected sanction (mean-variance approximation of a risk-averse expected utility)."""
+    return gain * (1.0 - honesty) - p * cost * (1.0 + risk_aversion * (1.0 - p))
+
+
+def logistic(u: np.ndarray) -> np.ndarray:
+    """Standard logistic variates from uniforms in [0, 1)."""
+    u = np.clip(u.astype(np.float64), 1e-12, 1.0 - 1e-12)
+    return np.log(u) - np.log1p(-u)
+
+
+def violates(gain: np.ndarray, honesty: np.ndarray, p: np.ndarray, cost: np.ndarray, risk_aversion: float,
+             noise: float, shock: np.ndarray | None = None) -> np.ndarray:
+    """The rule: violate iff the net gain plus the taste shock is strictly positive.
+
+    With ``honesty = 0``, ``risk_aversion = 0`` and ``noise = 0`` this is Becker's risk-neutral offender:
+    violate iff ``G > p C``; comply when ``p C >= G``.
+    """
+    net = net_gain(gain, honesty, p, cost, risk_aversion)
+    if noise > 0.0 and shock is not None:
+        net = net + noise * gain * shock
+    return net > 0.0
+
+
+# ------------------------------------------------------------------------------------ perceived cost
+
+
+@attrs.frozen
+class PerceivedCosts:
+    """What an enterprise expects if caught, by severity code (float64[3]): the cost in yuan and the
+    monthly chance of being reported and found through a complaint."""
+
+    cost: np.ndarray
+    complaint: np.ndarray
+
+    def as_dict(self) -> dict[str, Any]:
+        names = [s.name.lower() for s in Severity]
+        return {"cost": dict(zip(names, self.cost.round(2).tolist())),
+                "complaint": dict(zip(names, self.complaint.round(6).tolist()))}
+
+
+def typical_items(items: tuple[str, ...], shares: np.ndarray, severity: np.ndarray) -> dict[int, int]:
+    """For each severity, the most common item of that severity in the scenario's mix."""
+    out = {}
+    for s in Severity:
+        codes = [i for i in range(len(items)) if severity[i] == s and shares[i] > 0]
+        if codes:
+            out[int(s)] = max(codes, key=lambda i: shares[i])
+    return out
+
+
+def perceived_costs(jurisdiction: Any, world: World, rows: np.ndarray, scenario: Scenario, today: dt.date,
+                    item_shares: np.ndarray, item_severity: np.ndarray) -> PerceivedCosts:
+    """Ask the jurisdiction what a detected violation of each severity costs, on a probe sample.
+
+    For each severity the probe builds a violation of its typical item and typical harm for every probe
+    enterprise, once corrected in time and once not, and calls the tolerance, sanction and grading hooks
+    exactly as the regulator would. Costs are weighted by the chance of correcting in time.
+    """
+    beh = scenario.behaviour
+    costs = beh.costs
+    sub = world.batch.take(rows)
+    m = len(rows)
+    t64 = np.datetime64(today, "D")
+    harm_mean = np.asarray(beh.harm.array())
+    typical = typical_items(world.items, item_shares, item_severity)
+    cost = np.zeros(3)
+    complaint = np.zeros(3)
+    if m == 0 or not typical:
+        return PerceivedCosts(cost, complaint)
+    p_correct = float(np.clip(beh.correction.base + beh.correction.honesty_weight * world.honesty[rows].mean(),
+                              0.0, 1.0))
+    sev_codes = sorted(typical)
+    rows_per = 2 * m
+    k = len(sev_codes) * rows_per
+    enterprise = np.tile(np.arange(m, dtype=np.int64), 2 * len(sev_codes))
+    severity = np.repeat(np.array(sev_codes, dtype=np.int8), rows_per)
+    item = np.repeat(np.array([typical[s] for s in sev_codes], dtype=np.int16), rows_per)
+    corrected = np.tile(np.repeat(np.array([True, False]), m), len(sev_codes))
+    same, any_ = world.prior_counts(rows[enterprise], item.astype(np.int64))
+    harm = harm_mean[severity]
+    vb = ViolationBatch(
+        enterprise=enterprise, item=item, severity=severity, harm=harm.astype(np.float64),
+        harmful=harm >= beh.harmful_threshold, committed=np.full(k, t64), detected=np.full(k, t64),
+        source=np.full(k, DetectionSource.SPOT_CHECK, dtype=np.int8), corrected=corrected,
+        prior_same_item_36m=same, prior_36m=any_, false_commitment=np.zeros(k, dtype=bool), items=world.items)
+    decisions = jurisdiction.tolerance(vb, sub, today)
+    sanctions = jurisdiction.sanction(vb, decisions, sub, today)
+    horizon = costs.horizon_years * DAYS_PER_YEAR
+    row_cost = (sanctions.fine
+                + costs.publicity_per_year * np.minimum(sanctions.publicity_days, horizon) / DAYS_PER_YEAR
+                + costs.listing_per_year * np.minimum(sanctions.list_days, horizon) / DAYS_PER_YEAR
+                + costs.ban_per_year * np.minimum(sanctions.ban_days, horizon) / DAYS_PER_YEAR)
+    before = jurisdiction.grade(sub, today).astype(np.int64)
+    intensity = float(jurisdiction.complaint_intensity(sub, today).mean())
+    verification = float(jurisdiction.complaint_verification(sub, today).mean())
+    field = {Severity.MINOR: "minor_36m", Severity.GENERAL: "general_36m", Severity.SERIOUS: "serious_36m"}
+    for i, s in enumerate(sev_codes):
+        block = row_cost[i * rows_per:(i + 1) * rows_per]
+        expected = p_correct * block[:m].mean() + (1.0 - p_correct) * block[m:].mean()
+        name = field[Severity(s)]
+        worse = attrs.evolve(sub, **{name: (getattr(sub, name) + 1).astype(np.int16)})
+        after = jurisdiction.grade(worse, today).astype(np.int64)
+        steps = float(np.maximum(0, after - before).mean())
+        cost[s] = expected + costs.downgrade_per_grade * steps
+        reported = 1.0 - np.exp(-scenario.regulator.complaint_base_rate * intensity * harm_mean[s])
+        complaint[s] = reported * verification * scenario.regulator.detection_probability
+    return PerceivedCosts(cost, complaint)
+
+
+# ----------------------------------------------------------------------------------- the monthly step
+
+
+@attrs.frozen
+class Decisions:
+    """What the month's decisions changed: rows that started and that stopped a violation."""
+
+    started: np.ndarray
+    stopped: np.ndarray
+
+
+def decide(world: World, scenario: Scenario, costs: PerceivedCosts, rng: np.random.Generator, day: int,
+           item_shares: np.ndarray, item_severity: np.ndarray) -> Decisions:
+    """Each enterprise's choice this month; updates the violation columns of ``world`` in place.
+
+    Draws exactly two uniforms per enterprise from ``rng`` whatever the policy (common random numbers).
+    """
+    beh = scenario.behaviour
+    n = world.n
+    u = rng.random(n, dtype=np.float32)
+    v = rng.random(n, dtype=np.float32)
+    free = world.active & ~world.under_order
+    if beh.model == "fixed":
+        # deterrence off: violate with probability q every month, independently
+        want = free & (u < beh.fixed_violation_probability)
+        fresh = np.flatnonzero(want & ~world.violating)
+        item = categorical(u[fresh].astype(np.float64) / max(beh.fixed_violation_probability, 1e-300),
+                           item_shares)
+        stopped = np.flatnonzero(free & world.violating & ~want)
+    else:
+        opp = beh.opportunity_per_month
+        ongoing = np.flatnonzero(free & world.violating)
+        newcomer = np.flatnonzero(free & ~world.violating & (u < opp))
+        scaled = u[newcomer].astype(np.float64) / max(opp, 1e-300)
+        cand_item = categorical(scaled, item_shares)
+        rows = np.concatenate([ongoing, newcomer])
+        severity = np.concatenate([world.v_severity[ongoing], item_severity[cand_item]]).astype(np.intp)
+        p_insp = perceived_inspection(world.seen[rows], world.experience, beh.perception.prior_per_year / 12.0,
+                                      beh.perception.prior_strength)
+        p = detection_chance(p_insp, scenario.regulator.detection_probability, costs.complaint[severity])
+        gain = world.gain[rows].astype(np.float64) * np.asarray(beh.gain_by_severity.array())[severity]
+        shock = logistic(v[rows]) if beh.noise > 0.0 else None
+        yes = violates(gain, world.honesty[rows].astype(np.float64), p, costs.cost[severity], beh.risk_aversion,
+                       beh.noise, shock)
+        k = len(ongoing)
+        stopped = ongoing[~yes[:k]]
+        chosen = yes[k:]
+        fresh = newcomer[chosen]
+        item = cand_item[chosen]
+    severity = item_severity[item]
+    world.violating[stopped] = False
+    world.violating[fresh] = True
+    world.v_since[fresh] = day
+    world.v_item[fresh] = item
+    world.v_severity[fresh] = severity
+    world.v_harm[fresh] = np.asarray(beh.harm.array(), dtype=np.float32)[severity] * world.harm_factor[fresh]
+    return Decisions(started=fresh, stopped=stopped)
+
+
+def remember_month(world: World, inspected: np.ndarray, memory: float) -> None:
+    """Fold the month's experience into perception: ``seen <- memory * seen + inspected``."""
+    world.seen *= np.float32(memory)
+    world.seen[inspected] += np.float32(1.0)
+    world.experience = memory * world.experience + 1.0
+
+
+def learn_from_sanction(world: World, ids: np.ndarray, scenario: Scenario) -> None:
+    """Specific deterrence: a sanctioned enterprise remembers extra inspections and grows more honest."""
+    beh = scenario.behaviour
+    world.seen[ids] += np.float32(beh.perception.sanction_shock)
+    world.honesty[ids] = 1.0 - (1.0 - world.honesty[ids]) * np.float32(1.0 - beh.learning)

@@ -1,0 +1,165 @@
+"""Supervision-efficiency metrics: raw tallies per period and grade, and the formulas of docs/metrics.md.
+
+During a run the regulator and the calendar add to a :class:`Tally` (numpy arrays indexed by period and,
+where it makes sense, by grade). Metrics are derived from sums of tallies, so the same formula gives the
+run's value (sum over all periods), a period's value and a grade's value. A metric whose denominator is
+zero is ``None`` (JSON ``null``): undefined, not zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+#: The metric keys, in the order they are reported (docs/metrics.md gives each formula).
+METRICS: tuple[str, ...] = (
+    "hit_rate", "inspections_per_detection", "compliant_burden", "violation_prevalence", "undetected_exposure",
+    "mean_time_to_detection", "inspector_utilisation", "complaint_backlog", "grade_auc",
+    "wrongful_penalty_rate", "repair_recidivism", "tolerated_first_offences",
+)
+#: A short label and unit for each metric (the CLI's summary; docs/metrics.md has the definitions).
+METRIC_INFO: dict[str, tuple[str, str]] = {
+    "hit_rate": ("hit rate", "violations found per inspection"),
+    "inspections_per_detection": ("inspections per detection", "inspections"),
+    "compliant_burden": ("compliant burden", "visits per 1,000 compliant enterprise-years"),
+    "violation_prevalence": ("violation prevalence", "share of enterprise-months violating"),
+    "undetected_exposure": ("undetected exposure", "harm-months per 1,000 enterprise-months"),
+    "mean_time_to_detection": ("mean time to detection", "days"),
+    "inspector_utilisation": ("inspector utilisation", "share of capacity used"),
+    "complaint_backlog": ("complaint backlog", "complaints waiting at month end"),
+    "grade_auc": ("grade AUC", "grade against violating (0.5 = uninformative)"),
+    "wrongful_penalty_rate": ("wrongful penalty rate", "share of penalties on no violation"),
+    "repair_recidivism": ("repair recidivism", "share of repaired found violating within a year"),
+    "tolerated_first_offences": ("tolerated first offences", "share of decided violations exempted"),
+}
+#: Metrics that are defined per grade (the others are properties of the whole regulator or of grading).
+GRADE_METRICS: tuple[str, ...] = (
+    "hit_rate", "inspections_per_detection", "compliant_burden", "violation_prevalence", "undetected_exposure",
+    "mean_time_to_detection",
+)
+#: Grade labels in tally order: index = grade code + 1.
+GRADE_LABELS: tuple[str, ...] = ("ungraded", "A", "B", "C", "D")
+G = len(GRADE_LABELS)
+
+#: Follow-up after a repair within which a new detected violation counts as recidivism (days).
+RECIDIVISM_DAYS = 365
+
+#: Tallies per period and grade (shape [T, G]).
+_BY_GRADE = (
+    "enterprise_months", "violating_months", "inspections", "detections", "false_positives", "visits",
+    "compliant_visits", "undetected_harm", "delay_days", "delays",
+)
+#: Tallies per period (shape [T]).
+_BY_PERIOD = (
+    "capacity", "used", "complaint_backlog", "complaints", "decisions", "exempt", "penalties",
+    "wrongful_penalties", "repairs", "relapses", "fines", "spot_backlog", "expired_orders",
+    "false_commitments", "listings", "bans", "objections_upheld", "started",
+    "late_verifications",
+)
+
+
+class Tally:
+    """Raw counts of one run: ``tally.inspections[t, g]``, ``tally.capacity[t]`` ... and the AUC table
+    ``tally.auc[t, grade, violating]`` (graded active enterprise-months)."""
+
+    def __init__(self, periods: int):
+        self.periods = periods
+        for name in _BY_GRADE:
+            setattr(self, name, np.zeros((periods, G), dtype=np.float64))
+        for name in _BY_PERIOD:
+            setattr(self, name, np.zeros(periods, dtype=np.float64))
+        self.auc = np.zeros((periods, 4, 2), dtype=np.float64)
+
+    # -- sums over a selection ---------------------------------------------------------------------
+
+    def sums(self, periods: slice | int = slice(None), grade: int | None = None) -> dict[str, float]:
+        """Totals over ``periods`` (a slice or one index), for one grade index or all grades."""
+        out: dict[str, float] = {}
+        for name in _BY_GRADE:
+            arr = getattr(self, name)[periods]
+            arr = arr[..., grade] if grade is not None else arr.sum(axis=-1)
+            out[name] = float(np.sum(arr))
+        for name in _BY_PERIOD:
+            out[name] = float(np.sum(getattr(self, name)[periods]))
+        return out
+
+
+# ---------------------------------------------------------------------------------------- formulas
+
+
+def _ratio(num: float, den: float, scale: float = 1.0) -> float | None:
+    return None if den <= 0 else scale * num / den
+
+
+def auc(table: np.ndarray) -> float | None:
+    """Area under the ROC curve of the grade (worse = riskier) against violating, from a [4, 2] table
+    of counts (grade x not violating / violating); ties count one half (Mann-Whitney)."""
+    neg, pos = table[:, 0].astype(np.float64), table[:, 1].astype(np.float64)
+    n_neg, n_pos = neg.sum(), pos.sum()
+    if n_neg <= 0 or n_pos <= 0:
+        return None
+    below = np.concatenate([[0.0], np.cumsum(neg)[:-1]])  # negatives with a better (lower) grade
+    return float((pos * (below + 0.5 * neg)).sum() / (n_pos * n_neg))
+
+
+def derive(s: dict[str, float], *, backlog_periods: int, auc_table: np.ndarray | None,
+           recidivism: tuple[float, float] | None) -> dict[str, float | None]:
+    """Every metric from totals ``s`` (see :meth:`Tally.sums`); docs/metrics.md has the formulas."""
+    compliant_months = s["enterprise_months"] - s["violating_months"]
+    out: dict[str, float | None] = {
+        "hit_rate": _ratio(s["detections"], s["inspections"]),
+        "inspections_per_detection": _ratio(s["inspections"], s["detections"]),
+        "compliant_burden": _ratio(s["compliant_visits"], compliant_months / 12.0, 1000.0),
+        "violation_prevalence": _ratio(s["violating_months"], s["enterprise_months"]),
+        "undetected_exposure": _ratio(s["undetected_harm"], s["enterprise_months"], 1000.0),
+        "mean_time_to_detection": _ratio(s["delay_days"], s["delays"]),
+        "inspector_utilisation": _ratio(s["used"], s["capacity"]),
+        "complaint_backlog": _ratio(s["complaint_backlog"], backlog_periods),
+        "grade_auc": auc(auc_table) if auc_table is not None else None,
+        "wrongful_penalty_rate": _ratio(s["wrongful_penalties"], s["penalties"]),
+        "repair_recidivism": _ratio(*recidivism) if recidivism is not None else None,
+        "tolerated_first_offences": _ratio(s["exempt"], s["decisions"]),
+    }
+    return out
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None or not np.isfinite(value):
+        return None
+    return float(value)
+
+
+def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
+    """The run's metrics, per period and per grade, as plain data.
+
+    ``follow_up_periods``: the number of leading periods whose repairs have had their whole recidivism
+    follow-up inside the run (the run's ``repair_recidivism`` counts only those).
+    """
+    T = tally.periods
+    done = slice(0, max(follow_up_periods, 0))
+    run = derive(tally.sums(), backlog_periods=T, auc_table=tally.auc.sum(axis=0),
+                 recidivism=(float(tally.relapses[done].sum()), float(tally.repairs[done].sum())))
+    periods = []
+    for t in range(T):
+        s = tally.sums(t)
+        periods.append({k: _clean(v) for k, v in derive(
+            s, backlog_periods=1, auc_table=tally.auc[t],
+            recidivism=(float(tally.relapses[t]), float(tally.repairs[t]))).items()})
+    grades = {}
+    for g, label in enumerate(GRADE_LABELS):
+        s = tally.sums(grade=g)
+        values = derive(s, backlog_periods=T, auc_table=None, recidivism=None)
+        grades[label] = {
+            **{k: _clean(values[k]) for k in GRADE_METRICS},
+            "enterprise_share": _clean(_ratio(s["enterprise_months"], float(tally.enterprise_months.sum()))),
+            "inspections": s["inspections"],
+            "detections": s["detections"],
+        }
+    return {"summary": {k: _clean(v) for k, v in run.items()}, "periods": periods, "grades": grades}
+
+
+def counts(tally: Tally) -> dict[str, float]:
+    """Run totals of the raw tallies (what the metrics are made of), for reports and checks."""
+    return tally.sums()
+

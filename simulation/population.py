@@ -1,0 +1,131 @@
+"""Generate a population of enterprises from a scenario: columnar, one row per enterprise.
+
+Everything is drawn from the ``population`` stream in a fixed order, before any policy acts, so every
+jurisdiction run with the same seed plays against the same enterprises (docs/model.md, "Population").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from credsup.core.vocabulary import ITEMS
+from credsup.simulation.scenario import Distribution, Scenario
+from credsup.simulation.state import World
+
+#: How many enterprises the behaviour model's cost probe looks at (docs/model.md, "Perceived cost").
+PROBE_SIZE = 400
+
+
+def draw(dist: Distribution, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` values of ``dist`` (float64)."""
+    if dist.kind == "fixed":
+        return np.full(n, dist.mean)
+    if dist.kind == "beta":
+        a, b = dist.mean * dist.spread, (1.0 - dist.mean) * dist.spread
+        return rng.beta(a, b, n)
+    if dist.kind == "lognormal":
+        if dist.mean <= 0.0:
+            return np.zeros(n)
+        mu = np.log(dist.mean) - dist.spread**2 / 2.0  # arithmetic mean = exp(mu + s^2 / 2)
+        return rng.lognormal(mu, dist.spread, n)
+    if dist.kind == "uniform":
+        return rng.uniform(dist.mean - dist.spread, dist.mean + dist.spread, n)
+    raise ValueError(f"unknown distribution kind {dist.kind!r}")  # pragma: no cover - validated in Scenario
+
+
+def categorical(u: np.ndarray, shares: list[float] | np.ndarray) -> np.ndarray:
+    """Codes 0..k-1 with probabilities ``shares`` from uniforms ``u`` (inverse CDF)."""
+    cum = np.cumsum(np.asarray(shares, dtype=np.float64))
+    cum /= cum[-1]
+    return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
+
+
+def _flag_by_honesty(score: np.ndarray, share: float, *, good: bool) -> np.ndarray:
+    """True for the ``share`` of enterprises with the lowest score (good flags) or the highest (bad flags)."""
+    n = len(score)
+    k = int(round(share * n))
+    if k <= 0:
+        return np.zeros(n, dtype=bool)
+    if k >= n:
+        return np.ones(n, dtype=bool)
+    if good:
+        return score < np.partition(score, k)[k]
+    return score >= np.partition(score, n - k)[n - k]
+
+
+def item_table(scenario: Scenario) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """The item vocabulary of a run (scenario items plus ``false_commitment``), the scenario's item
+    shares over it, and each item's severity code."""
+    names = (*scenario.behaviour.items, "false_commitment")
+    shares = np.array([*scenario.behaviour.items.values(), 0.0])
+    severity = np.array([int(ITEMS[n].severity) for n in names], dtype=np.int8)
+    return names, shares, severity
+
+
+def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.ndarray]:
+    """The scenario's enterprises, their record history, and the probe sample (row indices)."""
+    pop = scenario.population
+    beh = scenario.behaviour
+    n = pop.enterprises
+    items, item_shares, item_severity = item_table(scenario)
+    world = World(n, scenario.start, [s.name for s in pop.sectors], items)
+    c = world.cols
+
+    # -- attributes
+    sector = categorical(rng.random(n), [s.share for s in pop.sectors]).astype(np.int16)
+    c["sector"][:] = sector
+    c["key_sector"][:] = np.array([s.key for s in pop.sectors], dtype=bool)[sector]
+    c["emerging"][:] = np.array([s.emerging for s in pop.sectors], dtype=bool)[sector]
+    size = categorical(rng.random(n), pop.sizes.array()).astype(np.int8)
+    c["size"][:] = size
+    age_days = np.minimum(rng.exponential(pop.mean_age_years * 365.25, n), 100 * 365.25).astype(np.int64)
+    c["registered"][:] = world.start - age_days.astype("timedelta64[D]")
+
+    # -- hidden traits
+    honesty = np.clip(draw(beh.honesty, n, rng), 0.0, 1.0)
+    world.honesty[:] = honesty
+    world.gain[:] = np.maximum(draw(beh.gain, n, rng), 0.0) * np.asarray(beh.gain_by_size.array())[size]
+    world.harm_factor[:] = rng.exponential(1.0, n)
+    world.departments[:] = np.minimum(1 + rng.poisson(pop.departments - 1.0, n), 100)
+
+    # -- dynamic information, linked to honesty (docs/model.md, "Population")
+    d = pop.dynamic
+    for name, good in (("annual_report_filed", True), ("tax_compliant", True),
+                       ("social_security_compliant", True), ("abnormal_operation", False),
+                       ("self_report_verified", True)):
+        score = d.honesty_link * (1.0 - honesty) + (1.0 - d.honesty_link) * rng.random(n)
+        c[name][:] = _flag_by_honesty(score, getattr(d, name), good=good)
+    c["ip_holder"][:] = rng.random(n) < d.ip_holder
+
+    _history(world, scenario, rng, item_shares, item_severity)
+    probe = np.sort(rng.choice(n, size=min(n, PROBE_SIZE), replace=False))
+    return world, probe
+
+
+def _history(world: World, scenario: Scenario, rng: np.random.Generator, item_shares: np.ndarray,
+             item_severity: np.ndarray) -> None:
+    """The 36 months before the start: detected violations and inspections, as window events."""
+    h = scenario.population.history
+    n = world.n
+    months = 36
+    years = months / 12.0
+    lam = scenario.behaviour.perception.memory
+    detections = rng.poisson(h.violations_per_year * years * (1.0 - world.honesty))
+    clean = rng.poisson(h.inspections_per_year * years, n)
+    det_ids = np.repeat(np.arange(n), detections)
+    det_month = rng.integers(-months, 0, len(det_ids))
+    det_item = categorical(rng.random(len(det_ids)), item_shares).astype(np.int64)
+    clean_ids = np.repeat(np.arange(n), clean)
+    clean_month = rng.integers(-months, 0, len(clean_ids))
+    for month in range(-months, 0):
+        day = (month + 1) * 30 - 15  # mid-month, days before the start are negative
+        sel = det_month == month
+        ids = det_ids[sel]
+        world.record_detections(ids, item_severity[det_item[sel]], det_item[sel], month, day)
+        insp = np.concatenate([ids, clean_ids[clean_month == month]])
+        world.window["inspections"].add(insp, month)
+        world.window["clean"].add(clean_ids[clean_month == month], month)
+        world.cols["last_inspection"][insp] = world.day64(day)
+        # what the enterprise remembers of its inspections (docs/model.md, "Perceived detection")
+        np.add.at(world.seen, insp, np.float32(lam ** (-month)))
+    world.experience = float(sum(lam ** k for k in range(1, months + 1)))

@@ -1,0 +1,189 @@
+"""Run one simulation: a scenario, a jurisdiction, a seed -> :class:`RunResult` (plain data).
+
+:func:`run_simulation` is what the CLI and the replication and sweep runners call, in this process or in
+a worker: it takes names (or loaded objects), override pairs and a ``numpy.random.SeedSequence``, and
+returns a result that pickles and turns into JSON. Nothing global is touched, so runs in one process do
+not affect each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from credsup.core import Jurisdiction, load_jurisdiction
+from credsup.core.config import CONVERTER, leaf_paths, load_plain, source_of
+from credsup.simulation.metrics import METRICS, counts, summarise
+from credsup.simulation.population import generate, item_table
+from credsup.simulation.regulator import Regulator, add_months
+from credsup.simulation.scenario import Scenario, load_scenario
+from credsup.simulation.streams import as_seed_sequence, describe, streams
+
+Override = tuple[str, Any]
+
+#: Jurisdiction methods the regulator calls, by hook.
+_HOOK_METHODS = {
+    "commitment_eligible": "credsup_commitment_eligible",
+    "commitment_verification": "credsup_commitment_verification",
+    "grade": "credsup_grade",
+    "demonstration": "credsup_demonstration",
+    "inspection_probability": "credsup_inspection_probability",
+    "complaint_intensity": "credsup_complaint_intensity",
+    "complaint_verification": "credsup_complaint_verification",
+    "tolerance": "credsup_tolerance",
+    "sanction": "credsup_sanction",
+    "repair": "credsup_repair",
+    "objection": "credsup_objection",
+}
+
+
+class TimedJurisdiction:
+    """A :class:`Jurisdiction` whose hook methods count calls, rows and seconds (for the timings)."""
+
+    def __init__(self, jurisdiction: Jurisdiction):
+        self._j = jurisdiction
+        self.stats: dict[str, dict[str, float]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._j, name)
+        hook = _HOOK_METHODS.get(name)
+        if hook is None:
+            return attr
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            result = attr(*args, **kwargs)
+            s = self.stats.setdefault(hook, {"calls": 0, "rows": 0, "seconds": 0.0})
+            s["calls"] += 1
+            s["rows"] += len(result)
+            s["seconds"] += time.perf_counter() - t0
+            return result
+
+        return timed
+
+
+@attrs.frozen
+class RunResult:
+    """The outcome of one run, as plain data (JSON-ready via :meth:`to_dict`).
+
+    ``summary`` maps every key of :data:`credsup.simulation.metrics.METRICS` to its value for the run
+    (``None`` where undefined); ``periods`` is one such mapping per month (with ``period``, ``YYYY-MM``);
+    ``grades`` the metrics defined per grade, by grade label. ``counts`` are the raw totals the metrics are
+    made of; ``timings`` are seconds by phase, ``hooks`` the calls, rows and seconds per hook;
+    ``scenario_config`` and ``jurisdiction_params`` the full resolved inputs (for storing an experiment).
+    """
+
+    scenario: str
+    jurisdiction: str
+    jurisdiction_version: str
+    seed: dict[str, Any]
+    enterprises: int
+    months: int
+    summary: dict[str, float | None]
+    periods: list[dict[str, Any]]
+    grades: dict[str, dict[str, Any]]
+    counts: dict[str, float]
+    perceived_costs: list[dict[str, Any]]
+    timings: dict[str, float]
+    hooks: dict[str, dict[str, float]]
+    scenario_config: dict[str, Any] = attrs.field(factory=dict)
+    #: every jurisdiction parameter of the run, ``{"key.path": {"value": ..., "source": ...}}``
+    jurisdiction_params: dict[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def enterprise_periods(self) -> int:
+        return self.enterprises * self.months
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self, recurse=False)
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), default=_json_default, **kwargs)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunResult:
+        return cls(**data)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, np.datetime64)):
+        return str(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (tuple, set)):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def apply_scenario_overrides(scenario: Scenario, overrides: Sequence[Override]) -> Scenario:
+    """A loaded scenario with ``(key.path, value)`` overrides applied and validated."""
+    if not overrides:
+        return scenario
+    return load_plain(f"<scenario {scenario.scenario}>", Scenario, overrides=overrides,
+                      data=CONVERTER.unstructure(scenario))
+
+
+def run_simulation(
+    scenario: Scenario | str,
+    jurisdiction: Jurisdiction | str,
+    seed: int | np.random.SeedSequence | None = None,
+    *,
+    scenario_overrides: Sequence[Override] = (),
+    jurisdiction_overrides: Sequence[Override] = (),
+    jurisdiction_config: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Play ``jurisdiction`` against ``scenario`` with randomness from ``seed``.
+
+    ``scenario`` is a :class:`Scenario` or a built-in name or file; ``jurisdiction`` a loaded
+    :class:`Jurisdiction` or an installed name (then ``jurisdiction_overrides`` and ``jurisdiction_config``
+    apply). The same arguments give the same result, in any process. ``progress(done, total)`` is called
+    after each month. Raises :class:`credsup.core.CredsupError` for bad input or a misbehaving plugin.
+    """
+    t0 = time.perf_counter()
+    if isinstance(scenario, Scenario):
+        sc = apply_scenario_overrides(scenario, scenario_overrides)
+    else:
+        sc = load_scenario(scenario, scenario_overrides)
+    if isinstance(jurisdiction, Jurisdiction):
+        if jurisdiction_overrides or jurisdiction_config:
+            raise ValueError("give overrides and a config file with a jurisdiction name, not a loaded Jurisdiction")
+        j = jurisdiction
+    else:
+        j = load_jurisdiction(jurisdiction, config=jurisdiction_config, overrides=jurisdiction_overrides)
+    seq = as_seed_sequence(seed)
+    rngs = streams(seq)
+    t1 = time.perf_counter()
+    world, probe = generate(sc, rngs["population"])
+    _, shares, severity = item_table(sc)
+    t2 = time.perf_counter()
+    timed = TimedJurisdiction(j)
+    regulator = Regulator(world, timed, sc, rngs, probe, shares, severity, progress)
+    tally = regulator.run()
+    t3 = time.perf_counter()
+    metrics = summarise(tally, follow_up_periods=sc.months - 12)
+    for t, row in enumerate(metrics["periods"]):
+        row["period"] = add_months(sc.start, t).strftime("%Y-%m")
+    t4 = time.perf_counter()
+    config = CONVERTER.unstructure(sc)
+    config["start"] = sc.start.isoformat()
+    return RunResult(
+        scenario=sc.scenario, jurisdiction=j.name, jurisdiction_version=j.version, seed=describe(seq),
+        enterprises=sc.population.enterprises, months=sc.months, summary=metrics["summary"],
+        periods=metrics["periods"], grades=metrics["grades"], counts=counts(tally),
+        perceived_costs=regulator.costs_log,
+        timings={"setup": t1 - t0, "population": t2 - t1, "simulate": t3 - t2, "metrics": t4 - t3,
+                 "total": t4 - t0, "hooks": sum(s["seconds"] for s in timed.stats.values())},
+        hooks=timed.stats, scenario_config=config,
+        jurisdiction_params={key: {"value": list(v) if isinstance(v, tuple) else v, "source": source_of(j.sources, key)}
+                             for key, v in leaf_paths(j.params).items()},
+    )
+
+
+__all__ = ["METRICS", "RunResult", "TimedJurisdiction", "apply_scenario_overrides", "run_simulation"]

@@ -1,0 +1,117 @@
+"""The simulation's building blocks on small hand-made inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from credsup.core.config import parse_override
+from credsup.core.errors import ConfigError
+from credsup.simulation.behaviour import perceived_inspection, violates
+from credsup.simulation.metrics import auc
+from credsup.simulation.queues import BatchQueue
+from credsup.simulation.regulator import add_months, month_starts
+from credsup.simulation.scenario import load_scenario
+from credsup.simulation.state import WindowCounter
+from credsup.simulation.streams import as_seed_sequence, streams
+
+
+def test_window_counter_adds_expires_and_withdraws() -> None:
+    target = np.zeros(3, dtype=np.int16)
+    w = WindowCounter(target, window=2)
+    w.add(np.array([0, 0, 2]), month=0)
+    w.add(np.array([1]), month=1)
+    assert target.tolist() == [2, 1, 1]
+    w.withdraw(np.array([0]), month=0)  # an upheld objection
+    assert target.tolist() == [1, 1, 1]
+    w.expire(1)  # the window holds months 0 and 1
+    assert target.tolist() == [1, 1, 1]
+    w.expire(2)  # month 0 leaves: its two events of enterprise 0 (one withdrawn) and enterprise 2
+    assert target.tolist() == [0, 1, 0]
+    w.withdraw(np.array([2]), month=0)  # too late: nothing changes
+    assert target.tolist() == [0, 1, 0]
+
+
+def test_batch_queue_pops_within_budget_in_order_and_drops_old_orders() -> None:
+    q = BatchQueue("spot", {})
+    q.push(enterprise=np.array([5, 6, 7]), queued=0, cost=np.array([1.0, 2.0, 1.0]))
+    q.push(enterprise=np.array([8]), queued=31, cost=1.0)
+    got = q.pop(2.5)
+    assert got["enterprise"].tolist() == [5] and len(q) == 3  # 6 costs 2 and does not fit in 1.5
+    got = q.pop(10.0)
+    assert got["enterprise"].tolist() == [6, 7, 8] and len(q) == 0
+    q.push(enterprise=np.array([1, 2]), queued=[0, 40], cost=1.0)
+    assert q.drop_queued_before(31).tolist() == [1] and q.column("enterprise").tolist() == [2]
+    with pytest.raises(ValueError, match="expected columns"):
+        q.push(enterprise=np.array([1]), queued=0)
+
+
+def test_perceived_inspection_is_a_beta_binomial_posterior_mean() -> None:
+    # prior worth 10 months at 0.1, then 10 months observed with 5 inspections: (1 + 5) / 20
+    assert perceived_inspection(np.array([5.0]), 10.0, 0.1, 10.0)[0] == pytest.approx(0.3)
+    assert perceived_inspection(np.array([0.0]), 0.0, 0.05, 0.0)[0] == pytest.approx(0.05)
+    assert perceived_inspection(np.array([50.0]), 10.0, 0.1, 0.0)[0] == 1.0  # never above 1
+
+
+@given(gain=st.floats(0.0, 1e7), p=st.floats(0.0, 1.0), fine=st.floats(0.0, 1e7))
+def test_risk_neutral_rule_is_becker(gain: float, p: float, fine: float) -> None:
+    decided = violates(np.array([gain]), np.array([0.0]), np.array([p]), np.array([fine]), 0.0, 0.0)[0]
+    assert decided == (gain > p * fine)
+
+
+def test_honesty_and_risk_aversion_deter() -> None:
+    g, p, c = np.array([100.0]), np.array([0.1]), np.array([900.0])
+    assert violates(g, np.array([0.0]), p, c, 0.0, 0.0)[0]  # 100 > 90
+    assert not violates(g, np.array([0.2]), p, c, 0.0, 0.0)[0]  # 80 < 90
+    assert not violates(g, np.array([0.0]), p, c, 0.5, 0.0)[0]  # 100 < 90 * (1 + 0.45)
+
+
+def test_auc_of_grade_tables() -> None:
+    perfect = np.array([[10, 0], [0, 0], [0, 0], [0, 5]])
+    assert auc(perfect) == 1.0
+    assert auc(np.array([[10, 5], [0, 0], [0, 0], [0, 0]])) == 0.5  # one grade for all: ties
+    assert auc(np.array([[0, 1], [1, 0], [0, 0], [0, 0]])) == 0.0  # exactly backwards
+    assert auc(np.array([[3, 0], [0, 0], [0, 0], [0, 0]])) is None  # nobody violating
+
+
+def test_streams_are_reproducible_and_independent() -> None:
+    a, b = streams(as_seed_sequence(3)), streams(as_seed_sequence(3))
+    assert a["behaviour"].random() == b["behaviour"].random()
+    assert a["population"].random() != a["spot_checks"].random()
+    # spawning other children first does not move a run's streams
+    seq = np.random.SeedSequence(3)
+    seq.spawn(4)
+    assert streams(seq)["complaints"].random() == streams(as_seed_sequence(3))["complaints"].random()
+    with pytest.raises(ValueError, match="non-negative integer"):
+        as_seed_sequence(-1)
+
+
+def test_monthly_periods() -> None:
+    assert month_starts(dt.date(2025, 1, 1), 3).tolist() == [0, 31, 59, 90]
+    assert add_months(dt.date(2025, 1, 31), 1) == dt.date(2025, 2, 28)
+
+
+def test_scenario_defaults_and_checks() -> None:
+    sc = load_scenario("demo")
+    assert sc.behaviour.model == "deterrence" and abs(sum(sc.behaviour.items.values()) - 1) < 1e-9
+    city = load_scenario("city")
+    assert city.population.enterprises == 1_000_000 and city.months == 60
+    cases = {
+        "behaviour.items={ price_marking = 0.5 }": "behaviour.items: item shares must sum to 1 (they sum to 0.5)",
+        "behaviour.items={ bribery = 1.0 }": "behaviour.items: unknown item(s) bribery",
+        'behaviour.model="psychic"': "behaviour.model: must be 'deterrence' or 'fixed'",
+        'behaviour.honesty={ kind = "gamma", mean = 0.5 }': "behaviour.honesty.kind: unknown distribution 'gamma'",
+        'behaviour.honesty={ kind = "beta", mean = 1.5, spread = 2.0 }': "behaviour.honesty.mean: a beta",
+        "regulator.false_positive_rate=2.0": "regulator.false_positive_rate: must be <= 1 (got 2)",
+    }
+    for text, message in cases.items():
+        with pytest.raises(ConfigError) as err:
+            load_scenario("demo", [parse_override(text)])
+        assert message in str(err.value), (text, str(err.value))
+    # an override into a section the file leaves to its defaults
+    sc = load_scenario("demo", [parse_override("behaviour.perception.memory=0.5")])
+    assert sc.behaviour.perception.memory == 0.5 and sc.behaviour.perception.prior_strength == 24.0
