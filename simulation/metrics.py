@@ -38,6 +38,9 @@ GRADE_METRICS: tuple[str, ...] = (
     "hit_rate", "inspections_per_detection", "compliant_burden", "violation_prevalence", "undetected_exposure",
     "mean_time_to_detection",
 )
+#: Counts reported with each period's metrics (volumes over time); grade shares are added as
+#: ``grade_share_<label>`` (share of active enterprise-months in that grade).
+PERIOD_COUNTS: tuple[str, ...] = ("inspections", "visits", "detections", "complaints", "penalties")
 #: Grade labels in tally order: index = grade code + 1.
 GRADE_LABELS: tuple[str, ...] = ("ungraded", "A", "B", "C", "D")
 G = len(GRADE_LABELS)
@@ -143,9 +146,15 @@ def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
     periods = []
     for t in range(T):
         s = tally.sums(t)
-        periods.append({k: _clean(v) for k, v in derive(
+        row = {k: _clean(v) for k, v in derive(
             s, backlog_periods=1, auc_table=tally.auc[t],
-            recidivism=(float(tally.relapses[t]), float(tally.repairs[t]))).items()})
+            recidivism=(float(tally.relapses[t]), float(tally.repairs[t]))).items()}
+        # volumes and the grade mix of the month, for plots over time
+        row.update({k: s[k] for k in PERIOD_COUNTS})
+        active = float(tally.enterprise_months[t].sum())
+        for g, label in enumerate(GRADE_LABELS):
+            row[f"grade_share_{label}"] = _clean(_ratio(float(tally.enterprise_months[t, g]), active))
+        periods.append(row)
     grades = {}
     for g, label in enumerate(GRADE_LABELS):
         s = tally.sums(grade=g)

@@ -70,6 +70,10 @@ def test_every_jurisdiction_runs_and_reports_every_metric(name: str) -> None:
     result = run(name, 1, *SMALL)
     assert list(result.summary) == list(METRICS)
     assert len(result.periods) == 12 and result.periods[0]["period"] == "2025-01"
+    first = result.periods[0]
+    shares = [first[f"grade_share_{g}"] for g in ("ungraded", "A", "B", "C", "D")]
+    assert sum(shares) == pytest.approx(1.0)
+    assert sum(p["inspections"] for p in result.periods) == result.counts["inspections"]
     assert all(set(METRICS) <= set(p) for p in result.periods)
     assert set(result.grades) == set(GRADE_LABELS)
     assert all(set(GRADE_METRICS) <= set(g) for g in result.grades.values())
