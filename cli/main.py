@@ -82,9 +82,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from credsup.cli import config_cmds, plugins_cmds
+    from credsup.cli import config_cmds, plugins_cmds, results_cmds
 
-    for module in (plugins_cmds, config_cmds):
+    for module in (plugins_cmds, config_cmds, results_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 
