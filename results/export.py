@@ -1,0 +1,81 @@
+"""Exporting an experiment: CSV (one tidy table) or JSON (everything)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+from credsup.results.store import ExperimentResults, _jsonable
+from credsup.results.table import comparison, comparison_json
+
+CSV_TABLES = ("summary", "periods", "grades")
+
+
+def _num(x: float) -> str:
+    return "" if x is None or not math.isfinite(x) else repr(float(x))
+
+
+def to_csv(results: ExperimentResults, table: str = "summary") -> str:
+    """One tidy CSV table: ``summary`` (one row per run and metric), ``periods`` (per run, period and
+    metric) or ``grades`` (per run, grade and metric). Empty cells are undefined values."""
+    if table not in CSV_TABLES:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(CSV_TABLES)}")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    exp_id = results.experiment["id"]
+    if table == "summary":
+        w.writerow(["experiment", "point", "jurisdiction", "replication", "metric", "value"])
+        for (point, j), metrics in sorted(results.summary.items()):
+            for m, arr in metrics.items():
+                for rep, v in zip(results.replications[(point, j)], arr):
+                    w.writerow([exp_id, point, j, rep, m, _num(v)])
+    elif table == "periods":
+        w.writerow(["experiment", "point", "jurisdiction", "replication", "period", "start", "metric", "value"])
+        for (point, j), metrics in sorted(results.periods.items()):
+            for m, arr in metrics.items():
+                for i, rep in enumerate(results.replications[(point, j)]):
+                    for t in range(arr.shape[1]):
+                        w.writerow([exp_id, point, j, rep, t, results.period_starts[t], m, _num(arr[i, t])])
+    else:
+        w.writerow(["experiment", "point", "jurisdiction", "replication", "grade", "metric", "value"])
+        for (point, j), grades in sorted(results.by_grade.items()):
+            for g, metrics in grades.items():
+                for m, arr in metrics.items():
+                    for rep, v in zip(results.replications[(point, j)], arr):
+                        w.writerow([exp_id, point, j, rep, g, m, _num(v)])
+    return buf.getvalue()
+
+
+def _arr(a: np.ndarray) -> Any:
+    return [None if not math.isfinite(float(x)) else float(x) for x in np.ravel(a)] if a.ndim == 1 else \
+        [_arr(row) for row in a]
+
+
+def to_json(results: ExperimentResults) -> str:
+    """The experiment record, its runs, per-run metrics and the comparison table of each point."""
+    by_point: dict[int, dict[str, Any]] = {}
+    for (point, j), metrics in results.summary.items():
+        entry = by_point.setdefault(point, {"jurisdictions": {}})
+        entry["jurisdictions"][j] = {
+            "replications": results.replications[(point, j)],
+            "summary": {m: _arr(a) for m, a in metrics.items()},
+            "periods": {m: _arr(a) for m, a in results.periods.get((point, j), {}).items()},
+            "by_grade": {g: {m: _arr(a) for m, a in ms.items()}
+                         for g, ms in results.by_grade.get((point, j), {}).items()},
+        }
+    for point, entry in by_point.items():
+        entry["comparison"] = comparison_json(comparison(results, point))
+        params = next((p["parameters"] for p in results.points if p["index"] == point), {})
+        entry["parameters"] = params
+    doc = {
+        "experiment": _jsonable(results.experiment),
+        "runs": _jsonable(results.runs),
+        "period_starts": results.period_starts,
+        "points": {str(k): v for k, v in sorted(by_point.items())},
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)

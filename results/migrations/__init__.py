@@ -1,0 +1,1 @@
+"""Alembic migrations of the results schema (``script_location = credsup.results:migrations``)."""

@@ -1,0 +1,35 @@
+"""Alembic environment: migrations run on the connection credsup passes in (see ``results/db.py``)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+from credsup.results.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:  # `alembic` command line: build an engine from sqlalchemy.url
+        connectable = engine_from_config(config.get_section(config.config_ini_section, {}),
+                                         prefix="sqlalchemy.", poolclass=pool.NullPool)
+        with connectable.connect() as conn:
+            _run(conn)
+    else:
+        _run(connection)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    # render_as_batch lets ALTER TABLE work on SQLite (Alembic "batch mode")
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():  # pragma: no cover - we always migrate online
+    raise SystemExit("credsup migrations run online only")
+run_migrations_online()

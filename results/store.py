@@ -1,0 +1,275 @@
+"""Writing and reading experiments: each run with all its metrics in one transaction.
+
+Writers: :func:`create_experiment`, :func:`record_run`, :func:`record_failure`, :func:`finish_experiment`.
+Readers: :func:`list_experiments`, :func:`load_experiment` (everything needed to rebuild the table, the
+plots and the report from the database alone), :func:`stored_runs` (for resuming a sweep).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from credsup.results.db import DatabaseError, display_url
+from credsup.results.models import Experiment, GradeMetric, Metric, PeriodMetric, Point, Run, utcnow
+
+GRADE_LABELS = ("A", "B", "C", "D", "ungraded")
+
+
+def _clean(value: Any) -> float | None:
+    """Metric value for the database: NaN and infinities are stored as NULL (undefined)."""
+    if value is None:
+        return None
+    v = float(value)
+    return v if math.isfinite(v) else None
+
+
+@contextlib.contextmanager
+def _guard(engine: Engine, what: str) -> Iterator[None]:
+    """Turn a database failure into one DatabaseError naming the (password-hidden) URL."""
+    try:
+        yield
+    except IntegrityError:
+        raise
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+        raise DatabaseError(f"cannot {what} in {display_url(str(engine.url))}: "
+                            f"{reason[0] if reason else type(exc).__name__}") from exc
+
+
+def create_experiment(engine: Engine, *, kind: str, command: str, scenario: str, scenario_config: Mapping[str, Any],
+                      jurisdictions: Sequence[Mapping[str, Any]], seed: int | str, replications: int,
+                      settings: Mapping[str, Any] | None = None, name: str = "",
+                      points: Sequence[Mapping[str, Any]] = ({},), credsup_version: str = "") -> int:
+    """Store a new experiment (status ``running``) with its sweep points; return its id."""
+    if not credsup_version:
+        from credsup import __version__ as credsup_version  # noqa: N811
+    with _guard(engine, "create the experiment"), Session(engine) as s, s.begin():
+        exp = Experiment(kind=kind, name=name, command=command, scenario=scenario,
+                         scenario_config=_jsonable(scenario_config), jurisdictions=_jsonable(list(jurisdictions)),
+                         settings=_jsonable(dict(settings or {})), seed=str(seed), replications=replications,
+                         status="running", credsup_version=credsup_version)
+        exp.points = [Point(index=i, parameters=_jsonable(dict(p))) for i, p in enumerate(points)]
+        s.add(exp)
+        s.flush()
+        return exp.id
+
+
+def record_run(engine: Engine, experiment_id: int, *, jurisdiction: str, replication: int, seed_key: str,
+               summary: Mapping[str, Any], periods: Sequence[Mapping[str, Any]] = (),
+               by_grade: Mapping[str, Mapping[str, Any]] | None = None, point: int = 0,
+               wall_seconds: float | None = None) -> int:
+    """Store one finished run and all its metrics in a single transaction; return the run id.
+
+    ``periods`` is a list of ``{"period": i, "start": date-or-iso, "metrics": {name: value}}``;
+    ``by_grade`` maps "A".."D"/"ungraded" to ``{name: value}``. If anything fails, nothing is kept.
+    A run already stored for (experiment, point, jurisdiction, replication) is replaced only if it failed.
+    """
+    with _guard(engine, "store a run"), Session(engine) as s, s.begin():
+        existing = s.scalar(select(Run).where(Run.experiment_id == experiment_id, Run.point == point,
+                                              Run.jurisdiction == jurisdiction, Run.replication == replication))
+        if existing is not None:
+            if existing.status == "ok":
+                return existing.id
+            s.delete(existing)
+            s.flush()
+        run = Run(experiment_id=experiment_id, point=point, jurisdiction=jurisdiction, replication=replication,
+                  seed_key=seed_key, status="ok", wall_seconds=wall_seconds)
+        s.add(run)
+        s.flush()
+        rows = [{"run_id": run.id, "name": k, "value": _clean(v)} for k, v in summary.items()]
+        if rows:
+            s.execute(insert(Metric), rows)
+        prow = []
+        for p in periods:
+            start = p.get("start")
+            start = dt.date.fromisoformat(start) if isinstance(start, str) else start
+            for k, v in p["metrics"].items():
+                prow.append({"run_id": run.id, "period": int(p["period"]), "start": start, "name": k,
+                             "value": _clean(v)})
+        if prow:
+            s.execute(insert(PeriodMetric), prow)
+        grow = [{"run_id": run.id, "grade": g, "name": k, "value": _clean(v)}
+                for g, metrics in (by_grade or {}).items() for k, v in metrics.items()]
+        if grow:
+            s.execute(insert(GradeMetric), grow)
+        return run.id
+
+
+def record_failure(engine: Engine, experiment_id: int, *, jurisdiction: str, replication: int, seed_key: str,
+                   error: str, point: int = 0, wall_seconds: float | None = None) -> int:
+    """Store that a run failed and why (no metrics)."""
+    with _guard(engine, "store a failed run"), Session(engine) as s, s.begin():
+        existing = s.scalar(select(Run).where(Run.experiment_id == experiment_id, Run.point == point,
+                                              Run.jurisdiction == jurisdiction, Run.replication == replication))
+        if existing is not None:
+            s.delete(existing)
+            s.flush()
+        run = Run(experiment_id=experiment_id, point=point, jurisdiction=jurisdiction, replication=replication,
+                  seed_key=seed_key, status="failed", error=error, wall_seconds=wall_seconds)
+        s.add(run)
+        s.flush()
+        return run.id
+
+
+def finish_experiment(engine: Engine, experiment_id: int, *, status: str, error: str | None = None,
+                      wall_seconds: float | None = None) -> None:
+    """Mark an experiment finished, failed or interrupted."""
+    with _guard(engine, "update the experiment"), Session(engine) as s, s.begin():
+        exp = s.get(Experiment, experiment_id)
+        if exp is None:
+            raise DatabaseError(f"no experiment {experiment_id}")
+        exp.status = status
+        exp.error = error
+        exp.finished_at = utcnow()
+        exp.wall_seconds = wall_seconds
+
+
+def delete_experiment(engine: Engine, experiment_id: int) -> None:
+    with _guard(engine, "delete the experiment"), Session(engine) as s, s.begin():
+        s.execute(delete(Experiment).where(Experiment.id == experiment_id))
+
+
+def stored_runs(engine: Engine, experiment_id: int) -> set[tuple[int, str, int]]:
+    """(point, jurisdiction, replication) of every run stored with status ok."""
+    with Session(engine) as s:
+        rows = s.execute(select(Run.point, Run.jurisdiction, Run.replication)
+                         .where(Run.experiment_id == experiment_id, Run.status == "ok")).all()
+    return {(p, j, r) for p, j, r in rows}
+
+
+def list_experiments(engine: Engine) -> list[dict[str, Any]]:
+    """One summary dict per experiment, newest first."""
+    with _guard(engine, "list experiments"), Session(engine) as s:
+        counts = dict(s.execute(select(Run.experiment_id, func.count()).where(Run.status == "ok")
+                                .group_by(Run.experiment_id)).all())
+        failed = dict(s.execute(select(Run.experiment_id, func.count()).where(Run.status == "failed")
+                                .group_by(Run.experiment_id)).all())
+        out = []
+        for exp in s.scalars(select(Experiment).order_by(Experiment.id.desc())):
+            out.append({
+                "id": exp.id, "kind": exp.kind, "name": exp.name, "scenario": exp.scenario,
+                "jurisdictions": [j["name"] for j in exp.jurisdictions], "replications": exp.replications,
+                "seed": exp.seed, "status": exp.status, "runs": counts.get(exp.id, 0),
+                "failed_runs": failed.get(exp.id, 0), "created_at": exp.created_at.isoformat(timespec="seconds"),
+                "wall_seconds": exp.wall_seconds,
+            })
+        return out
+
+
+@attrs.frozen
+class ExperimentResults:
+    """An experiment read back: its record, its runs, and metric arrays grouped for statistics.
+
+    ``summary[(point, jurisdiction)][metric]`` is a float array over replications (NaN = undefined), in
+    replication order; ``periods[(point, jurisdiction)][metric]`` a 2-d array (replication, period);
+    ``by_grade[(point, jurisdiction)][grade][metric]`` an array over replications.
+    """
+
+    experiment: dict[str, Any]
+    runs: list[dict[str, Any]]
+    points: list[dict[str, Any]]
+    summary: dict[tuple[int, str], dict[str, np.ndarray]]
+    periods: dict[tuple[int, str], dict[str, np.ndarray]]
+    period_starts: list[str]
+    by_grade: dict[tuple[int, str], dict[str, dict[str, np.ndarray]]]
+    replications: dict[tuple[int, str], list[int]]
+
+    @property
+    def jurisdictions(self) -> list[str]:
+        return [j["name"] for j in self.experiment["jurisdictions"]]
+
+    @property
+    def metric_names(self) -> list[str]:
+        names: list[str] = []
+        for metrics in self.summary.values():
+            names.extend(m for m in metrics if m not in names)
+        return names
+
+
+def _experiment_dict(exp: Experiment) -> dict[str, Any]:
+    return {c.name: getattr(exp, c.name) for c in Experiment.__table__.columns}
+
+
+def load_experiment(engine: Engine, experiment_id: int) -> ExperimentResults:
+    """Everything stored about an experiment; raises DatabaseError when it does not exist."""
+    with _guard(engine, "read the experiment"), Session(engine) as s:
+        exp = s.get(Experiment, experiment_id)
+        if exp is None:
+            known = s.scalars(select(Experiment.id).order_by(Experiment.id)).all()
+            hint = f"; stored: {', '.join(map(str, known[-10:]))}" if known else "; the database is empty"
+            raise DatabaseError(f"no experiment {experiment_id} in {display_url(str(engine.url))}{hint}")
+        record = _experiment_dict(exp)
+        runs = [{c.name: getattr(r, c.name) for c in Run.__table__.columns} for r in exp.runs]
+        points = [{"index": p.index, "parameters": p.parameters} for p in exp.points]
+        ok = {r["id"]: r for r in runs if r["status"] == "ok"}
+        order = sorted(ok.values(), key=lambda r: (r["point"], r["jurisdiction"], r["replication"]))
+        index: dict[int, tuple[tuple[int, str], int]] = {}
+        reps: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for r in order:
+            key = (r["point"], r["jurisdiction"])
+            index[r["id"]] = (key, len(reps[key]))
+            reps[key].append(r["replication"])
+        summary: dict[tuple[int, str], dict[str, np.ndarray]] = defaultdict(dict)
+        for run_id, name, value in s.execute(select(Metric.run_id, Metric.name, Metric.value)
+                                             .join(Run).where(Run.experiment_id == experiment_id)):
+            if run_id not in index:
+                continue
+            key, i = index[run_id]
+            arr = summary[key].setdefault(name, np.full(len(reps[key]), np.nan))
+            arr[i] = np.nan if value is None else value
+        periods: dict[tuple[int, str], dict[str, np.ndarray]] = defaultdict(dict)
+        starts: dict[int, str] = {}
+        prows = s.execute(select(PeriodMetric.run_id, PeriodMetric.period, PeriodMetric.start, PeriodMetric.name,
+                                 PeriodMetric.value).join(Run).where(Run.experiment_id == experiment_id)).all()
+        n_periods = 1 + max((p for _, p, *_ in prows), default=-1)
+        for run_id, period, start, name, value in prows:
+            if run_id not in index:
+                continue
+            key, i = index[run_id]
+            arr = periods[key].setdefault(name, np.full((len(reps[key]), n_periods), np.nan))
+            arr[i, period] = np.nan if value is None else value
+            if start is not None:
+                starts[period] = start.isoformat()
+        by_grade: dict[tuple[int, str], dict[str, dict[str, np.ndarray]]] = defaultdict(lambda: defaultdict(dict))
+        for run_id, grade, name, value in s.execute(select(GradeMetric.run_id, GradeMetric.grade, GradeMetric.name,
+                                                           GradeMetric.value).join(Run)
+                                                    .where(Run.experiment_id == experiment_id)):
+            if run_id not in index:
+                continue
+            key, i = index[run_id]
+            arr = by_grade[key][grade].setdefault(name, np.full(len(reps[key]), np.nan))
+            arr[i] = np.nan if value is None else value
+    return ExperimentResults(
+        experiment=record, runs=runs, points=points, summary=dict(summary), periods=dict(periods),
+        period_starts=[starts.get(i, "") for i in range(n_periods)],
+        by_grade={k: {g: dict(m) for g, m in v.items()} for k, v in by_grade.items()},
+        replications=dict(reps),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types only (dates as ISO strings, tuples as lists, numpy scalars as numbers)."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if attrs.has(type(value)):
+        return _jsonable(attrs.asdict(value, recurse=False))
+    return value
