@@ -82,9 +82,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from credsup.cli import config_cmds, plugin_cmds, plugins_cmds, registry_cmds, results_cmds, run_cmds
+    from credsup.cli import (
+        compare_cmds,
+        config_cmds,
+        plugin_cmds,
+        plugins_cmds,
+        registry_cmds,
+        results_cmds,
+        run_cmds,
+    )
 
-    for module in (plugins_cmds, plugin_cmds, config_cmds, run_cmds, results_cmds, registry_cmds):
+    for module in (plugins_cmds, plugin_cmds, config_cmds, run_cmds, compare_cmds, results_cmds, registry_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from credsup.results.plots import figures
 from credsup.results.store import ExperimentResults
-from credsup.results.table import cell, comparison, diff_cell
+from credsup.results.table import cell, comparison, diff_cell, highlights
 
 CAPTIONS = {
     "metrics": "Each metric by jurisdiction: the mean over replications and its 95% confidence interval.",
@@ -85,6 +85,13 @@ def render_report(results: ExperimentResults, point: int = 0) -> str:
         items = "".join(f"<li>{_e(r['jurisdiction'])}, replication {r['replication']}: {_e(r['error'])}</li>"
                         for r in failed)
         failed_html = f"<h2>Failed runs</h2><ul>{items}</ul>"
+    found = highlights(table)
+    glance = "".join(
+        f"<li><strong>{_e(j)}</strong> vs {_e(table['baseline'])}: "
+        + (_e("; ".join(items)) if items else "no clear difference on the key metrics") + "</li>"
+        for j, items in found.items())
+    glance_html = (f"<h2>At a glance</h2><ul id=\"glance\">{glance}</ul><p class=\"muted\">Differences whose "
+                   "95% interval excludes zero, relative to the baseline's mean.</p>") if glance else ""
     figs = figures(results, point)
     fig_html = "".join(
         f"<figure id=\"plot-{name}\"><img alt=\"{_e(CAPTIONS.get(name, name))}\" src=\"{_png(fig)}\">"
@@ -109,9 +116,10 @@ def render_report(results: ExperimentResults, point: int = 0) -> str:
 <dt>Replications</dt><dd>{exp['replications']} per jurisdiction ({ok_runs} runs finished, {len(failed)} failed)</dd>
 <dt>Seed</dt><dd><code>{_e(exp['seed'])}</code></dd>
 <dt>Status</dt><dd>{_e(exp['status'])}</dd>
-<dt>Experiment</dt><dd>#{exp['id']}, created {_e(exp['created_at'])}, credsup {_e(exp['credsup_version'])}</dd>
+<dt>Experiment</dt><dd>#{exp['id']}, created {_e(str(exp['created_at'])[:19])} UTC, credsup {_e(exp['credsup_version'])}</dd>
 </dl>
 
+{glance_html}
 <h2>Jurisdictions</h2>
 <table id="jurisdictions"><thead><tr><th class="metric">name</th><th class="metric">policy</th><th>version</th>
 <th class="metric">distribution</th></tr></thead><tbody>{jur_rows}</tbody></table>

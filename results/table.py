@@ -9,25 +9,31 @@ from typing import Any
 from credsup.results.stats import Estimate, mean_ci, paired_difference
 from credsup.results.store import ExperimentResults
 
-#: Human labels and the better direction of the standard metrics (docs/metrics.md); others show their key.
-METRIC_INFO: dict[str, tuple[str, str]] = {
-    "hit_rate": ("hit rate (violations found per inspection)", "higher"),
-    "inspections_per_detection": ("inspections per detected violation", "lower"),
-    "compliant_burden": ("inspections of compliant enterprises per 1,000 compliant enterprise-years", "lower"),
-    "violation_prevalence": ("violation prevalence", "lower"),
-    "undetected_exposure": ("undetected exposure (harm-weighted violation-periods)", "lower"),
-    "mean_time_to_detection": ("mean time to detection (months)", "lower"),
-    "inspector_utilisation": ("inspector utilisation", ""),
-    "complaint_backlog": ("complaint backlog", "lower"),
-    "grade_auc": ("grade accuracy (AUC against hidden propensity)", "higher"),
-    "wrongful_penalty_rate": ("wrongful penalty rate", "lower"),
-    "repair_recidivism": ("recidivism after repair", "lower"),
-    "tolerated_first_offences": ("tolerated first offences", ""),
+#: Which direction is better for the standard metrics (docs/metrics.md); "" = neither (a description).
+BETTER: dict[str, str] = {
+    "hit_rate": "higher",
+    "inspections_per_detection": "lower",
+    "compliant_burden": "lower",
+    "violation_prevalence": "lower",
+    "undetected_exposure": "lower",
+    "mean_time_to_detection": "lower",
+    "complaint_backlog": "lower",
+    "grade_auc": "higher",
+    "wrongful_penalty_rate": "lower",
+    "repair_recidivism": "lower",
 }
 
 
+def _info(metric: str) -> tuple[str, str]:
+    """(label with unit, better direction) of a metric; unknown metrics show their key."""
+    from credsup.simulation.metrics import METRIC_INFO
+
+    name, unit = METRIC_INFO.get(metric, (metric, ""))
+    return (f"{name} ({unit})" if unit else name), BETTER.get(metric, "")
+
+
 def label(metric: str) -> str:
-    return METRIC_INFO.get(metric, (metric, ""))[0]
+    return _info(metric)[0]
 
 
 def comparison(results: ExperimentResults, point: int = 0, level: float = 0.95) -> dict[str, Any]:
@@ -45,7 +51,7 @@ def comparison(results: ExperimentResults, point: int = 0, level: float = 0.95) 
                 mine = _aligned(results, point, j, metric)
                 common = sorted(set(base) & set(mine))
                 diffs[j] = paired_difference([mine[r] for r in common], [base[r] for r in common], level)
-        label_, better = METRIC_INFO.get(metric, (metric, ""))
+        label_, better = _info(metric)
         rows.append({"metric": metric, "label": label_, "better": better, "values": values, "difference": diffs})
     return {"baseline": baseline, "jurisdictions": names, "level": level, "metrics": rows}
 
@@ -123,3 +129,30 @@ def render_text(table: dict[str, Any]) -> str:
             lines.append(f"  {j:<{width}}  {cell(row['values'][j])}{diff}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def highlights(table: dict[str, Any], metrics: tuple[str, ...] = (
+        "violation_prevalence", "undetected_exposure", "hit_rate", "compliant_burden", "mean_time_to_detection",
+        "grade_auc")) -> dict[str, list[str]]:
+    """Plain-language findings: for each jurisdiction, the key metrics whose paired difference to the
+    baseline has an interval excluding 0, as a relative change and whether that is better or worse."""
+    base = table["baseline"]
+    rows = {row["metric"]: row for row in table["metrics"]}
+    out: dict[str, list[str]] = {}
+    for j in table["jurisdictions"][1:]:
+        found = []
+        for metric in metrics:
+            row = rows.get(metric)
+            if row is None or j not in row["difference"]:
+                continue
+            d, b = row["difference"][j], row["values"][base]
+            if d.n < 2 or not math.isfinite(d.low) or (d.low <= 0 <= d.high):
+                continue
+            change = f"{100 * d.mean / b.mean:+.0f}%" if b.n and b.mean else f"{d.mean:+.3g}"
+            verdict = ""
+            if row["better"]:
+                good = (d.mean > 0) == (row["better"] == "higher")
+                verdict = " (better)" if good else " (worse)"
+            found.append(f"{row['label'].split(' (')[0]} {change}{verdict}")
+        out[j] = found
+    return out

@@ -3,6 +3,8 @@ tests at once; bad names and existing directories are refused without writing an
 
 from __future__ import annotations
 
+import json
+
 import tomllib
 from pathlib import Path
 
@@ -112,3 +114,6 @@ def test_the_generated_plugin_installs_is_listed_conforms_and_passes_its_tests(t
     tests = plugin_env.run("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=root)
     assert "7 passed" in tests.stdout  # contract version + 3 hooks + 3 rule tests
     assert "credsup conformance: time per row" in tests.stdout
+    run = plugin_env.credsup("run", "-s", "demo", "-j", "guangzhou", "--seed", "1", "--json",
+                             "--set", "scenario.population.enterprises=500", "--set", "scenario.months=3")
+    assert json.loads(run.stdout)["jurisdiction"] == "guangzhou"

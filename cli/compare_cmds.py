@@ -1,0 +1,83 @@
+"""``credsup compare``: how do these regional models compare on my scenario?"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from credsup.cli.results_cmds import DB_OPTION
+
+
+@click.command("compare")
+@click.option("--scenario", "-s", default="demo", show_default=True, metavar="NAME|FILE",
+              help="Built-in scenario name or scenario file.")
+@click.option("--jurisdiction", "-j", "jurisdictions", multiple=True, metavar="NAME",
+              help="Jurisdiction to compare (repeatable; the first is the baseline). Default: every "
+                   "installed one, traditional first.")
+@click.option("--replications", "-r", default=5, show_default=True, type=int,
+              help="Runs per jurisdiction, each on its own seed (shared by all jurisdictions).")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed of the experiment (default: fresh entropy, printed so it can be reused).")
+@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Parallel worker processes.")
+@DB_OPTION
+@click.option("--out", "out", default=None, metavar="DIR",
+              help="Write report.html and the plots (PNG, SVG) into this folder.")
+@click.option("--set", "overrides", multiple=True, metavar="[J:]KEY.PATH=VALUE",
+              help="Override a parameter: scenario.<path>=v, <path>=v (every jurisdiction that has it), "
+                   "<jurisdiction>:<path>=v. Repeatable; values are TOML literals.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def compare_command(scenario: str, jurisdictions: tuple[str, ...], replications: int, seed: int | None,
+                    workers: int, db: str | None, out: str | None, overrides: tuple[str, ...],
+                    as_json: bool) -> None:
+    """Run every jurisdiction on the same scenario, R replications each, and compare them.
+
+    All jurisdictions share the population draws and random streams of each replication (common random
+    numbers), so a difference is the policy, not luck. Prints each metric's mean and 95% confidence
+    interval per jurisdiction, and the paired difference to the first (baseline) jurisdiction. The
+    experiment is stored in the results database (see `credsup results`).
+    """
+    from credsup.experiments.compare import output_dir, prepare, run_compare
+    from credsup.results.db import display_url, open_database, resolve_url
+    from credsup.results.store import load_experiment
+    from credsup.results.table import comparison, comparison_json, render_text
+
+    prepared = prepare(scenario, jurisdictions, replications=replications, seed=seed, set_texts=overrides)
+    out_path = output_dir(out)
+    engine = open_database(db)
+    if seed is None:
+        click.echo(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this comparison)", err=True)
+    names = ", ".join(j.name for j in prepared.jurisdictions)
+    click.echo(f"comparing {names} on {prepared.scenario.scenario}: {replications} replication(s) each, "
+               f"{workers} worker(s)", err=True)
+    exp_id, tally = run_compare(engine, prepared, workers=workers)
+    results = load_experiment(engine, exp_id)
+    table = comparison(results)
+    report = None
+    if out_path is not None and tally.ok:
+        from credsup.results.output import write_outputs  # matplotlib only when plots are wanted
+
+        report = write_outputs(results, out_path)
+    if as_json:
+        click.echo(json.dumps({
+            "experiment": exp_id, "database": display_url(resolve_url(db)), "scenario": prepared.scenario.scenario,
+            "seed": prepared.seed, "replications": replications, "command": prepared.command(),
+            "failed_runs": tally.errors, "report": str(report) if report else None,
+            **comparison_json(table),
+        }, indent=2))
+    else:
+        click.echo(render_text(table), nl=False)
+    click.echo(f"stored as experiment {exp_id} in {display_url(resolve_url(db))}"
+               + (f"; report: {report}" if report else ""), err=True)
+    if tally.failed:
+        for line in tally.errors[:10]:
+            click.echo(f"failed: {line}", err=True)
+        if len(tally.errors) > 10:
+            click.echo(f"... and {len(tally.errors) - 10} more (credsup results show {exp_id})", err=True)
+        click.echo(f"Error: {tally.failed} of {tally.failed + tally.ok} run(s) failed", err=True)
+        sys.exit(1)
+
+
+COMMANDS = [compare_command]

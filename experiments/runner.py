@@ -1,0 +1,87 @@
+"""Running an experiment's tasks and storing each run as it finishes (one transaction per run).
+
+Because every finished run is committed on its own, an experiment interrupted at any point (Ctrl-C, a
+killed process) keeps exactly the runs that finished, and :func:`missing_tasks` tells what is left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+import click
+from sqlalchemy import Engine
+
+from credsup.experiments.executors import Executor
+from credsup.experiments.tasks import Outcome, RunTask
+from credsup.results.store import record_failure, record_run, stored_runs
+
+
+def store_format(result: dict[str, Any]) -> dict[str, Any]:
+    """A :class:`~credsup.simulation.runner.RunResult` dict as :func:`record_run` keyword arguments."""
+    periods = []
+    for t, row in enumerate(result["periods"]):
+        label = row.get("period")
+        start = dt.date.fromisoformat(f"{label}-01") if isinstance(label, str) and len(label) == 7 else None
+        periods.append({"period": t, "start": start,
+                        "metrics": {k: v for k, v in row.items() if k != "period" and _is_number(v)}})
+    by_grade = {g: {k: v for k, v in metrics.items() if _is_number(v)} for g, metrics in result["grades"].items()}
+    summary = {k: v for k, v in result["summary"].items() if _is_number(v)}
+    return {"summary": summary, "periods": periods, "by_grade": by_grade}
+
+
+def _is_number(v: Any) -> bool:
+    return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+
+
+@attrs.define
+class Tally:
+    ok: int = 0
+    failed: int = 0
+    errors: list[str] = attrs.field(factory=list)
+
+
+def store_outcome(engine: Engine, experiment_id: int, outcome: Outcome) -> None:
+    task = outcome.task
+    if outcome.ok:
+        assert outcome.result is not None
+        record_run(engine, experiment_id, jurisdiction=task.jurisdiction, replication=task.replication,
+                   point=task.point, seed_key=task.seed_key, wall_seconds=outcome.wall_seconds,
+                   **store_format(outcome.result))
+    else:
+        record_failure(engine, experiment_id, jurisdiction=task.jurisdiction, replication=task.replication,
+                       point=task.point, seed_key=task.seed_key, error=outcome.error or "failed",
+                       wall_seconds=outcome.wall_seconds)
+
+
+def run_and_store(engine: Engine, experiment_id: int, tasks: Sequence[RunTask], executor: Executor, *,
+                  progress: bool | None = None, label: str = "runs",
+                  on_outcome: Callable[[Outcome], None] | None = None) -> Tally:
+    """Execute ``tasks`` and store each outcome as it arrives; a progress bar with an ETA on stderr when
+    ``progress`` (default: when stderr is a terminal)."""
+    tally = Tally()
+    show = sys.stderr.isatty() if progress is None else progress
+    with click.progressbar(length=len(tasks), label=label, file=sys.stderr, show_eta=True, show_pos=True,
+                           hidden=not show) as bar:
+        for outcome in executor.run(tasks):
+            store_outcome(engine, experiment_id, outcome)
+            if outcome.ok:
+                tally.ok += 1
+            else:
+                tally.failed += 1
+                t = outcome.task
+                tally.errors.append(f"{t.jurisdiction} replication {t.replication}"
+                                    + (f" point {t.point}" if t.point else "") + f": {outcome.error}")
+            if on_outcome is not None:
+                on_outcome(outcome)
+            bar.update(1)
+    return tally
+
+
+def missing_tasks(engine: Engine, experiment_id: int, tasks: Iterable[RunTask]) -> list[RunTask]:
+    """The tasks whose run is not stored (successfully) yet."""
+    done = stored_runs(engine, experiment_id)
+    return [t for t in tasks if t.key not in done]
