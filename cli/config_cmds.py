@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from credsup.cli.options import jurisdiction_config_options
+
 from credsup.core.config import leaf_paths, parse_override, read_toml, source_of
 from credsup.core.discovery import discover
 from credsup.core.errors import ConfigError, CredsupError, Problem
@@ -81,10 +83,7 @@ def _value_text(value: Any) -> str:
 
 @click.command("params")
 @click.argument("jurisdiction")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Use this parameter file instead of the jurisdiction's default one.")
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override a parameter (repeatable); the value is a TOML literal.")
+@jurisdiction_config_options
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def params_command(jurisdiction: str, config_path: str | None, overrides: tuple[str, ...], as_json: bool) -> None:
     """Show a jurisdiction's parameters: every value with its source."""

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from credsup.cli.options import jurisdiction_config_options
+
 from credsup.core.config import parse_override
 from credsup.core.contracts import HOOKS
 from credsup.testing.checks import Options, check_jurisdiction
@@ -58,10 +60,7 @@ def new_command(name: str, directory: Path) -> None:
 
 @plugin_group.command("check")
 @click.argument("name")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Load the jurisdiction with this parameter file instead of its default one.")
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override a parameter (repeatable); the value is a TOML literal.")
+@jurisdiction_config_options
 @click.option("--hook", "hooks", multiple=True, type=click.Choice(list(HOOKS)), metavar="HOOK",
               help="Check only this hook (repeatable); default: every hook the plugin implements.")
 @click.option("--examples", type=click.IntRange(min=1), default=Options().examples, show_default=True,

@@ -221,18 +221,8 @@ def load_plain(path: str | Path, cls: type[T], *, overrides: Sequence[tuple[str,
                data: Mapping[str, Any] | None = None) -> T:
     """Read a plain TOML file (no sources) into ``cls``, applying ``(key.path, value)`` overrides."""
     tree = dict(read_toml(path)) if data is None else dict(data)
-    attribute: dict[str, str] = {}
-    problems: list[Problem] = []
-    for key, value in overrides:
-        problem = check_path(cls, key)
-        if problem:
-            problems.append(Problem("--set", key, problem))
-            continue
-        _set_path(tree, key.split("."), value)
-        attribute[key] = "--set"
-    if problems:
-        raise ConfigError(problems)
-    return structure(tree, cls, str(path), attribute)
+    applied, attribute = apply_overrides(Sourced(tree, {}), cls, overrides)
+    return structure(applied.values, cls, str(path), attribute)
 
 
 # ---------------------------------------------------------------------------------- sourced files
