@@ -131,3 +131,18 @@ def test_decisions_problems_report_ranges() -> None:
     d = ToleranceDecisions.build(2)
     d.decision[0] = 5
     assert d.problems() == ["decision: value 5 at row 0 is outside [0, 2]"]
+
+
+def test_column_checks_find_nan_infinity_and_range_wherever_they_are() -> None:
+    from credsup.core.columns import ColumnSpec
+
+    prob = ColumnSpec(name="p", dtype=np.dtype(np.float64), doc="a probability", lo=0.0, hi=1.0)
+    free = ColumnSpec(name="x", dtype=np.dtype(np.float64), doc="any finite number")
+    assert prob.problems(np.linspace(0.0, 1.0, 11), 11) == [] and free.problems(np.array([-1e300, 1e300]), 2) == []
+    for bad, row in ((np.nan, 7), (np.inf, 0), (-np.inf, 10)):
+        value = np.full(11, 0.5)
+        value[row] = bad
+        for spec in (prob, free):
+            assert spec.problems(value, 11) == [f"{spec.name}: 1 value(s) are NaN or infinite (first at row {row})"]
+    assert prob.problems(np.array([0.5, 1.5, 0.2]), 3) == ["p: value 1.5 at row 1 is outside [0, 1]"]
+    assert prob.problems(np.array([0.5, -0.25]), 2) == ["p: value -0.25 at row 1 is outside [0, 1]"]
