@@ -276,11 +276,12 @@ class Regulator:
         w, reg = self.world, self.scenario.regulator
         u = self.rng["complaints"].random(w.n)
         length = int(self.starts[t + 1] - self.starts[t])
-        open_ = w.violating & ~w.under_order & w.active
-        # intensity for everyone (rows are independent, and the batch is a view: no copy of the violators)
-        p = 1.0 - np.exp(-reg.complaint_base_rate * self.j.complaint_intensity(w.batch, today) * w.v_harm)
-        p[~open_] = reg.false_complaint_rate
-        p[~w.active] = 0.0
+        open_ = np.flatnonzero(w.violating & ~w.under_order & w.active)
+        # intensity for everyone (rows are independent, and the batch is a view: no copy of the violators);
+        # the exponential only where a violation is open (a tenth of the rows)
+        intensity = self.j.complaint_intensity(w.batch, today)
+        p = np.where(w.active, reg.false_complaint_rate, 0.0)
+        p[open_] = 1.0 - np.exp(-reg.complaint_base_rate * intensity[open_] * w.v_harm[open_])
         who = np.flatnonzero(u < p)
         if len(who) == 0:
             return
