@@ -99,6 +99,23 @@ def test_helpers(rng, today) -> None:
     assert age[0] == pytest.approx(1.0, abs=0.01) and np.isnan(age[1]) and age[2] == pytest.approx(10.0, abs=0.01)
     v = ViolationBatch.build(2, items=("labelling", "fraud"), item=[1, 0])
     assert v.item_mask(["fraud"]).tolist() == [True, False]
+    # the same answers for chosen rows only, in their order (repeats allowed)
+    rows = np.array([2, 0, 2])
+    assert b.sector_mask(["food", "retail"], rows=rows).tolist() == [True, True, True]
+    assert b.sector_mask(["auto"], rows=rows).tolist() == [False, False, False]
+    part = b.age_years(today, rows=np.array([1, 2]))
+    assert np.isnan(part[0]) and part[1] == age[2]
+
+
+def test_code_masks_match_isin_for_any_codes(rng) -> None:
+    from credsup.core.columns import code_mask
+
+    vocabulary = ("a", "b", "c", "d")
+    for codes in (rng.integers(0, 4, 500), rng.integers(0, 9, 500), rng.integers(-2, 5, 500), np.zeros(0, int)):
+        codes = codes.astype(np.int16)  # codes beyond the vocabulary, or negative, match nothing
+        for names in (["b", "d"], ["zzz"], [], ["a", "b", "c", "d"]):
+            wanted = [i for i, name in enumerate(vocabulary) if name in names]
+            assert code_mask(codes, vocabulary, names).tolist() == np.isin(codes, wanted).tolist()
 
 
 def test_period_parsing_and_per_period() -> None:
