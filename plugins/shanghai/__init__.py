@@ -131,10 +131,10 @@ def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params
     d = national.credsup_tolerance(violations, batch, params, today)
     decision, reason = d.decision.copy(), d.reason.copy()
     # only the violators' rows: the batch may be a whole city, the violations a day's few dozen
-    rows = batch.take(violations.enterprise)
+    ent = violations.enterprise
     sev = violations.severity
     clean = ~violations.harmful & ~violations.false_commitment
-    age = rows.age_years(today)
+    age = batch.age_years(today, rows=ent)
 
     ex = params.exemption_list
     first_only = violations.item_mask(ex.first_offence_only)
@@ -142,11 +142,11 @@ def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params
                & (national.first_offence(violations) | ~first_only))
 
     ob = params.observation
-    observed = (rows.emerging & (age < ob.years) & (sev <= severity_code(ob.max_severity))
+    observed = (batch.emerging[ent] & (age < ob.years) & (sev <= severity_code(ob.max_severity))
                 & violations.corrected & clean)
 
     sb = params.sandbox
-    sandboxed = rows.sector_mask(sb.sectors) & (age < sb.years) & (sev <= severity_code(sb.max_severity)) \
+    sandboxed = batch.sector_mask(sb.sectors, rows=ent) & (age < sb.years) & (sev <= severity_code(sb.max_severity)) \
         & clean
 
     for mask, why in ((on_list, Reason.EXEMPTION_LIST), (observed, Reason.OBSERVATION_PERIOD),
