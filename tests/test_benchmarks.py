@@ -68,6 +68,11 @@ def test_run_all_quick_prints_every_section(tmp_path: Path) -> None:
     assert {(r["enterprises"], r["months"]) for r in data["scaling"]} == {(1000, 3), (2000, 3), (1000, 2)}
 
 
+def test_profile_city_smoke() -> None:
+    out = run("profile_city.py", "-j", "national", "--enterprises", "1000", "--months", "2", "--top", "3")
+    assert "behaviour: enterprises decide" in out and "credsup_grade" in out and "functions by own time" in out
+
+
 def test_jurisdiction_hooks_smoke() -> None:
     out = run("jurisdiction_hooks.py", "2000", "200")
     assert "inspection_probability" in out and "shanghai" in out
