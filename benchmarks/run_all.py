@@ -86,6 +86,19 @@ def scaling_rows(scenario: str, jurisdiction: str, sizes: list[int], months: lis
     return rows
 
 
+def linear_fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """Least-squares ``y = a + b x``: a fixed cost and a cost per unit."""
+    if len(points) < 2:
+        return None
+    mx = sum(p[0] for p in points) / len(points)
+    my = sum(p[1] for p in points) / len(points)
+    sxx = sum((p[0] - mx) ** 2 for p in points)
+    if not sxx:
+        return None
+    b = sum((p[0] - mx) * (p[1] - my) for p in points) / sxx
+    return my - b * mx, b
+
+
 def slope(points: list[tuple[float, float]]) -> float | None:
     """Least-squares slope of log(y) on log(x): the exponent of the growth."""
     pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
@@ -114,6 +127,11 @@ def plot_scaling(rows: list[dict[str, Any]], base_months: int, base_size: int, j
         ref = by_n[-1]
         left.loglog(ns, [ref["wall_s"] * n / ref["enterprises"] for n in ns], ":", color="grey",
                     label="proportional to enterprises")
+    fit = linear_fit([(r["enterprises"], r["wall_s"]) for r in by_n])
+    if fit:
+        a, b = fit
+        left.loglog(ns, [a + b * n for n in ns], "-.", color="black", alpha=0.6,
+                    label=f"fit: {a:.2f} s + {b * 1e6:.2f} s per million enterprises")
     left.set_xlabel("enterprises")
     left.set_ylabel("seconds")
     left.set_title(f"{base_months} months, growing population")
@@ -122,6 +140,11 @@ def plot_scaling(rows: list[dict[str, Any]], base_months: int, base_size: int, j
     ms = [r["months"] for r in by_m]
     right.plot(ms, [r["wall_s"] for r in by_m], "o-", label="wall time (end to end)")
     right.plot(ms, [r["simulate_s"] for r in by_m], "s--", label="simulation phase")
+    fit = linear_fit([(r["months"], r["wall_s"]) for r in by_m])
+    if fit:
+        a, b = fit
+        right.plot([0, *ms], [a + b * m for m in [0, *ms]], "-.", color="black", alpha=0.6,
+                   label=f"fit: {a:.2f} s + {b:.3f} s per month")
     right.set_xlabel("months")
     right.set_ylabel("seconds")
     right.set_xlim(left=0)
@@ -245,10 +268,17 @@ def main(argv: list[str] | None = None) -> int:
         for r in scaling:
             print(f"{r['enterprises']:>12,} x {r['months']:<7}{r['wall_s']:>9.2f}{r['simulate_s']:>12.2f}"
                   f"{r['enterprise_periods_per_s']:>15,.0f}{r['peak_mb']:>9.0f}")
-        e_n = slope([(r["enterprises"], r["wall_s"]) for r in scaling if r["months"] == base_m])
-        e_m = slope([(r["months"], r["wall_s"]) for r in scaling if r["enterprises"] == base_n])
-        print(f"growth exponent (log-log slope of wall time): enterprises {e_n:.2f}, months {e_m:.2f}"
-              if e_n is not None and e_m is not None else "growth exponent: too few points")
+        over_n = [(r["enterprises"], r["wall_s"]) for r in scaling if r["months"] == base_m]
+        over_m = [(r["months"], r["wall_s"]) for r in scaling if r["enterprises"] == base_n]
+        e_n, e_m = slope(over_n), slope(over_m)
+        fit_n, fit_m = linear_fit(over_n), linear_fit(over_m)
+        if e_n is not None and e_m is not None and fit_n and fit_m:
+            print(f"growth exponent (log-log slope of wall time): enterprises {e_n:.2f}, months {e_m:.2f}")
+            print(f"linear fit over enterprises ({base_m} months): {fit_n[0]:.2f} s + {fit_n[1] * 1e6:.2f} s per "
+                  f"million enterprises ({1e9 * fit_n[1] / base_m:.0f} ns per enterprise-period)")
+            print(f"linear fit over months ({base_n:,} enterprises): {fit_m[0]:.2f} s + {fit_m[1]:.3f} s per month")
+        else:
+            print("growth: too few points")
         plot = args.plot or (None if args.quick else HERE.parent / "docs" / "img" / "scaling.png")
         if plot:
             plot_scaling(scaling, base_m, base_n, target_j, plot, f"{info['date']}, commit {info['commit']}")
