@@ -28,9 +28,12 @@ arrival to month starts.
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
 import time
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,3 +268,19 @@ class Measured:
         return {"model": self.model, "enterprises": self.enterprises, "months": self.months,
                 "wall_s": self.wall_s, "enterprise_periods_per_s": self.enterprises * self.months / self.wall_s,
                 "prepare_s": self.prepare_s, "peak_mb": peak, "tally": self.tally}
+
+
+def command_line(doc: str, measure: Callable[[Setup], Measured], argv: list[str] | None = None) -> int:
+    """The command line both naive models share: size and policy in, one line of JSON out."""
+    from common import peak_mb, sized_scenario
+
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--scenario", default="city")
+    parser.add_argument("-j", "--jurisdiction", default="national", help="the policy, frozen at month 0")
+    parser.add_argument("--enterprises", type=int, default=20_000)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    setup = prepare(sized_scenario(args.scenario, args.enterprises, args.months), args.jurisdiction, args.seed)
+    print(json.dumps(measure(setup).as_dict(peak_mb())))
+    return 0

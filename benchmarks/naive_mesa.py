@@ -13,16 +13,13 @@ first month start at or after their day.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from collections import deque
 
 import mesa
 
-from common import peak_mb, sized_scenario
-from naive_common import EnterpriseRules, Measured, Setup, Tally, prepare
+from naive_common import EnterpriseRules, Measured, Setup, Tally, command_line
 
 
 class EnterpriseAgent(EnterpriseRules, mesa.Agent):
@@ -108,16 +105,7 @@ def measure(setup: Setup) -> Measured:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default="city")
-    parser.add_argument("-j", "--jurisdiction", default="national")
-    parser.add_argument("--enterprises", type=int, default=20_000)
-    parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    setup = prepare(sized_scenario(args.scenario, args.enterprises, args.months), args.jurisdiction, args.seed)
-    print(json.dumps(measure(setup).as_dict(peak_mb())))
-    return 0
+    return command_line(__doc__, measure, argv)
 
 
 if __name__ == "__main__":
