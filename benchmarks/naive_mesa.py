@@ -7,8 +7,8 @@ Mesa is not a dependency of credsup: install it with the benchmark extra (``pip 
 enterprise agent steps in random order (``AgentSet.shuffle_do``: it decides, asks for a spot check and may
 be complained about), then the regulator serves complaint verifications and spot checks first come
 first served within the month's capacity, the rest waiting as a backlog. Same equations as credsup's
-columnar simulator (``naive_common``), at a monthly clock: deadlines and complaint arrivals fall on the
-first month start at or after their day.
+columnar simulator (``naive_common``), at a monthly clock: a complaint arrives at the start of the month
+it is drawn in, a rectification deadline is settled at the first month start on or after its day.
 """
 
 from __future__ import annotations
