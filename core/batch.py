@@ -17,7 +17,7 @@ import datetime as dt
 import attrs
 import numpy as np
 
-from credsup.core.columns import DATE, Columnar, column
+from credsup.core.columns import DATE, Columnar, code_mask, column
 
 #: Months covered by the ``*_36m`` record-summary counts.
 RECORD_WINDOW_MONTHS = 36
@@ -109,20 +109,27 @@ class EnterpriseBatch(Columnar):
     sectors: tuple[str, ...] = attrs.field(default=("general",), converter=_names, kw_only=True)
     regions: tuple[str, ...] = attrs.field(default=(), converter=_names, kw_only=True)
 
-    def sector_mask(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
-        """Boolean mask of rows whose sector is one of ``names`` (unknown names match nothing)."""
-        codes = [i for i, s in enumerate(self.sectors) if s in set(names)]
-        return np.isin(self.sector, np.asarray(codes, dtype=self.sector.dtype))
+    def sector_mask(self, names: tuple[str, ...] | list[str], rows: np.ndarray | None = None) -> np.ndarray:
+        """Boolean mask of rows whose sector is one of ``names`` (unknown names match nothing).
+
+        ``rows`` (integer positions) restricts the answer to those rows, in their order: a hook deciding
+        on a few violations of a large batch asks about the violators only.
+        """
+        return code_mask(self.sector if rows is None else self.sector[rows], self.sectors, names)
 
     def region_codes(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
         """Codes of the given region names in this batch's ``regions`` vocabulary."""
         wanted = set(names)
         return np.asarray([i for i, r in enumerate(self.regions) if r in wanted], dtype=np.int16)
 
-    def age_years(self, today: dt.date) -> np.ndarray:
-        """Years since registration at ``today`` (float64; NaN where the registration date is unknown)."""
-        days = (np.datetime64(today, "D") - self.registered).astype("float64")
-        days[np.isnat(self.registered)] = np.nan
+    def age_years(self, today: dt.date, rows: np.ndarray | None = None) -> np.ndarray:
+        """Years since registration at ``today`` (float64; NaN where the registration date is unknown).
+
+        ``rows`` (integer positions) restricts the answer to those rows, as for :meth:`sector_mask`.
+        """
+        registered = self.registered if rows is None else self.registered[rows]
+        days = (np.datetime64(today, "D") - registered).astype("float64")
+        days[np.isnat(registered)] = np.nan
         return days / 365.25
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from credsup.core.columns import DATE, Columnar, column
+from credsup.core.columns import DATE, Columnar, code_mask, column
 
 
 def _names(value: object) -> tuple[str, ...]:
@@ -46,9 +46,7 @@ class ViolationBatch(Columnar):
 
     def item_mask(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
         """Boolean mask of violations whose item is one of ``names``."""
-        wanted = set(names)
-        codes = [i for i, s in enumerate(self.items) if s in wanted]
-        return np.isin(self.item, np.asarray(codes, dtype=self.item.dtype))
+        return code_mask(self.item, self.items, names)
 
 
 @attrs.frozen

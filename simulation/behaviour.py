@@ -58,9 +58,16 @@ def net_gain(gain: np.ndarray, honesty: np.ndarray, p: np.ndarray, cost: np.ndar
 
 
 def logistic(u: np.ndarray) -> np.ndarray:
-    """Standard logistic variates from uniforms in [0, 1)."""
-    u = np.clip(u.astype(np.float64), 1e-12, 1.0 - 1e-12)
-    return np.log(u) - np.log1p(-u)
+    """Standard logistic variates from uniforms in [0, 1): ``log(u) - log1p(-u)``, ``u`` kept in
+    [1e-12, 1 - 1e-12]. Computed in place (``np.clip`` and the temporaries took half its time)."""
+    x = u.astype(np.float64)  # a copy: the caller's uniforms are left alone
+    np.maximum(x, 1e-12, out=x)
+    np.minimum(x, 1.0 - 1e-12, out=x)
+    tail = np.negative(x)
+    np.log1p(tail, out=tail)
+    np.log(x, out=x)
+    x -= tail
+    return x
 
 
 def violates(gain: np.ndarray, honesty: np.ndarray, p: np.ndarray, cost: np.ndarray, risk_aversion: float,

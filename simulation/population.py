@@ -33,11 +33,34 @@ def draw(dist: Distribution, n: int, rng: np.random.Generator) -> np.ndarray:
     raise ValueError(f"unknown distribution kind {dist.kind!r}")  # pragma: no cover - validated in Scenario
 
 
+#: Bins of the lookup table :func:`categorical` uses on large inputs (a power of two: ``u * BINS`` is exact).
+BINS = 1 << 12
+
+
 def categorical(u: np.ndarray, shares: list[float] | np.ndarray) -> np.ndarray:
-    """Codes 0..k-1 with probabilities ``shares`` from uniforms ``u`` (inverse CDF)."""
+    """Codes 0..k-1 with probabilities ``shares`` from uniforms ``u`` (inverse CDF).
+
+    The code of ``u`` is ``searchsorted(cumulative shares, u, side="right")``, capped at k - 1. On large
+    inputs the same codes come faster from a lookup table: the unit interval is cut into ``BINS`` equal
+    bins, and every ``u`` in a bin without a category boundary gets that bin's code by one gather; only
+    the few ``u`` in bins with a boundary go through the binary search (the profile of a city run found
+    the search a quarter of the behaviour step).
+    """
     cum = np.cumsum(np.asarray(shares, dtype=np.float64))
     cum /= cum[-1]
-    return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
+    last = len(cum) - 1
+    u = np.asarray(u, dtype=np.float64)
+    if len(u) < 2 * BINS:
+        return np.minimum(np.searchsorted(cum, u, side="right"), last)
+    edges = np.arange(BINS + 1, dtype=np.float64) / BINS
+    first = np.searchsorted(cum, edges[:-1], side="right")  # code of a bin's lowest u
+    final = np.searchsorted(cum, edges[1:], side="left")  # code of its highest u (just below the next edge)
+    b = (u * BINS).astype(np.intp)
+    np.clip(b, 0, BINS - 1, out=b)
+    code = first[b]
+    unsure = np.flatnonzero((code != final[b]) | (u >= 1.0) | (u < 0.0))
+    code[unsure] = np.searchsorted(cum, u[unsure], side="right")
+    return np.minimum(code, last, out=code)
 
 
 def _flag_by_honesty(score: np.ndarray, share: float, *, good: bool) -> np.ndarray:

@@ -48,7 +48,7 @@ from credsup.simulation.population import categorical
 from credsup.simulation.queues import BatchQueue
 from credsup.simulation.records import Records, Status
 from credsup.simulation.scenario import Scenario
-from credsup.simulation.state import World, count_at
+from credsup.simulation.state import World, count_at, frozen
 
 NEVER = np.iinfo(np.int32).max  #: a record that does not end by itself
 QUEUE_ORDER = ("complaint", "commitment", "full", "spot")
@@ -245,7 +245,7 @@ class Regulator:
         if len(apps) == 0:
             return
         unmet = u[apps] / rate < com.conditions_unmet
-        sub = w.batch.take(apps)
+        sub = frozen(w.batch.take(apps))
         eligible = self.j.commitment_eligible(sub, CommitmentKind.NOTIFICATION, today)
         false = eligible & unmet & (u2 < com.false_propensity * (1.0 - w.honesty[apps]))
         w.window["commitments"].add(apps[eligible], t)
@@ -276,11 +276,12 @@ class Regulator:
         w, reg = self.world, self.scenario.regulator
         u = self.rng["complaints"].random(w.n)
         length = int(self.starts[t + 1] - self.starts[t])
-        open_ = w.violating & ~w.under_order & w.active
-        # intensity for everyone (rows are independent, and the batch is a view: no copy of the violators)
-        p = 1.0 - np.exp(-reg.complaint_base_rate * self.j.complaint_intensity(w.batch, today) * w.v_harm)
-        p[~open_] = reg.false_complaint_rate
-        p[~w.active] = 0.0
+        open_ = np.flatnonzero(w.violating & ~w.under_order & w.active)
+        # intensity for everyone (rows are independent, and the batch is a view: no copy of the violators);
+        # the exponential only where a violation is open (a tenth of the rows)
+        intensity = self.j.complaint_intensity(w.batch, today)
+        p = np.where(w.active, reg.false_complaint_rate, 0.0)
+        p[open_] = 1.0 - np.exp(-reg.complaint_base_rate * intensity[open_] * w.v_harm[open_])
         who = np.flatnonzero(u < p)
         if len(who) == 0:
             return
@@ -288,7 +289,7 @@ class Regulator:
         frac = u[who] / p[who]
         offset = np.minimum((frac * length).astype(np.int64), length - 1)
         second = frac * length - offset
-        verify = second < self.j.complaint_verification(w.batch.take(who), today)
+        verify = second < self.j.complaint_verification(frozen(w.batch.take(who)), today)
         order = np.argsort(offset, kind="stable")
         who, offset, verify = who[order], offset[order], verify[order]
         self.tally.complaints[t] += len(who)
@@ -443,13 +444,13 @@ class Regulator:
         k = len(e)
         p_correct = np.clip(beh.correction.base + beh.correction.honesty_weight * w.honesty[e], 0.0, 1.0)
         corrected = (self.rng["corrections"].random(k) < p_correct) | v["wrongful"]
-        vb = ViolationBatch(
+        vb = frozen(ViolationBatch(
             enterprise=e, item=v["item"], severity=v["severity"], harm=v["harm"],
             harmful=v["harm"] >= beh.harmful_threshold,
             committed=w.start + v["committed"].astype("timedelta64[D]"),
             detected=w.start + v["detected"].astype("timedelta64[D]"),
             source=v["source"], corrected=corrected, prior_same_item_36m=v["same"], prior_36m=v["prior"],
-            false_commitment=v["false_commitment"], items=w.items)
+            false_commitment=v["false_commitment"], items=w.items))
         decisions = self.j.tolerance(vb, w.batch, today)
         sanctions = self.j.sanction(vb, decisions, w.batch, today)
         count_at(c["open_rectifications"], e, -1)
@@ -531,8 +532,8 @@ class Regulator:
             return
         kind = np.where(rec_list[rows] >= 0, RecordKind.DISHONESTY_LIST, RecordKind.PENALTY).astype(np.int8)
         t64 = np.datetime64(today, "D")
-        ob = ObjectionBatch(enterprise=v["enterprise"][rows], record=kind, recorded=np.full(len(rows), t64),
-                            filed=np.full(len(rows), t64), evidence=wrongful[rows].copy())
+        ob = frozen(ObjectionBatch(enterprise=v["enterprise"][rows], record=kind, recorded=np.full(len(rows), t64),
+                                   filed=np.full(len(rows), t64), evidence=wrongful[rows].copy()))
         decided = self.j.objection(ob, self.world.batch, today)
         up = rows[decided.upheld]
         self.tally.objections_upheld[self.month_of(day)] += len(up)
@@ -594,17 +595,17 @@ class Regulator:
         if len(rows) == 0:
             return
         e = r.enterprise[rows]
-        can_commit = self.j.commitment_eligible(w.batch.take(e), CommitmentKind.REPAIR, today)
+        can_commit = self.j.commitment_eligible(frozen(w.batch.take(e)), CommitmentKind.REPAIR, today)
         service = self.rng["repair"].random(len(rows)) < 0.5
         fulfilled = (np.where(r.corrected[rows], int(RepairCondition.RECTIFIED), 0)
                      | np.where(can_commit, int(RepairCondition.COMMITMENT), 0)
                      | int(RepairCondition.TRAINING) | int(RepairCondition.CREDIT_REPORT)
                      | np.where(service, int(RepairCondition.PUBLIC_SERVICE), 0)
                      | np.where(w.cols["violations_12m"][e] == 0, int(RepairCondition.CREDIT_CHECK), 0))
-        apps = RepairApplications(
+        apps = frozen(RepairApplications(
             enterprise=e, record=r.kind[rows].copy(), severity=r.severity[rows].copy(),
             recorded=w.start + r.recorded[rows].astype("timedelta64[D]"),
-            applied=np.full(len(rows), np.datetime64(today, "D")), fulfilled=fulfilled.astype(np.uint16))
+            applied=np.full(len(rows), np.datetime64(today, "D")), fulfilled=fulfilled.astype(np.uint16)))
         decided = self.j.repair(apps, w.batch, today)
         r.final[rows[decided.status == RepairStatus.REFUSED]] = True
         ok = decided.status == RepairStatus.APPROVED

@@ -99,6 +99,23 @@ def test_helpers(rng, today) -> None:
     assert age[0] == pytest.approx(1.0, abs=0.01) and np.isnan(age[1]) and age[2] == pytest.approx(10.0, abs=0.01)
     v = ViolationBatch.build(2, items=("labelling", "fraud"), item=[1, 0])
     assert v.item_mask(["fraud"]).tolist() == [True, False]
+    # the same answers for chosen rows only, in their order (repeats allowed)
+    rows = np.array([2, 0, 2])
+    assert b.sector_mask(["food", "retail"], rows=rows).tolist() == [True, True, True]
+    assert b.sector_mask(["auto"], rows=rows).tolist() == [False, False, False]
+    part = b.age_years(today, rows=np.array([1, 2]))
+    assert np.isnan(part[0]) and part[1] == age[2]
+
+
+def test_code_masks_match_isin_for_any_codes(rng) -> None:
+    from credsup.core.columns import code_mask
+
+    vocabulary = ("a", "b", "c", "d")
+    for codes in (rng.integers(0, 4, 500), rng.integers(0, 9, 500), rng.integers(-2, 5, 500), np.zeros(0, int)):
+        codes = codes.astype(np.int16)  # codes beyond the vocabulary, or negative, match nothing
+        for names in (["b", "d"], ["zzz"], [], ["a", "b", "c", "d"]):
+            wanted = [i for i, name in enumerate(vocabulary) if name in names]
+            assert code_mask(codes, vocabulary, names).tolist() == np.isin(codes, wanted).tolist()
 
 
 def test_period_parsing_and_per_period() -> None:
@@ -131,3 +148,18 @@ def test_decisions_problems_report_ranges() -> None:
     d = ToleranceDecisions.build(2)
     d.decision[0] = 5
     assert d.problems() == ["decision: value 5 at row 0 is outside [0, 2]"]
+
+
+def test_column_checks_find_nan_infinity_and_range_wherever_they_are() -> None:
+    from credsup.core.columns import ColumnSpec
+
+    prob = ColumnSpec(name="p", dtype=np.dtype(np.float64), doc="a probability", lo=0.0, hi=1.0)
+    free = ColumnSpec(name="x", dtype=np.dtype(np.float64), doc="any finite number")
+    assert prob.problems(np.linspace(0.0, 1.0, 11), 11) == [] and free.problems(np.array([-1e300, 1e300]), 2) == []
+    for bad, row in ((np.nan, 7), (np.inf, 0), (-np.inf, 10)):
+        value = np.full(11, 0.5)
+        value[row] = bad
+        for spec in (prob, free):
+            assert spec.problems(value, 11) == [f"{spec.name}: 1 value(s) are NaN or infinite (first at row {row})"]
+    assert prob.problems(np.array([0.5, 1.5, 0.2]), 3) == ["p: value 1.5 at row 1 is outside [0, 1]"]
+    assert prob.problems(np.array([0.5, -0.25]), 2) == ["p: value -0.25 at row 1 is outside [0, 1]"]

@@ -83,10 +83,8 @@ def credsup_commitment_eligible(batch: EnterpriseBatch, kind: CommitmentKind, pa
 
 def by_grade(batch: EnterpriseBatch, table: np.ndarray, ungraded: float) -> np.ndarray:
     """Look up a per-grade table (``float64[4]``) for each enterprise; ``ungraded`` where grade is -1."""
-    graded = batch.grade >= 0
-    out = np.full(len(batch), ungraded, dtype=np.float64)
-    out[graded] = table[batch.grade[graded]]
-    return out
+    # one gather: grade -1 (ungraded) picks the last entry, which is ``ungraded``
+    return np.append(np.asarray(table, dtype=np.float64), np.float64(ungraded))[batch.grade]
 
 
 @hookimpl

@@ -65,14 +65,19 @@ def risk_warning(batch: EnterpriseBatch, params: ShanghaiParams) -> np.ndarray:
     return warned
 
 
-def key_supervision_objects(batch: EnterpriseBatch, params: ShanghaiParams) -> np.ndarray:
+def key_supervision_objects(batch: EnterpriseBatch, params: ShanghaiParams,
+                            warned: np.ndarray | None = None) -> np.ndarray:
     """Enterprises on the key supervision list (seed 003 para 8): in a field of public safety, life and
     health (``key_sector``) and of a listed grade, or under a risk warning; "strictly control the quantity
-    of key supervisees" is why not every enterprise of a key field is on it."""
+    of key supervisees" is why not every enterprise of a key field is on it. ``warned`` is
+    :func:`risk_warning`'s answer when the caller has it already."""
     k = params.key_supervision
-    listed_grade = np.isin(batch.grade, np.asarray(grade_codes(k.grades), dtype=batch.grade.dtype))
+    # grade codes -1 (ungraded) .. 3 (D) -> positions 0 .. 4 of a lookup table
+    listed = np.zeros(5, dtype=bool)
+    listed[np.asarray(grade_codes(k.grades), dtype=np.intp) + 1] = True
+    listed_grade = listed[batch.grade + 1]
     if k.include_warned:
-        listed_grade = listed_grade | risk_warning(batch, params)
+        listed_grade |= risk_warning(batch, params) if warned is None else warned
     return batch.key_sector & listed_grade
 
 
@@ -93,10 +98,12 @@ def credsup_inspection_probability(batch: EnterpriseBatch, params: ShanghaiParam
     """Ratio and frequency linked to credit (the grade), classification (key fields) and risk (a warning
     multiplies the rate) (seed 003 para 11; para 9); key supervision objects whose visit is due get 1.0,
     full coverage (para 8); between their visits they stay in the random draws like everyone else."""
+    warned = risk_warning(batch, params)
     rate = national.classified_rate(batch, params)
-    rate = np.where(risk_warning(batch, params), rate * params.risk_warning.rate_multiplier, rate)
+    rate[warned] *= params.risk_warning.rate_multiplier
     p = period.per_period(rate)
-    return np.where(key_supervision_objects(batch, params) & coverage_due(batch, params, period), 1.0, p)
+    p[key_supervision_objects(batch, params, warned) & coverage_due(batch, params, period)] = 1.0
+    return p
 
 
 # -------------------------------------------------------------------------------- social supervision
@@ -130,10 +137,11 @@ def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params
     reason (national, exemption list, observation period, sandbox)."""
     d = national.credsup_tolerance(violations, batch, params, today)
     decision, reason = d.decision.copy(), d.reason.copy()
+    # only the violators' rows: the batch may be a whole city, the violations a day's few dozen
     ent = violations.enterprise
     sev = violations.severity
     clean = ~violations.harmful & ~violations.false_commitment
-    age = batch.age_years(today)[ent]
+    age = batch.age_years(today, rows=ent)
 
     ex = params.exemption_list
     first_only = violations.item_mask(ex.first_offence_only)
@@ -145,7 +153,7 @@ def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params
                 & violations.corrected & clean)
 
     sb = params.sandbox
-    sandboxed = batch.sector_mask(sb.sectors)[ent] & (age < sb.years) & (sev <= severity_code(sb.max_severity)) \
+    sandboxed = batch.sector_mask(sb.sectors, rows=ent) & (age < sb.years) & (sev <= severity_code(sb.max_severity)) \
         & clean
 
     for mask, why in ((on_list, Reason.EXEMPTION_LIST), (observed, Reason.OBSERVATION_PERIOD),
