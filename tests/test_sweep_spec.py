@@ -235,3 +235,16 @@ def test_validate_reports_a_bad_spec_and_sweep_stores_nothing(tmp_path: Path) ->
     assert not db.exists()
     result = CliRunner().invoke(cli, ["sweep", str(tmp_path / "nope.toml")])
     assert result.exit_code == 1 and "Error: unknown sweep" in result.stderr
+
+
+def test_every_spec_key_is_documented() -> None:
+    import attrs
+
+    from credsup.experiments.spec import DESIGNS, SweepSpec
+
+    doc = (Path(__file__).parents[1] / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    for field in attrs.fields(SweepSpec):
+        shown = f"[{field.name}]" if field.type in ("dict[str, Any]",) else field.name
+        assert f"| `{shown}` |" in doc, f"docs/sweeps.md does not document the spec key {shown}"
+    for design in DESIGNS:
+        assert f"| `{design}` |" in doc, f"docs/sweeps.md does not describe the design {design}"

@@ -320,3 +320,25 @@ def test_dask_options_fail_clearly(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(InputError, match="give --scheduler or --dask-local, not both"):
         with open_executor(scheduler="tcp://127.0.0.1:9", dask_local=True):
             pass
+
+
+def test_failed_runs_are_stored_with_their_error_and_run_again_on_resume(plugin_dist, tmp_path: Path) -> None:
+    plugin_dist("broken", """
+        @hookimpl
+        def credsup_grade(batch, params, today):
+            return np.full(len(batch), 7, dtype=np.int8)
+    """)
+    spec = write_spec(tmp_path / "s.toml", jurisdictions='["national", "broken"]', replications=1,
+                      parameters='"inspection.rate_per_year.D" = [0.3, 1.0]')
+    db = str(tmp_path / "r.db")
+    result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db])
+    assert result.exit_code == 1
+    assert "failed: broken replication 0 point 1: plugin 'broken', hook credsup_grade: grade 7" in result.stderr
+    assert result.stderr.strip().endswith("Error: 2 of 4 run(s) failed")
+    assert "national" in result.stdout  # the table of what did run
+    result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db, "--resume", "1"])
+    assert "resuming: 2 run(s) stored, 2 to run" in result.stderr and result.exit_code == 1
+    res = load_experiment(open_database(db), 1)
+    assert sorted((r["point"], r["jurisdiction"], r["status"]) for r in res.runs) == [
+        (0, "broken", "failed"), (0, "national", "ok"), (1, "broken", "failed"), (1, "national", "ok")]
+    assert res.experiment["status"] == "finished" and res.experiment["error"] == "2 run(s) failed"
