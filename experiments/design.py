@@ -29,14 +29,6 @@ def salib_problem(variations: Sequence[Variation], integers: Collection[str] = (
             "bounds": [[v.low - pad[v.key], v.high + pad[v.key]] for v in variations]}
 
 
-def points_count(design: str, variations: Sequence[Variation], samples: int | None) -> int:
-    """How many points a design has (before drawing them)."""
-    if design == "grid":
-        return int(np.prod([len(v.values) for v in variations], dtype=np.int64))
-    assert samples is not None
-    return samples * (len(variations) + 2) if design == "sobol" else samples
-
-
 def design_points(design: str, variations: Sequence[Variation], samples: int | None, seed: int,
                   integers: Collection[str] = ()) -> list[dict[str, Any]]:
     """The parameter values of every point, in point order: ``[{key: value, ...}, ...]``.

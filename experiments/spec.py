@@ -119,12 +119,13 @@ def _suggest(word: str, known: tuple[str, ...]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def _key(section: str, key: str) -> str:
+def key_path(section: str, key: str) -> str:
+    """How a problem names a key of a table: ``parameters."inspection.rate_per_year.D"``."""
     return f'{section}."{key}"' if "." in key or ":" in key else f"{section}.{key}"
 
 
 def _variation(key: str, value: Any, file: str) -> Variation | Problem:
-    where = _key("parameters", key)
+    where = key_path("parameters", key)
     if isinstance(value, list):
         if not value:
             return Problem(file, where, "an empty list: give at least one value")
@@ -176,16 +177,16 @@ def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[
         else:
             variations.append(found)
         if key in spec.fixed:
-            problems.append(Problem(file, _key("fixed", key), "also a parameter to vary: keep it in one place"))
+            problems.append(Problem(file, key_path("fixed", key), "also a parameter to vary: keep it in one place"))
     if spec.design not in DESIGNS:
         problems.append(Problem(file, "design", f"unknown design {spec.design!r}; choose {', '.join(DESIGNS)}"))
     elif spec.design == "grid":
-        problems.extend(Problem(file, _key("parameters", v.key), 'a grid takes listed values; a range '
+        problems.extend(Problem(file, key_path("parameters", v.key), 'a grid takes listed values; a range '
                                 '{ low, high } needs design = "latin" or "sobol"') for v in variations if v.is_range)
         if spec.samples is not None:
             problems.append(Problem(file, "samples", "a grid runs every combination: samples is for latin and sobol"))
     else:
-        problems.extend(Problem(file, _key("parameters", v.key), f'design = "{spec.design}" samples a range: '
+        problems.extend(Problem(file, key_path("parameters", v.key), f'design = "{spec.design}" samples a range: '
                                 'write { low = ..., high = ... } (listed values are for design = "grid")')
                         for v in variations if not v.is_range)
         if spec.samples is None:

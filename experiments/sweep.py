@@ -30,11 +30,11 @@ from credsup.core.discovery import discover
 from credsup.core.errors import ConfigError, CredsupError, InputError, Problem
 from credsup.core.jurisdiction import Jurisdiction, load_config, load_jurisdiction
 from credsup.experiments.compare import describe_jurisdiction, scenario_record
-from credsup.experiments.design import design_points, points_count
+from credsup.experiments.design import design_points
 from credsup.experiments.executors import Executor
 from credsup.experiments.runner import Tally, missing_tasks, run_experiment
 from credsup.experiments.seeds import new_seed
-from credsup.experiments.spec import Sweep, Variation, load_spec, sweep_path
+from credsup.experiments.spec import Sweep, Variation, key_path, load_spec, sweep_path
 from credsup.experiments.tasks import RunTask
 from credsup.results.store import _jsonable, create_experiment, read_experiment, reopen_experiment, stored_runs
 from credsup.simulation.overrides import SCENARIO_PREFIX, Override, load_scenario_set, route_overrides
@@ -131,13 +131,14 @@ def prepare(spec: str, *, seed: int | None = None, set_texts: Sequence[str] = ()
     scenario_ref = _scenario_ref(s.scenario, Path(file).parent)
 
     # where each override comes from, to blame a problem on what the user wrote
-    origins = {**{k: _key("fixed", k) for k in s.fixed}, **{k: "--set" for k, _ in map(parse_override, set_texts)}}
-    base_pairs = [*s.fixed.items(), *map(parse_override, set_texts)]
-    clash = [k for k, _ in map(parse_override, set_texts) if k in s.parameters]
+    set_pairs = [parse_override(text) for text in set_texts]
+    origins = {**{k: key_path("fixed", k) for k in s.fixed}, **{k: "--set" for k, _ in set_pairs}}
+    base_pairs = [*s.fixed.items(), *set_pairs]
+    clash = [k for k, _ in set_pairs if k in s.parameters]
     if clash:
         raise ConfigError([Problem("--set", k, f"is a parameter the sweep varies ({file})") for k in clash])
     base_scen, base_per = _route(base_pairs, classes, file, origins)
-    var_origins = {v.key: _key("parameters", v.key) for v in sweep.variations}
+    var_origins = {v.key: key_path("parameters", v.key) for v in sweep.variations}
     _route([(v.key, None) for v in sweep.variations], classes, file, var_origins)
     integers = _integer_keys(sweep.variations, classes, file)
 
@@ -154,22 +155,12 @@ def prepare(spec: str, *, seed: int | None = None, set_texts: Sequence[str] = ()
                          set_texts=tuple(set_texts), integers=frozenset(integers))
 
 
-def planned_points(spec: str) -> int:
-    """How many points the spec's design has, without drawing or validating them."""
-    sweep = load_spec(sweep_path(spec))
-    return points_count(sweep.spec.design, sweep.variations, sweep.spec.samples)
-
-
 def _scenario_ref(scenario: str, spec_dir: Path) -> str:
     """A built-in scenario's name, or the scenario file's path (relative paths from the spec's folder)."""
     if scenario in builtin_scenarios():
         return scenario
     beside = spec_dir / scenario
     return str(beside.resolve()) if beside.is_file() else scenario
-
-
-def _key(section: str, key: str) -> str:
-    return f'{section}."{key}"' if "." in key or ":" in key else f"{section}.{key}"
 
 
 def _blame(problems: Iterable[Problem], file: str, origins: Mapping[str, str],
@@ -258,7 +249,7 @@ def _integer_keys(variations: Sequence[Variation], classes: Mapping[str, type], 
             types = [_field_type(classes[name], path)]
         else:
             types = [_field_type(cls, v.key) for cls in classes.values() if not check_path(cls, v.key)]
-        where = _key("parameters", v.key)
+        where = key_path("parameters", v.key)
         if int in types:
             if not (v.low.is_integer() and v.high.is_integer()):
                 problems.append(Problem(file, where, "a whole-number parameter: give whole-number bounds"))
