@@ -206,6 +206,8 @@ def _load_scenario(ref: str, overrides: list[Override], file: str, origins: Mapp
         return load_scenario_set(ref, overrides)
     except ConfigError as exc:
         raise ConfigError(_blame(exc.problems, file, origins)) from None
+    except InputError as exc:  # no such scenario
+        raise ConfigError([Problem(file, "scenario", str(exc))]) from None
 
 
 def _load_jurisdiction(name: str, overrides: list[Override], file: str, origins: Mapping[str, str]) -> Jurisdiction:

@@ -180,6 +180,7 @@ HEAD_SOBOL = '''
          "jurisdictions: unknown jurisdiction 'atlantis'"),
         (HEAD_SOBOL.replace('design = "sobol"', 'design = "random"'), '[parameters]\n"x" = [1]\n',
          "design: unknown design 'random'; choose grid, latin, sobol"),
+        (HEAD.replace('scenario = "demo"', 'scenario = "nowhere"'), GRID, "scenario: unknown scenario 'nowhere'"),
     ],
 )
 def test_spec_mistakes_name_the_file_and_key(tmp_path: Path, head: str, body: str, expected: str) -> None:
