@@ -8,5 +8,7 @@ from typing import Any
 
 def extra_file_kinds() -> dict[str, Callable[[str], Any]]:
     """Top-level TOML key -> loader, for config kinds beyond jurisdiction and scenario files."""
-    kinds: dict[str, Callable[[str], Any]] = {}
+    from credsup.experiments.sweep import prepare
+
+    kinds: dict[str, Callable[[str], Any]] = {"sweep": prepare}  # every point validated, nothing run
     return kinds

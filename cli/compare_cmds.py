@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from credsup.cli.results_cmds import DB_OPTION
+
+if TYPE_CHECKING:
+    from credsup.experiments.runner import Tally
 
 
 @click.command("compare")
@@ -71,6 +75,11 @@ def compare_command(scenario: str, jurisdictions: tuple[str, ...], replications:
         click.echo(render_text(table), nl=False)
     click.echo(f"stored as experiment {exp_id} in {display_url(resolve_url(db))}"
                + (f"; report: {report}" if report else ""), err=True)
+    report_failures(tally, exp_id)
+
+
+def report_failures(tally: Tally, exp_id: int) -> None:
+    """Name the failed runs (the first ten) on stderr and exit 1, if any run failed."""
     if tally.failed:
         for line in tally.errors[:10]:
             click.echo(f"failed: {line}", err=True)

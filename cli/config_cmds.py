@@ -22,8 +22,14 @@ def validate_file(path: str, infos: dict[str, Any] | None = None) -> list[Proble
         raw = read_toml(path)
     except ConfigError as exc:
         return list(exc.problems)
+    from credsup.cli import extra_file_kinds
+
+    kinds = extra_file_kinds()
     try:
-        if "jurisdiction" in raw:
+        kind = next((key for key in kinds if key in raw), None)
+        if kind is not None:  # first: a sweep spec names a scenario too
+            kinds[kind](path)
+        elif "jurisdiction" in raw:
             infos = infos if infos is not None else {i.name: i for i in discover()}
             name = raw["jurisdiction"]
             info = infos.get(name) if isinstance(name, str) else None
@@ -36,16 +42,9 @@ def validate_file(path: str, infos: dict[str, Any] | None = None) -> list[Proble
 
             load_scenario(path)
         else:
-            from credsup.cli import extra_file_kinds
-
-            for key, loader in extra_file_kinds().items():
-                if key in raw:
-                    loader(path)
-                    break
-            else:
-                kinds = ", ".join(["jurisdiction", "scenario", *extra_file_kinds()])
-                return [Problem(path, "", f"cannot tell what this file is: expected a top-level key naming its "
-                                          f"kind ({kinds})")]
+            names = ", ".join(["jurisdiction", "scenario", *kinds])
+            return [Problem(path, "", f"cannot tell what this file is: expected a top-level key naming its "
+                                      f"kind ({names})")]
     except ConfigError as exc:
         return list(exc.problems)
     except CredsupError as exc:

@@ -90,9 +90,11 @@ def _register() -> None:
         registry_cmds,
         results_cmds,
         run_cmds,
+        sweep_cmds,
     )
 
-    for module in (plugins_cmds, plugin_cmds, config_cmds, run_cmds, compare_cmds, results_cmds, registry_cmds):
+    for module in (plugins_cmds, plugin_cmds, config_cmds, run_cmds, compare_cmds, sweep_cmds, results_cmds,
+                   registry_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -49,26 +49,49 @@ def list_command(db: str | None, as_json: bool) -> None:
 @results_group.command("show")
 @click.argument("experiment_id", type=int)
 @DB_OPTION
-@click.option("--point", default=0, show_default=True, help="Sweep point to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print the comparison table as JSON.")
-def show_command(experiment_id: int, db: str | None, point: int, as_json: bool) -> None:
-    """Show an experiment: its settings and the comparison table."""
+@click.option("--point", default=None, type=int,
+              help="Show the comparison table at this sweep point [default: a sweep's per-point table; 0 "
+                   "otherwise].")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison (or a sweep's per-point) table as JSON.")
+def show_command(experiment_id: int, db: str | None, point: int | None, as_json: bool) -> None:
+    """Show an experiment: its settings and the comparison table (for a sweep, each outcome per point and
+    jurisdiction, and its Sobol' indices)."""
     from credsup.results.store import load_experiment
+    from credsup.results.sweep_table import is_sweep
     from credsup.results.table import comparison, comparison_json, render_text
 
     results = load_experiment(_engine(db), experiment_id)
-    table = comparison(results, point)
+    sweep = is_sweep(results) and point is None
+    if point is not None and point not in {p["index"] for p in results.points}:
+        raise InputError(f"experiment {experiment_id} has no point {point} (points 0-{len(results.points) - 1})")
+    if sweep and as_json:
+        from credsup.cli.sweep_cmds import show_sweep
+
+        show_sweep(results, as_json=True, extra={"experiment": experiment_id})
+        return
+    table = comparison(results, point or 0)
     if as_json:
         click.echo(json.dumps({"experiment": experiment_id, **comparison_json(table)}, indent=2))
         return
     exp = results.experiment
     failed = [r for r in results.runs if r["status"] == "failed"]
-    click.echo(f"Experiment {exp['id']} ({exp['kind']}, {exp['status']}): scenario {exp['scenario']}, "
+    what = f"sweep {exp['name']}, {len(results.points)} points, " if exp["kind"] == "sweep" else ""
+    click.echo(f"Experiment {exp['id']} ({exp['kind']}, {exp['status']}): {what}scenario {exp['scenario']}, "
                f"{exp['replications']} replications, seed {exp['seed']}")
     click.echo(f"  command: {exp['command']}")
     for r in failed:
-        click.echo(f"  failed: {r['jurisdiction']} replication {r['replication']}: {r['error']}")
+        at = f" point {r['point']}" if exp["kind"] == "sweep" else ""
+        click.echo(f"  failed: {r['jurisdiction']}{at} replication {r['replication']}: {r['error']}")
     click.echo("")
+    if sweep:
+        from credsup.cli.sweep_cmds import show_sweep
+
+        show_sweep(results, as_json=False)
+        click.echo("\n(--point N shows the jurisdictions compared at point N)")
+        return
+    if point is not None and exp["kind"] == "sweep":
+        params = next(p["parameters"] for p in results.points if p["index"] == point)
+        click.echo(f"Point {point}: " + ", ".join(f"{k} = {v}" for k, v in params.items()) + "\n")
     click.echo(render_text(table), nl=False)
 
 
@@ -76,8 +99,9 @@ def show_command(experiment_id: int, db: str | None, point: int, as_json: bool) 
 @click.argument("experiment_id", type=int)
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("--table", type=click.Choice(["summary", "periods", "grades"]), default="summary",
-              show_default=True, help="Which table to export as CSV.")
+@click.option("--table", type=click.Choice(["summary", "periods", "grades", "points", "sensitivity"]),
+              default="summary", show_default=True,
+              help="Which table to export as CSV (points and sensitivity: sweeps; sensitivity: Sobol' designs).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
 def export_command(experiment_id: int, db: str | None, fmt: str, table: str, out: str | None) -> None:
@@ -103,11 +127,18 @@ def export_command(experiment_id: int, db: str | None, fmt: str, table: str, out
 @click.option("--out", "out_dir", default="report", show_default=True,
               help="Folder for report.html and the plots.")
 def report_command(experiment_id: int, db: str | None, out_dir: str) -> None:
-    """Write the HTML report and the plots (PNG and SVG) of a stored experiment."""
+    """Write the HTML report and the plots (PNG and SVG) of a stored experiment (for a sweep: points.csv,
+    sweep.json and its plots, with the Sobol' indices of a Sobol' design)."""
     from credsup.results.output import write_outputs
     from credsup.results.store import load_experiment
 
     results = load_experiment(_engine(db), experiment_id)
+    if results.experiment["kind"] == "sweep":
+        from credsup.results.sweep_plots import write_sweep_outputs
+
+        written = write_sweep_outputs(results, Path(out_dir))
+        click.echo(f"wrote {', '.join(sorted(written))} in {out_dir}", err=True)
+        return
     report = write_outputs(results, Path(out_dir))
     click.echo(f"wrote {report}", err=True)
 

@@ -9,7 +9,6 @@ the database alone (``credsup results show/report`` rebuild them later).
 from __future__ import annotations
 
 import shlex
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,10 @@ from credsup.core.discovery import discover
 from credsup.core.errors import InputError
 from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction
 from credsup.experiments.executors import Executor, local_executor
-from credsup.experiments.runner import Tally, run_and_store
+from credsup.experiments.runner import Tally, run_experiment
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.tasks import RunTask
-from credsup.results.store import create_experiment, finish_experiment
+from credsup.results.store import create_experiment
 from credsup.simulation.overrides import load_scenario_set, split_overrides
 from credsup.simulation.scenario import Scenario, scenario_path
 
@@ -131,22 +130,8 @@ def run_compare(engine: Engine, prepared: Prepared, *, executor: Executor | None
         replications=prepared.replications,
         settings={"set": list(prepared.set_texts), "workers": executor.workers,
                   "scenario_ref": prepared.scenario_ref})
-    t0 = time.perf_counter()
-    try:
-        tally = run_and_store(engine, exp_id, prepared.tasks(), executor, progress=progress,
-                              label=f"{prepared.scenario.scenario}: runs")
-    except KeyboardInterrupt:
-        finish_experiment(engine, exp_id, status="interrupted", error="interrupted by the user",
-                          wall_seconds=time.perf_counter() - t0)
-        raise
-    except BaseException as exc:
-        finish_experiment(engine, exp_id, status="failed", error=f"{type(exc).__name__}: {exc}",
-                          wall_seconds=time.perf_counter() - t0)
-        raise
-    status = "finished" if tally.ok else "failed"
-    finish_experiment(engine, exp_id, status=status,
-                      error=f"{tally.failed} run(s) failed" if tally.failed else None,
-                      wall_seconds=time.perf_counter() - t0)
+    tally = run_experiment(engine, exp_id, prepared.tasks(), executor, progress=progress,
+                           label=f"{prepared.scenario.scenario}: runs")
     return exp_id, tally
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import Engine
 
 from credsup.experiments.executors import Executor
 from credsup.experiments.tasks import Outcome, RunTask
-from credsup.results.store import record_failure, record_run, stored_runs
+from credsup.results.store import finish_experiment, record_failure, record_run, stored_runs
 
 
 def store_format(result: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +79,32 @@ def run_and_store(engine: Engine, experiment_id: int, tasks: Sequence[RunTask], 
             if on_outcome is not None:
                 on_outcome(outcome)
             bar.update(1)
+    return tally
+
+
+def run_experiment(engine: Engine, experiment_id: int, tasks: Sequence[RunTask], executor: Executor, *,
+                   progress: bool | None = None, label: str = "runs", stored_ok: int = 0,
+                   earlier_seconds: float = 0.0) -> Tally:
+    """:func:`run_and_store`, then mark the experiment ``finished`` (``failed`` when no run at all
+    succeeded, counting the ``stored_ok`` runs of an earlier session) with its wall time.
+
+    Ctrl-C marks it ``interrupted``, any other exception ``failed``, and re-raises; the runs finished so
+    far stay stored either way.
+    """
+    t0 = time.perf_counter()
+    try:
+        tally = run_and_store(engine, experiment_id, tasks, executor, progress=progress, label=label)
+    except KeyboardInterrupt:
+        finish_experiment(engine, experiment_id, status="interrupted", error="interrupted by the user",
+                          wall_seconds=earlier_seconds + time.perf_counter() - t0)
+        raise
+    except BaseException as exc:
+        finish_experiment(engine, experiment_id, status="failed", error=f"{type(exc).__name__}: {exc}",
+                          wall_seconds=earlier_seconds + time.perf_counter() - t0)
+        raise
+    finish_experiment(engine, experiment_id, status="finished" if tally.ok + stored_ok else "failed",
+                      error=f"{tally.failed} run(s) failed" if tally.failed else None,
+                      wall_seconds=earlier_seconds + time.perf_counter() - t0)
     return tally
 
 

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from credsup.core.errors import CredsupError
 from credsup.experiments.seeds import run_seed, seed_key
 
+if TYPE_CHECKING:
+    from credsup.simulation.scenario import Scenario
+
 
 @attrs.frozen
 class RunTask:
     """One simulation: a jurisdiction on a scenario, at one sweep point and replication."""
 
-    scenario: str  #: built-in name or path of the scenario file
+    #: built-in name, path of the scenario file, or the loaded scenario itself (sent to workers that may
+    #: not have the file, such as a Dask cluster's)
+    scenario: str | Scenario
     jurisdiction: str
     seed: int  #: the experiment's seed (entropy); the run's own sequence comes from (point, replication)
     replication: int

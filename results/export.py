@@ -1,4 +1,8 @@
-"""Exporting an experiment: CSV (one tidy table) or JSON (everything)."""
+"""Exporting an experiment: CSV (one tidy table) or JSON (everything).
+
+A sweep adds two CSV tables, ``points`` (each outcome's mean and interval per point and jurisdiction) and
+``sensitivity`` (Sobol' indices, for a Sobol' sweep), and a ``sweep`` section to the JSON.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from credsup.core.errors import InputError
+from credsup.results.sensitivity import has_indices, indices_csv, sobol_indices
 from credsup.results.store import ExperimentResults, _jsonable
+from credsup.results.sweep_table import is_sweep, point_summary, points_json, points_rows
 from credsup.results.table import comparison, comparison_json
 
-CSV_TABLES = ("summary", "periods", "grades")
+CSV_TABLES = ("summary", "periods", "grades", "points", "sensitivity")
 
 
 def _num(x: float) -> str:
@@ -22,13 +29,25 @@ def _num(x: float) -> str:
 
 def to_csv(results: ExperimentResults, table: str = "summary") -> str:
     """One tidy CSV table: ``summary`` (one row per run and metric), ``periods`` (per run, period and
-    metric) or ``grades`` (per run, grade and metric). Empty cells are undefined values."""
+    metric), ``grades`` (per run, grade and metric); for sweeps ``points`` (per point, jurisdiction and
+    outcome) and ``sensitivity`` (Sobol' sweeps). Empty cells are undefined values. Raises InputError for
+    a table the experiment does not have."""
     if table not in CSV_TABLES:
         raise ValueError(f"unknown table {table!r}; choose one of {', '.join(CSV_TABLES)}")
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     exp_id = results.experiment["id"]
-    if table == "summary":
+    if table == "points":
+        header, rows = points_rows(point_summary(results))
+        w.writerow(["experiment", *header])
+        for row in rows:
+            w.writerow([exp_id, *(_num(x) if isinstance(x, float) else x for x in row)])
+    elif table == "sensitivity":
+        if not has_indices(results):
+            raise InputError(f"experiment {exp_id} has no Sobol' indices: they come from a sweep with "
+                             'design = "sobol"')
+        return indices_csv(sobol_indices(results), exp_id)
+    elif table == "summary":
         w.writerow(["experiment", "point", "jurisdiction", "replication", "metric", "value"])
         for (point, j), metrics in sorted(results.summary.items()):
             for m, arr in metrics.items():
@@ -78,4 +97,9 @@ def to_json(results: ExperimentResults) -> str:
         "period_starts": results.period_starts,
         "points": {str(k): v for k, v in sorted(by_point.items())},
     }
+    if is_sweep(results):
+        settings = results.experiment["settings"]
+        doc["sweep"] = {"design": settings.get("design"), "parameters": settings.get("parameters"),
+                        "outcomes": settings.get("outcomes"), "summary": points_json(point_summary(results)),
+                        "sensitivity": _jsonable(sobol_indices(results)) if has_indices(results) else None}
     return json.dumps(doc, indent=2, ensure_ascii=False)

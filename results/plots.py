@@ -160,9 +160,15 @@ def figures(results: ExperimentResults, point: int = 0) -> dict[str, Figure]:
 def write_plots(results: ExperimentResults, out_dir: Path, point: int = 0,
                 formats: tuple[str, ...] = ("png", "svg")) -> dict[str, dict[str, Path]]:
     """Save every plot as ``<out_dir>/<name>.<format>``; returns ``{name: {format: path}}``."""
+    return save_figures(figures(results, point), out_dir, formats)
+
+
+def save_figures(figs: dict[str, Figure], out_dir: Path, formats: tuple[str, ...] = ("png", "svg")
+                 ) -> dict[str, dict[str, Path]]:
+    """Save each figure as ``<out_dir>/<name>.<format>`` (SVG without a date, so reruns are identical)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}
-    for name, fig in figures(results, point).items():
+    for name, fig in figs.items():
         written[name] = {}
         for fmt in formats:
             path = out_dir / f"{name}.{fmt}"

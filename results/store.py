@@ -2,7 +2,8 @@
 
 Writers: :func:`create_experiment`, :func:`record_run`, :func:`record_failure`, :func:`finish_experiment`.
 Readers: :func:`list_experiments`, :func:`load_experiment` (everything needed to rebuild the table, the
-plots and the report from the database alone), :func:`stored_runs` (for resuming a sweep).
+plots and the report from the database alone), :func:`read_experiment` and :func:`stored_runs` (for
+resuming a sweep, with :func:`reopen_experiment`).
 """
 
 from __future__ import annotations
@@ -201,14 +202,33 @@ def _experiment_dict(exp: Experiment) -> dict[str, Any]:
     return {c.name: getattr(exp, c.name) for c in Experiment.__table__.columns}
 
 
+def _get_experiment(s: Session, engine: Engine, experiment_id: int) -> Experiment:
+    exp = s.get(Experiment, experiment_id)
+    if exp is None:
+        known = s.scalars(select(Experiment.id).order_by(Experiment.id)).all()
+        hint = f"; stored: {', '.join(map(str, known[-10:]))}" if known else "; the database is empty"
+        raise DatabaseError(f"no experiment {experiment_id} in {display_url(str(engine.url))}{hint}")
+    return exp
+
+
+def read_experiment(engine: Engine, experiment_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """An experiment's record and its points, without runs or metrics (for resuming it)."""
+    with _guard(engine, "read the experiment"), Session(engine) as s:
+        exp = _get_experiment(s, engine, experiment_id)
+        return _experiment_dict(exp), [{"index": p.index, "parameters": p.parameters} for p in exp.points]
+
+
+def reopen_experiment(engine: Engine, experiment_id: int) -> None:
+    """Mark an experiment ``running`` again (a resumed sweep); its stored runs stay as they are."""
+    with _guard(engine, "update the experiment"), Session(engine) as s, s.begin():
+        exp = _get_experiment(s, engine, experiment_id)
+        exp.status, exp.error, exp.finished_at = "running", None, None
+
+
 def load_experiment(engine: Engine, experiment_id: int) -> ExperimentResults:
     """Everything stored about an experiment; raises DatabaseError when it does not exist."""
     with _guard(engine, "read the experiment"), Session(engine) as s:
-        exp = s.get(Experiment, experiment_id)
-        if exp is None:
-            known = s.scalars(select(Experiment.id).order_by(Experiment.id)).all()
-            hint = f"; stored: {', '.join(map(str, known[-10:]))}" if known else "; the database is empty"
-            raise DatabaseError(f"no experiment {experiment_id} in {display_url(str(engine.url))}{hint}")
+        exp = _get_experiment(s, engine, experiment_id)
         record = _experiment_dict(exp)
         runs = [{c.name: getattr(r, c.name) for c in Run.__table__.columns} for r in exp.runs]
         points = [{"index": p.index, "parameters": p.parameters} for p in exp.points]

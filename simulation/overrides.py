@@ -29,11 +29,16 @@ def split_overrides(texts: Iterable[str], params_classes: Mapping[str, type]
     :class:`ConfigError` for a jurisdiction that is not in the run or a parameter no jurisdiction has
     (values are validated later, when the scenario and the jurisdictions load).
     """
+    return route_overrides([parse_override(text) for text in texts], params_classes)
+
+
+def route_overrides(pairs: Iterable[Override], params_classes: Mapping[str, type]
+                    ) -> tuple[list[Override], dict[str, list[Override]]]:
+    """:func:`split_overrides` for ``(key, value)`` pairs already parsed (a sweep spec's parameters)."""
     scenario: list[Override] = []
     per: dict[str, list[Override]] = {name: [] for name in params_classes}
     problems: list[Problem] = []
-    for text in texts:
-        key, value = parse_override(text)
+    for key, value in pairs:
         if key.startswith(SCENARIO_PREFIX):
             scenario.append((key[len(SCENARIO_PREFIX):], value))
             continue

@@ -70,6 +70,7 @@ def test_wheel_contains_only_the_credsup_package(wheel: Path) -> None:
     assert "credsup/core/hookspecs.py" in names
     assert "credsup/configs/jurisdictions/national.toml" in names
     assert "credsup/configs/scenarios/demo.toml" in names
+    assert "credsup/configs/sweeps/capacity-x-d-rate.toml" in names  # `credsup sweep capacity-x-d-rate`
     assert "credsup/testing/pytest_plugin.py" in names  # the conformance kit
     assert "credsup/cli/templates/plugin/module/__init__.py.tmpl" in names  # `credsup plugin new`
     top_level = next(n for n in names if n.endswith("top_level.txt"))
