@@ -117,10 +117,9 @@ class EnterpriseBatch(Columnar):
         """
         return code_mask(self.sector if rows is None else self.sector[rows], self.sectors, names)
 
-    def region_codes(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
-        """Codes of the given region names in this batch's ``regions`` vocabulary."""
-        wanted = set(names)
-        return np.asarray([i for i, r in enumerate(self.regions) if r in wanted], dtype=np.int16)
+    def external_listing_mask(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
+        """Boolean mask of rows on the dishonesty list of one of the regions ``names`` (mutual recognition)."""
+        return code_mask(self.external_listing, self.regions, names)
 
     def age_years(self, today: dt.date, rows: np.ndarray | None = None) -> np.ndarray:
         """Years since registration at ``today`` (float64; NaN where the registration date is unknown).

@@ -143,19 +143,20 @@ def column(
 def code_mask(codes: np.ndarray, vocabulary: Sequence[str], names: Iterable[str]) -> np.ndarray:
     """Boolean mask of the ``codes`` (positions in ``vocabulary``) whose name is one of ``names``.
 
-    Unknown names match nothing; codes outside the vocabulary are False. A lookup table indexed by the
-    codes: one gather, where ``np.isin`` costs tens of microseconds a call even on a few rows (hooks
-    ask for such masks on every day's violations).
+    Unknown names match nothing; codes outside the vocabulary, and negative codes ("none", such as -1
+    in ``external_listing``), are False. A lookup table indexed by the codes: one gather, where
+    ``np.isin`` costs tens of microseconds a call even on a few rows (hooks ask for such masks on every
+    day's violations).
     """
     wanted = set(names)
     hits = [i for i, name in enumerate(vocabulary) if name in wanted]
     if len(codes) == 0:
         return np.zeros(0, dtype=bool)
     lo, hi = int(codes.min()), int(codes.max())
-    if lo < 0:
-        return np.isin(codes, np.asarray(hits, dtype=codes.dtype))
-    table = np.zeros(max(len(vocabulary), hi + 1), dtype=bool)
+    table = np.zeros(max(len(vocabulary), hi + 1, 1), dtype=bool)
     table[hits] = True
+    if lo < 0:
+        return table[np.maximum(codes, 0)] & (codes >= 0)
     return table[codes]
 
 

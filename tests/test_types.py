@@ -118,6 +118,14 @@ def test_code_masks_match_isin_for_any_codes(rng) -> None:
             assert code_mask(codes, vocabulary, names).tolist() == np.isin(codes, wanted).tolist()
 
 
+def test_external_listing_mask_names_regions_and_ignores_none() -> None:
+    b = EnterpriseBatch.build(4, external_listing=[-1, 0, 1, 2], regions=("guangdong", "guangxi", "fujian"))
+    assert b.external_listing_mask(["guangdong", "guangxi"]).tolist() == [False, True, True, False]
+    assert not b.external_listing_mask(["atlantis"]).any()
+    none = EnterpriseBatch.build(3)  # no regions vocabulary at all, every code -1
+    assert not none.external_listing_mask(["guangdong"]).any()
+
+
 def test_period_parsing_and_per_period() -> None:
     q = Period.parse("2027Q4")
     assert (q.start, q.end, q.days) == (dt.date(2027, 10, 1), dt.date(2028, 1, 1), 92)

@@ -59,8 +59,7 @@ _POPCOUNT = np.array([bin(i).count("1") for i in range(128)], dtype=np.int8)
 def externally_listed(batch: EnterpriseBatch, params: HainanParams) -> np.ndarray:
     """On the dishonesty list of a province with mutual recognition (seed 004 (V), (XVI)); the column is
     -1 once that province has lifted or repaired the listing."""
-    codes = batch.region_codes(params.mutual_recognition.regions)
-    return np.isin(batch.external_listing, codes)
+    return batch.external_listing_mask(params.mutual_recognition.regions)
 
 
 def unrepaired_false_commitment(batch: EnterpriseBatch) -> np.ndarray:
