@@ -77,6 +77,7 @@ def load_config(
     if declared is not None and declared != info.name:
         raise ConfigError([Problem(file, "jurisdiction", f"this file is for '{declared}', not '{info.name}'")])
     files = [file]
+    sourced = split_sources(raw, file)
     parent_name = raw.get("inherits")
     if parent_name is not None:
         lookup = lookup or {i.name: i for i in discover()}
@@ -87,13 +88,10 @@ def load_config(
         parent_file = str(parent.plugin.DEFAULT_CONFIG)
         parent_raw = read_toml(parent.plugin.DEFAULT_CONFIG)
         parent_sourced = split_sources(parent_raw, parent_file)
-        own = split_sources(raw, file)
-        sourced = Sourced(merge(parent_sourced.values, own.values),
-                          _merge_sources(parent_sourced.sources, own.sources),
-                          parent_sourced.problems + own.problems)
+        sourced = Sourced(merge(parent_sourced.values, sourced.values),
+                          _merge_sources(parent_sourced.sources, sourced.sources),
+                          parent_sourced.problems + sourced.problems)
         files.append(parent_file)
-    else:
-        sourced = split_sources(raw, file)
     sourced, attribute = apply_overrides(sourced, params_class, overrides)
     params = structure(sourced.values, params_class, file, attribute, known=sourced.problems)
     return LoadedConfig(params=params, sources=dict(sorted(sourced.sources.items())), files=tuple(files),
