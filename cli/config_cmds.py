@@ -10,7 +10,7 @@ import click
 
 from credsup.cli.options import jurisdiction_config_options
 
-from credsup.core.config import leaf_paths, parse_override, read_toml, source_of
+from credsup.core.config import parse_override, read_toml
 from credsup.core.discovery import discover
 from credsup.core.errors import ConfigError, CredsupError, Problem
 from credsup.core.jurisdiction import load_config, load_jurisdiction
@@ -73,7 +73,7 @@ def validate_command(files: tuple[str, ...]) -> None:
 
 
 def _value_text(value: Any) -> str:
-    if isinstance(value, tuple):
+    if isinstance(value, (list, tuple)):
         return "[" + ", ".join(str(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -87,10 +87,7 @@ def _value_text(value: Any) -> str:
 def params_command(jurisdiction: str, config_path: str | None, overrides: tuple[str, ...], as_json: bool) -> None:
     """Show a jurisdiction's parameters: every value with its source."""
     j = load_jurisdiction(jurisdiction, config=config_path, overrides=[parse_override(o) for o in overrides])
-    rows = [
-        {"key": key, "value": value, "source": source_of(j.sources, key) or ""}
-        for key, value in leaf_paths(j.params).items()
-    ]
+    rows = [{"key": key, "value": p["value"], "source": p["source"] or ""} for key, p in j.parameters().items()]
     if as_json:
         click.echo(json.dumps({"jurisdiction": j.name, "version": j.version, "files": list(j.config.files),
                                "parameters": rows}, indent=2, ensure_ascii=False, default=str))

@@ -26,8 +26,10 @@ from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatc
 from credsup.core.config import (
     Sourced,
     apply_overrides,
+    leaf_paths,
     merge,
     read_toml,
+    source_of,
     split_sources,
     structure,
 )
@@ -163,6 +165,12 @@ class Jurisdiction:
     @property
     def schedule(self) -> Any:
         return self.config.params.schedule
+
+    def parameters(self) -> dict[str, dict[str, Any]]:
+        """Every parameter as ``{"key.path": {"value": ..., "source": ...}}`` (JSON-ready: lists, not tuples);
+        the source is the value's own or that of its table-valued parameter (None if it has none)."""
+        return {key: {"value": list(v) if isinstance(v, tuple) else v, "source": source_of(self.sources, key)}
+                for key, v in leaf_paths(self.params).items()}
 
     def answered_by(self, hook: str) -> str:
         """Name of the plugin whose implementation answers ``hook`` first."""

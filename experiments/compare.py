@@ -16,7 +16,6 @@ from typing import Any
 import attrs
 from sqlalchemy import Engine
 
-from credsup.core.config import leaf_paths, source_of
 from credsup.core.discovery import discover
 from credsup.core.errors import InputError
 from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction
@@ -26,7 +25,7 @@ from credsup.experiments.seeds import new_seed
 from credsup.experiments.tasks import RunTask
 from credsup.results.store import create_experiment
 from credsup.simulation.overrides import load_scenario_set, split_overrides
-from credsup.simulation.scenario import Scenario, scenario_path
+from credsup.simulation.scenario import Scenario, scenario_path, scenario_record
 
 #: Order of jurisdictions when none is named: the no-credit baseline first, then the national fallback.
 PREFERRED_ORDER = ("traditional", "national")
@@ -41,11 +40,7 @@ def default_jurisdictions() -> list[str]:
 
 def describe_jurisdiction(j: Jurisdiction) -> dict[str, Any]:
     """What an experiment records about a jurisdiction: identity, version and every parameter with its source."""
-    return {
-        **j.describe(),
-        "params": {key: {"value": list(v) if isinstance(v, tuple) else v, "source": source_of(j.sources, key)}
-                   for key, v in leaf_paths(j.params).items()},
-    }
+    return {**j.describe(), "params": j.parameters()}
 
 
 @attrs.frozen
@@ -106,14 +101,6 @@ def _is_builtin(name: str) -> bool:
     from credsup.simulation.scenario import builtin_scenarios
 
     return name in builtin_scenarios()
-
-
-def scenario_record(sc: Scenario) -> dict[str, Any]:
-    from credsup.core.config import CONVERTER
-
-    data = CONVERTER.unstructure(sc)
-    data["start"] = sc.start.isoformat()
-    return data
 
 
 def run_compare(engine: Engine, prepared: Prepared, *, executor: Executor | None = None,

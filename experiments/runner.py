@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -59,8 +59,7 @@ def store_outcome(engine: Engine, experiment_id: int, outcome: Outcome) -> None:
 
 
 def run_and_store(engine: Engine, experiment_id: int, tasks: Sequence[RunTask], executor: Executor, *,
-                  progress: bool | None = None, label: str = "runs",
-                  on_outcome: Callable[[Outcome], None] | None = None) -> Tally:
+                  progress: bool | None = None, label: str = "runs") -> Tally:
     """Execute ``tasks`` and store each outcome as it arrives; a progress bar with an ETA on stderr when
     ``progress`` (default: when stderr is a terminal)."""
     tally = Tally()
@@ -76,8 +75,6 @@ def run_and_store(engine: Engine, experiment_id: int, tasks: Sequence[RunTask], 
                 t = outcome.task
                 tally.errors.append(f"{t.jurisdiction} replication {t.replication}"
                                     + (f" point {t.point}" if t.point else "") + f": {outcome.error}")
-            if on_outcome is not None:
-                on_outcome(outcome)
             bar.update(1)
     return tally
 

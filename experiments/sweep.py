@@ -29,7 +29,7 @@ from credsup.core.config import check_path, parse_override
 from credsup.core.discovery import discover
 from credsup.core.errors import ConfigError, CredsupError, InputError, Problem
 from credsup.core.jurisdiction import Jurisdiction, load_config, load_jurisdiction
-from credsup.experiments.compare import describe_jurisdiction, scenario_record
+from credsup.experiments.compare import describe_jurisdiction
 from credsup.experiments.design import design_points
 from credsup.experiments.executors import Executor
 from credsup.experiments.runner import Tally, missing_tasks, run_experiment
@@ -38,7 +38,7 @@ from credsup.experiments.spec import Sweep, Variation, key_path, load_spec, swee
 from credsup.experiments.tasks import RunTask
 from credsup.results.store import _jsonable, create_experiment, read_experiment, reopen_experiment, stored_runs
 from credsup.simulation.overrides import SCENARIO_PREFIX, Override, load_scenario_set, route_overrides
-from credsup.simulation.scenario import Scenario, builtin_scenarios, load_scenario
+from credsup.simulation.scenario import Scenario, builtin_scenarios, load_scenario, scenario_record
 
 #: Problems shown at most when points are invalid (a sampled design can have thousands of points).
 MAX_POINT_PROBLEMS = 12

@@ -18,11 +18,11 @@ import attrs
 import numpy as np
 
 from credsup.core import Jurisdiction, load_jurisdiction
-from credsup.core.config import CONVERTER, leaf_paths, load_plain, source_of
+from credsup.core.config import CONVERTER, load_plain
 from credsup.simulation.metrics import METRICS, counts, summarise
 from credsup.simulation.population import generate, item_table
 from credsup.simulation.regulator import Regulator, add_months
-from credsup.simulation.scenario import Scenario, load_scenario
+from credsup.simulation.scenario import Scenario, load_scenario, scenario_record
 from credsup.simulation.streams import as_seed_sequence, describe, streams
 
 Override = tuple[str, Any]
@@ -171,8 +171,6 @@ def run_simulation(
     for t, row in enumerate(metrics["periods"]):
         row["period"] = add_months(sc.start, t).strftime("%Y-%m")
     t4 = time.perf_counter()
-    config = CONVERTER.unstructure(sc)
-    config["start"] = sc.start.isoformat()
     return RunResult(
         scenario=sc.scenario, jurisdiction=j.name, jurisdiction_version=j.version, seed=describe(seq),
         enterprises=sc.population.enterprises, months=sc.months, summary=metrics["summary"],
@@ -180,9 +178,7 @@ def run_simulation(
         perceived_costs=regulator.costs_log,
         timings={"setup": t1 - t0, "population": t2 - t1, "simulate": t3 - t2, "metrics": t4 - t3,
                  "total": t4 - t0, "hooks": sum(s["seconds"] for s in timed.stats.values())},
-        hooks=timed.stats, scenario_config=config,
-        jurisdiction_params={key: {"value": list(v) if isinstance(v, tuple) else v, "source": source_of(j.sources, key)}
-                             for key, v in leaf_paths(j.params).items()},
+        hooks=timed.stats, scenario_config=scenario_record(sc), jurisdiction_params=j.parameters(),
     )
 
 

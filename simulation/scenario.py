@@ -318,6 +318,13 @@ def scenario_path(name_or_path: str) -> Any:
         "and no such file")
 
 
+def scenario_record(scenario: Scenario) -> dict[str, Any]:
+    """The full resolved scenario as JSON-ready data (what a run or an experiment records)."""
+    data = CONVERTER.unstructure(scenario)
+    data["start"] = scenario.start.isoformat()
+    return data
+
+
 def load_scenario(name_or_path: str, overrides: Sequence[tuple[str, Any]] = ()) -> Scenario:
     """Load and validate a scenario by built-in name or path; ``overrides`` as from ``--set``.
 
