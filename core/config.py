@@ -271,7 +271,7 @@ def split_sources(tree: Mapping[str, Any], file: str, *, skip: Iterable[str] = M
             elif isinstance(child, dict) and ("value" in child or "source" in child):
                 extra = sorted(set(child) - LEAF_KEYS)
                 missing = "value" if "value" not in child else ""
-                problems.append(Problem(file, path, f"a parameter is {{ value = ..., source = \"...\" }}; "
+                problems.append(Problem(file, path, "a parameter is { value = ..., source = \"...\" }; "
                                         + (f"missing '{missing}'" if missing else f"unexpected {extra}")))
             elif isinstance(child, dict):
                 out[key] = walk(child, path + ".")

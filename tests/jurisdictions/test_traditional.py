@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from credsup.core import CommitmentKind, Period, RepairStatus, Tolerance, load_jurisdiction
-from credsup.core.samples import random_applications, random_batch, random_decisions, random_violations
+from credsup.core.samples import random_applications, random_batch, random_violations
 
 TODAY = dt.date(2026, 1, 1)
 
