@@ -117,11 +117,11 @@ def show_sweep(results: ExperimentResults, as_json: bool, extra: dict[str, Any] 
 
         written = write_sweep_outputs(results, out_path)
     if as_json:
-        from credsup.results.store import _jsonable
+        from credsup.results.store import jsonable
 
         click.echo(json.dumps({**(extra or {}), "design": results.experiment["settings"].get("design"),
                                "outputs": {k: str(v) for k, v in written.items()},
-                               **points_json(summary), "sensitivity": _jsonable(indices)}, indent=2))
+                               **points_json(summary), "sensitivity": jsonable(indices)}, indent=2))
         return
     if len(results.points) <= MAX_TEXT_POINTS:
         click.echo(render_points(summary), nl=False)

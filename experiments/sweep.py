@@ -36,7 +36,7 @@ from credsup.experiments.runner import Tally, missing_tasks, run_experiment
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.spec import Sweep, Variation, key_path, load_spec, sweep_path
 from credsup.experiments.tasks import RunTask
-from credsup.results.store import _jsonable, create_experiment, read_experiment, reopen_experiment, stored_runs
+from credsup.results.store import jsonable, create_experiment, read_experiment, reopen_experiment, stored_runs
 from credsup.simulation.overrides import SCENARIO_PREFIX, Override, load_scenario_set, route_overrides
 from credsup.simulation.scenario import Scenario, builtin_scenarios, load_scenario, scenario_record
 
@@ -97,11 +97,11 @@ class PreparedSweep:
         spec = self.sweep.spec
         return {
             "sweep": spec.sweep, "title": spec.title, "spec_path": str(Path(self.sweep.path).resolve()),
-            "spec": _jsonable(self.sweep.raw), "design": spec.design, "samples": spec.samples,
+            "spec": jsonable(self.sweep.raw), "design": spec.design, "samples": spec.samples,
             "parameters": [{"key": v.key, **({"low": v.low, "high": v.high} if v.is_range else
-                                             {"values": _jsonable(v.values)}), "integer": v.key in self.integers}
+                                             {"values": jsonable(v.values)}), "integer": v.key in self.integers}
                            for v in self.sweep.variations],
-            "outcomes": list(spec.outcomes), "fixed": _jsonable(spec.fixed), "set": list(self.set_texts),
+            "outcomes": list(spec.outcomes), "fixed": jsonable(spec.fixed), "set": list(self.set_texts),
             "scenario_ref": self.scenario_ref,
         }
 
@@ -327,14 +327,14 @@ def prepare_resume(engine: Engine, experiment_id: int, spec: str, *, seed: int |
     differ = []
     if prepared.seed != int(record["seed"]):
         differ.append(f"seed ({prepared.seed}, stored {record['seed']})")
-    if _jsonable(scenario_record(prepared.scenario)) != record["scenario_config"]:
+    if jsonable(scenario_record(prepared.scenario)) != record["scenario_config"]:
         differ.append("scenario")
     mine = [_jurisdiction_values(describe_jurisdiction(j)) for j in prepared.jurisdictions]
-    if _jsonable(mine) != [_jurisdiction_values(j) for j in record["jurisdictions"]]:
+    if jsonable(mine) != [_jurisdiction_values(j) for j in record["jurisdictions"]]:
         differ.append("jurisdictions (names, versions or parameters)")
     if prepared.replications != record["replications"]:
         differ.append(f"replications ({prepared.replications}, stored {record['replications']})")
-    if _jsonable([p.parameters for p in prepared.points]) != [p["parameters"] for p in points]:
+    if jsonable([p.parameters for p in prepared.points]) != [p["parameters"] for p in points]:
         differ.append(f"points ({len(prepared.points)}, stored {len(points)}, or their values)")
     if differ:
         raise InputError(f"{spec} does not give experiment {experiment_id} any more (changed: {'; '.join(differ)}); "

@@ -16,7 +16,7 @@ import numpy as np
 
 from credsup.core.errors import InputError
 from credsup.results.sensitivity import has_indices, indices_csv, sobol_indices
-from credsup.results.store import ExperimentResults, _jsonable
+from credsup.results.store import ExperimentResults, jsonable
 from credsup.results.sweep_table import is_sweep, point_summary, points_json, points_rows
 from credsup.results.table import comparison, comparison_json
 
@@ -92,8 +92,8 @@ def to_json(results: ExperimentResults) -> str:
         params = next((p["parameters"] for p in results.points if p["index"] == point), {})
         entry["parameters"] = params
     doc = {
-        "experiment": _jsonable(results.experiment),
-        "runs": _jsonable(results.runs),
+        "experiment": jsonable(results.experiment),
+        "runs": jsonable(results.runs),
         "period_starts": results.period_starts,
         "points": {str(k): v for k, v in sorted(by_point.items())},
     }
@@ -101,5 +101,5 @@ def to_json(results: ExperimentResults) -> str:
         settings = results.experiment["settings"]
         doc["sweep"] = {"design": settings.get("design"), "parameters": settings.get("parameters"),
                         "outcomes": settings.get("outcomes"), "summary": points_json(point_summary(results)),
-                        "sensitivity": _jsonable(sobol_indices(results)) if has_indices(results) else None}
+                        "sensitivity": jsonable(sobol_indices(results)) if has_indices(results) else None}
     return json.dumps(doc, indent=2, ensure_ascii=False)

@@ -57,10 +57,10 @@ def create_experiment(engine: Engine, *, kind: str, command: str, scenario: str,
         from credsup import __version__ as credsup_version  # noqa: N811
     with _guard(engine, "create the experiment"), Session(engine) as s, s.begin():
         exp = Experiment(kind=kind, name=name, command=command, scenario=scenario,
-                         scenario_config=_jsonable(scenario_config), jurisdictions=_jsonable(list(jurisdictions)),
-                         settings=_jsonable(dict(settings or {})), seed=str(seed), replications=replications,
+                         scenario_config=jsonable(scenario_config), jurisdictions=jsonable(list(jurisdictions)),
+                         settings=jsonable(dict(settings or {})), seed=str(seed), replications=replications,
                          status="running", credsup_version=credsup_version)
-        exp.points = [Point(index=i, parameters=_jsonable(dict(p))) for i, p in enumerate(points)]
+        exp.points = [Point(index=i, parameters=jsonable(dict(p))) for i, p in enumerate(points)]
         s.add(exp)
         s.flush()
         return exp.id
@@ -278,12 +278,12 @@ def load_experiment(engine: Engine, experiment_id: int) -> ExperimentResults:
     )
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Plain JSON types only (dates as ISO strings, tuples as lists, numpy scalars as numbers)."""
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, np.generic):
@@ -291,5 +291,5 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if attrs.has(type(value)):
-        return _jsonable(attrs.asdict(value, recurse=False))
+        return jsonable(attrs.asdict(value, recurse=False))
     return value
