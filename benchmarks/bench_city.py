@@ -36,11 +36,22 @@ def child_run(args: argparse.Namespace) -> dict[str, Any]:
     wall = time.perf_counter() - t0
     n = sc.population.enterprises * sc.months
     return {
-        "jurisdiction": args.child, "scenario": sc.scenario, "enterprises": sc.population.enterprises,
-        "months": sc.months, "wall_s": wall, "enterprise_periods_per_s": n / wall, "peak_mb": peak_mb(),
+        "jurisdiction": args.child,
+        "scenario": sc.scenario,
+        "enterprises": sc.population.enterprises,
+        "months": sc.months,
+        "wall_s": wall,
+        "enterprise_periods_per_s": n / wall,
+        "peak_mb": peak_mb(),
         "timings": result.timings,
-        "hooks": {k: {**v, "us_per_row": 1e6 * v["seconds"] / max(v["rows"], 1),
-                      "ns_per_enterprise_period": 1e9 * v["seconds"] / n} for k, v in result.hooks.items()},
+        "hooks": {
+            k: {
+                **v,
+                "us_per_row": 1e6 * v["seconds"] / max(v["rows"], 1),
+                "ns_per_enterprise_period": 1e9 * v["seconds"] / n,
+            }
+            for k, v in result.hooks.items()
+        },
         "summary": result.summary,
     }
 
@@ -65,26 +76,45 @@ def child_floor(args: argparse.Namespace) -> dict[str, Any]:
             sink += float(a.sum())
     wall = time.perf_counter() - t1  # the passes alone (population generation not counted: a strict floor)
     n = sc.population.enterprises * sc.months
-    return {"jurisdiction": "floor (one pass over the state per period)", "scenario": sc.scenario,
-            "enterprises": sc.population.enterprises, "months": sc.months, "wall_s": wall,
-            "population_s": population_s,
-            "enterprise_periods_per_s": n / wall, "peak_mb": peak_mb(), "state_mb": world.memory_bytes() / 2**20,
-            "checksum": sink}
+    return {
+        "jurisdiction": "floor (one pass over the state per period)",
+        "scenario": sc.scenario,
+        "enterprises": sc.population.enterprises,
+        "months": sc.months,
+        "wall_s": wall,
+        "population_s": population_s,
+        "enterprise_periods_per_s": n / wall,
+        "peak_mb": peak_mb(),
+        "state_mb": world.memory_bytes() / 2**20,
+        "checksum": sink,
+    }
 
 
-def measure(scenario: str, name: str, seed: int = 1, enterprises: int = 0, months: int = 0,
-            repeat: int = 1) -> dict[str, Any]:
+def measure(
+    scenario: str, name: str, seed: int = 1, enterprises: int = 0, months: int = 0, repeat: int = 1
+) -> dict[str, Any]:
     """One child process per run (``repeat`` of them); the fastest run is kept: the least disturbed."""
-    args = ["--scenario", scenario, "--seed", str(seed), "--child", name,
-            "--enterprises", str(enterprises), "--months", str(months)]
+    args = [
+        "--scenario",
+        scenario,
+        "--seed",
+        str(seed),
+        "--child",
+        name,
+        "--enterprises",
+        str(enterprises),
+        "--months",
+        str(months),
+    ]
     runs = [run_child("bench_city.py", args) for _ in range(max(1, repeat))]
     best = min(runs, key=lambda r: r["wall_s"])
     best["repeats"] = len(runs)
     return best
 
 
-def city_rows(scenario: str, jurisdictions: list[str], seed: int = 1, enterprises: int = 0, months: int = 0,
-              repeat: int = 1) -> list[dict[str, Any]]:
+def city_rows(
+    scenario: str, jurisdictions: list[str], seed: int = 1, enterprises: int = 0, months: int = 0, repeat: int = 1
+) -> list[dict[str, Any]]:
     """The floor, then each jurisdiction, with ``times_floor`` set."""
     rows = [measure(scenario, name, seed, enterprises, months, repeat) for name in [FLOOR, *jurisdictions]]
     for row in rows[1:]:
@@ -97,8 +127,10 @@ def print_city(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         size = f"{r['enterprises']:,} x {r['months']}"
         times = f"{r['times_floor']:.1f}" if "times_floor" in r else ""
-        print(f"{r['jurisdiction']:<45}{size:>22}{r['wall_s']:>9.2f}{r['enterprise_periods_per_s']:>15,.0f}"
-              f"{r['peak_mb']:>9.0f}{times:>9}")
+        print(
+            f"{r['jurisdiction']:<45}{size:>22}{r['wall_s']:>9.2f}{r['enterprise_periods_per_s']:>15,.0f}"
+            f"{r['peak_mb']:>9.0f}{times:>9}"
+        )
 
 
 def print_phases(rows: list[dict[str, Any]]) -> None:
@@ -108,28 +140,45 @@ def print_phases(rows: list[dict[str, Any]]) -> None:
         hooks = sorted(r["hooks"].items(), key=lambda kv: -kv[1]["seconds"])
         print(f"\n{r['jurisdiction']}: phases " + ", ".join(f"{k} {v:.2f} s" for k, v in r["timings"].items()))
         for name, h in hooks:
-            print(f"  {name:<36}{h['calls']:>7.0f} calls {h['seconds']:>7.3f} s {h['us_per_row']:>9.4f} us/row"
-                  f" {h['ns_per_enterprise_period']:>8.2f} ns/enterprise-period")
+            print(
+                f"  {name:<36}{h['calls']:>7.0f} calls {h['seconds']:>7.3f} s {h['us_per_row']:>9.4f} us/row"
+                f" {h['ns_per_enterprise_period']:>8.2f} ns/enterprise-period"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", default="city")
-    parser.add_argument("-j", "--jurisdiction", action="append", dest="jurisdictions",
-                        help="jurisdiction to run (repeatable; default every built-in one)")
+    parser.add_argument(
+        "-j",
+        "--jurisdiction",
+        action="append",
+        dest="jurisdictions",
+        help="jurisdiction to run (repeatable; default every built-in one)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--enterprises", type=int, default=0, help="override the number of enterprises")
     parser.add_argument("--months", type=int, default=0, help="override the number of months")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run each child this many times and keep the fastest (the least disturbed)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each child this many times and keep the fastest (the least disturbed)",
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child_floor(args) if args.child == FLOOR else child_run(args)))
         return 0
-    rows = city_rows(args.scenario, args.jurisdictions or builtin_jurisdictions(), args.seed, args.enterprises,
-                     args.months, args.repeat)
+    rows = city_rows(
+        args.scenario,
+        args.jurisdictions or builtin_jurisdictions(),
+        args.seed,
+        args.enterprises,
+        args.months,
+        args.repeat,
+    )
     info = {**run_info(), "rows": rows}
     if args.json:
         print(json.dumps(info, indent=2))

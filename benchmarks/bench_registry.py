@@ -63,7 +63,7 @@ def stages(folder: Path, name: str, as_of: dt.date, seed: int) -> list[tuple[str
 
     out: list[tuple[str, float]] = []
 
-    def timed(label: str, fn):  # noqa: ANN001, ANN202
+    def timed(label: str, fn):
         t = time.perf_counter()
         value = fn()
         out.append((label, time.perf_counter() - t))
@@ -76,7 +76,9 @@ def stages(folder: Path, name: str, as_of: dt.date, seed: int) -> list[tuple[str
     reasons = timed("reasons (counterfactual hook calls)", lambda: explain(ev))
     timed("grade CSV text", lambda: csv_text(grade_table(ev, reasons, reg.ids)))
     insp = timed("load inspectors", lambda: load_inspectors(folder / "inspectors.csv", reg)[0])
-    plan = timed("plan: summary, grading, draw, staffing", lambda: draw_plan(reg, j, insp, Period.parse("2027Q1"), seed))
+    plan = timed(
+        "plan: summary, grading, draw, staffing", lambda: draw_plan(reg, j, insp, Period.parse("2027Q1"), seed)
+    )
     timed("plan CSV text", plan.csv_text)
     return out
 
@@ -86,41 +88,73 @@ def main() -> None:
     ap.add_argument("--enterprises", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jurisdiction", default="national")
-    ap.add_argument("--dir", type=Path, default=None, help="generate here (reused if it already holds a registry "
-                                                         "of this size and seed)")
+    ap.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="generate here (reused if it already holds a registry of this size and seed)",
+    )
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="credsup-registry-bench-")
     folder = args.dir or Path(tmp.name) / "registry"
     marker = folder / ".bench"
     tag = f"{args.enterprises} {args.seed}"
     if not (marker.exists() and marker.read_text() == tag):
-        gen = command("registry", "generate", "--enterprises", str(args.enterprises), "--seed", str(args.seed),
-                      "--out", str(folder))
+        gen = command(
+            "registry",
+            "generate",
+            "--enterprises",
+            str(args.enterprises),
+            "--seed",
+            str(args.seed),
+            "--out",
+            str(folder),
+        )
         marker.write_text(tag)
         print(f"generated in {gen['wall']:.1f} s (peak {gen['peak_mib']:.0f} MiB)", file=sys.stderr)
     rows = {p.stem: sum(1 for _ in p.open()) - 1 for p in sorted(folder.glob("*.csv"))}
     size_mib = sum(p.stat().st_size for p in folder.glob("*.csv")) / 2**20
     out = Path(tmp.name)
-    grade = command("grade", str(folder), "-j", args.jurisdiction, "--as-of", "2027-01-01",
-                    "--out", str(out / "grades.csv"))
-    plan = command("plan", str(folder), "-j", args.jurisdiction, "--inspectors", str(folder / "inspectors.csv"),
-                   "--period", "2027Q1", "--seed", "7", "--out", str(out / "plan.csv"),
-                   "--summary", str(out / "plan.json"))
+    grade = command(
+        "grade", str(folder), "-j", args.jurisdiction, "--as-of", "2027-01-01", "--out", str(out / "grades.csv")
+    )
+    plan = command(
+        "plan",
+        str(folder),
+        "-j",
+        args.jurisdiction,
+        "--inspectors",
+        str(folder / "inspectors.csv"),
+        "--period",
+        "2027Q1",
+        "--seed",
+        "7",
+        "--out",
+        str(out / "plan.csv"),
+        "--summary",
+        str(out / "plan.json"),
+    )
     summary = json.loads((out / "plan.json").read_text())
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"registry: {args.enterprises:,} enterprises, {sum(rows.values()) - rows['enterprises']:,} event, "
-          f"checklist and inspector rows, {size_mib:.0f} MiB of CSV")
+    print(
+        f"registry: {args.enterprises:,} enterprises, {sum(rows.values()) - rows['enterprises']:,} event, "
+        f"checklist and inspector rows, {size_mib:.0f} MiB of CSV"
+    )
     print(", ".join(f"{k} {v:,}" for k, v in rows.items()))
     print()
     print("| command | wall time | peak memory |")
     print("|---|---|---|")
-    print(f"| `credsup grade` ({args.jurisdiction}, with reasons) | {grade['wall']:.1f} s | {grade['peak_mib']:.0f} MiB |")
+    print(
+        f"| `credsup grade` ({args.jurisdiction}, with reasons) | {grade['wall']:.1f} s | {grade['peak_mib']:.0f} MiB |"
+    )
     print(f"| `credsup plan` ({args.jurisdiction}, 2027Q1) | {plan['wall']:.1f} s | {plan['peak_mib']:.0f} MiB |")
     print(f"| both | {grade['wall'] + plan['wall']:.1f} s | |")
     print()
-    print(f"plan: {summary['drawn']:,} enterprises drawn (expected {summary['expected_drawn']:,}), "
-          f"{summary['inspections']:,} inspections, {summary['staffed']:,} staffed, "
-          f"{sum(summary['unstaffed'].values()):,} unstaffed")
+    print(
+        f"plan: {summary['drawn']:,} enterprises drawn (expected {summary['expected_drawn']:,}), "
+        f"{summary['inspections']:,} inspections, {summary['staffed']:,} staffed, "
+        f"{sum(summary['unstaffed'].values()):,} unstaffed"
+    )
     print()
     print("| stage (one process) | seconds |")
     print("|---|---|")

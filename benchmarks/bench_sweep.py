@@ -45,13 +45,23 @@ def measure(spec: str, set_texts: list[str], workers: int, dask_local: bool, db:
     wall = time.perf_counter() - t0
     results = load_experiment(engine, exp)
     busy = sum(r["wall_seconds"] or 0.0 for r in results.runs)
-    return {"executor": label, "workers": workers, "dask": dask_local, "runs": tally.ok, "failed": tally.failed,
-            "wall_s": wall, "runs_per_s": tally.ok / wall, "run_seconds": busy, "results": results}
+    return {
+        "executor": label,
+        "workers": workers,
+        "dask": dask_local,
+        "runs": tally.ok,
+        "failed": tally.failed,
+        "wall_s": wall,
+        "runs_per_s": tally.ok / wall,
+        "run_seconds": busy,
+        "results": results,
+    }
 
 
 def identical(a: Any, b: Any) -> bool:
     return a.summary.keys() == b.summary.keys() and all(
-        np.array_equal(a.summary[k][m], b.summary[k][m], equal_nan=True) for k in a.summary for m in a.summary[k])
+        np.array_equal(a.summary[k][m], b.summary[k][m], equal_nan=True) for k in a.summary for m in a.summary[k]
+    )
 
 
 def main() -> None:
@@ -82,20 +92,32 @@ def main() -> None:
     for row in rows:
         row["speedup"] = base["wall_s"] / row["wall_s"]
         row["identical_to_1_worker"] = identical(base["results"], row["results"])
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=Path(__file__).parent).stdout.strip()
-    meta = {"spec": args.spec, "set": set_texts, "cores": os.cpu_count(), "python": platform.python_version(),
-            "machine": platform.machine(), "commit": commit, "load_average": os.getloadavg()}
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent
+    ).stdout.strip()
+    meta = {
+        "spec": args.spec,
+        "set": set_texts,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "commit": commit,
+        "load_average": os.getloadavg(),
+    }
     out = [{k: v for k, v in r.items() if k != "results"} for r in rows]
     if args.json:
         print(json.dumps({**meta, "rows": out}, indent=2))
         return
-    print(f"sweep {args.spec} with {' '.join(set_texts)}; {meta['cores']} cores, Python {meta['python']}, "
-          f"commit {commit}, load average {' '.join(f'{x:.1f}' for x in meta['load_average'])}")
+    print(
+        f"sweep {args.spec} with {' '.join(set_texts)}; {meta['cores']} cores, Python {meta['python']}, "
+        f"commit {commit}, load average {' '.join(f'{x:.1f}' for x in meta['load_average'])}"
+    )
     print(f"{'executor':<48} {'runs':>5} {'wall s':>8} {'runs/s':>7} {'speed-up':>8}  identical")
     for r in out:
-        print(f"{r['executor']:<48} {r['runs']:>5} {r['wall_s']:>8.2f} {r['runs_per_s']:>7.2f} "
-              f"{r['speedup']:>7.2f}x  {'yes' if r['identical_to_1_worker'] else 'NO'}")
+        print(
+            f"{r['executor']:<48} {r['runs']:>5} {r['wall_s']:>8.2f} {r['runs_per_s']:>7.2f} "
+            f"{r['speedup']:>7.2f}x  {'yes' if r['identical_to_1_worker'] else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,10 @@ def sized_scenario(name: str, enterprises: int = 0, months: int = 0) -> Any:
     overrides: list[tuple[str, Any]] = []
     if enterprises:
         scale = enterprises / base.population.enterprises
-        overrides += [("population.enterprises", enterprises),
-                      ("regulator.inspectors", max(1, round(base.regulator.inspectors * scale)))]
+        overrides += [
+            ("population.enterprises", enterprises),
+            ("regulator.inspectors", max(1, round(base.regulator.inspectors * scale))),
+        ]
     if months:
         overrides.append(("months", months))
     return load_scenario(name, overrides) if overrides else base
@@ -80,14 +82,19 @@ def run_child(script: str, args: list[str], timeout: float | None = None) -> dic
 
 def run_info() -> dict[str, Any]:
     """Date, commit, machine and load: what a figure needs to be read later."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=HERE).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                           text=True, cwd=HERE).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, cwd=HERE
+    ).stdout.strip()
     import numpy
     import simpy
 
-    return {"date": time.strftime("%Y-%m-%d"), "commit": (commit + ("+dirty" if dirty else "")) or "?",
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                       f"numpy {numpy.__version__}, SimPy {simpy.__version__}",
-            "load_average": list(os.getloadavg())}
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "commit": (commit + ("+dirty" if dirty else "")) or "?",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {numpy.__version__}, SimPy {simpy.__version__}",
+        "load_average": list(os.getloadavg()),
+    }

@@ -127,24 +127,50 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
     for _ in range(sc.months):
         experience.append(lam * experience[-1] + 1.0)
     rules = Rules(
-        opportunity=beh.opportunity_per_month, item_cum=tuple(cum.tolist()),
-        item_severity=tuple(int(s) for s in severity), gain_by_severity=tuple(beh.gain_by_severity.array()),
-        harm=tuple(beh.harm.array()), cost=tuple(costs.cost.tolist()), complaint=tuple(costs.complaint.tolist()),
-        prior=beh.perception.prior_per_year / 12.0, strength=beh.perception.prior_strength, memory=lam,
-        shock=beh.perception.sanction_shock, learning=beh.learning, detection=reg.detection_probability,
-        false_positive=reg.false_positive_rate, risk_aversion=beh.risk_aversion, noise=beh.noise,
-        complaint_base=reg.complaint_base_rate, false_complaint=reg.false_complaint_rate,
-        correction_base=beh.correction.base, correction_weight=beh.correction.honesty_weight,
+        opportunity=beh.opportunity_per_month,
+        item_cum=tuple(cum.tolist()),
+        item_severity=tuple(int(s) for s in severity),
+        gain_by_severity=tuple(beh.gain_by_severity.array()),
+        harm=tuple(beh.harm.array()),
+        cost=tuple(costs.cost.tolist()),
+        complaint=tuple(costs.complaint.tolist()),
+        prior=beh.perception.prior_per_year / 12.0,
+        strength=beh.perception.prior_strength,
+        memory=lam,
+        shock=beh.perception.sanction_shock,
+        learning=beh.learning,
+        detection=reg.detection_probability,
+        false_positive=reg.false_positive_rate,
+        risk_aversion=beh.risk_aversion,
+        noise=beh.noise,
+        complaint_base=reg.complaint_base_rate,
+        false_complaint=reg.false_complaint_rate,
+        correction_base=beh.correction.base,
+        correction_weight=beh.correction.honesty_weight,
         rect_days=tuple(int(d) for d in j.schedule.rectification_days.array()),
-        visits_per_month=reg.visits_per_month, inspectors=reg.inspectors,
-        visits_per_inspector_month=reg.visits_per_inspector_month, plan_expiry_months=reg.plan_expiry_months)
+        visits_per_month=reg.visits_per_month,
+        inspectors=reg.inspectors,
+        visits_per_inspector_month=reg.visits_per_inspector_month,
+        plan_expiry_months=reg.plan_expiry_months,
+    )
     return Setup(
-        jurisdiction=jurisdiction, n=world.n, months=sc.months, seed=int(seq.generate_state(1)[0]),
-        starts=month_starts(sc.start, sc.months).tolist(), experience=experience, rules=rules,
-        honesty=world.honesty.astype(np.float64).tolist(), gain=world.gain.astype(np.float64).tolist(),
-        harm_factor=world.harm_factor.astype(np.float64).tolist(), cost=cost.tolist(), p_inspect=p.tolist(),
-        intensity=intensity.tolist(), verification=verification.tolist(),
-        seen=world.seen.astype(np.float64).tolist(), prepare_s=time.perf_counter() - t0)
+        jurisdiction=jurisdiction,
+        n=world.n,
+        months=sc.months,
+        seed=int(seq.generate_state(1)[0]),
+        starts=month_starts(sc.start, sc.months).tolist(),
+        experience=experience,
+        rules=rules,
+        honesty=world.honesty.astype(np.float64).tolist(),
+        gain=world.gain.astype(np.float64).tolist(),
+        harm_factor=world.harm_factor.astype(np.float64).tolist(),
+        cost=cost.tolist(),
+        p_inspect=p.tolist(),
+        intensity=intensity.tolist(),
+        verification=verification.tolist(),
+        seen=world.seen.astype(np.float64).tolist(),
+        prepare_s=time.perf_counter() - t0,
+    )
 
 
 @dataclass
@@ -265,9 +291,16 @@ class Measured:
     tally: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self, peak: float) -> dict[str, Any]:
-        return {"model": self.model, "enterprises": self.enterprises, "months": self.months,
-                "wall_s": self.wall_s, "enterprise_periods_per_s": self.enterprises * self.months / self.wall_s,
-                "prepare_s": self.prepare_s, "peak_mb": peak, "tally": self.tally}
+        return {
+            "model": self.model,
+            "enterprises": self.enterprises,
+            "months": self.months,
+            "wall_s": self.wall_s,
+            "enterprise_periods_per_s": self.enterprises * self.months / self.wall_s,
+            "prepare_s": self.prepare_s,
+            "peak_mb": peak,
+            "tally": self.tally,
+        }
 
 
 def command_line(doc: str, measure: Callable[[Setup], Measured], argv: list[str] | None = None) -> int:

@@ -18,7 +18,6 @@ import time
 from collections import deque
 
 import mesa
-
 from naive_common import EnterpriseRules, Measured, Setup, Tally, command_line
 
 
@@ -100,8 +99,14 @@ def measure(setup: Setup) -> Measured:
     model = NaiveMesaModel(setup)
     for _ in range(setup.months):
         model.step()
-    return Measured(f"Mesa {mesa.__version__}, one agent per enterprise", setup.n, setup.months,
-                    time.perf_counter() - t0, setup.prepare_s, model.tally.as_dict())
+    return Measured(
+        f"Mesa {mesa.__version__}, one agent per enterprise",
+        setup.n,
+        setup.months,
+        time.perf_counter() - t0,
+        setup.prepare_s,
+        model.tally.as_dict(),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

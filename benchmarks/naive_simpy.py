@@ -18,7 +18,6 @@ from collections.abc import Generator
 from typing import Any
 
 import simpy
-
 from naive_common import EnterpriseRules, Measured, Setup, Tally, command_line
 
 SPOT, COMPLAINT = 1, 0  #: request priorities (lower is served first)
@@ -96,8 +95,14 @@ class SimPyModel:
 def measure(setup: Setup) -> Measured:
     t0 = time.perf_counter()
     tally = SimPyModel(setup).run()
-    return Measured("SimPy, one process per enterprise", setup.n, setup.months, time.perf_counter() - t0,
-                    setup.prepare_s, tally.as_dict())
+    return Measured(
+        "SimPy, one process per enterprise",
+        setup.n,
+        setup.months,
+        time.perf_counter() - t0,
+        setup.prepare_s,
+        tally.as_dict(),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,4 +111,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -65,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         profiler.dump_stats(args.out)
     stats = pstats.Stats(profiler)
     raw = stats.stats  # type: ignore[attr-defined]
-    print(f"{args.jurisdiction}, {sc.population.enterprises:,} enterprises x {sc.months} months: "
-          f"{wall:.2f} s under the profiler; hooks {result.timings['hooks']:.2f} s")
+    print(
+        f"{args.jurisdiction}, {sc.population.enterprises:,} enterprises x {sc.months} months: "
+        f"{wall:.2f} s under the profiler; hooks {result.timings['hooks']:.2f} s"
+    )
     print(f"\n{'step':<48}{'calls':>8}{'seconds':>9}{'share':>7}")
     rows = []
     for (path, _line, func), (_cc, calls, _tt, cumulative, _callers) in raw.items():

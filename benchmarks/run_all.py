@@ -49,15 +49,29 @@ def mesa_version() -> str | None:
         return None
 
 
-def naive_rows(scenario: str, jurisdiction: str, enterprises: int, months: int, seed: int,
-               repeat: int) -> list[dict[str, Any]]:
+def naive_rows(
+    scenario: str, jurisdiction: str, enterprises: int, months: int, seed: int, repeat: int
+) -> list[dict[str, Any]]:
     """The naive models and credsup at the same size (fastest of ``repeat`` each)."""
-    args = ["--scenario", scenario, "-j", jurisdiction, "--enterprises", str(enterprises),
-            "--months", str(months), "--seed", str(seed)]
+    args = [
+        "--scenario",
+        scenario,
+        "-j",
+        jurisdiction,
+        "--enterprises",
+        str(enterprises),
+        "--months",
+        str(months),
+        "--seed",
+        str(seed),
+    ]
     rows = []
     scripts = [("naive_simpy.py", None)]
-    scripts.append(("naive_mesa.py", None) if mesa_version() else
-                   ("naive_mesa.py", "skipped: mesa is not installed (pip install -e \".[benchmark]\")"))
+    scripts.append(
+        ("naive_mesa.py", None)
+        if mesa_version()
+        else ("naive_mesa.py", 'skipped: mesa is not installed (pip install -e ".[benchmark]")')
+    )
     for script, skipped in scripts:
         if skipped:
             rows.append({"model": "Mesa, one agent per enterprise", "skipped": skipped})
@@ -66,23 +80,40 @@ def naive_rows(scenario: str, jurisdiction: str, enterprises: int, months: int, 
         rows.append(min(runs, key=lambda r: r["wall_s"]))
     ours = measure(scenario, jurisdiction, seed, enterprises, months, repeat)
     ours["model"] = f"credsup run -j {jurisdiction} (columnar)"
-    ours["tally"] = {"violation_prevalence": ours["summary"]["violation_prevalence"],
-                     "hit_rate": ours["summary"]["hit_rate"]}
+    ours["tally"] = {
+        "violation_prevalence": ours["summary"]["violation_prevalence"],
+        "hit_rate": ours["summary"]["hit_rate"],
+    }
     rows.append(ours)
     return rows
 
 
-def scaling_rows(scenario: str, jurisdiction: str, sizes: list[int], months: list[int], base_months: int,
-                 base_size: int, seed: int, known: dict[tuple[int, int], dict[str, Any]]) -> list[dict[str, Any]]:
+def scaling_rows(
+    scenario: str,
+    jurisdiction: str,
+    sizes: list[int],
+    months: list[int],
+    base_months: int,
+    base_size: int,
+    seed: int,
+    known: dict[tuple[int, int], dict[str, Any]],
+) -> list[dict[str, Any]]:
     """Wall time over enterprises (at ``base_months``) and over months (at ``base_size``)."""
     points = [(n, base_months) for n in sizes] + [(base_size, m) for m in months if m != base_months]
     rows = []
     for n, m in points:
         row = known.get((n, m)) or measure(scenario, jurisdiction, seed, n, m)
         known[(n, m)] = row
-        rows.append({"enterprises": n, "months": m, "wall_s": row["wall_s"],
-                     "simulate_s": row["timings"]["simulate"], "peak_mb": row["peak_mb"],
-                     "enterprise_periods_per_s": row["enterprise_periods_per_s"]})
+        rows.append(
+            {
+                "enterprises": n,
+                "months": m,
+                "wall_s": row["wall_s"],
+                "simulate_s": row["timings"]["simulate"],
+                "peak_mb": row["peak_mb"],
+                "enterprise_periods_per_s": row["enterprise_periods_per_s"],
+            }
+        )
     return rows
 
 
@@ -110,8 +141,9 @@ def slope(points: list[tuple[float, float]]) -> float | None:
     return sum((p[0] - mx) * (p[1] - my) for p in pts) / sxx if sxx else None
 
 
-def plot_scaling(rows: list[dict[str, Any]], base_months: int, base_size: int, jurisdiction: str,
-                 path: Path, title: str) -> None:
+def plot_scaling(
+    rows: list[dict[str, Any]], base_months: int, base_size: int, jurisdiction: str, path: Path, title: str
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -125,13 +157,24 @@ def plot_scaling(rows: list[dict[str, Any]], base_months: int, base_size: int, j
     left.loglog(ns, [r["simulate_s"] for r in by_n], "s--", label="simulation phase")
     if by_n:
         ref = by_n[-1]
-        left.loglog(ns, [ref["wall_s"] * n / ref["enterprises"] for n in ns], ":", color="grey",
-                    label="proportional to enterprises")
+        left.loglog(
+            ns,
+            [ref["wall_s"] * n / ref["enterprises"] for n in ns],
+            ":",
+            color="grey",
+            label="proportional to enterprises",
+        )
     fit = linear_fit([(r["enterprises"], r["wall_s"]) for r in by_n])
     if fit:
         a, b = fit
-        left.loglog(ns, [a + b * n for n in ns], "-.", color="black", alpha=0.6,
-                    label=f"fit: {a:.2f} s + {b * 1e6:.2f} s per million enterprises")
+        left.loglog(
+            ns,
+            [a + b * n for n in ns],
+            "-.",
+            color="black",
+            alpha=0.6,
+            label=f"fit: {a:.2f} s + {b * 1e6:.2f} s per million enterprises",
+        )
     left.set_xlabel("enterprises")
     left.set_ylabel("seconds")
     left.set_title(f"{base_months} months, growing population")
@@ -143,8 +186,14 @@ def plot_scaling(rows: list[dict[str, Any]], base_months: int, base_size: int, j
     fit = linear_fit([(r["months"], r["wall_s"]) for r in by_m])
     if fit:
         a, b = fit
-        right.plot([0, *ms], [a + b * m for m in [0, *ms]], "-.", color="black", alpha=0.6,
-                   label=f"fit: {a:.2f} s + {b:.3f} s per month")
+        right.plot(
+            [0, *ms],
+            [a + b * m for m in [0, *ms]],
+            "-.",
+            color="black",
+            alpha=0.6,
+            label=f"fit: {a:.2f} s + {b:.3f} s per month",
+        )
     right.set_xlabel("months")
     right.set_ylabel("seconds")
     right.set_xlim(left=0)
@@ -165,21 +214,42 @@ def targets(city: list[dict[str, Any]], naive: list[dict[str, Any]], jurisdictio
     out: list[dict[str, Any]] = []
     if row is None:
         return [{"target": f"{jurisdiction} was not run", "met": None}]
-    out.append({"target": f"city under {jurisdiction}: wall <= {TARGET_WALL_S:g} s", "value": f"{row['wall_s']:.2f} s",
-                "met": row["wall_s"] <= TARGET_WALL_S})
-    out.append({"target": f"city under {jurisdiction}: peak memory <= {TARGET_PEAK_MB:g} MB",
-                "value": f"{row['peak_mb']:.0f} MB", "met": row["peak_mb"] <= TARGET_PEAK_MB})
+    out.append(
+        {
+            "target": f"city under {jurisdiction}: wall <= {TARGET_WALL_S:g} s",
+            "value": f"{row['wall_s']:.2f} s",
+            "met": row["wall_s"] <= TARGET_WALL_S,
+        }
+    )
+    out.append(
+        {
+            "target": f"city under {jurisdiction}: peak memory <= {TARGET_PEAK_MB:g} MB",
+            "value": f"{row['peak_mb']:.0f} MB",
+            "met": row["peak_mb"] <= TARGET_PEAK_MB,
+        }
+    )
     for other in naive:
         if other.get("skipped") or other["model"].startswith("credsup"):
             if other.get("skipped"):
-                out.append({"target": f">= {TARGET_NAIVE_RATIO:g}x {other['model']}", "value": other["skipped"],
-                            "met": None})
+                out.append(
+                    {"target": f">= {TARGET_NAIVE_RATIO:g}x {other['model']}", "value": other["skipped"], "met": None}
+                )
             continue
         ratio = row["enterprise_periods_per_s"] / other["enterprise_periods_per_s"]
-        out.append({"target": f">= {TARGET_NAIVE_RATIO:g}x the enterprise-periods/s of {other['model']}",
-                    "value": f"{ratio:.3g}x", "met": ratio >= TARGET_NAIVE_RATIO})
-    out.append({"target": f"city under {jurisdiction} within {TARGET_TIMES_FLOOR:g}x the floor",
-                "value": f"{row['times_floor']:.1f}x", "met": row["times_floor"] <= TARGET_TIMES_FLOOR})
+        out.append(
+            {
+                "target": f">= {TARGET_NAIVE_RATIO:g}x the enterprise-periods/s of {other['model']}",
+                "value": f"{ratio:.3g}x",
+                "met": ratio >= TARGET_NAIVE_RATIO,
+            }
+        )
+    out.append(
+        {
+            "target": f"city under {jurisdiction} within {TARGET_TIMES_FLOOR:g}x the floor",
+            "value": f"{row['times_floor']:.1f}x",
+            "met": row["times_floor"] <= TARGET_TIMES_FLOOR,
+        }
+    )
     return out
 
 
@@ -187,12 +257,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run of every part")
     parser.add_argument("--scenario", default="city")
-    parser.add_argument("-j", "--jurisdiction", action="append", dest="jurisdictions",
-                        help="city runs for this jurisdiction (repeatable; default every built-in one)")
-    parser.add_argument("--target-jurisdiction", default="shanghai",
-                        help="the jurisdiction the targets and the scaling curve are measured on")
-    parser.add_argument("--naive-jurisdiction", default="national",
-                        help="the policy the naive models play (frozen at month 0)")
+    parser.add_argument(
+        "-j",
+        "--jurisdiction",
+        action="append",
+        dest="jurisdictions",
+        help="city runs for this jurisdiction (repeatable; default every built-in one)",
+    )
+    parser.add_argument(
+        "--target-jurisdiction",
+        default="shanghai",
+        help="the jurisdiction the targets and the scaling curve are measured on",
+    )
+    parser.add_argument(
+        "--naive-jurisdiction", default="national", help="the policy the naive models play (frozen at month 0)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--enterprises", type=int, default=0, help="city size (default the scenario's)")
     parser.add_argument("--months", type=int, default=0, help="city months (default the scenario's)")
@@ -200,8 +279,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-months", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=1, help="keep the fastest of this many runs of each")
     parser.add_argument("--no-scaling", action="store_true")
-    parser.add_argument("--plot", type=Path, default=None,
-                        help="where to write the scaling plot (default docs/img/scaling.png; with --quick, none)")
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        help="where to write the scaling plot (default docs/img/scaling.png; with --quick, none)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args(argv)
 
@@ -217,8 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [10_000, 30_000, 100_000, 300_000, 1_000_000]
         months_axis, base_m, base_n = [12, 24, 36, 60, 120], 60, 100_000
     info = run_info()
-    print(f"{info['date']}  commit {info['commit']}  {info['machine']}  load {info['load_average'][0]:.2f}",
-          flush=True)
+    print(f"{info['date']}  commit {info['commit']}  {info['machine']}  load {info['load_average'][0]:.2f}", flush=True)
     if args.quick:
         print("--quick: tiny sizes that check every part runs; the figures mean nothing")
 
@@ -235,11 +317,16 @@ def main(argv: list[str] | None = None) -> int:
             s = r["hooks"].get(h)
             cells.append(f"{s['ns_per_enterprise_period']:>10.2f} ({s['calls']:>4.0f})" if s else f"{'-':>18}")
         print(f"{h.removeprefix('credsup_'):<34}" + "".join(f"{c:>18}" for c in cells))
-    print(f"{'all hooks, share of the run':<34}" + "".join(
-        f"{r['timings']['hooks'] / r['wall_s']:>17.0%} " for r in city[1:]))
+    print(
+        f"{'all hooks, share of the run':<34}"
+        + "".join(f"{r['timings']['hooks'] / r['wall_s']:>17.0%} " for r in city[1:])
+    )
 
-    print(f"\n== the same behaviour model, naive ({args.naive_jurisdiction} policy, {naive_n:,} enterprises x "
-          f"{naive_m} months)", flush=True)
+    print(
+        f"\n== the same behaviour model, naive ({args.naive_jurisdiction} policy, {naive_n:,} enterprises x "
+        f"{naive_m} months)",
+        flush=True,
+    )
     naive = naive_rows(args.scenario, args.naive_jurisdiction, naive_n, naive_m, args.seed, args.repeat)
     ours_small = naive[-1]
     print(f"{'model':<45}{'wall s':>9}{'ent-periods/s':>15}{'peak MB':>9}{'prevalence':>12}{'hit rate':>10}")
@@ -248,15 +335,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{r['model']:<45}  {r['skipped']}")
             continue
         hit = r["tally"]["hit_rate"]
-        print(f"{r['model']:<45}{r['wall_s']:>9.2f}{r['enterprise_periods_per_s']:>15,.0f}{r['peak_mb']:>9.0f}"
-              f"{r['tally']['violation_prevalence']:>12.4f}{hit if hit is None else format(hit, '.3f'):>10}")
+        print(
+            f"{r['model']:<45}{r['wall_s']:>9.2f}{r['enterprise_periods_per_s']:>15,.0f}{r['peak_mb']:>9.0f}"
+            f"{r['tally']['violation_prevalence']:>12.4f}{hit if hit is None else format(hit, '.3f'):>10}"
+        )
     print("ratios, credsup's enterprise-periods/s over the naive model's:")
     for r in naive[:-1]:
         if r.get("skipped"):
             continue
         same = ours_small["enterprise_periods_per_s"] / r["enterprise_periods_per_s"]
-        at_city = ", ".join(f"{c['jurisdiction']} {c['enterprise_periods_per_s'] / r['enterprise_periods_per_s']:.3g}x"
-                            for c in city[1:])
+        at_city = ", ".join(
+            f"{c['jurisdiction']} {c['enterprise_periods_per_s'] / r['enterprise_periods_per_s']:.3g}x"
+            for c in city[1:]
+        )
         print(f"  {r['model']}: at the same size {same:.3g}x; credsup at city size: {at_city}")
 
     scaling: list[dict[str, Any]] = []
@@ -266,16 +357,20 @@ def main(argv: list[str] | None = None) -> int:
         scaling = scaling_rows(args.scenario, target_j, sizes, months_axis, base_m, base_n, args.seed, known)
         print(f"{'enterprises x months':>22}{'wall s':>9}{'simulate s':>12}{'ent-periods/s':>15}{'peak MB':>9}")
         for r in scaling:
-            print(f"{r['enterprises']:>12,} x {r['months']:<7}{r['wall_s']:>9.2f}{r['simulate_s']:>12.2f}"
-                  f"{r['enterprise_periods_per_s']:>15,.0f}{r['peak_mb']:>9.0f}")
+            print(
+                f"{r['enterprises']:>12,} x {r['months']:<7}{r['wall_s']:>9.2f}{r['simulate_s']:>12.2f}"
+                f"{r['enterprise_periods_per_s']:>15,.0f}{r['peak_mb']:>9.0f}"
+            )
         over_n = [(r["enterprises"], r["wall_s"]) for r in scaling if r["months"] == base_m]
         over_m = [(r["months"], r["wall_s"]) for r in scaling if r["enterprises"] == base_n]
         e_n, e_m = slope(over_n), slope(over_m)
         fit_n, fit_m = linear_fit(over_n), linear_fit(over_m)
         if e_n is not None and e_m is not None and fit_n and fit_m:
             print(f"growth exponent (log-log slope of wall time): enterprises {e_n:.2f}, months {e_m:.2f}")
-            print(f"linear fit over enterprises ({base_m} months): {fit_n[0]:.2f} s + {fit_n[1] * 1e6:.2f} s per "
-                  f"million enterprises ({1e9 * fit_n[1] / base_m:.0f} ns per enterprise-period)")
+            print(
+                f"linear fit over enterprises ({base_m} months): {fit_n[0]:.2f} s + {fit_n[1] * 1e6:.2f} s per "
+                f"million enterprises ({1e9 * fit_n[1] / base_m:.0f} ns per enterprise-period)"
+            )
             print(f"linear fit over months ({base_n:,} enterprises): {fit_m[0]:.2f} s + {fit_m[1]:.3f} s per month")
         else:
             print("growth: too few points")
@@ -290,8 +385,11 @@ def main(argv: list[str] | None = None) -> int:
         mark = {True: "met", False: "NOT MET", None: "not measured"}[t["met"]]
         print(f"  [{mark:^12}] {t['target']}: {t['value'] if 'value' in t else ''}")
     if args.json:
-        args.json.write_text(json.dumps({**info, "city": city, "naive": naive, "scaling": scaling,
-                                         "targets": checked}, indent=2, default=str))
+        args.json.write_text(
+            json.dumps(
+                {**info, "city": city, "naive": naive, "scaling": scaling, "targets": checked}, indent=2, default=str
+            )
+        )
         print(f"figures written to {args.json}")
     return 0
 

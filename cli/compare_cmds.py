@@ -15,27 +15,64 @@ if TYPE_CHECKING:
 
 
 @click.command("compare")
-@click.option("--scenario", "-s", default="demo", show_default=True, metavar="NAME|FILE",
-              help="Built-in scenario name or scenario file.")
-@click.option("--jurisdiction", "-j", "jurisdictions", multiple=True, metavar="NAME",
-              help="Jurisdiction to compare (repeatable; the first is the baseline). Default: every "
-                   "installed one, traditional first.")
-@click.option("--replications", "-r", default=5, show_default=True, type=int,
-              help="Runs per jurisdiction, each on its own seed (shared by all jurisdictions).")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Seed of the experiment (default: fresh entropy, printed so it can be reused).")
-@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Parallel worker processes.")
+@click.option(
+    "--scenario",
+    "-s",
+    default="demo",
+    show_default=True,
+    metavar="NAME|FILE",
+    help="Built-in scenario name or scenario file.",
+)
+@click.option(
+    "--jurisdiction",
+    "-j",
+    "jurisdictions",
+    multiple=True,
+    metavar="NAME",
+    help="Jurisdiction to compare (repeatable; the first is the baseline). Default: every "
+    "installed one, traditional first.",
+)
+@click.option(
+    "--replications",
+    "-r",
+    default=5,
+    show_default=True,
+    type=int,
+    help="Runs per jurisdiction, each on its own seed (shared by all jurisdictions).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Seed of the experiment (default: fresh entropy, printed so it can be reused).",
+)
+@click.option(
+    "--workers", "-w", default=1, show_default=True, type=click.IntRange(min=1), help="Parallel worker processes."
+)
 @DB_OPTION
-@click.option("--out", "out", default=None, metavar="DIR",
-              help="Write report.html and the plots (PNG, SVG) into this folder.")
-@click.option("--set", "overrides", multiple=True, metavar="[J:]KEY.PATH=VALUE",
-              help="Override a parameter: scenario.<path>=v, <path>=v (every jurisdiction that has it), "
-                   "<jurisdiction>:<path>=v. Repeatable; values are TOML literals.")
+@click.option(
+    "--out", "out", default=None, metavar="DIR", help="Write report.html and the plots (PNG, SVG) into this folder."
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="[J:]KEY.PATH=VALUE",
+    help="Override a parameter: scenario.<path>=v, <path>=v (every jurisdiction that has it), "
+    "<jurisdiction>:<path>=v. Repeatable; values are TOML literals.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
-def compare_command(scenario: str, jurisdictions: tuple[str, ...], replications: int, seed: int | None,
-                    workers: int, db: str | None, out: str | None, overrides: tuple[str, ...],
-                    as_json: bool) -> None:
+def compare_command(
+    scenario: str,
+    jurisdictions: tuple[str, ...],
+    replications: int,
+    seed: int | None,
+    workers: int,
+    db: str | None,
+    out: str | None,
+    overrides: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Run every jurisdiction on the same scenario, R replications each, and compare them.
 
     All jurisdictions share the population draws and random streams of each replication (common random
@@ -54,8 +91,10 @@ def compare_command(scenario: str, jurisdictions: tuple[str, ...], replications:
     if seed is None:
         click.echo(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this comparison)", err=True)
     names = ", ".join(j.name for j in prepared.jurisdictions)
-    click.echo(f"comparing {names} on {prepared.scenario.scenario}: {replications} replication(s) each, "
-               f"{workers} worker(s)", err=True)
+    click.echo(
+        f"comparing {names} on {prepared.scenario.scenario}: {replications} replication(s) each, {workers} worker(s)",
+        err=True,
+    )
     exp_id, tally = run_compare(engine, prepared, workers=workers)
     results = load_experiment(engine, exp_id)
     table = comparison(results)
@@ -65,16 +104,28 @@ def compare_command(scenario: str, jurisdictions: tuple[str, ...], replications:
 
         report = write_outputs(results, out_path)
     if as_json:
-        click.echo(json.dumps({
-            "experiment": exp_id, "database": display_url(resolve_url(db)), "scenario": prepared.scenario.scenario,
-            "seed": prepared.seed, "replications": replications, "command": prepared.command(),
-            "failed_runs": tally.errors, "report": str(report) if report else None,
-            **comparison_json(table),
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "experiment": exp_id,
+                    "database": display_url(resolve_url(db)),
+                    "scenario": prepared.scenario.scenario,
+                    "seed": prepared.seed,
+                    "replications": replications,
+                    "command": prepared.command(),
+                    "failed_runs": tally.errors,
+                    "report": str(report) if report else None,
+                    **comparison_json(table),
+                },
+                indent=2,
+            )
+        )
     else:
         click.echo(render_text(table), nl=False)
-    click.echo(f"stored as experiment {exp_id} in {display_url(resolve_url(db))}"
-               + (f"; report: {report}" if report else ""), err=True)
+    click.echo(
+        f"stored as experiment {exp_id} in {display_url(resolve_url(db))}" + (f"; report: {report}" if report else ""),
+        err=True,
+    )
     report_failures(tally, exp_id)
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from credsup.cli.options import jurisdiction_config_options
-
 from credsup.core.config import parse_override, read_toml
 from credsup.core.discovery import discover
 from credsup.core.errors import ConfigError, CredsupError, Problem
@@ -43,8 +42,9 @@ def validate_file(path: str, infos: dict[str, Any] | None = None) -> list[Proble
             load_scenario(path)
         else:
             names = ", ".join(["jurisdiction", "scenario", *kinds])
-            return [Problem(path, "", f"cannot tell what this file is: expected a top-level key naming its "
-                                      f"kind ({names})")]
+            return [
+                Problem(path, "", f"cannot tell what this file is: expected a top-level key naming its kind ({names})")
+            ]
     except ConfigError as exc:
         return list(exc.problems)
     except CredsupError as exc:
@@ -89,8 +89,14 @@ def params_command(jurisdiction: str, config_path: str | None, overrides: tuple[
     j = load_jurisdiction(jurisdiction, config=config_path, overrides=[parse_override(o) for o in overrides])
     rows = [{"key": key, "value": p["value"], "source": p["source"] or ""} for key, p in j.parameters().items()]
     if as_json:
-        click.echo(json.dumps({"jurisdiction": j.name, "version": j.version, "files": list(j.config.files),
-                               "parameters": rows}, indent=2, ensure_ascii=False, default=str))
+        click.echo(
+            json.dumps(
+                {"jurisdiction": j.name, "version": j.version, "files": list(j.config.files), "parameters": rows},
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+        )
         return
     click.echo(f"{j.name} {j.version}: {j.config.title or j.info.title}")
     click.echo(f"from {', '.join(Path(f).name for f in j.config.files)}")

@@ -43,8 +43,7 @@ class CredsupGroup(click.Group):
             if _debug(ctx):
                 raise
             click.echo(f"Internal error: {type(exc).__name__}: {exc}", err=True)
-            click.echo("This is a bug in credsup. Run again with --debug for the traceback and report it.",
-                       err=True)
+            click.echo("This is a bug in credsup. Run again with --debug for the traceback and report it.", err=True)
             ctx.exit(70)
 
 
@@ -66,8 +65,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 
 @click.group(cls=CredsupGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
-              help="Show the version and the hook-contract version, and exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the hook-contract version, and exit.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line error messages.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -92,8 +97,16 @@ def _register() -> None:
         sweep_cmds,
     )
 
-    for module in (plugins_cmds, plugin_cmds, config_cmds, run_cmds, compare_cmds, sweep_cmds, results_cmds,
-                   registry_cmds):
+    for module in (
+        plugins_cmds,
+        plugin_cmds,
+        config_cmds,
+        run_cmds,
+        compare_cmds,
+        sweep_cmds,
+        results_cmds,
+        registry_cmds,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
 

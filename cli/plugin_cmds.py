@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from credsup.cli.options import jurisdiction_config_options
-
 from credsup.core.config import parse_override
 from credsup.core.contracts import HOOKS
 from credsup.testing.checks import Options, check_jurisdiction
@@ -27,8 +26,14 @@ def plugin_group() -> None:
 
 @plugin_group.command("new")
 @click.argument("name")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Create the project in DIR/NAME.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Create the project in DIR/NAME.",
+)
 def new_command(name: str, directory: Path) -> None:
     """Create a plugin project for jurisdiction NAME in DIR/NAME.
 
@@ -61,17 +66,46 @@ def new_command(name: str, directory: Path) -> None:
 @plugin_group.command("check")
 @click.argument("name")
 @jurisdiction_config_options
-@click.option("--hook", "hooks", multiple=True, type=click.Choice(list(HOOKS)), metavar="HOOK",
-              help="Check only this hook (repeatable); default: every hook the plugin implements.")
-@click.option("--examples", type=click.IntRange(min=1), default=Options().examples, show_default=True,
-              help="Generated batches per check and hook.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=Options().max_rows, show_default=True,
-              help="Rows of the largest generated batch.")
-@click.option("--timing-rows", type=click.IntRange(min=0), default=Options().timing_rows, show_default=True,
-              help="Rows of the batch each hook is timed on (0: no timing).")
+@click.option(
+    "--hook",
+    "hooks",
+    multiple=True,
+    type=click.Choice(list(HOOKS)),
+    metavar="HOOK",
+    help="Check only this hook (repeatable); default: every hook the plugin implements.",
+)
+@click.option(
+    "--examples",
+    type=click.IntRange(min=1),
+    default=Options().examples,
+    show_default=True,
+    help="Generated batches per check and hook.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=Options().max_rows,
+    show_default=True,
+    help="Rows of the largest generated batch.",
+)
+@click.option(
+    "--timing-rows",
+    type=click.IntRange(min=0),
+    default=Options().timing_rows,
+    show_default=True,
+    help="Rows of the batch each hook is timed on (0: no timing).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def check_command(name: str, config_path: str | None, overrides: tuple[str, ...], hooks: tuple[str, ...],
-                  examples: int, max_rows: int, timing_rows: int, as_json: bool) -> None:
+def check_command(
+    name: str,
+    config_path: str | None,
+    overrides: tuple[str, ...],
+    hooks: tuple[str, ...],
+    examples: int,
+    max_rows: int,
+    timing_rows: int,
+    as_json: bool,
+) -> None:
     """Check the installed jurisdiction NAME against the hook contract.
 
     For every hook it implements, on generated batches: result type, shape, dtype, range and NaN; an
@@ -80,8 +114,12 @@ def check_command(name: str, config_path: str | None, overrides: tuple[str, ...]
     Exit status 1 when anything fails.
     """
     report = check_jurisdiction(
-        name, hooks=hooks or None, config=config_path, overrides=[parse_override(o) for o in overrides],
-        options=Options(examples=examples, max_rows=max_rows, timing_rows=timing_rows))
+        name,
+        hooks=hooks or None,
+        config=config_path,
+        overrides=[parse_override(o) for o in overrides],
+        options=Options(examples=examples, max_rows=max_rows, timing_rows=timing_rows),
+    )
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -93,23 +131,29 @@ def check_command(name: str, config_path: str | None, overrides: tuple[str, ...]
 def _print_report(report: ConformanceReport, max_rows: int, timing_rows: int) -> None:
     contract = f"hook contract {report.contract or '(not declared)'}, this credsup provides {report.provided}"
     version_failure = any(f.kind in ("contract", "load") for f in report.plugin_failures)
-    click.echo(f"{report.name} {report.version} ({report.distribution}): {contract}: "
-               f"{'FAIL' if version_failure else 'ok'}")
+    click.echo(
+        f"{report.name} {report.version} ({report.distribution}): {contract}: {'FAIL' if version_failure else 'ok'}"
+    )
     for failure in report.plugin_failures:
         click.echo(_indent(str(failure), 2))
     if report.hooks:
-        click.echo(f"checked on {report.examples} generated batches per check (1-{max_rows} rows) and on "
-                   "empty batches" + (f"; timed on {timing_rows:,} rows" if timing_rows else ""))
+        click.echo(
+            f"checked on {report.examples} generated batches per check (1-{max_rows} rows) and on "
+            "empty batches" + (f"; timed on {timing_rows:,} rows" if timing_rows else "")
+        )
         width = max(len(h.hook) for h in report.hooks) + len(" (one-row rule)")
         for h in report.hooks:
             label = h.hook + (" (one-row rule)" if h.per_enterprise else "")
-            timing = "" if h.timing is None else \
-                f"{h.timing.per_row_us:10.3f} us per {report.row_kinds.get(h.hook, 'row')}"
+            timing = (
+                "" if h.timing is None else f"{h.timing.per_row_us:10.3f} us per {report.row_kinds.get(h.hook, 'row')}"
+            )
             click.echo(f"  {label:<{width}}  {'ok  ' if h.ok else 'FAIL'}{timing}")
             for failure in h.failures:
                 click.echo(_indent(str(failure), 6))
     if report.fallback and report.name != "national":
-        click.echo("from national (not checked here): " + ", ".join(h.removeprefix("credsup_") for h in report.fallback))
+        click.echo(
+            "from national (not checked here): " + ", ".join(h.removeprefix("credsup_") for h in report.fallback)
+        )
     n = len(report.failures)
     click.echo(f"{len(report.hooks)} hook(s) checked, " + (f"{n} failure(s)." if n else "no failures."))
 

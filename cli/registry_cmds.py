@@ -37,8 +37,9 @@ def overrides_for(name: str, sets: Iterable[str]) -> list[tuple[str, Any]]:
         if ":" in head:
             target, rest = text.split(":", 1)
             if target.strip() != name:
-                raise ConfigError([Problem("--set", text, f"targets jurisdiction '{target.strip()}', but this run "
-                                                          f"uses '{name}'")])
+                raise ConfigError(
+                    [Problem("--set", text, f"targets jurisdiction '{target.strip()}', but this run uses '{name}'")]
+                )
             text = rest
         if text.split("=", 1)[0].strip().startswith("scenario."):
             raise ConfigError([Problem("--set", text, "registry mode has no scenario to override")])
@@ -96,12 +97,23 @@ def _as_date(value: dt.datetime | None) -> dt.date:
 
 def common(fn: Any) -> Any:
     """Options every registry command shares."""
-    fn = click.option("--skip-bad-rows", is_flag=True,
-                      help="Leave bad rows out (and list every one on stderr) instead of stopping.")(fn)
-    fn = click.option("--set", "sets", multiple=True, metavar="[J:]KEY.PATH=VALUE",
-                      help="Override a jurisdiction parameter (repeatable); the value is a TOML literal.")(fn)
-    fn = click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
-                      help="Use this parameter file instead of the jurisdiction's default one.")(fn)
+    fn = click.option(
+        "--skip-bad-rows", is_flag=True, help="Leave bad rows out (and list every one on stderr) instead of stopping."
+    )(fn)
+    fn = click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="[J:]KEY.PATH=VALUE",
+        help="Override a jurisdiction parameter (repeatable); the value is a TOML literal.",
+    )(fn)
+    fn = click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Use this parameter file instead of the jurisdiction's default one.",
+    )(fn)
     return click.option("-j", "--jurisdiction", "name", required=True, help="Jurisdiction plugin to decide with.")(fn)
 
 
@@ -117,8 +129,15 @@ def _pct(part: int, whole: int) -> str:
 @common
 @_date_option("--as-of", "Evaluation date, YYYY-MM-DD (default: today).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the CSV here instead of stdout.")
-def grade_command(registry: str, name: str, config: str | None, sets: tuple[str, ...], skip_bad_rows: bool,
-                  as_of: dt.datetime | None, out: str | None) -> None:
+def grade_command(
+    registry: str,
+    name: str,
+    config: str | None,
+    sets: tuple[str, ...],
+    skip_bad_rows: bool,
+    as_of: dt.datetime | None,
+    out: str | None,
+) -> None:
     """Grade every enterprise of REGISTRY and say which indicators decided each grade.
 
     REGISTRY is a folder of CSV files or a database URL. The CSV has one row per enterprise: enterprise,
@@ -139,8 +158,10 @@ def grade_command(registry: str, name: str, config: str | None, sets: tuple[str,
     emit(csv_text(grade_table(evaluation, reasons, reg.ids)), out)
     n = len(reg)
     counts = [int((evaluation.grades == g).sum()) for g in range(4)]
-    say(f"graded {n} enterprise(s) as of {day} with {j.name} {j.version}: "
-        + ", ".join(f"{letter} {c} ({_pct(c, n)})" for letter, c in zip("ABCD", counts, strict=True)))
+    say(
+        f"graded {n} enterprise(s) as of {day} with {j.name} {j.version}: "
+        + ", ".join(f"{letter} {c} ({_pct(c, n)})" for letter, c in zip("ABCD", counts, strict=True))
+    )
     say(f"demonstration enterprises: {int(evaluation.after.demonstration.sum())}")
     if reasons.deciding:
         top = sorted(reasons.deciding.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -159,10 +180,25 @@ def grade_command(registry: str, name: str, config: str | None, sets: tuple[str,
 @click.option("--period", required=True, help="Planning period: a quarter (2027Q1), a month (2027-03) or a year.")
 @click.option("--seed", required=True, type=click.IntRange(min=0), help="Seed of the draw (published with the plan).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the plan CSV here instead of stdout.")
-@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the summary, seed and input hashes as JSON here.")
-def plan_command(registry: str, name: str, config: str | None, sets: tuple[str, ...], skip_bad_rows: bool,
-                 inspectors: str, period: str, seed: int, out: str | None, summary_path: str | None) -> None:
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the summary, seed and input hashes as JSON here.",
+)
+def plan_command(
+    registry: str,
+    name: str,
+    config: str | None,
+    sets: tuple[str, ...],
+    skip_bad_rows: bool,
+    inspectors: str,
+    period: str,
+    seed: int,
+    out: str | None,
+    summary_path: str | None,
+) -> None:
     """Draw the period's "double random, one public" inspection plan (seed 003 para 11).
 
     REGISTRY is a folder of CSV files or a database URL (docs/registry.md); it needs a checklist.
@@ -186,8 +222,9 @@ def plan_command(registry: str, name: str, config: str | None, sets: tuple[str, 
     plan = draw_plan(reg, j, insp, per, seed)
     text = plan.csv_text()
     s = dict(plan.summary)
-    s["inputs"] = [{"table": i.table, "source": i.where, "rows": i.rows, "sha256": i.sha256}
-                   for i in (*reg.inputs, insp_input)]
+    s["inputs"] = [
+        {"table": i.table, "source": i.where, "rows": i.rows, "sha256": i.sha256} for i in (*reg.inputs, insp_input)
+    ]
     s["jurisdiction_config"] = [{"source": f, "sha256": _file_sha(f)} for f in j.config.files]
     s["overrides"] = list(sets)
     s["skipped_rows"] = len(reg.skipped) + len(insp_skipped)
@@ -220,13 +257,19 @@ def plan_summary_lines(s: dict[str, Any], registry: str, inspectors: str, out: s
         "drawn by grade: " + ", ".join(f"{g} {v['drawn']}/{v['enterprises']}" for g, v in s["by_grade"].items()),
         f"inspections: {s['inspections']} in {s['visits']} visit(s) (joint visits: "
         f"{'yes' if s['joint_visits'] else 'no'}); staffed {s['staffed']}; unstaffed {unstaffed}"
-        + (f" (no capacity {u['no_capacity']}, conflict {u['conflict']}, no qualified inspector "
-           f"{u['no_qualified_inspector']})" if unstaffed else ""),
+        + (
+            f" (no capacity {u['no_capacity']}, conflict {u['conflict']}, no qualified inspector "
+            f"{u['no_qualified_inspector']})"
+            if unstaffed
+            else ""
+        ),
     ]
     if s["drawn_without_item"]:
         lines.append(f"drawn enterprises with no checklist item for their sector: {s['drawn_without_item']}")
-    lines.append(f"inspectors: {s['inspectors']}, {s['inspectors_used']} used; {s['assignments']} of "
-                 f"{s['capacity']} capacity booked, at most {s['max_load']} per inspector")
+    lines.append(
+        f"inspectors: {s['inspectors']}, {s['inspectors_used']} used; {s['assignments']} of "
+        f"{s['capacity']} capacity booked, at most {s['max_load']} per inspector"
+    )
     lines.append("inputs (SHA-256):")
     for i in s["inputs"]:
         lines.append(f"  {i['sha256']}  {i['source']} ({i['rows']} rows)")
@@ -234,8 +277,10 @@ def plan_summary_lines(s: dict[str, Any], registry: str, inspectors: str, out: s
         lines.append(f"  {c['sha256']}  {c['source']}")
     lines.append(f"plan SHA-256: {s['plan_sha256']}" + (f"  {out}" if out else ""))
     sets = "".join(f" --set {o}" for o in s["overrides"])
-    lines.append(f"re-draw: credsup plan {registry} -j {s['jurisdiction']} --inspectors {inspectors} "
-                 f"--period {s['period']} --seed {s['seed']}{sets}")
+    lines.append(
+        f"re-draw: credsup plan {registry} -j {s['jurisdiction']} --inspectors {inspectors} "
+        f"--period {s['period']} --seed {s['seed']}{sets}"
+    )
     return lines
 
 
@@ -248,8 +293,16 @@ def plan_summary_lines(s: dict[str, Any], registry: str, inspectors: str, out: s
 @common
 @_date_option("--as-of", "Date of the check, YYYY-MM-DD (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def repair_check_command(registry: str, enterprise_id: str, name: str, config: str | None, sets: tuple[str, ...],
-                         skip_bad_rows: bool, as_of: dt.datetime | None, as_json: bool) -> None:
+def repair_check_command(
+    registry: str,
+    enterprise_id: str,
+    name: str,
+    config: str | None,
+    sets: tuple[str, ...],
+    skip_bad_rows: bool,
+    as_of: dt.datetime | None,
+    as_json: bool,
+) -> None:
     """May ENTERPRISE_ID's records be repaired? Eligible or not, the earliest date, what is missing.
 
     REGISTRY is a folder of CSV files or a database URL. Each penalty on display and each active listing is checked as a repair application filed on the

@@ -10,8 +10,12 @@ import click
 from credsup.core.errors import InputError
 
 DB_OPTION = click.option(
-    "--db", "db", default=None, metavar="URL",
-    help="Results database: a SQLAlchemy URL or a SQLite file path (default: $CREDSUP_DB or ./credsup.db).")
+    "--db",
+    "db",
+    default=None,
+    metavar="URL",
+    help="Results database: a SQLAlchemy URL or a SQLite file path (default: $CREDSUP_DB or ./credsup.db).",
+)
 
 
 def _engine(db: str | None):  # type: ignore[no-untyped-def]
@@ -42,16 +46,21 @@ def list_command(db: str | None, as_json: bool) -> None:
     click.echo(f"{'id':>4}  {'kind':<8} {'scenario':<12} {'status':<11} {'runs':>9}  {'created':<19}  jurisdictions")
     for r in rows:
         runs = f"{r['runs']}" + (f"+{r['failed_runs']}!" if r["failed_runs"] else "")
-        click.echo(f"{r['id']:>4}  {r['kind']:<8} {r['scenario']:<12} {r['status']:<11} {runs:>9}  "
-                   f"{r['created_at']:<19}  {', '.join(r['jurisdictions'])}")
+        click.echo(
+            f"{r['id']:>4}  {r['kind']:<8} {r['scenario']:<12} {r['status']:<11} {runs:>9}  "
+            f"{r['created_at']:<19}  {', '.join(r['jurisdictions'])}"
+        )
 
 
 @results_group.command("show")
 @click.argument("experiment_id", type=int)
 @DB_OPTION
-@click.option("--point", default=None, type=int,
-              help="Show the comparison table at this sweep point [default: a sweep's per-point table; 0 "
-                   "otherwise].")
+@click.option(
+    "--point",
+    default=None,
+    type=int,
+    help="Show the comparison table at this sweep point [default: a sweep's per-point table; 0 otherwise].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison (or a sweep's per-point) table as JSON.")
 def show_command(experiment_id: int, db: str | None, point: int | None, as_json: bool) -> None:
     """Show an experiment: its settings and the comparison table (for a sweep, each outcome per point and
@@ -76,8 +85,10 @@ def show_command(experiment_id: int, db: str | None, point: int | None, as_json:
     exp = results.experiment
     failed = [r for r in results.runs if r["status"] == "failed"]
     what = f"sweep {exp['name']}, {len(results.points)} points, " if exp["kind"] == "sweep" else ""
-    click.echo(f"Experiment {exp['id']} ({exp['kind']}, {exp['status']}): {what}scenario {exp['scenario']}, "
-               f"{exp['replications']} replications, seed {exp['seed']}")
+    click.echo(
+        f"Experiment {exp['id']} ({exp['kind']}, {exp['status']}): {what}scenario {exp['scenario']}, "
+        f"{exp['replications']} replications, seed {exp['seed']}"
+    )
     click.echo(f"  command: {exp['command']}")
     for r in failed:
         at = f" point {r['point']}" if exp["kind"] == "sweep" else ""
@@ -99,11 +110,19 @@ def show_command(experiment_id: int, db: str | None, point: int | None, as_json:
 @click.argument("experiment_id", type=int)
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("--table", type=click.Choice(["summary", "periods", "grades", "points", "sensitivity"]),
-              default="summary", show_default=True,
-              help="Which table to export as CSV (points and sensitivity: sweeps; sensitivity: Sobol' designs).")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--table",
+    type=click.Choice(["summary", "periods", "grades", "points", "sensitivity"]),
+    default="summary",
+    show_default=True,
+    help="Which table to export as CSV (points and sensitivity: sweeps; sensitivity: Sobol' designs).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 def export_command(experiment_id: int, db: str | None, fmt: str, table: str, out: str | None) -> None:
     """Export an experiment's metrics as CSV (one tidy table) or JSON (everything)."""
     from credsup.results.export import to_csv, to_json
@@ -124,8 +143,7 @@ def export_command(experiment_id: int, db: str | None, fmt: str, table: str, out
 @results_group.command("report")
 @click.argument("experiment_id", type=int)
 @DB_OPTION
-@click.option("--out", "out_dir", default="report", show_default=True,
-              help="Folder for report.html and the plots.")
+@click.option("--out", "out_dir", default="report", show_default=True, help="Folder for report.html and the plots.")
 def report_command(experiment_id: int, db: str | None, out_dir: str) -> None:
     """Write the HTML report and the plots (PNG and SVG) of a stored experiment (for a sweep: points.csv,
     sweep.json and its plots, with the Sobol' indices of a Sobol' design)."""

@@ -29,8 +29,9 @@ def progress_bar(total_label: str, enabled: bool) -> Iterator[Callable[[int, int
     def update(done: int, total: int) -> None:
         bar = state.get("bar")
         if bar is None:
-            bar = state["bar"] = click.progressbar(length=total, label=total_label, file=sys.stderr,
-                                                   show_eta=True, show_pos=True)
+            bar = state["bar"] = click.progressbar(
+                length=total, label=total_label, file=sys.stderr, show_eta=True, show_pos=True
+            )
             bar.__enter__()
         bar.update(done - bar.pos)
 
@@ -54,9 +55,16 @@ def _fmt(value: float | None) -> str:
 def result_json(result: RunResult, *, timings: bool) -> dict[str, Any]:
     """What ``--json`` prints: identity, metrics, per period and per grade (timings on request)."""
     out = {
-        "scenario": result.scenario, "jurisdiction": result.jurisdiction, "version": result.jurisdiction_version,
-        "seed": result.seed, "enterprises": result.enterprises, "months": result.months,
-        "metrics": result.summary, "periods": result.periods, "grades": result.grades, "counts": result.counts,
+        "scenario": result.scenario,
+        "jurisdiction": result.jurisdiction,
+        "version": result.jurisdiction_version,
+        "seed": result.seed,
+        "enterprises": result.enterprises,
+        "months": result.months,
+        "metrics": result.summary,
+        "periods": result.periods,
+        "grades": result.grades,
+        "counts": result.counts,
     }
     if timings:
         out["timings"] = result.timings
@@ -66,8 +74,10 @@ def result_json(result: RunResult, *, timings: bool) -> dict[str, Any]:
 
 def print_summary(result: RunResult, seed_text: str) -> None:
     click.echo(f"{result.scenario} x {result.jurisdiction} {result.jurisdiction_version}, seed {seed_text}")
-    click.echo(f"{result.enterprises:,} enterprises x {result.months} months "
-               f"({result.enterprise_periods:,} enterprise-months) in {result.timings['total']:.1f} s")
+    click.echo(
+        f"{result.enterprises:,} enterprises x {result.months} months "
+        f"({result.enterprise_periods:,} enterprise-months) in {result.timings['total']:.1f} s"
+    )
     click.echo("")
     width = max(len(label) for label, _ in METRIC_INFO.values())
     for key in METRICS:
@@ -79,24 +89,48 @@ def print_summary(result: RunResult, seed_text: str) -> None:
         g = result.grades[label]
         if not g["enterprise_share"]:
             continue
-        click.echo(f"  {label:<9}{g['enterprise_share']:>8.1%}{g['inspections']:>13,.0f}{_fmt(g['hit_rate']):>10}"
-                   f"{_fmt(g['violation_prevalence']):>12}{_fmt(g['compliant_burden']):>9}")
+        click.echo(
+            f"  {label:<9}{g['enterprise_share']:>8.1%}{g['inspections']:>13,.0f}{_fmt(g['hit_rate']):>10}"
+            f"{_fmt(g['violation_prevalence']):>12}{_fmt(g['compliant_burden']):>9}"
+        )
 
 
 @click.command("run")
-@click.option("--scenario", "-s", "scenario", required=True, metavar="NAME|FILE",
-              help="A built-in scenario (demo, city) or a scenario TOML file.")
-@click.option("--jurisdiction", "-j", "jurisdiction", required=True, metavar="NAME",
-              help="An installed jurisdiction (see `credsup plugins`).")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Seed of the run's random streams (default: fresh entropy, printed so it can be reused).")
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-              help="scenario.<path>=v for the scenario, <path>=v or <jurisdiction>:<path>=v for parameters "
-                   "(repeatable; TOML literals).")
+@click.option(
+    "--scenario",
+    "-s",
+    "scenario",
+    required=True,
+    metavar="NAME|FILE",
+    help="A built-in scenario (demo, city) or a scenario TOML file.",
+)
+@click.option(
+    "--jurisdiction",
+    "-j",
+    "jurisdiction",
+    required=True,
+    metavar="NAME",
+    help="An installed jurisdiction (see `credsup plugins`).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Seed of the run's random streams (default: fresh entropy, printed so it can be reused).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="scenario.<path>=v for the scenario, <path>=v or <jurisdiction>:<path>=v for parameters "
+    "(repeatable; TOML literals).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON on stdout.")
 @click.option("--timings", is_flag=True, help="With --json: add wall-clock timings and per-hook statistics.")
-def run_command(scenario: str, jurisdiction: str, seed: int | None, overrides: tuple[str, ...], as_json: bool,
-                timings: bool) -> None:
+def run_command(
+    scenario: str, jurisdiction: str, seed: int | None, overrides: tuple[str, ...], as_json: bool, timings: bool
+) -> None:
     """Simulate a scenario under one jurisdiction and report supervision-efficiency metrics.
 
     The same seed gives the same numbers. Progress goes to stderr when it is a terminal.

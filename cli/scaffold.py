@@ -53,18 +53,22 @@ class Project:
 def check_name(name: str) -> None:
     """Raise :class:`InputError` unless ``name`` can be a new jurisdiction's name."""
     if keyword.iskeyword(name):
-        raise InputError(f"'{name}' cannot be a plugin name: it is a Python keyword, and the name becomes the "
-                         f"module credsup_<name> and an identifier in tests (e.g. '{_suggest(name)}')")
+        raise InputError(
+            f"'{name}' cannot be a plugin name: it is a Python keyword, and the name becomes the "
+            f"module credsup_<name> and an identifier in tests (e.g. '{_suggest(name)}')"
+        )
     if not NAME_PATTERN.match(name):
         raise InputError(
             f"'{name}' cannot be a plugin name: use lower-case letters, digits and underscores, starting "
             f"with a letter (e.g. '{_suggest(name)}'); it becomes the jurisdiction's name, the module "
-            f"credsup_<name> and the distribution credsup-<name>")
+            f"credsup_<name> and the distribution credsup-<name>"
+        )
     for info in discover(load=False):
         if info.name == name:
             raise InputError(
                 f"a jurisdiction called '{name}' is already installed (from {info.distribution}); choose "
-                "another name, or uninstall that one first")
+                "another name, or uninstall that one first"
+            )
 
 
 def _suggest(name: str) -> str:
@@ -127,8 +131,7 @@ def create_project(name: str, directory: str | Path = ".") -> Project:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Project(name=name, root=root, module=values["module"], distribution=values["dist"],
-                   files=tuple(written))
+    return Project(name=name, root=root, module=values["module"], distribution=values["dist"], files=tuple(written))
 
 
 def _umask() -> int:

@@ -28,27 +28,63 @@ def _resume_hint(spec: str, experiment_id: int, db: str | None) -> str:
 
 @click.command("sweep")
 @click.argument("spec", metavar="SPEC")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
-              help="Local worker processes [default: 1]; with --dask-local, the LocalCluster's worker "
-                   "processes [default: one per core].")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-              help='Run on the Dask cluster of this scheduler (pip install "credsup[dask]" here and on '
-                   "every worker).")
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local worker processes [default: 1]; with --dask-local, the LocalCluster's worker "
+    "processes [default: one per core].",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help='Run on the Dask cluster of this scheduler (pip install "credsup[dask]" here and on every worker).',
+)
 @click.option("--dask-local", is_flag=True, help="Start a Dask LocalCluster on this machine and run on it.")
 @DB_OPTION
-@click.option("--resume", "resume_id", type=int, default=None, metavar="ID",
-              help="Run only what is missing of stored sweep ID (after an interruption, even kill -9).")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Seed of the sweep [default: the spec's, else fresh entropy, printed so it can be reused].")
-@click.option("--set", "overrides", multiple=True, metavar="[J:]KEY.PATH=VALUE",
-              help="Override a parameter at every point, as in the spec's [fixed] table (repeatable; TOML "
-                   "literals).")
-@click.option("--out", "out", default=None, metavar="DIR",
-              help="Write points.csv, sweep.json and the plots (and the Sobol' indices) into this folder.")
+@click.option(
+    "--resume",
+    "resume_id",
+    type=int,
+    default=None,
+    metavar="ID",
+    help="Run only what is missing of stored sweep ID (after an interruption, even kill -9).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Seed of the sweep [default: the spec's, else fresh entropy, printed so it can be reused].",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="[J:]KEY.PATH=VALUE",
+    help="Override a parameter at every point, as in the spec's [fixed] table (repeatable; TOML literals).",
+)
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    metavar="DIR",
+    help="Write points.csv, sweep.json and the plots (and the Sobol' indices) into this folder.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the per-point table (and indices) as JSON.")
-def sweep_command(spec: str, workers: int | None, scheduler: str | None, dask_local: bool, db: str | None,
-                  resume_id: int | None, seed: int | None, overrides: tuple[str, ...], out: str | None,
-                  as_json: bool) -> None:
+def sweep_command(
+    spec: str,
+    workers: int | None,
+    scheduler: str | None,
+    dask_local: bool,
+    db: str | None,
+    resume_id: int | None,
+    seed: int | None,
+    overrides: tuple[str, ...],
+    out: str | None,
+    as_json: bool,
+) -> None:
     """Run the sweep in SPEC (a sweep file, or a shipped example's name): every point of its design, for
     each jurisdiction and replication.
 
@@ -81,29 +117,46 @@ def sweep_command(spec: str, workers: int | None, scheduler: str | None, dask_lo
         executor.check([j.name for j in prepared.jurisdictions])
         exp_id = resume_id if resume_id is not None else start(engine, prepared, executor)
         stored = len(stored_runs(engine, exp_id))
-        click.echo(f"sweep {prepared.sweep.name}: {len(prepared.points)} point(s) x {len(prepared.jurisdictions)} "
-                   f"jurisdiction(s) x {prepared.replications} replication(s) = {prepared.total_runs} runs on "
-                   f"{executor.describe()}; experiment {exp_id} in {where}", err=True)
+        click.echo(
+            f"sweep {prepared.sweep.name}: {len(prepared.points)} point(s) x {len(prepared.jurisdictions)} "
+            f"jurisdiction(s) x {prepared.replications} replication(s) = {prepared.total_runs} runs on "
+            f"{executor.describe()}; experiment {exp_id} in {where}",
+            err=True,
+        )
         if resume_id is not None:
             click.echo(f"resuming: {stored} run(s) stored, {prepared.total_runs - stored} to run", err=True)
         try:
             tally = run(engine, exp_id, prepared, executor)
         except KeyboardInterrupt:
-            click.echo(f"interrupted with {len(stored_runs(engine, exp_id))} of {prepared.total_runs} run(s) "
-                       f"stored; resume with: {_resume_hint(spec, exp_id, db)}", err=True)
+            click.echo(
+                f"interrupted with {len(stored_runs(engine, exp_id))} of {prepared.total_runs} run(s) "
+                f"stored; resume with: {_resume_hint(spec, exp_id, db)}",
+                err=True,
+            )
             raise
     results = load_experiment(engine, exp_id)
-    show_sweep(results, as_json, extra={
-        "experiment": exp_id, "database": where, "sweep": prepared.sweep.name, "seed": prepared.seed,
-        "command": prepared.command(), "points": len(prepared.points), "runs": prepared.total_runs,
-        "failed_runs": tally.errors,
-    }, out_path=out_path if tally.ok + stored else None)
+    show_sweep(
+        results,
+        as_json,
+        extra={
+            "experiment": exp_id,
+            "database": where,
+            "sweep": prepared.sweep.name,
+            "seed": prepared.seed,
+            "command": prepared.command(),
+            "points": len(prepared.points),
+            "runs": prepared.total_runs,
+            "failed_runs": tally.errors,
+        },
+        out_path=out_path if tally.ok + stored else None,
+    )
     click.echo(f"stored as experiment {exp_id} in {where}", err=True)
     report_failures(tally, exp_id)
 
 
-def show_sweep(results: ExperimentResults, as_json: bool, extra: dict[str, Any] | None = None,
-               out_path: Path | None = None) -> None:
+def show_sweep(
+    results: ExperimentResults, as_json: bool, extra: dict[str, Any] | None = None, out_path: Path | None = None
+) -> None:
     """Print a stored sweep's per-point table and any Sobol' indices (also ``credsup results show``);
     with ``out_path``, write its files there first."""
     from credsup.results.sensitivity import has_indices, render_indices, sobol_indices
@@ -119,16 +172,27 @@ def show_sweep(results: ExperimentResults, as_json: bool, extra: dict[str, Any] 
     if as_json:
         from credsup.results.store import jsonable
 
-        click.echo(json.dumps({**(extra or {}), "design": results.experiment["settings"].get("design"),
-                               "outputs": {k: str(v) for k, v in written.items()},
-                               **points_json(summary), "sensitivity": jsonable(indices)}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    **(extra or {}),
+                    "design": results.experiment["settings"].get("design"),
+                    "outputs": {k: str(v) for k, v in written.items()},
+                    **points_json(summary),
+                    "sensitivity": jsonable(indices),
+                },
+                indent=2,
+            )
+        )
         return
     if len(results.points) <= MAX_TEXT_POINTS:
         click.echo(render_points(summary), nl=False)
     else:
         exp = results.experiment["id"]
-        click.echo(f"{len(results.points)} points: the per-point table is in `credsup results export {exp} "
-                   "--table points` (and points.csv with --out).")
+        click.echo(
+            f"{len(results.points)} points: the per-point table is in `credsup results export {exp} "
+            "--table points` (and points.csv with --out)."
+        )
     if indices is not None:
         click.echo("")
         click.echo(render_indices(indices), nl=False)

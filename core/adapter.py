@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from credsup.core.columns import ColumnSpec, Columnar
+from credsup.core.columns import Columnar, ColumnSpec
 from credsup.core.contracts import HOOKS, HookContract
 from credsup.core.decisions import ToleranceDecision
 from credsup.core.enums import Reason, Tolerance
@@ -37,8 +37,11 @@ def _stack(contract: HookContract, answers: list[Any]) -> Any:
     if isinstance(contract.result, ColumnSpec):
         if not answers:
             return np.zeros(0, dtype=contract.result.dtype)
-        return np.asarray([contract.row_result(a) for a in answers]).astype(contract.result.dtype, copy=False) \
-            if contract.result.dtype.kind != "b" else np.asarray([bool(a) for a in answers], dtype=bool)
+        return (
+            np.asarray([contract.row_result(a) for a in answers]).astype(contract.result.dtype, copy=False)
+            if contract.result.dtype.kind != "b"
+            else np.asarray([bool(a) for a in answers], dtype=bool)
+        )
     result_cls: type[Columnar] = contract.result
     return result_cls.from_rows(answers)
 
@@ -55,8 +58,9 @@ def per_enterprise(rule: Callable[..., Any]) -> Callable[..., Any]:
     """
     name = rule.__name__
     if name not in HOOKS:
-        raise TypeError(f"@per_enterprise: {name!r} is not a credsup hook; name the rule after one of "
-                        f"{', '.join(HOOKS)}")
+        raise TypeError(
+            f"@per_enterprise: {name!r} is not a credsup hook; name the rule after one of {', '.join(HOOKS)}"
+        )
     contract = HOOKS[name]
     argnames = contract.argnames
 
@@ -77,24 +81,31 @@ def per_enterprise(rule: Callable[..., Any]) -> Callable[..., Any]:
     # signature shape gets its own literal wrapper.
     wrapper: Callable[..., Any]
     if argnames == ("batch", "params", "today"):
+
         def wrapper(batch, params, today):  # type: ignore[no-untyped-def]
             return answers_for_batch(batch, (params, today))
     elif argnames == ("batch", "kind", "params", "today"):
+
         def wrapper(batch, kind, params, today):  # type: ignore[no-untyped-def]
             return answers_for_batch(batch, (kind, params, today))
     elif argnames == ("batch", "params", "period"):
+
         def wrapper(batch, params, period):  # type: ignore[no-untyped-def]
             return answers_for_batch(batch, (params, period))
     elif argnames == ("violations", "batch", "params", "today"):
+
         def wrapper(violations, batch, params, today):  # type: ignore[no-untyped-def]
             return answers_for_cases(violations, batch, (params, today))
     elif argnames == ("violations", "decisions", "batch", "params", "today"):
+
         def wrapper(violations, decisions, batch, params, today):  # type: ignore[no-untyped-def]
             return answers_for_cases(violations, batch, (params, today), decisions)
     elif argnames == ("applications", "batch", "params", "today"):
+
         def wrapper(applications, batch, params, today):  # type: ignore[no-untyped-def]
             return answers_for_cases(applications, batch, (params, today))
     elif argnames == ("objections", "batch", "params", "today"):
+
         def wrapper(objections, batch, params, today):  # type: ignore[no-untyped-def]
             return answers_for_cases(objections, batch, (params, today))
     else:  # pragma: no cover - a new hook shape must be added here; tests cover every hook

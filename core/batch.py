@@ -41,67 +41,70 @@ class EnterpriseBatch(Columnar):
     size: np.ndarray = column("int8", "size class (Size: micro, small, medium, large)", lo=0, hi=3)
     registered: np.ndarray = column(DATE, "registration date", unit="date")
     key_sector: np.ndarray = column(
-        "bool", "in a key-supervision field: public safety, life and health (seed 003 para 8)")
-    emerging: np.ndarray = column(
-        "bool", "in an emerging industry or new business form (seed 003 para 12)")
+        "bool", "in a key-supervision field: public safety, life and health (seed 003 para 8)"
+    )
+    emerging: np.ndarray = column("bool", "in an emerging industry or new business form (seed 003 para 12)")
     # -- dynamic information (seed 000 (I)) --------------------------------------------------------
     annual_report_filed: np.ndarray = column("bool", "last annual report published on time", default=True)
     tax_compliant: np.ndarray = column("bool", "no tax arrears on record", default=True)
-    social_security_compliant: np.ndarray = column(
-        "bool", "social security contributions paid", default=True)
+    social_security_compliant: np.ndarray = column("bool", "social security contributions paid", default=True)
     ip_holder: np.ndarray = column("bool", "holds registered intellectual property")
-    abnormal_operation: np.ndarray = column(
-        "bool", "on the list of enterprises with abnormal operations")
+    abnormal_operation: np.ndarray = column("bool", "on the list of enterprises with abnormal operations")
     self_report_verified: np.ndarray = column(
-        "bool", "has self-reported credit information that was verified (seed 004 (XI))")
+        "bool", "has self-reported credit information that was verified (seed 004 (XI))"
+    )
     industry_grade: np.ndarray = column(
-        "int8", "grade of an industry credit evaluation, Grade code, -1 none (seed 004 (X))",
-        lo=-1, hi=3, default=-1)
+        "int8", "grade of an industry credit evaluation, Grade code, -1 none (seed 004 (X))", lo=-1, hi=3, default=-1
+    )
     # -- record summary: evaluation and status -----------------------------------------------------
     grade: np.ndarray = column(
-        "int8", "current credit grade from the last evaluation, Grade code, -1 not yet graded",
-        lo=-1, hi=3, default=-1)
+        "int8", "current credit grade from the last evaluation, Grade code, -1 not yet graded", lo=-1, hi=3, default=-1
+    )
     graded_on: np.ndarray = column(DATE, "date of the last evaluation", unit="date")
-    demonstration: np.ndarray = column(
-        "bool", "holds good-credit demonstration status (seed 000 (IV))")
+    demonstration: np.ndarray = column("bool", "holds good-credit demonstration status (seed 000 (IV))")
     # -- record summary: inspections ---------------------------------------------------------------
     inspections_36m: np.ndarray = column("int16", "inspections in the window", unit="count", lo=0)
     clean_inspections_36m: np.ndarray = column(
-        "int16", "inspections in the window that found no violation", unit="count", lo=0)
+        "int16", "inspections in the window that found no violation", unit="count", lo=0
+    )
     last_inspection: np.ndarray = column(DATE, "date of the last inspection", unit="date")
     # -- record summary: violations ----------------------------------------------------------------
     minor_36m: np.ndarray = column("int16", "detected minor violations in the window", unit="count", lo=0)
-    general_36m: np.ndarray = column(
-        "int16", "detected general violations in the window", unit="count", lo=0)
-    serious_36m: np.ndarray = column(
-        "int16", "detected serious violations in the window", unit="count", lo=0)
+    general_36m: np.ndarray = column("int16", "detected general violations in the window", unit="count", lo=0)
+    serious_36m: np.ndarray = column("int16", "detected serious violations in the window", unit="count", lo=0)
     violations_12m: np.ndarray = column(
-        "int16", "detected violations of any severity in the last 12 months", unit="count", lo=0)
+        "int16", "detected violations of any severity in the last 12 months", unit="count", lo=0
+    )
     last_violation: np.ndarray = column(DATE, "date the last violation was detected", unit="date")
     open_rectifications: np.ndarray = column(
-        "int16", "rectification orders not yet complete and not yet overdue", unit="count", lo=0)
+        "int16", "rectification orders not yet complete and not yet overdue", unit="count", lo=0
+    )
     failed_rectifications_36m: np.ndarray = column(
-        "int16", "rectification orders not met by their deadline, in the window", unit="count", lo=0)
+        "int16", "rectification orders not met by their deadline, in the window", unit="count", lo=0
+    )
     displayed_penalties: np.ndarray = column(
-        "int16", "penalty records currently on public display (not expired, not repaired)",
-        unit="count", lo=0)
+        "int16", "penalty records currently on public display (not expired, not repaired)", unit="count", lo=0
+    )
     # -- record summary: commitments and social supervision ---------------------------------------
     commitments_36m: np.ndarray = column("int16", "credit commitments made in the window", unit="count", lo=0)
-    false_commitments_36m: np.ndarray = column(
-        "int16", "commitments found false in the window", unit="count", lo=0)
-    complaints_36m: np.ndarray = column(
-        "int16", "complaints and tip-offs received in the window", unit="count", lo=0)
+    false_commitments_36m: np.ndarray = column("int16", "commitments found false in the window", unit="count", lo=0)
+    complaints_36m: np.ndarray = column("int16", "complaints and tip-offs received in the window", unit="count", lo=0)
     verified_complaints_36m: np.ndarray = column(
-        "int16", "complaints verified as founded in the window", unit="count", lo=0)
+        "int16", "complaints verified as founded in the window", unit="count", lo=0
+    )
     # -- record summary: lists, bans, repair -------------------------------------------------------
     listed: np.ndarray = column("bool", "on this jurisdiction's dishonesty (joint punishment) list")
     listed_until: np.ndarray = column(
-        DATE, "end of the current listing, NaT if not listed (FOREVER: indefinite)", unit="date")
+        DATE, "end of the current listing, NaT if not listed (FOREVER: indefinite)", unit="date"
+    )
     external_listing: np.ndarray = column(
-        "int16", "on the dishonesty list of another region, -1 none (seed 004 (XIV), mutual recognition)",
-        lo=-1, default=-1, vocabulary="regions")
-    banned_until: np.ndarray = column(
-        DATE, "end of a market or industry ban, NaT if none", unit="date")
+        "int16",
+        "on the dishonesty list of another region, -1 none (seed 004 (XIV), mutual recognition)",
+        lo=-1,
+        default=-1,
+        vocabulary="regions",
+    )
+    banned_until: np.ndarray = column(DATE, "end of a market or industry ban, NaT if none", unit="date")
     repairs_36m: np.ndarray = column("int16", "records repaired in the window", unit="count", lo=0)
     last_repair: np.ndarray = column(DATE, "date of the last approved repair", unit="date")
 

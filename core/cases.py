@@ -28,18 +28,17 @@ class ViolationBatch(Columnar):
     item: np.ndarray = column("int16", "kind of violation (inspection item)", lo=0, vocabulary="items")
     severity: np.ndarray = column("int8", "Severity code: minor, general, serious", lo=0, hi=2)
     harm: np.ndarray = column(
-        "float64", "harm done (1.0 = the harm of a typical general violation; assumption)",
-        unit="harm units", lo=0.0)
+        "float64", "harm done (1.0 = the harm of a typical general violation; assumption)", unit="harm units", lo=0.0
+    )
     harmful: np.ndarray = column("bool", "caused harmful consequences (APL 2021 Art. 33)")
     committed: np.ndarray = column(DATE, "date the violation began, NaT unknown", unit="date")
     detected: np.ndarray = column(DATE, "date the regulator detected it", unit="date")
     source: np.ndarray = column("int8", "DetectionSource code: how it was found", lo=0, hi=4)
-    corrected: np.ndarray = column(
-        "bool", "corrected within the rectification time limit ordered on detection")
+    corrected: np.ndarray = column("bool", "corrected within the rectification time limit ordered on detection")
     prior_same_item_36m: np.ndarray = column(
-        "int16", "earlier detected violations of the same item in the window", unit="count", lo=0)
-    prior_36m: np.ndarray = column(
-        "int16", "earlier detected violations of any item in the window", unit="count", lo=0)
+        "int16", "earlier detected violations of the same item in the window", unit="count", lo=0
+    )
+    prior_36m: np.ndarray = column("int16", "earlier detected violations of any item in the window", unit="count", lo=0)
     false_commitment: np.ndarray = column("bool", "the violation is a credit commitment found false")
 
     items: tuple[str, ...] = attrs.field(default=("unspecified",), converter=_names, kw_only=True)
@@ -59,7 +58,8 @@ class RepairApplications(Columnar):
     recorded: np.ndarray = column(DATE, "date of the penalty decision or listing", unit="date")
     applied: np.ndarray = column(DATE, "date the application was filed", unit="date")
     fulfilled: np.ndarray = column(
-        "uint16", "RepairCondition bit mask of conditions the applicant has met", lo=0, hi=127)
+        "uint16", "RepairCondition bit mask of conditions the applicant has met", lo=0, hi=127
+    )
 
 
 @attrs.frozen

@@ -69,8 +69,11 @@ class ColumnSpec:
         """Like :meth:`problems`, with the kind of each problem (``type``, ``shape``, ``dtype``, ``nan``,
         ``range``) for callers that react to the kind, such as the conformance checks."""
         if not isinstance(value, np.ndarray):
-            return [ColumnProblem("type", f"{self.name}: expected a numpy array of {self.dtype}, "
-                                          f"got {type(value).__name__}")]
+            return [
+                ColumnProblem(
+                    "type", f"{self.name}: expected a numpy array of {self.dtype}, got {type(value).__name__}"
+                )
+            ]
         if value.ndim != 1 or value.shape[0] != n:
             return [ColumnProblem("shape", f"{self.name}: expected shape ({n},), got {value.shape}")]
         if not _same_kind(value.dtype, self.dtype):
@@ -82,17 +85,20 @@ class ColumnSpec:
         if self.dtype.kind == "f" and not (np.isfinite(lo_v) and np.isfinite(hi_v)):
             bad = ~np.isfinite(value)
             i = int(np.flatnonzero(bad)[0])
-            return [ColumnProblem(
-                "nan", f"{self.name}: {int(bad.sum())} value(s) are NaN or infinite (first at row {i})")]
+            return [
+                ColumnProblem("nan", f"{self.name}: {int(bad.sum())} value(s) are NaN or infinite (first at row {i})")
+            ]
         if self.lo is not None or self.hi is not None:
             if self.lo is not None and lo_v < self.lo:
                 i = int(np.argmin(value))
-                return [ColumnProblem(
-                    "range", f"{self.name}: value {_num(lo_v)} at row {i} is outside {self.range_text}")]
+                return [
+                    ColumnProblem("range", f"{self.name}: value {_num(lo_v)} at row {i} is outside {self.range_text}")
+                ]
             if self.hi is not None and hi_v > self.hi:
                 i = int(np.argmax(value))
-                return [ColumnProblem(
-                    "range", f"{self.name}: value {_num(hi_v)} at row {i} is outside {self.range_text}")]
+                return [
+                    ColumnProblem("range", f"{self.name}: value {_num(hi_v)} at row {i} is outside {self.range_text}")
+                ]
         return []
 
     def coerce(self, value: np.ndarray) -> np.ndarray:
@@ -135,8 +141,7 @@ def column(
     np_dtype = np.dtype(dtype)
     if default is None:
         default = NAT if np_dtype.kind == "M" else np_dtype.type(0)
-    meta = {"column": dict(dtype=np_dtype, doc=doc, unit=unit, lo=lo, hi=hi, default=default,
-                           vocabulary=vocabulary)}
+    meta = {"column": dict(dtype=np_dtype, doc=doc, unit=unit, lo=lo, hi=hi, default=default, vocabulary=vocabulary)}
     return attrs.field(metadata=meta, eq=False, repr=False)
 
 
@@ -181,9 +186,7 @@ class Columnar:
         """The column schema, in declaration order."""
         if not cls.__dict__.get("_specs"):
             cls._specs = tuple(
-                ColumnSpec(name=f.name, **f.metadata["column"])
-                for f in attrs.fields(cls)
-                if "column" in f.metadata
+                ColumnSpec(name=f.name, **f.metadata["column"]) for f in attrs.fields(cls) if "column" in f.metadata
             )
         return cls._specs
 
@@ -209,9 +212,7 @@ class Columnar:
             if n is None:
                 n = value.shape[0]
             elif value.shape[0] != n:
-                raise ValueError(
-                    f"{type(self).__name__}.{spec.name}: {value.shape[0]} rows, other columns have {n}"
-                )
+                raise ValueError(f"{type(self).__name__}.{spec.name}: {value.shape[0]} rows, other columns have {n}")
 
     def __len__(self) -> int:
         specs = self.columns()

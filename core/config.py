@@ -83,8 +83,14 @@ def parse_override(text: str) -> tuple[str, Any]:
 
 
 def _type_name(value: object) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 class ValueTypeError(TypeError):
@@ -194,8 +200,13 @@ def _problems_from(exc: BaseException, path: str = "$") -> list[tuple[str, str]]
     return [(_dotted(path), f"invalid value ({type(exc).__name__}: {exc})")]
 
 
-def structure(data: Mapping[str, Any], cls: type[T], file: str,
-              attribute: Mapping[str, str] | None = None, known: Sequence[Problem] = ()) -> T:
+def structure(
+    data: Mapping[str, Any],
+    cls: type[T],
+    file: str,
+    attribute: Mapping[str, str] | None = None,
+    known: Sequence[Problem] = (),
+) -> T:
     """Structure ``data`` into ``cls`` or raise :class:`ConfigError` with every problem.
 
     ``attribute`` maps key paths to the "file" a problem there should be blamed on (``--set`` overrides);
@@ -217,8 +228,9 @@ def structure(data: Mapping[str, Any], cls: type[T], file: str,
     return result
 
 
-def load_plain(path: str | Path, cls: type[T], *, overrides: Sequence[tuple[str, Any]] = (),
-               data: Mapping[str, Any] | None = None) -> T:
+def load_plain(
+    path: str | Path, cls: type[T], *, overrides: Sequence[tuple[str, Any]] = (), data: Mapping[str, Any] | None = None
+) -> T:
     """Read a plain TOML file (no sources) into ``cls``, applying ``(key.path, value)`` overrides."""
     tree = dict(read_toml(path)) if data is None else dict(data)
     applied, attribute = apply_overrides(Sourced(tree, {}), cls, overrides)
@@ -271,15 +283,27 @@ def split_sources(tree: Mapping[str, Any], file: str, *, skip: Iterable[str] = M
             elif isinstance(child, dict) and ("value" in child or "source" in child):
                 extra = sorted(set(child) - LEAF_KEYS)
                 missing = "value" if "value" not in child else ""
-                problems.append(Problem(file, path, "a parameter is { value = ..., source = \"...\" }; "
-                                        + (f"missing '{missing}'" if missing else f"unexpected {extra}")))
+                problems.append(
+                    Problem(
+                        file,
+                        path,
+                        'a parameter is { value = ..., source = "..." }; '
+                        + (f"missing '{missing}'" if missing else f"unexpected {extra}"),
+                    )
+                )
             elif isinstance(child, dict):
                 out[key] = walk(child, path + ".")
             else:
                 out[key] = child
-                problems.append(Problem(file, path, f"missing source: write {{ value = {_toml_repr(child)}, "
-                                        "source = \"...\" } citing a seed paragraph, an official text or "
-                                        "\"assumption: why\""))
+                problems.append(
+                    Problem(
+                        file,
+                        path,
+                        f"missing source: write {{ value = {_toml_repr(child)}, "
+                        'source = "..." } citing a seed paragraph, an official text or '
+                        '"assumption: why"',
+                    )
+                )
         return out
 
     values = walk(tree, "")
@@ -289,12 +313,12 @@ def split_sources(tree: Mapping[str, Any], file: str, *, skip: Iterable[str] = M
 def check_source(source: Any) -> str:
     """Why ``source`` is not an acceptable parameter source ("" when it is)."""
     if not isinstance(source, str) or not source.strip():
-        return "missing source: add source = \"seed NNN para N\" (or an official text, or \"assumption: why\")"
+        return 'missing source: add source = "seed NNN para N" (or an official text, or "assumption: why")'
     text = source.strip()
     if text.lower().startswith("assumption"):
-        reason = text[len("assumption"):].lstrip(" :-")
+        reason = text[len("assumption") :].lstrip(" :-")
         if len(reason) < 5:
-            return "an assumption must say why: source = \"assumption: <reason>\""
+            return 'an assumption must say why: source = "assumption: <reason>"'
     return ""
 
 
@@ -310,8 +334,12 @@ def merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge two raw TOML trees; leaves of ``top`` replace those of ``base`` whole."""
     out = dict(base)
     for key, value in top.items():
-        if isinstance(value, dict) and not _is_leaf(value) and isinstance(out.get(key), dict) \
-                and not _is_leaf(out[key]):
+        if (
+            isinstance(value, dict)
+            and not _is_leaf(value)
+            and isinstance(out.get(key), dict)
+            and not _is_leaf(out[key])
+        ):
             out[key] = merge(out[key], value)
         else:
             out[key] = value
@@ -345,7 +373,9 @@ def _set_path(tree: dict[str, Any], parts: Sequence[str], value: Any) -> None:
     node[parts[-1]] = value
 
 
-def apply_overrides(sourced: Sourced, cls: type, overrides: Sequence[tuple[str, Any]]) -> tuple[Sourced, dict[str, str]]:
+def apply_overrides(
+    sourced: Sourced, cls: type, overrides: Sequence[tuple[str, Any]]
+) -> tuple[Sourced, dict[str, str]]:
     """Apply ``(key.path, value)`` overrides to a value tree; each becomes its own source ``override``.
 
     Returns the new tree and, for error messages, which paths came from ``--set``.

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 
 from credsup.core import hookspecs
-from credsup.core.columns import ColumnProblem, ColumnSpec, Columnar
+from credsup.core.columns import Columnar, ColumnProblem, ColumnSpec
 from credsup.core.decisions import (
     ObjectionDecision,
     ObjectionDecisions,
@@ -29,7 +29,13 @@ from credsup.core.decisions import (
 from credsup.core.errors import HookResultError
 
 FAMILIES: tuple[str, ...] = (
-    "commitment", "grading", "inspection frequency", "social supervision", "tolerance", "sanction", "repair",
+    "commitment",
+    "grading",
+    "inspection frequency",
+    "social supervision",
+    "tolerance",
+    "sanction",
+    "repair",
 )
 
 
@@ -75,7 +81,8 @@ class HookContract:
             spec = self.result
             if not isinstance(result, np.ndarray):
                 return ColumnProblem(
-                    "type", f"returned {type(result).__name__}, expected a numpy array of {spec.dtype} with {n} rows")
+                    "type", f"returned {type(result).__name__}, expected a numpy array of {spec.dtype} with {n} rows"
+                )
             problems = spec.diagnose(result, n)
             return ColumnProblem(problems[0].kind, _explain(problems[0].message, spec)) if problems else None
         cls = self.result

@@ -55,16 +55,18 @@ class Sanctions(Columnar):
 
     fine: np.ndarray = column("float64", "administrative fine", unit="yuan", lo=0.0)
     publicity_days: np.ndarray = column(
-        "int32", "days the penalty is publicly displayed (minimum publicity before repair)", unit="days", lo=0)
-    list_days: np.ndarray = column(
-        "int32", "days on the dishonesty list, 0 not listed", unit="days", lo=0)
+        "int32", "days the penalty is publicly displayed (minimum publicity before repair)", unit="days", lo=0
+    )
+    list_days: np.ndarray = column("int32", "days on the dishonesty list, 0 not listed", unit="days", lo=0)
     ban_scope: np.ndarray = column("int8", "BanScope code: none, industry, market", lo=0, hi=2)
     ban_days: np.ndarray = column("int32", "length of the ban, 0 none", unit="days", lo=0)
     joint_punishment: np.ndarray = column(
-        "bool", "joint punishment applies while listed: barred from commitments, bidding, honours")
+        "bool", "joint punishment applies while listed: barred from commitments, bidding, honours"
+    )
     revoke_demonstration: np.ndarray = column("bool", "demonstration status is withdrawn (seed 000 (III))")
     rectify_days: np.ndarray = column(
-        "int32", "time limit for a listed entity to rectify, 0 none (seed 004 (XV))", unit="days", lo=0)
+        "int32", "time limit for a listed entity to rectify, 0 none (seed 004 (XV))", unit="days", lo=0
+    )
 
 
 @attrs.frozen
@@ -88,8 +90,7 @@ class RepairDecisions(Columnar):
     status: np.ndarray = column("int8", "RepairStatus code: approved, refused, not yet", lo=0, hi=2)
     earliest: np.ndarray = column(DATE, "first date the repair can be approved, NaT if refused", unit="date")
     missing: np.ndarray = column("uint16", "RepairCondition bit mask of unmet conditions", lo=0, hi=127)
-    review_days: np.ndarray = column(
-        "int16", "working days the authority takes to decide", unit="working days", lo=0)
+    review_days: np.ndarray = column("int16", "working days the authority takes to decide", unit="working days", lo=0)
 
 
 @attrs.frozen
@@ -105,7 +106,4 @@ class ObjectionDecisions(Columnar):
     """Objection decisions, one per objection."""
 
     upheld: np.ndarray = column("bool", "the record is withdrawn")
-    review_days: np.ndarray = column(
-        "int16", "working days the review takes", unit="working days", lo=0)
-
-
+    review_days: np.ndarray = column("int16", "working days the review takes", unit="working days", lo=0)

@@ -86,29 +86,33 @@ def check_contract(name: str, declared: Any) -> str:
     """Validate a plugin's declared contract version against ours; return it normalised."""
     if declared is None:
         raise ContractVersionError(
-            name, f"does not declare CREDSUP_CONTRACT; add CREDSUP_CONTRACT = \"{hookspecs.CONTRACT_VERSION}\" "
-                  "to the plugin module")
+            name,
+            f'does not declare CREDSUP_CONTRACT; add CREDSUP_CONTRACT = "{hookspecs.CONTRACT_VERSION}" '
+            "to the plugin module",
+        )
     try:
         major, minor = parse_contract(declared)
     except ValueError:
-        raise ContractVersionError(
-            name, f"CREDSUP_CONTRACT = {declared!r} is not a version like \"1.0\"") from None
+        raise ContractVersionError(name, f'CREDSUP_CONTRACT = {declared!r} is not a version like "1.0"') from None
     ours_major, ours_minor = parse_contract(hookspecs.CONTRACT_VERSION)
     if major != ours_major or minor > ours_minor:
         raise ContractVersionError(
-            name, f"declares hook contract {major}.{minor} but this credsup provides "
-                  f"{hookspecs.CONTRACT_VERSION}; install a credsup that provides {major}.{minor} or a plugin "
-                  f"release written for contract {ours_major}.x")
+            name,
+            f"declares hook contract {major}.{minor} but this credsup provides "
+            f"{hookspecs.CONTRACT_VERSION}; install a credsup that provides {major}.{minor} or a plugin "
+            f"release written for contract {ours_major}.x",
+        )
     return f"{major}.{minor}"
 
 
 def implemented_hooks(plugin: Any) -> tuple[str, ...]:
     """Names of the hooks ``plugin`` implements (attributes marked with ``@hookimpl``)."""
     marker = f"{hookspecs.PROJECT}_impl"
-    return tuple(sorted(
-        name for name in dir(plugin)
-        if name.startswith("credsup_") and hasattr(getattr(plugin, name, None), marker)
-    ))
+    return tuple(
+        sorted(
+            name for name in dir(plugin) if name.startswith("credsup_") and hasattr(getattr(plugin, name, None), marker)
+        )
+    )
 
 
 def validate_plugin(name: str, plugin: Any) -> tuple[str, tuple[str, ...]]:
@@ -124,14 +128,18 @@ def validate_plugin(name: str, plugin: Any) -> tuple[str, tuple[str, ...]]:
         raise PluginLoadError(name, "PARAMS_CLASS must be an attrs class of the plugin's parameters")
     if not issubclass(params_class, JurisdictionParams):
         raise PluginLoadError(
-            name, f"PARAMS_CLASS {params_class.__name__} must derive from credsup.core.JurisdictionParams "
-                  "(or from credsup.plugins.national.NationalParams)")
+            name,
+            f"PARAMS_CLASS {params_class.__name__} must derive from credsup.core.JurisdictionParams "
+            "(or from credsup.plugins.national.NationalParams)",
+        )
     if getattr(plugin, "DEFAULT_CONFIG", None) is None:
         raise PluginLoadError(name, "DEFAULT_CONFIG must name the plugin's parameter file")
     marker = f"{hookspecs.PROJECT}_impl"
     unmarked = sorted(
-        attr for attr in dir(plugin)
-        if attr.startswith("credsup_") and callable(getattr(plugin, attr))
+        attr
+        for attr in dir(plugin)
+        if attr.startswith("credsup_")
+        and callable(getattr(plugin, attr))
         and not hasattr(getattr(plugin, attr), marker)
     )
     if unmarked:
@@ -149,8 +157,9 @@ def _pluggy_message(exc: pluggy.PluginValidationError) -> str:
     text = str(exc)
     if "unknown hook" in text:
         hook = text.split("unknown hook", 1)[1].split()[0].strip("'\"")
-        from credsup.core.contracts import HOOKS
         import difflib
+
+        from credsup.core.contracts import HOOKS
 
         close = difflib.get_close_matches(hook, list(HOOKS), n=1)
         return f"implements unknown hook {hook}" + (f" (did you mean {close[0]}?)" if close else "")
@@ -181,16 +190,19 @@ def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> lis
         dist = ep.dist
         dist_name = dist.metadata["Name"] if dist is not None else "?"
         version = dist.version if dist is not None else "?"
-        base = dict(name=ep.name, target=ep.value, distribution=dist_name, version=version,
-                    builtin=dist_name == "credsup")
+        base = dict(
+            name=ep.name, target=ep.value, distribution=dist_name, version=version, builtin=dist_name == "credsup"
+        )
         if ep.name in found:
             other = found[ep.name]
             if other.target == ep.value and other.distribution == dist_name:
                 continue  # the same distribution seen twice on sys.path
             found[ep.name] = attrs.evolve(
-                other, status="error",
+                other,
+                status="error",
                 error=f"name '{ep.name}' is provided by both {other.distribution} ({other.target}) and "
-                      f"{dist_name} ({ep.value}); uninstall one of them")
+                f"{dist_name} ({ep.value}); uninstall one of them",
+            )
             continue
         if ep.name in disabled:
             found[ep.name] = PluginInfo(**base, status="disabled", error=f"disabled by {DISABLE_ENV}")
@@ -201,18 +213,25 @@ def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> lis
         try:
             plugin = ep.load()
         except Exception as exc:  # any import failure is the plugin's, reported by name
-            found[ep.name] = PluginInfo(**base, status="error", error=f"{type(exc).__name__}: {exc}",
-                                        failure=exc)
+            found[ep.name] = PluginInfo(**base, status="error", error=f"{type(exc).__name__}: {exc}", failure=exc)
             continue
         try:
             contract, hooks = validate_plugin(ep.name, plugin)
         except PluginLoadError as exc:
-            found[ep.name] = PluginInfo(**base, status="error", error=exc.problem, title=_title(plugin),
-                                        contract=getattr(plugin, "CREDSUP_CONTRACT", None),
-                                        hooks=implemented_hooks(plugin), plugin=plugin, failure=exc)
+            found[ep.name] = PluginInfo(
+                **base,
+                status="error",
+                error=exc.problem,
+                title=_title(plugin),
+                contract=getattr(plugin, "CREDSUP_CONTRACT", None),
+                hooks=implemented_hooks(plugin),
+                plugin=plugin,
+                failure=exc,
+            )
             continue
-        found[ep.name] = PluginInfo(**base, status="ok", title=_title(plugin), contract=contract, hooks=hooks,
-                                    plugin=plugin)
+        found[ep.name] = PluginInfo(
+            **base, status="ok", title=_title(plugin), contract=contract, hooks=hooks, plugin=plugin
+        )
     return [found[name] for name in sorted(found)]
 
 
@@ -229,4 +248,4 @@ def find(name: str, *, environ: dict[str, str] | None = None) -> tuple[PluginInf
 
 def config_path(plugin: Any) -> Path | Any:
     """The plugin's ``DEFAULT_CONFIG`` as something with ``open('rb')`` (a Path or Traversable)."""
-    return getattr(plugin, "DEFAULT_CONFIG")
+    return plugin.DEFAULT_CONFIG

@@ -85,23 +85,37 @@ def load_config(
         lookup = lookup or {i.name: i for i in discover()}
         parent = lookup.get(parent_name)
         if parent is None or parent.status != "ok" or parent_name == info.name:
-            raise ConfigError([Problem(file, "inherits", f"cannot inherit from '{parent_name}': not an installed "
-                                                         "jurisdiction other than this one")])
+            raise ConfigError(
+                [
+                    Problem(
+                        file,
+                        "inherits",
+                        f"cannot inherit from '{parent_name}': not an installed jurisdiction other than this one",
+                    )
+                ]
+            )
         parent_file = str(parent.plugin.DEFAULT_CONFIG)
         parent_raw = read_toml(parent.plugin.DEFAULT_CONFIG)
         parent_sourced = split_sources(parent_raw, parent_file)
-        sourced = Sourced(merge(parent_sourced.values, sourced.values),
-                          _merge_sources(parent_sourced.sources, sourced.sources),
-                          parent_sourced.problems + sourced.problems)
+        sourced = Sourced(
+            merge(parent_sourced.values, sourced.values),
+            _merge_sources(parent_sourced.sources, sourced.sources),
+            parent_sourced.problems + sourced.problems,
+        )
         files.append(parent_file)
     sourced, attribute = apply_overrides(sourced, params_class, overrides)
     params = structure(sourced.values, params_class, file, attribute, known=sourced.problems)
-    return LoadedConfig(params=params, sources=dict(sorted(sourced.sources.items())), files=tuple(files),
-                        title=str(raw.get("title", "")))
+    return LoadedConfig(
+        params=params,
+        sources=dict(sorted(sourced.sources.items())),
+        files=tuple(files),
+        title=str(raw.get("title", "")),
+    )
 
 
 def _merge_sources(parent: Mapping[str, str], own: Mapping[str, str]) -> dict[str, str]:
     """Parent sources, minus those an own value replaces (same path, or a table above or below it)."""
+
     def replaced(key: str) -> bool:
         return any(key == o or key.startswith(o + ".") or o.startswith(key + ".") for o in own)
 
@@ -131,7 +145,8 @@ class Jurisdiction:
                 info.name,
                 f"leaves {', '.join(left)} to the '{fallback.name}' fallback, but its PARAMS_CLASS "
                 f"{type(config.params).__name__} does not derive from {fallback.plugin.PARAMS_CLASS.__name__}, "
-                "which the fallback reads; derive from it or implement those hooks")
+                "which the fallback reads; derive from it or implement those hooks",
+            )
         # For each hook, the chain of (plugin name, caller) to try in order: the jurisdiction, then
         # national. Separate callers (instead of one firstresult call) let errors name who answered.
         self._chain: dict[str, list[tuple[str, Any]]] = {}
@@ -169,8 +184,10 @@ class Jurisdiction:
     def parameters(self) -> dict[str, dict[str, Any]]:
         """Every parameter as ``{"key.path": {"value": ..., "source": ...}}`` (JSON-ready: lists, not tuples);
         the source is the value's own or that of its table-valued parameter (None if it has none)."""
-        return {key: {"value": list(v) if isinstance(v, tuple) else v, "source": source_of(self.sources, key)}
-                for key, v in leaf_paths(self.params).items()}
+        return {
+            key: {"value": list(v) if isinstance(v, tuple) else v, "source": source_of(self.sources, key)}
+            for key, v in leaf_paths(self.params).items()
+        }
 
     def answered_by(self, hook: str) -> str:
         """Name of the plugin whose implementation answers ``hook`` first."""
@@ -247,8 +264,9 @@ class Jurisdiction:
     def tolerance(self, violations: ViolationBatch, batch: EnterpriseBatch, today: dt.date) -> ToleranceDecisions:
         return self.call("credsup_tolerance", violations=violations, batch=batch, today=today)
 
-    def sanction(self, violations: ViolationBatch, decisions: ToleranceDecisions, batch: EnterpriseBatch,
-                 today: dt.date) -> Sanctions:
+    def sanction(
+        self, violations: ViolationBatch, decisions: ToleranceDecisions, batch: EnterpriseBatch, today: dt.date
+    ) -> Sanctions:
         return self.call("credsup_sanction", violations=violations, decisions=decisions, batch=batch, today=today)
 
     def repair(self, applications: RepairApplications, batch: EnterpriseBatch, today: dt.date) -> RepairDecisions:

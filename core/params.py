@@ -43,15 +43,17 @@ def _check_range(lo: float | None, hi: float | None) -> Any:
     return check
 
 
-def param(*, lo: float | None = None, hi: float | None = None, doc: str = "", unit: str = "",
-          default: Any = attrs.NOTHING) -> Any:
+def param(
+    *, lo: float | None = None, hi: float | None = None, doc: str = "", unit: str = "", default: Any = attrs.NOTHING
+) -> Any:
     """A parameter field with an optional inclusive range ``[lo, hi]``, a unit and a one-line meaning.
 
     The meaning and unit show up in ``credsup params``; the *source* of each value lives in the TOML file
     next to the value, because the same field has different sources in different jurisdictions.
     """
-    return attrs.field(default=default, validator=_check_range(lo, hi),
-                       metadata={"doc": doc, "unit": unit, "lo": lo, "hi": hi})
+    return attrs.field(
+        default=default, validator=_check_range(lo, hi), metadata={"doc": doc, "unit": unit, "lo": lo, "hi": hi}
+    )
 
 
 def fraction(doc: str = "", default: Any = attrs.NOTHING) -> Any:
@@ -170,10 +172,13 @@ class Schedule:
     grading_months: int = param(lo=1, hi=60, doc="months between credit evaluations", unit="months")
     complaint_days: int = param(lo=1, hi=365, doc="time limit to verify a complaint", unit="days")
     commitment_check_months: int = param(
-        lo=1, hi=60, doc="window after a commitment within which it is verified", unit="months")
+        lo=1, hi=60, doc="window after a commitment within which it is verified", unit="months"
+    )
     rectification_days: DaysBySeverity = section("time limit to correct a detected violation, by severity")
-    joint_visits: bool = attrs.field(default=False, metadata={
-        "doc": "items of several departments due at one enterprise in a period are combined into one visit"})
+    joint_visits: bool = attrs.field(
+        default=False,
+        metadata={"doc": "items of several departments due at one enterprise in a period are combined into one visit"},
+    )
 
     def __attrs_post_init__(self) -> None:
         for name in ("minor", "general", "serious"):

@@ -12,12 +12,12 @@ import re
 import sys
 from pathlib import Path
 
+from credsup.core import hookspecs
 from credsup.core.batch import RECORD_WINDOW_MONTHS, EnterpriseBatch
 from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatch
 from credsup.core.columns import schema_table
 from credsup.core.contracts import FAMILIES, HOOKS, HookContract
 from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
-from credsup.core import hookspecs
 
 BATCH_DOC = "docs/batch.md"
 HOOKS_DOC = "docs/hooks.md"
@@ -54,8 +54,13 @@ def batch_markdown() -> str:
 # ------------------------------------------------------------------------------------------ hooks
 
 #: the argument a per-enterprise rule gets in place of each batch argument
-ROW_NAMES = {"batch": "enterprise", "violations": "violation", "decisions": "decision",
-             "applications": "application", "objections": "objection"}
+ROW_NAMES = {
+    "batch": "enterprise",
+    "violations": "violation",
+    "decisions": "decision",
+    "applications": "application",
+    "objections": "objection",
+}
 
 
 def markdown_from_rst(text: str) -> str:
@@ -108,19 +113,25 @@ def hooks_markdown() -> str:
         "|---|---|---|---|",
     ]
     for c in HOOKS.values():
-        parts.append(f"| [`{c.name}`](#{c.name}) | {c.family} | {markdown_from_rst(c.summary)} | "
-                     f"`{c.result_text}` |")
+        parts.append(f"| [`{c.name}`](#{c.name}) | {c.family} | {markdown_from_rst(c.summary)} | `{c.result_text}` |")
     for family in FAMILIES:
         parts += ["", f"## {family[0].upper()}{family[1:]}"]
         for c in (c for c in HOOKS.values() if c.family == family):
             doc = inspect.getdoc(c.spec) or ""
             parts += [
-                "", f"### {c.name}", "",
-                "```python", "@hookimpl", signature(c), "```", "",
+                "",
+                f"### {c.name}",
+                "",
+                "```python",
+                "@hookimpl",
+                signature(c),
+                "```",
+                "",
                 f"- **Result:** `{c.result_text}`, one per row of `{c.rows}` (checked by the kernel; `None` "
                 "delegates to `national`)",
                 f"- **One-row form** (`@per_enterprise`): `{row_signature(c)}`",
-                "", markdown_from_rst(doc),
+                "",
+                markdown_from_rst(doc),
             ]
     return "\n".join(parts) + "\n"
 

@@ -14,7 +14,6 @@ from credsup.core.batch import EnterpriseBatch
 from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatch
 from credsup.core.columns import FOREVER, NAT
 from credsup.core.decisions import ToleranceDecisions
-
 from credsup.core.vocabulary import ITEMS, REGIONS, SECTORS
 
 SAMPLE_SECTORS = tuple(SECTORS)
@@ -29,8 +28,9 @@ def _dates(rng: np.random.Generator, today: dt.date, n: int, max_days: int, p_na
     return out
 
 
-def random_batch(rng: np.random.Generator, n: int, today: dt.date = dt.date(2026, 1, 1),
-                 *, graded: bool = True) -> EnterpriseBatch:
+def random_batch(
+    rng: np.random.Generator, n: int, today: dt.date = dt.date(2026, 1, 1), *, graded: bool = True
+) -> EnterpriseBatch:
     """``n`` enterprises with a varied record summary, valid under the batch schema."""
     t = np.datetime64(today, "D")
     heavy = rng.random(n) < 0.1
@@ -87,8 +87,9 @@ def random_batch(rng: np.random.Generator, n: int, today: dt.date = dt.date(2026
     )
 
 
-def random_violations(rng: np.random.Generator, batch: EnterpriseBatch, m: int,
-                      today: dt.date = dt.date(2026, 1, 1)) -> ViolationBatch:
+def random_violations(
+    rng: np.random.Generator, batch: EnterpriseBatch, m: int, today: dt.date = dt.date(2026, 1, 1)
+) -> ViolationBatch:
     """``m`` detected violations of enterprises in ``batch`` (``batch`` must not be empty if m > 0)."""
     severity = rng.choice(3, m, p=[0.6, 0.3, 0.1])
     harm = rng.exponential(1.0, m) * np.array([0.2, 1.0, 3.0])[severity]
@@ -116,8 +117,9 @@ def random_decisions(rng: np.random.Generator, m: int) -> ToleranceDecisions:
     return ToleranceDecisions.build(m, decision=rng.integers(0, 3, m), reason=rng.integers(0, 13, m))
 
 
-def random_applications(rng: np.random.Generator, batch: EnterpriseBatch, m: int,
-                        today: dt.date = dt.date(2026, 1, 1)) -> RepairApplications:
+def random_applications(
+    rng: np.random.Generator, batch: EnterpriseBatch, m: int, today: dt.date = dt.date(2026, 1, 1)
+) -> RepairApplications:
     """``m`` repair applications by enterprises in ``batch``."""
     recorded = _dates(rng, today, m, 1500, 0.0)
     return RepairApplications.build(
@@ -131,8 +133,9 @@ def random_applications(rng: np.random.Generator, batch: EnterpriseBatch, m: int
     )
 
 
-def random_objections(rng: np.random.Generator, batch: EnterpriseBatch, m: int,
-                      today: dt.date = dt.date(2026, 1, 1)) -> ObjectionBatch:
+def random_objections(
+    rng: np.random.Generator, batch: EnterpriseBatch, m: int, today: dt.date = dt.date(2026, 1, 1)
+) -> ObjectionBatch:
     """``m`` objections by enterprises in ``batch``."""
     recorded = _dates(rng, today, m, 400, 0.0)
     return ObjectionBatch.build(

@@ -58,10 +58,18 @@ class Prepared:
 
     def tasks(self) -> list[RunTask]:
         """Replication-major order, so early results already cover every jurisdiction."""
-        return [RunTask(scenario=self.scenario_ref, jurisdiction=j.name, seed=self.seed, replication=r,
-                        scenario_overrides=self.scenario_overrides,
-                        jurisdiction_overrides=self.jurisdiction_overrides[j.name])
-                for r in range(self.replications) for j in self.jurisdictions]
+        return [
+            RunTask(
+                scenario=self.scenario_ref,
+                jurisdiction=j.name,
+                seed=self.seed,
+                replication=r,
+                scenario_overrides=self.scenario_overrides,
+                jurisdiction_overrides=self.jurisdiction_overrides[j.name],
+            )
+            for r in range(self.replications)
+            for j in self.jurisdictions
+        ]
 
     def command(self) -> str:
         """The command line that reproduces these numbers (the seed always explicit)."""
@@ -74,8 +82,9 @@ class Prepared:
         return shlex.join(parts)
 
 
-def prepare(scenario: str, jurisdictions: Sequence[str], *, replications: int, seed: int | None,
-            set_texts: Sequence[str] = ()) -> Prepared:
+def prepare(
+    scenario: str, jurisdictions: Sequence[str], *, replications: int, seed: int | None, set_texts: Sequence[str] = ()
+) -> Prepared:
     """Validate a comparison: raises a CredsupError (unknown scenario or jurisdiction, bad ``--set``)."""
     if replications < 1:
         raise InputError(f"--replications must be at least 1 (got {replications})")
@@ -92,9 +101,16 @@ def prepare(scenario: str, jurisdictions: Sequence[str], *, replications: int, s
     scen_over, per = split_overrides(set_texts, loaded_classes)
     sc = load_scenario_set(ref, scen_over)
     loaded = tuple(load_jurisdiction(n, overrides=per[n]) for n in names)
-    return Prepared(scenario_ref=ref, scenario=sc, scenario_overrides=tuple(scen_over), jurisdictions=loaded,
-                    jurisdiction_overrides={n: tuple(per[n]) for n in names}, replications=replications,
-                    seed=new_seed() if seed is None else int(seed), set_texts=tuple(set_texts))
+    return Prepared(
+        scenario_ref=ref,
+        scenario=sc,
+        scenario_overrides=tuple(scen_over),
+        jurisdictions=loaded,
+        jurisdiction_overrides={n: tuple(per[n]) for n in names},
+        replications=replications,
+        seed=new_seed() if seed is None else int(seed),
+        set_texts=tuple(set_texts),
+    )
 
 
 def _is_builtin(name: str) -> bool:
@@ -103,22 +119,33 @@ def _is_builtin(name: str) -> bool:
     return name in builtin_scenarios()
 
 
-def run_compare(engine: Engine, prepared: Prepared, *, executor: Executor | None = None,
-                workers: int = 1, progress: bool | None = None) -> tuple[int, Tally]:
+def run_compare(
+    engine: Engine,
+    prepared: Prepared,
+    *,
+    executor: Executor | None = None,
+    workers: int = 1,
+    progress: bool | None = None,
+) -> tuple[int, Tally]:
     """Store the experiment, run every task (storing each run as it finishes) and mark it finished.
 
     Ctrl-C marks the experiment ``interrupted`` and re-raises; the runs finished so far stay stored.
     """
     executor = executor or local_executor(workers)
     exp_id = create_experiment(
-        engine, kind="compare", command=prepared.command(), scenario=prepared.scenario.scenario,
+        engine,
+        kind="compare",
+        command=prepared.command(),
+        scenario=prepared.scenario.scenario,
         scenario_config=scenario_record(prepared.scenario),
-        jurisdictions=[describe_jurisdiction(j) for j in prepared.jurisdictions], seed=prepared.seed,
+        jurisdictions=[describe_jurisdiction(j) for j in prepared.jurisdictions],
+        seed=prepared.seed,
         replications=prepared.replications,
-        settings={"set": list(prepared.set_texts), "workers": executor.workers,
-                  "scenario_ref": prepared.scenario_ref})
-    tally = run_experiment(engine, exp_id, prepared.tasks(), executor, progress=progress,
-                           label=f"{prepared.scenario.scenario}: runs")
+        settings={"set": list(prepared.set_texts), "workers": executor.workers, "scenario_ref": prepared.scenario_ref},
+    )
+    tally = run_experiment(
+        engine, exp_id, prepared.tasks(), executor, progress=progress, label=f"{prepared.scenario.scenario}: runs"
+    )
     return exp_id, tally
 
 

@@ -25,12 +25,16 @@ from credsup.experiments.spec import Variation
 def salib_problem(variations: Sequence[Variation], integers: Collection[str] = ()) -> dict[str, Any]:
     """SALib's problem definition for ranged parameters (integers widened by half a unit each side)."""
     pad = {v.key: 0.5 if v.key in integers else 0.0 for v in variations}
-    return {"num_vars": len(variations), "names": [v.key for v in variations],
-            "bounds": [[v.low - pad[v.key], v.high + pad[v.key]] for v in variations]}
+    return {
+        "num_vars": len(variations),
+        "names": [v.key for v in variations],
+        "bounds": [[v.low - pad[v.key], v.high + pad[v.key]] for v in variations],
+    }
 
 
-def design_points(design: str, variations: Sequence[Variation], samples: int | None, seed: int,
-                  integers: Collection[str] = ()) -> list[dict[str, Any]]:
+def design_points(
+    design: str, variations: Sequence[Variation], samples: int | None, seed: int, integers: Collection[str] = ()
+) -> list[dict[str, Any]]:
     """The parameter values of every point, in point order: ``[{key: value, ...}, ...]``.
 
     ``grid``: every combination of the listed values, the last parameter varying fastest; ``latin``:

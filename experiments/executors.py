@@ -79,8 +79,12 @@ class ProcessExecutor:
     def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
         pending: set[Future[Outcome]] = set()
         todo = iter(tasks)
-        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_exit_with_parent, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
         try:
             for task in todo:
                 pending.add(pool.submit(execute, task))
@@ -149,17 +153,23 @@ class DaskExecutor:
         try:
             found = self.client.run(worker_environment)
         except Exception as exc:  # a worker without credsup cannot even unpickle the function
-            raise CredsupError(f"a Dask worker of {self.label} cannot run credsup ({type(exc).__name__}: {exc}); "
-                               "install credsup and the jurisdiction plugins on every worker") from None
+            raise CredsupError(
+                f"a Dask worker of {self.label} cannot run credsup ({type(exc).__name__}: {exc}); "
+                "install credsup and the jurisdiction plugins on every worker"
+            ) from None
         for address, env in sorted(found.items()):
             if env["credsup"] != __version__:
-                raise CredsupError(f"Dask worker {address} runs credsup {env['credsup']}, this machine "
-                                   f"{__version__}: install the same version on every worker")
+                raise CredsupError(
+                    f"Dask worker {address} runs credsup {env['credsup']}, this machine "
+                    f"{__version__}: install the same version on every worker"
+                )
             missing = sorted(set(jurisdictions) - set(env["jurisdictions"]))
             if missing:
-                raise CredsupError(f"Dask worker {address} lacks jurisdiction(s) {', '.join(missing)} "
-                                   f"(it has {', '.join(env['jurisdictions']) or 'none'}): install the plugins on "
-                                   "every worker")
+                raise CredsupError(
+                    f"Dask worker {address} lacks jurisdiction(s) {', '.join(missing)} "
+                    f"(it has {', '.join(env['jurisdictions']) or 'none'}): install the plugins on "
+                    "every worker"
+                )
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
         from distributed import as_completed
@@ -209,22 +219,27 @@ def dask_client(scheduler: str | None = None, *, local_workers: int | None = Non
     try:
         if scheduler is None:
             n = local_workers or os.cpu_count() or 1
-            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                               dashboard_address=None, silence_logs=logging.ERROR)
+            cluster = distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+            )
             address, label = cluster.scheduler_address, f"LocalCluster of {n} processes"
         else:
             address, label = scheduler, f"scheduler {scheduler}"
         try:
             client = distributed.Client(address, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError(f"cannot connect to the Dask scheduler {address}: {exc}; start one with "
-                             f"`dask scheduler` and give its address (tcp://HOST:8786)") from None
+            raise InputError(
+                f"cannot connect to the Dask scheduler {address}: {exc}; start one with "
+                f"`dask scheduler` and give its address (tcp://HOST:8786)"
+            ) from None
         try:
             try:
                 client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
             except TimeoutError:
-                raise CredsupError(f"no Dask worker joined {address} within {DASK_WORKER_TIMEOUT:.0f} s; start "
-                                   f"workers with `dask worker {address}`") from None
+                raise CredsupError(
+                    f"no Dask worker joined {address} within {DASK_WORKER_TIMEOUT:.0f} s; start "
+                    f"workers with `dask worker {address}`"
+                ) from None
             yield DaskExecutor(client, label)
         finally:
             client.close()
@@ -234,8 +249,7 @@ def dask_client(scheduler: str | None = None, *, local_workers: int | None = Non
 
 
 @contextlib.contextmanager
-def open_executor(workers: int = 1, *, scheduler: str | None = None, dask_local: bool = False
-                  ) -> Iterator[Executor]:
+def open_executor(workers: int = 1, *, scheduler: str | None = None, dask_local: bool = False) -> Iterator[Executor]:
     """The executor for ``--workers N``, ``--scheduler tcp://HOST:PORT`` or ``--dask-local`` (whose
     LocalCluster has ``workers`` processes when ``workers`` > 1, else one per core)."""
     if scheduler is not None and dask_local:

@@ -27,8 +27,9 @@ def store_format(result: dict[str, Any]) -> dict[str, Any]:
     for t, row in enumerate(result["periods"]):
         label = row.get("period")
         start = dt.date.fromisoformat(f"{label}-01") if isinstance(label, str) and len(label) == 7 else None
-        periods.append({"period": t, "start": start,
-                        "metrics": {k: v for k, v in row.items() if k != "period" and _is_number(v)}})
+        periods.append(
+            {"period": t, "start": start, "metrics": {k: v for k, v in row.items() if k != "period" and _is_number(v)}}
+        )
     by_grade = {g: {k: v for k, v in metrics.items() if _is_number(v)} for g, metrics in result["grades"].items()}
     summary = {k: v for k, v in result["summary"].items() if _is_number(v)}
     return {"summary": summary, "periods": periods, "by_grade": by_grade}
@@ -49,23 +50,45 @@ def store_outcome(engine: Engine, experiment_id: int, outcome: Outcome) -> None:
     task = outcome.task
     if outcome.ok:
         assert outcome.result is not None
-        record_run(engine, experiment_id, jurisdiction=task.jurisdiction, replication=task.replication,
-                   point=task.point, seed_key=task.seed_key, wall_seconds=outcome.wall_seconds,
-                   **store_format(outcome.result))
+        record_run(
+            engine,
+            experiment_id,
+            jurisdiction=task.jurisdiction,
+            replication=task.replication,
+            point=task.point,
+            seed_key=task.seed_key,
+            wall_seconds=outcome.wall_seconds,
+            **store_format(outcome.result),
+        )
     else:
-        record_failure(engine, experiment_id, jurisdiction=task.jurisdiction, replication=task.replication,
-                       point=task.point, seed_key=task.seed_key, error=outcome.error or "failed",
-                       wall_seconds=outcome.wall_seconds)
+        record_failure(
+            engine,
+            experiment_id,
+            jurisdiction=task.jurisdiction,
+            replication=task.replication,
+            point=task.point,
+            seed_key=task.seed_key,
+            error=outcome.error or "failed",
+            wall_seconds=outcome.wall_seconds,
+        )
 
 
-def run_and_store(engine: Engine, experiment_id: int, tasks: Sequence[RunTask], executor: Executor, *,
-                  progress: bool | None = None, label: str = "runs") -> Tally:
+def run_and_store(
+    engine: Engine,
+    experiment_id: int,
+    tasks: Sequence[RunTask],
+    executor: Executor,
+    *,
+    progress: bool | None = None,
+    label: str = "runs",
+) -> Tally:
     """Execute ``tasks`` and store each outcome as it arrives; a progress bar with an ETA on stderr when
     ``progress`` (default: when stderr is a terminal)."""
     tally = Tally()
     show = sys.stderr.isatty() if progress is None else progress
-    with click.progressbar(length=len(tasks), label=label, file=sys.stderr, show_eta=True, show_pos=True,
-                           hidden=not show) as bar:
+    with click.progressbar(
+        length=len(tasks), label=label, file=sys.stderr, show_eta=True, show_pos=True, hidden=not show
+    ) as bar:
         for outcome in executor.run(tasks):
             store_outcome(engine, experiment_id, outcome)
             if outcome.ok:
@@ -73,15 +96,26 @@ def run_and_store(engine: Engine, experiment_id: int, tasks: Sequence[RunTask], 
             else:
                 tally.failed += 1
                 t = outcome.task
-                tally.errors.append(f"{t.jurisdiction} replication {t.replication}"
-                                    + (f" point {t.point}" if t.point else "") + f": {outcome.error}")
+                tally.errors.append(
+                    f"{t.jurisdiction} replication {t.replication}"
+                    + (f" point {t.point}" if t.point else "")
+                    + f": {outcome.error}"
+                )
             bar.update(1)
     return tally
 
 
-def run_experiment(engine: Engine, experiment_id: int, tasks: Sequence[RunTask], executor: Executor, *,
-                   progress: bool | None = None, label: str = "runs", stored_ok: int = 0,
-                   earlier_seconds: float = 0.0) -> Tally:
+def run_experiment(
+    engine: Engine,
+    experiment_id: int,
+    tasks: Sequence[RunTask],
+    executor: Executor,
+    *,
+    progress: bool | None = None,
+    label: str = "runs",
+    stored_ok: int = 0,
+    earlier_seconds: float = 0.0,
+) -> Tally:
     """:func:`run_and_store`, then mark the experiment ``finished`` (``failed`` when no run at all
     succeeded, counting the ``stored_ok`` runs of an earlier session) with its wall time.
 
@@ -92,16 +126,30 @@ def run_experiment(engine: Engine, experiment_id: int, tasks: Sequence[RunTask],
     try:
         tally = run_and_store(engine, experiment_id, tasks, executor, progress=progress, label=label)
     except KeyboardInterrupt:
-        finish_experiment(engine, experiment_id, status="interrupted", error="interrupted by the user",
-                          wall_seconds=earlier_seconds + time.perf_counter() - t0)
+        finish_experiment(
+            engine,
+            experiment_id,
+            status="interrupted",
+            error="interrupted by the user",
+            wall_seconds=earlier_seconds + time.perf_counter() - t0,
+        )
         raise
     except BaseException as exc:
-        finish_experiment(engine, experiment_id, status="failed", error=f"{type(exc).__name__}: {exc}",
-                          wall_seconds=earlier_seconds + time.perf_counter() - t0)
+        finish_experiment(
+            engine,
+            experiment_id,
+            status="failed",
+            error=f"{type(exc).__name__}: {exc}",
+            wall_seconds=earlier_seconds + time.perf_counter() - t0,
+        )
         raise
-    finish_experiment(engine, experiment_id, status="finished" if tally.ok + stored_ok else "failed",
-                      error=f"{tally.failed} run(s) failed" if tally.failed else None,
-                      wall_seconds=earlier_seconds + time.perf_counter() - t0)
+    finish_experiment(
+        engine,
+        experiment_id,
+        status="finished" if tally.ok + stored_ok else "failed",
+        error=f"{tally.failed} run(s) failed" if tally.failed else None,
+        wall_seconds=earlier_seconds + time.perf_counter() - t0,
+    )
     return tally
 
 

@@ -59,8 +59,9 @@ class SweepSpec:
     replications: int = param(lo=1, hi=1_000_000, default=1, doc="runs per point and jurisdiction")
     seed: int | None = param(lo=0, default=None, doc="the sweep's seed (default: fresh entropy)")
     design: str = "grid"
-    samples: int | None = param(lo=1, hi=10_000_000, default=None,
-                                doc="latin: number of points; sobol: base samples N (a power of 2)")
+    samples: int | None = param(
+        lo=1, hi=10_000_000, default=None, doc="latin: number of points; sobol: base samples N (a power of 2)"
+    )
     title: str = ""
     fixed: dict[str, Any] = attrs.field(factory=dict)
 
@@ -110,8 +111,10 @@ def sweep_path(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
-    raise InputError(f"unknown sweep '{name_or_path}': no such file, and not a shipped example "
-                     f"({', '.join(builtin_sweeps()) or 'none'})")
+    raise InputError(
+        f"unknown sweep '{name_or_path}': no such file, and not a shipped example "
+        f"({', '.join(builtin_sweeps()) or 'none'})"
+    )
 
 
 def _suggest(word: str, known: tuple[str, ...]) -> str:
@@ -165,8 +168,13 @@ def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[
         problems.append(Problem(file, "outcomes", f"name at least one metric ({', '.join(METRICS)})"))
     for i, outcome in enumerate(spec.outcomes):
         if outcome not in METRICS:
-            problems.append(Problem(file, f"outcomes[{i}]", f"unknown metric {outcome!r}{_suggest(outcome, METRICS)}; "
-                                                             f"metrics: {', '.join(METRICS)}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"outcomes[{i}]",
+                    f"unknown metric {outcome!r}{_suggest(outcome, METRICS)}; metrics: {', '.join(METRICS)}",
+                )
+            )
     variations: list[Variation] = []
     if not spec.parameters:
         problems.append(Problem(file, "parameters", "name at least one parameter to vary"))
@@ -181,20 +189,40 @@ def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[
     if spec.design not in DESIGNS:
         problems.append(Problem(file, "design", f"unknown design {spec.design!r}; choose {', '.join(DESIGNS)}"))
     elif spec.design == "grid":
-        problems.extend(Problem(file, key_path("parameters", v.key), 'a grid takes listed values; a range '
-                                '{ low, high } needs design = "latin" or "sobol"') for v in variations if v.is_range)
+        problems.extend(
+            Problem(
+                file,
+                key_path("parameters", v.key),
+                'a grid takes listed values; a range { low, high } needs design = "latin" or "sobol"',
+            )
+            for v in variations
+            if v.is_range
+        )
         if spec.samples is not None:
             problems.append(Problem(file, "samples", "a grid runs every combination: samples is for latin and sobol"))
     else:
-        problems.extend(Problem(file, key_path("parameters", v.key), f'design = "{spec.design}" samples a range: '
-                                'write { low = ..., high = ... } (listed values are for design = "grid")')
-                        for v in variations if not v.is_range)
+        problems.extend(
+            Problem(
+                file,
+                key_path("parameters", v.key),
+                f'design = "{spec.design}" samples a range: '
+                'write { low = ..., high = ... } (listed values are for design = "grid")',
+            )
+            for v in variations
+            if not v.is_range
+        )
         if spec.samples is None:
-            problems.append(Problem(file, "samples", f'required key missing: design = "{spec.design}" needs a number '
-                                                     "of samples"))
+            problems.append(
+                Problem(file, "samples", f'required key missing: design = "{spec.design}" needs a number of samples')
+            )
         elif spec.design == "sobol" and spec.samples & (spec.samples - 1):
-            problems.append(Problem(file, "samples", "a Sobol' design needs a power of 2 "
-                                                     f"(got {spec.samples}; try {1 << spec.samples.bit_length()})"))
+            problems.append(
+                Problem(
+                    file,
+                    "samples",
+                    f"a Sobol' design needs a power of 2 (got {spec.samples}; try {1 << spec.samples.bit_length()})",
+                )
+            )
     return tuple(variations), problems
 
 

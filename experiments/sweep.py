@@ -36,7 +36,7 @@ from credsup.experiments.runner import Tally, missing_tasks, run_experiment
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.spec import Sweep, Variation, key_path, load_spec, sweep_path
 from credsup.experiments.tasks import RunTask
-from credsup.results.store import jsonable, create_experiment, read_experiment, reopen_experiment, stored_runs
+from credsup.results.store import create_experiment, jsonable, read_experiment, reopen_experiment, stored_runs
 from credsup.simulation.overrides import SCENARIO_PREFIX, Override, load_scenario_set, route_overrides
 from credsup.simulation.scenario import Scenario, builtin_scenarios, load_scenario, scenario_record
 
@@ -80,10 +80,20 @@ class PreparedSweep:
     def tasks(self) -> list[RunTask]:
         """Replication-major, then point, then jurisdiction: an interrupted sweep has covered the design
         evenly, and its early runs already compare the jurisdictions at every point."""
-        return [RunTask(scenario=self.scenario_task, jurisdiction=j.name, seed=self.seed, replication=r,
-                        point=p.index, scenario_overrides=p.scenario_overrides,
-                        jurisdiction_overrides=p.jurisdiction_overrides[j.name])
-                for r in range(self.replications) for p in self.points for j in self.jurisdictions]
+        return [
+            RunTask(
+                scenario=self.scenario_task,
+                jurisdiction=j.name,
+                seed=self.seed,
+                replication=r,
+                point=p.index,
+                scenario_overrides=p.scenario_overrides,
+                jurisdiction_overrides=p.jurisdiction_overrides[j.name],
+            )
+            for r in range(self.replications)
+            for p in self.points
+            for j in self.jurisdictions
+        ]
 
     def command(self) -> str:
         """The command line that reproduces these numbers (the seed always explicit)."""
@@ -96,12 +106,23 @@ class PreparedSweep:
         """What an experiment records about the sweep: the spec as written and what it resolved to."""
         spec = self.sweep.spec
         return {
-            "sweep": spec.sweep, "title": spec.title, "spec_path": str(Path(self.sweep.path).resolve()),
-            "spec": jsonable(self.sweep.raw), "design": spec.design, "samples": spec.samples,
-            "parameters": [{"key": v.key, **({"low": v.low, "high": v.high} if v.is_range else
-                                             {"values": jsonable(v.values)}), "integer": v.key in self.integers}
-                           for v in self.sweep.variations],
-            "outcomes": list(spec.outcomes), "fixed": jsonable(spec.fixed), "set": list(self.set_texts),
+            "sweep": spec.sweep,
+            "title": spec.title,
+            "spec_path": str(Path(self.sweep.path).resolve()),
+            "spec": jsonable(self.sweep.raw),
+            "design": spec.design,
+            "samples": spec.samples,
+            "parameters": [
+                {
+                    "key": v.key,
+                    **({"low": v.low, "high": v.high} if v.is_range else {"values": jsonable(v.values)}),
+                    "integer": v.key in self.integers,
+                }
+                for v in self.sweep.variations
+            ],
+            "outcomes": list(spec.outcomes),
+            "fixed": jsonable(spec.fixed),
+            "set": list(self.set_texts),
             "scenario_ref": self.scenario_ref,
         }
 
@@ -109,8 +130,9 @@ class PreparedSweep:
 # ------------------------------------------------------------------------------------------- prepare
 
 
-def prepare(spec: str, *, seed: int | None = None, set_texts: Sequence[str] = (),
-            fallback_seed: int | None = None) -> PreparedSweep:
+def prepare(
+    spec: str, *, seed: int | None = None, set_texts: Sequence[str] = (), fallback_seed: int | None = None
+) -> PreparedSweep:
     """Read the spec (a path or a shipped example's name) and validate every point.
 
     The seed is ``seed`` (``--seed``), else the spec's, else ``fallback_seed`` (a stored sweep's), else
@@ -150,9 +172,18 @@ def prepare(spec: str, *, seed: int | None = None, set_texts: Sequence[str] = ()
     values = design_points(s.design, sweep.variations, s.samples, seed, integers)
     points = _validate_points(values, base_pairs, classes, scenario_ref, file, {**origins, **var_origins}, infos)
     task_scenario: str | Scenario = scenario_ref if scenario_ref in builtin_scenarios() else load_scenario(scenario_ref)
-    return PreparedSweep(sweep=sweep, spec_ref=spec, scenario_ref=scenario_ref, scenario_task=task_scenario,
-                         scenario=scenario, jurisdictions=jurisdictions, points=tuple(points), seed=seed,
-                         set_texts=tuple(set_texts), integers=frozenset(integers))
+    return PreparedSweep(
+        sweep=sweep,
+        spec_ref=spec,
+        scenario_ref=scenario_ref,
+        scenario_task=task_scenario,
+        scenario=scenario,
+        jurisdictions=jurisdictions,
+        points=tuple(points),
+        seed=seed,
+        set_texts=tuple(set_texts),
+        integers=frozenset(integers),
+    )
 
 
 def _scenario_ref(scenario: str, spec_dir: Path) -> str:
@@ -163,8 +194,9 @@ def _scenario_ref(scenario: str, spec_dir: Path) -> str:
     return str(beside.resolve()) if beside.is_file() else scenario
 
 
-def _blame(problems: Iterable[Problem], file: str, origins: Mapping[str, str],
-           jurisdiction: str | None = None) -> list[Problem]:
+def _blame(
+    problems: Iterable[Problem], file: str, origins: Mapping[str, str], jurisdiction: str | None = None
+) -> list[Problem]:
     """Problems found loading with overrides, blamed on the spec key (or ``--set``) they came from.
 
     A scenario load reports ``scenario.<path>``; a jurisdiction load reports ``<path>``, which the user
@@ -192,13 +224,20 @@ def _blame(problems: Iterable[Problem], file: str, origins: Mapping[str, str],
     return out
 
 
-def _route(pairs: list[Override], classes: Mapping[str, type], file: str, origins: Mapping[str, str]
-           ) -> tuple[list[Override], dict[str, list[Override]]]:
+def _route(
+    pairs: list[Override], classes: Mapping[str, type], file: str, origins: Mapping[str, str]
+) -> tuple[list[Override], dict[str, list[Override]]]:
     try:
         return route_overrides(pairs, classes)
     except ConfigError as exc:
-        raise ConfigError([Problem("--set", p.path, p.message) if origins.get(p.path) == "--set"
-                           else Problem(file, origins.get(p.path, p.path), p.message) for p in exc.problems]) from None
+        raise ConfigError(
+            [
+                Problem("--set", p.path, p.message)
+                if origins.get(p.path) == "--set"
+                else Problem(file, origins.get(p.path, p.path), p.message)
+                for p in exc.problems
+            ]
+        ) from None
 
 
 def _load_scenario(ref: str, overrides: list[Override], file: str, origins: Mapping[str, str]) -> Scenario:
@@ -245,7 +284,7 @@ def _integer_keys(variations: Sequence[Variation], classes: Mapping[str, type], 
         if not v.is_range:
             continue
         if v.key.startswith(SCENARIO_PREFIX):
-            types = [_field_type(Scenario, v.key[len(SCENARIO_PREFIX):])]
+            types = [_field_type(Scenario, v.key[len(SCENARIO_PREFIX) :])]
         elif ":" in v.key:
             name, _, path = v.key.partition(":")
             types = [_field_type(classes[name], path)]
@@ -258,25 +297,39 @@ def _integer_keys(variations: Sequence[Variation], classes: Mapping[str, type], 
             integers.add(v.key)
         elif any(t not in (float, None) for t in types):
             kind = next(t for t in types if t not in (float, None))
-            problems.append(Problem(file, where, f"a range needs a numeric parameter (this one is "
-                                                 f"{getattr(kind, '__name__', kind)}): list its values instead"))
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    f"a range needs a numeric parameter (this one is "
+                    f"{getattr(kind, '__name__', kind)}): list its values instead",
+                )
+            )
     if problems:
         raise ConfigError(problems)
     return integers
 
 
-def _validate_points(values: list[dict[str, Any]], base: list[Override], classes: Mapping[str, type],
-                     scenario_ref: str, file: str, origins: Mapping[str, str],
-                     infos: Mapping[str, Any]) -> list[SweepPoint]:
+def _validate_points(
+    values: list[dict[str, Any]],
+    base: list[Override],
+    classes: Mapping[str, type],
+    scenario_ref: str,
+    file: str,
+    origins: Mapping[str, str],
+    infos: Mapping[str, Any],
+) -> list[SweepPoint]:
     """Every point's overrides, each point validated as its runs will load it (identical loads once)."""
     points: list[SweepPoint] = []
     seen: dict[str, list[Problem]] = {}
     found: dict[tuple[str, str], list[int]] = {}  # (path, message) -> points where it occurs
     for i, params in enumerate(values):
         scen, per = route_overrides([*base, *params.items()], classes)
-        loads = [(repr(scen), None, lambda: load_scenario_set(scenario_ref, scen))]
-        loads += [(f"{n}:{per[n]!r}", n, lambda n=n: load_config(infos[n], overrides=per[n], lookup=infos))
-                  for n in classes]
+        loads = [(repr(scen), None, lambda: load_scenario_set(scenario_ref, scen))]  # noqa: B023 (called at once)
+        loads += [
+            (f"{n}:{per[n]!r}", n, lambda n=n: load_config(infos[n], overrides=per[n], lookup=infos))  # noqa: B023 (called at once)
+            for n in classes
+        ]
         problems: list[Problem] = []
         for cache_key, jurisdiction, load in loads:
             if cache_key not in seen:
@@ -308,16 +361,23 @@ def _validate_points(values: list[dict[str, Any]], base: list[Override], classes
 def start(engine: Engine, prepared: PreparedSweep, executor: Executor) -> int:
     """Store the sweep (status ``running``) with its points; return the experiment id."""
     return create_experiment(
-        engine, kind="sweep", name=prepared.sweep.name, command=prepared.command(),
-        scenario=prepared.scenario.scenario, scenario_config=scenario_record(prepared.scenario),
-        jurisdictions=[describe_jurisdiction(j) for j in prepared.jurisdictions], seed=prepared.seed,
+        engine,
+        kind="sweep",
+        name=prepared.sweep.name,
+        command=prepared.command(),
+        scenario=prepared.scenario.scenario,
+        scenario_config=scenario_record(prepared.scenario),
+        jurisdictions=[describe_jurisdiction(j) for j in prepared.jurisdictions],
+        seed=prepared.seed,
         replications=prepared.replications,
         settings={**prepared.settings(), "executor": executor.describe(), "workers": executor.workers},
-        points=[p.parameters for p in prepared.points])
+        points=[p.parameters for p in prepared.points],
+    )
 
 
-def prepare_resume(engine: Engine, experiment_id: int, spec: str, *, seed: int | None = None,
-                   set_texts: Sequence[str] = ()) -> PreparedSweep:
+def prepare_resume(
+    engine: Engine, experiment_id: int, spec: str, *, seed: int | None = None, set_texts: Sequence[str] = ()
+) -> PreparedSweep:
     """:func:`prepare` for a stored sweep (its seed unless one is given), checking that the spec, the
     ``--set`` overrides and the installed jurisdictions still give exactly the stored sweep."""
     record, points = read_experiment(engine, experiment_id)
@@ -337,24 +397,38 @@ def prepare_resume(engine: Engine, experiment_id: int, spec: str, *, seed: int |
     if jsonable([p.parameters for p in prepared.points]) != [p["parameters"] for p in points]:
         differ.append(f"points ({len(prepared.points)}, stored {len(points)}, or their values)")
     if differ:
-        raise InputError(f"{spec} does not give experiment {experiment_id} any more (changed: {'; '.join(differ)}); "
-                         "resume with the spec, --seed and --set it was started with (`credsup results show "
-                         f"{experiment_id}` prints its command), or start a new sweep")
+        raise InputError(
+            f"{spec} does not give experiment {experiment_id} any more (changed: {'; '.join(differ)}); "
+            "resume with the spec, --seed and --set it was started with (`credsup results show "
+            f"{experiment_id}` prints its command), or start a new sweep"
+        )
     return prepared
 
 
 def _jurisdiction_values(j: Mapping[str, Any]) -> dict[str, Any]:
-    return {"name": j["name"], "version": j["version"],
-            "params": {k: v["value"] for k, v in j.get("params", {}).items()}}
+    return {
+        "name": j["name"],
+        "version": j["version"],
+        "params": {k: v["value"] for k, v in j.get("params", {}).items()},
+    }
 
 
-def run(engine: Engine, experiment_id: int, prepared: PreparedSweep, executor: Executor, *,
-        progress: bool | None = None) -> Tally:
+def run(
+    engine: Engine, experiment_id: int, prepared: PreparedSweep, executor: Executor, *, progress: bool | None = None
+) -> Tally:
     """Run every run of the sweep that is not stored yet (all of them for a new one), storing each as it
     finishes, and mark the experiment finished. Failed runs are run again."""
     record, _ = read_experiment(engine, experiment_id)
     tasks = missing_tasks(engine, experiment_id, prepared.tasks())
     done = len(stored_runs(engine, experiment_id))
     reopen_experiment(engine, experiment_id)
-    return run_experiment(engine, experiment_id, tasks, executor, progress=progress, label=prepared.sweep.name,
-                          stored_ok=done, earlier_seconds=record["wall_seconds"] or 0.0)
+    return run_experiment(
+        engine,
+        experiment_id,
+        tasks,
+        executor,
+        progress=progress,
+        label=prepared.sweep.name,
+        stored_ok=done,
+        earlier_seconds=record["wall_seconds"] or 0.0,
+    )

@@ -66,7 +66,9 @@ def execute(task: RunTask) -> Outcome:
     t0 = time.perf_counter()
     try:
         result = run_simulation(
-            task.scenario, task.jurisdiction, run_seed(task.seed, task.point, task.replication),
+            task.scenario,
+            task.jurisdiction,
+            run_seed(task.seed, task.point, task.replication),
             scenario_overrides=list(task.scenario_overrides),
             jurisdiction_overrides=list(task.jurisdiction_overrides),
             jurisdiction_config=task.jurisdiction_config,
@@ -75,8 +77,12 @@ def execute(task: RunTask) -> Outcome:
         return Outcome(task, None, str(exc), time.perf_counter() - t0)
     except Exception as exc:  # a bug, in credsup or a plugin: keep the traceback for the record
         tb = traceback.format_exc(limit=-3).strip().splitlines()
-        return Outcome(task, None, f"internal error: {type(exc).__name__}: {exc} ({tb[-3].strip() if len(tb) > 2 else ''})",
-                       time.perf_counter() - t0)
+        return Outcome(
+            task,
+            None,
+            f"internal error: {type(exc).__name__}: {exc} ({tb[-3].strip() if len(tb) > 2 else ''})",
+            time.perf_counter() - t0,
+        )
     data = result.to_dict()
     data.pop("perceived_costs", None)  # diagnostics of the behaviour model; not stored per run
     return Outcome(task, data, None, time.perf_counter() - t0)

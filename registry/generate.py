@@ -34,9 +34,19 @@ Table = dict[str, np.ndarray]
 #: Share of enterprises per standard sector (assumption: a city registry dominated by retail and
 #: services, as market-subject statistics are; key fields a few percent each).
 SECTOR_SHARES: Mapping[str, float] = {
-    "retail": 0.26, "services": 0.20, "food_beverage": 0.14, "manufacturing": 0.09, "construction": 0.06,
-    "automobile_4s": 0.02, "home_furnishing": 0.04, "drugs_medical": 0.03, "special_equipment": 0.02,
-    "hazardous_chemicals": 0.01, "education_childcare": 0.04, "platform_economy": 0.05, "new_energy": 0.04,
+    "retail": 0.26,
+    "services": 0.20,
+    "food_beverage": 0.14,
+    "manufacturing": 0.09,
+    "construction": 0.06,
+    "automobile_4s": 0.02,
+    "home_furnishing": 0.04,
+    "drugs_medical": 0.03,
+    "special_equipment": 0.02,
+    "hazardous_chemicals": 0.01,
+    "education_childcare": 0.04,
+    "platform_economy": 0.05,
+    "new_energy": 0.04,
 }
 #: micro, small, medium, large (assumption: micro and small enterprises are over 90% of market subjects)
 SIZE_SHARES = (0.70, 0.21, 0.07, 0.02)
@@ -58,8 +68,13 @@ CHECKLIST_ROWS: Sequence[tuple[str, str, str, str, str]] = (
     ("C12", "safety_hazard", "food_drug", "food_beverage", "food_safety"),
     ("C13", "record_keeping", "food_drug", "drugs_medical", "drug_safety"),
     ("C14", "safety_hazard", "food_drug", "drugs_medical", "drug_safety"),
-    ("C15", "product_quality", "quality_safety", "manufacturing;retail;home_furnishing;new_energy;automobile_4s",
-     "product_quality"),
+    (
+        "C15",
+        "product_quality",
+        "quality_safety",
+        "manufacturing;retail;home_furnishing;new_energy;automobile_4s",
+        "product_quality",
+    ),
     ("C16", "labelling", "quality_safety", "manufacturing;retail;food_beverage", "product_quality"),
     ("C17", "counterfeit", "quality_safety", "retail;automobile_4s;home_furnishing", "product_quality"),
     ("C18", "safety_hazard", "quality_safety", "special_equipment", "special_equipment"),
@@ -135,7 +150,7 @@ class _Checklist:
                 self.item_of[si, di, : len(x)] = sorted(x)
                 w = np.array([weight[ITEMS[self.items[i]].severity] for i in sorted(x)])
                 self.item_cumweight[si, di, : len(x)] = np.cumsum(w)
-                self.item_cumweight[si, di, len(x):] = w.sum() if len(x) else 0.0
+                self.item_cumweight[si, di, len(x) :] = w.sum() if len(x) else 0.0
 
 
 def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: int = 4) -> dict[str, Table]:
@@ -221,7 +236,9 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     decided = verified_on <= t
     founded = decided & (r.random(len(q_ent)) < np.minimum(0.9, 0.2 + 2.0 * risk[q_ent]))
     complaints = {
-        "id": _ids("Q", len(q_ent)), "enterprise": ent["id"][q_ent], "received": received.astype(str),
+        "id": _ids("Q", len(q_ent)),
+        "enterprise": ent["id"][q_ent],
+        "received": received.astype(str),
         "founded": np.where(decided, _text_bool(founded), ""),
         "verified_on": np.where(decided, _text_dates(verified_on), ""),
     }
@@ -240,13 +257,18 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     a = np.floor(r.random(m) * per_dept[i_dept]).astype(np.int64)
     b = np.floor(r.random(m) * (per_dept[i_dept] - 1)).astype(np.int64)
     b += b >= a
-    source = np.where(by_complaint, "complaint", np.where(key[i_ent] & (r.random(m) < 0.4), "full_coverage",
-                                                          "spot_check"))
+    source = np.where(
+        by_complaint, "complaint", np.where(key[i_ent] & (r.random(m) < 0.4), "full_coverage", "spot_check")
+    )
     inspections = {
-        "id": _ids("I", m), "enterprise": ent["id"][i_ent], "date": i_date.astype(str),
-        "department": np.array(depts)[i_dept], "source": source,
-        "inspectors": np.strings.add(np.strings.add(insp_ids[dept_offset[i_dept] + a], ";"),
-                                     insp_ids[dept_offset[i_dept] + b]),
+        "id": _ids("I", m),
+        "enterprise": ent["id"][i_ent],
+        "date": i_date.astype(str),
+        "department": np.array(depts)[i_dept],
+        "source": source,
+        "inspectors": np.strings.add(
+            np.strings.add(insp_ids[dept_offset[i_dept] + a], ";"), insp_ids[dept_offset[i_dept] + b]
+        ),
     }
 
     # -- violations ----------------------------------------------------------------------------------
@@ -270,9 +292,13 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     rectified = np.where(u < p_fix, on_time, np.where(u < p_fix + 0.08, late, NAT))
     rectified = np.where(rectified > t, NAT, rectified)
     violations = {
-        "id": _ids("V", v), "enterprise": ent["id"][v_ent], "detected": detected.astype(str),
-        "item": np.array(check.items)[item], "severity": np.array(["minor", "general", "serious"])[sev],
-        "inspection": inspections["id"][v_insp], "rectify_by": rectify_by.astype(str),
+        "id": _ids("V", v),
+        "enterprise": ent["id"][v_ent],
+        "detected": detected.astype(str),
+        "item": np.array(check.items)[item],
+        "severity": np.array(["minor", "general", "serious"])[sev],
+        "inspection": inspections["id"][v_insp],
+        "rectify_by": rectify_by.astype(str),
         "rectified_on": _text_dates(rectified),
     }
     failed = np.isnat(rectified) | (rectified > rectify_by)
@@ -292,10 +318,15 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     lifelong = ban & (r.random(np_) < 0.05)
     ban_until = np.where(lifelong, np.datetime64("9999-12-31"), p_dec + np.timedelta64(1825, "D"))
     penalties = {
-        "id": _ids("P", np_), "enterprise": ent["id"][p_ent], "decided": p_dec.astype(str),
-        "severity": np.array(["minor", "general", "serious"])[p_sev], "violation": violations["id"][p_viol],
-        "fine": np.char.mod("%.0f", fine), "publicity_until": (p_dec + _days(PUBLICITY_DAYS[p_sev])).astype(str),
-        "ban": np.where(ban, "industry", "none"), "ban_until": np.where(ban, _text_dates(ban_until), ""),
+        "id": _ids("P", np_),
+        "enterprise": ent["id"][p_ent],
+        "decided": p_dec.astype(str),
+        "severity": np.array(["minor", "general", "serious"])[p_sev],
+        "violation": violations["id"][p_viol],
+        "fine": np.char.mod("%.0f", fine),
+        "publicity_until": (p_dec + _days(PUBLICITY_DAYS[p_sev])).astype(str),
+        "ban": np.where(ban, "industry", "none"),
+        "ban_until": np.where(ban, _text_dates(ban_until), ""),
     }
 
     # -- listings: dishonesty (own), abnormal operation, other regions' lists -----------------------
@@ -308,18 +339,25 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     ext_start = _uniform_dates(r, np.full(len(ext), start), t)
     l_ent = np.concatenate([p_ent[l_pen], abn, ext])
     l_start = np.concatenate([p_dec[l_pen], abn_start, ext_start])
-    l_until = np.concatenate([p_dec[l_pen] + np.timedelta64(1095, "D"), np.full(len(abn), NAT),
-                              ext_start + np.timedelta64(1095, "D")])
+    l_until = np.concatenate(
+        [p_dec[l_pen] + np.timedelta64(1095, "D"), np.full(len(abn), NAT), ext_start + np.timedelta64(1095, "D")]
+    )
     l_list = np.repeat(["dishonesty", "abnormal_operation", "dishonesty"], [len(l_pen), len(abn), len(ext)])
     regions = np.array([x for x in REGIONS if x != "liaoning"])
     l_region = np.concatenate([np.full(len(l_pen) + len(abn), ""), regions[r.integers(0, len(regions), len(ext))]])
     l_viol = np.concatenate([violations["id"][p_viol[l_pen]], np.full(len(abn) + len(ext), "")])
     lo = np.lexsort((l_ent, l_start))
-    l_ent, l_start, l_until, l_list, l_region, l_viol = (x[lo] for x in (l_ent, l_start, l_until, l_list,
-                                                                         l_region, l_viol))
+    l_ent, l_start, l_until, l_list, l_region, l_viol = (
+        x[lo] for x in (l_ent, l_start, l_until, l_list, l_region, l_viol)
+    )
     listings = {
-        "id": _ids("L", len(l_ent)), "enterprise": ent["id"][l_ent], "list": l_list,
-        "start": l_start.astype(str), "until": _text_dates(l_until), "region": l_region, "violation": l_viol,
+        "id": _ids("L", len(l_ent)),
+        "enterprise": ent["id"][l_ent],
+        "list": l_list,
+        "start": l_start.astype(str),
+        "until": _text_dates(l_until),
+        "region": l_region,
+        "violation": l_viol,
     }
     own_dishonesty = np.flatnonzero((l_list == "dishonesty") & (l_region == ""))
 
@@ -342,8 +380,13 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     pending = r_dec > t
     status = np.where(pending, "pending", np.where(fulfilled == "rectified;commitment", "approved", "refused"))
     repairs = {
-        "id": _ids("R", nr), "enterprise": ent["id"][rec_ent], "record": rec_kind, "record_id": rec_id,
-        "applied": applied.astype(str), "fulfilled": fulfilled, "status": status,
+        "id": _ids("R", nr),
+        "enterprise": ent["id"][rec_ent],
+        "record": rec_kind,
+        "record_id": rec_id,
+        "applied": applied.astype(str),
+        "fulfilled": fulfilled,
+        "status": status,
         "decided": np.where(pending, "", _text_dates(r_dec)),
     }
 
@@ -363,8 +406,11 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     false = verified & (r.random(nc) < np.minimum(0.8, 3.0 * risk[c_ent]))
     order = np.lexsort((c_ent, made))
     commitments = {
-        "id": _ids("M", nc), "enterprise": ent["id"][c_ent][order], "made": made[order].astype(str),
-        "kind": kind[order], "verified_on": np.where(verified, _text_dates(c_ver), "")[order],
+        "id": _ids("M", nc),
+        "enterprise": ent["id"][c_ent][order],
+        "made": made[order].astype(str),
+        "kind": kind[order],
+        "verified_on": np.where(verified, _text_dates(c_ver), "")[order],
         "found_false": _text_bool(false)[order],
     }
 
@@ -383,9 +429,12 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     o_dec = filed + _days(r.integers(10, 31, no))
     open_ = o_dec > t
     objections = {
-        "id": _ids("O", no), "enterprise": ent["id"][o_ent], "record": o_kind, "record_id": o_rec,
-        "filed": filed.astype(str), "status": np.where(open_, "pending",
-                                                      np.where(r.random(no) < 0.25, "upheld", "dismissed")),
+        "id": _ids("O", no),
+        "enterprise": ent["id"][o_ent],
+        "record": o_kind,
+        "record_id": o_rec,
+        "filed": filed.astype(str),
+        "status": np.where(open_, "pending", np.where(r.random(no) < 0.25, "upheld", "dismissed")),
         "decided": np.where(open_, "", _text_dates(o_dec)),
     }
 
@@ -397,8 +446,11 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
     minor = np.bincount(v_ent[(sev == 0) & (detected <= graded_on)], minlength=n)
     was_listed = np.bincount(l_ent[(l_list == "dishonesty") & (l_start <= graded_on)], minlength=n) > 0
     # a generic record heuristic for the synthetic *previous* grade, not any jurisdiction's formula
-    prev = np.where(was_listed | (serious >= 2), 3, np.where((serious >= 1) | (general >= 2), 2,
-                    np.where((general + minor) > 0, 1, 0)))
+    prev = np.where(
+        was_listed | (serious >= 2),
+        3,
+        np.where((serious >= 1) | (general >= 2), 2, np.where((general + minor) > 0, 1, 0)),
+    )
     graded = registered <= graded_on
     ent["grade"] = np.where(graded, np.array(["A", "B", "C", "D"])[prev], "")
     ent["graded_on"] = np.where(graded, str(graded_on), "")
@@ -407,9 +459,17 @@ def generate(n: int, seed: int, as_of: dt.date = dt.date(2026, 12, 31), years: i
 
     checklist = {name: np.array([row[i] for row in CHECKLIST_ROWS]) for i, name in enumerate(CHECKLIST.names)}
     return {
-        "enterprises": ent, "inspections": inspections, "violations": violations, "penalties": penalties,
-        "complaints": complaints, "commitments": commitments, "listings": listings, "repairs": repairs,
-        "objections": objections, "checklist": checklist, "inspectors": inspectors,
+        "enterprises": ent,
+        "inspections": inspections,
+        "violations": violations,
+        "penalties": penalties,
+        "complaints": complaints,
+        "commitments": commitments,
+        "listings": listings,
+        "repairs": repairs,
+        "objections": objections,
+        "checklist": checklist,
+        "inspectors": inspectors,
     }
 
 

@@ -39,10 +39,23 @@ YOUNG_YEARS = 3.0
 
 #: Columns that say who an enterprise is or when something happened, not what its record holds; they
 #: are never indicators (dates travel with their counts; the previous grade is not a reason).
-NOT_INDICATORS = frozenset({
-    "sector", "size", "registered", "key_sector", "emerging", "grade", "graded_on", "last_inspection",
-    "last_violation", "last_repair", "listed", "listed_until", "banned_until",
-})
+NOT_INDICATORS = frozenset(
+    {
+        "sector",
+        "size",
+        "registered",
+        "key_sector",
+        "emerging",
+        "grade",
+        "graded_on",
+        "last_inspection",
+        "last_violation",
+        "last_repair",
+        "listed",
+        "listed_until",
+        "banned_until",
+    }
+)
 
 
 @attrs.frozen
@@ -104,13 +117,18 @@ def _until_text(column: str, label: str) -> Callable[[EnterpriseBatch, dt.date],
 def indicators() -> tuple[Indicator, ...]:
     """Every indicator, derived from the :class:`EnterpriseBatch` schema (plus listing, ban and age)."""
     out: list[Indicator] = [
-        Indicator("listed", has=lambda b, t: b.listed & ~(b.listed_until <= np.datetime64(t, "D")),
-                  text=_until_text("listed_until", "listed"),
-                  without=lambda b, _t: {"listed": np.zeros(len(b), dtype=bool),
-                                         "listed_until": np.full(len(b), NAT)}),
-        Indicator("banned", has=lambda b, t: b.banned_until > np.datetime64(t, "D"),
-                  text=_until_text("banned_until", "banned"),
-                  without=lambda b, _t: {"banned_until": np.full(len(b), NAT)}),
+        Indicator(
+            "listed",
+            has=lambda b, t: b.listed & ~(b.listed_until <= np.datetime64(t, "D")),
+            text=_until_text("listed_until", "listed"),
+            without=lambda b, _t: {"listed": np.zeros(len(b), dtype=bool), "listed_until": np.full(len(b), NAT)},
+        ),
+        Indicator(
+            "banned",
+            has=lambda b, t: b.banned_until > np.datetime64(t, "D"),
+            text=_until_text("banned_until", "banned"),
+            without=lambda b, _t: {"banned_until": np.full(len(b), NAT)},
+        ),
     ]
     for spec in EnterpriseBatch.columns():
         if spec.name in NOT_INDICATORS:
@@ -125,13 +143,15 @@ def indicators() -> tuple[Indicator, ...]:
             out.append(_code_indicator(spec.name, None))
         else:  # pragma: no cover - a new column needs a decision here
             raise RuntimeError(f"EnterpriseBatch column {spec.name} has no indicator rule")
-    out.append(Indicator(
-        "age",
-        has=lambda b, t: b.age_years(t) < YOUNG_YEARS,
-        text=lambda b, t: np.strings.add("age=", np.char.mod("%.1fy", b.age_years(t)).astype(StringDType())),
-        without=lambda b, t: {"registered": np.full(len(b), np.datetime64(t, "D") - np.timedelta64(3653, "D"))},
-        in_record=False,
-    ))
+    out.append(
+        Indicator(
+            "age",
+            has=lambda b, t: b.age_years(t) < YOUNG_YEARS,
+            text=lambda b, t: np.strings.add("age=", np.char.mod("%.1fy", b.age_years(t)).astype(StringDType())),
+            without=lambda b, t: {"registered": np.full(len(b), np.datetime64(t, "D") - np.timedelta64(3653, "D"))},
+            in_record=False,
+        )
+    )
     return tuple(out)
 
 
@@ -154,8 +174,7 @@ class Evaluation:
 def evaluate(jurisdiction: Jurisdiction, batch: EnterpriseBatch, as_of: dt.date) -> Evaluation:
     """Grade, then decide demonstration status, as one evaluation cycle does."""
     grades = jurisdiction.grade(batch, as_of)
-    graded = attrs.evolve(batch, grade=grades.astype(np.int8),
-                          graded_on=np.full(len(batch), np.datetime64(as_of, "D")))
+    graded = attrs.evolve(batch, grade=grades.astype(np.int8), graded_on=np.full(len(batch), np.datetime64(as_of, "D")))
     demonstration = jurisdiction.demonstration(graded, as_of)
     return Evaluation(jurisdiction, as_of, batch, attrs.evolve(graded, demonstration=demonstration))
 
@@ -226,9 +245,12 @@ def explain(evaluation: Evaluation) -> Reasons:
         deciding[ind.name] = int(hit.sum())
         parts = np.where(necessary, np.strings.add("without: ", LETTERS[without.astype(np.int64) + 1]), "")
         both = np.where(necessary & sufficient, "; ", "").astype(StringDType())
-        parts = np.strings.add(np.strings.add(parts.astype(StringDType()), both),
-                               np.where(sufficient, np.strings.add("alone: ", LETTERS[alone.astype(np.int64) + 1]),
-                                        "").astype(StringDType()))
+        parts = np.strings.add(
+            np.strings.add(parts.astype(StringDType()), both),
+            np.where(sufficient, np.strings.add("alone: ", LETTERS[alone.astype(np.int64) + 1]), "").astype(
+                StringDType()
+            ),
+        )
         piece = np.strings.add(np.strings.add(text[hit], " ("), np.strings.add(parts[hit], ")"))
         _append(decided, rows[hit], piece)
     return Reasons(decided, record, clean_grades, deciding)

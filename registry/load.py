@@ -132,11 +132,26 @@ class Source:
         else:
             path = Path(self.location)
             if not path.exists():
-                raise RegistryError([Problem(self.location, "", "registry not found: expected a folder of CSV "
-                                                                "files or a database URL (sqlite:///file.db)")])
+                raise RegistryError(
+                    [
+                        Problem(
+                            self.location,
+                            "",
+                            "registry not found: expected a folder of CSV files or a database URL (sqlite:///file.db)",
+                        )
+                    ]
+                )
             if not path.is_dir():
-                raise RegistryError([Problem(self.location, "", "is a file, expected a registry folder of CSV "
-                                                                "files (enterprises.csv, ...) or a database URL")])
+                raise RegistryError(
+                    [
+                        Problem(
+                            self.location,
+                            "",
+                            "is a file, expected a registry folder of CSV "
+                            "files (enterprises.csv, ...) or a database URL",
+                        )
+                    ]
+                )
 
     def has(self, spec: TableSpec) -> bool:
         if self.engine is not None:
@@ -322,8 +337,11 @@ def _type_column(col: Col, values: np.ndarray, probs: Problems) -> np.ndarray:
         return out
     if kind == "enum":
         out, bad = parse_enum(values, col.values)
-        probs.add(np.flatnonzero(bad), col.name,
-                  lambda r: f"unknown {col.name} {_quote(values[r])}: expected one of {', '.join(col.values)}")
+        probs.add(
+            np.flatnonzero(bad),
+            col.name,
+            lambda r: f"unknown {col.name} {_quote(values[r])}: expected one of {', '.join(col.values)}",
+        )
         return out
     if kind == "bool":
         out, bad = parse_bools(values)
@@ -365,7 +383,11 @@ class _Loader:
                 rows, names = split_names(cols[c.name])
                 idx = self._lookup(parents[c.ref], names)
                 bad = idx < 0
-                probs.add(np.unique(rows[bad]), c.name, lambda r: self._unknown_refs(c, cols[c.name][r], parents[c.ref]))
+                probs.add(
+                    np.unique(rows[bad]),
+                    c.name,
+                    lambda r: self._unknown_refs(c, cols[c.name][r], parents[c.ref]),  # noqa: B023 (called at once)
+                )
                 cols[f"{c.name}_row"], cols[f"{c.name}_index"] = rows[~bad], idx[~bad]
         check = _CHECKS.get(spec.name)
         if check is not None:
@@ -375,8 +397,9 @@ class _Loader:
             problems = probs.problems()
             self.problems.extend(problems)
             if self.skip:
-                self.dropped[spec.name] = {str(cols["id"][r]): raw.location(r) for r in np.flatnonzero(bad)
-                                           if cols["id"][r]}
+                self.dropped[spec.name] = {
+                    str(cols["id"][r]): raw.location(r) for r in np.flatnonzero(bad) if cols["id"][r]
+                }
         keep = ~bad if self.skip else np.ones(n, dtype=bool)
         frame = _sorted(spec, cols, keep, raw)
         self.inputs.append(InputFile(spec.name, raw.where, raw.sha256, n))
@@ -405,6 +428,7 @@ class _Loader:
             same_id = by_id[str(ids[r])]
             other = same_id[1] if r == same_id[0] else same_id[0]
             return f"duplicate id {_quote(ids[r])} (also at {raw.location(other)})"
+
         probs.add(rows, "id", message)
 
     @staticmethod
@@ -421,8 +445,10 @@ class _Loader:
         where = self.dropped.get(table, {}).get(value)
         if where:
             return f"{_quote(value)} refers to a skipped row of {table} ({where})"
-        return f"unknown {col.ref if col.ref != 'enterprises' else 'enterprise'} id {_quote(value)} " \
-               f"(not in {parent.where})"
+        return (
+            f"unknown {col.ref if col.ref != 'enterprises' else 'enterprise'} id {_quote(value)} "
+            f"(not in {parent.where})"
+        )
 
     def _unknown_refs(self, col: Col, cell: str, parent: Frame) -> str:
         names = [t.strip() for t in cell.split(";") if t.strip()]
@@ -487,9 +513,14 @@ def _same_enterprise(loader: _Loader, cols: dict[str, np.ndarray], probs: Proble
     other[has] = parent["enterprise"][idx[has]]
     wrong = has & (other != cols["enterprise"])
     ents = loader.frames["enterprises"]["id"]
-    probs.add(np.flatnonzero(wrong), column,
-              lambda r: f"{_quote(cols[RAW + column][r])} belongs to enterprise {_quote(ents[other[r]])}, not "
-                        f"{_quote(ents[cols['enterprise'][r]]) if cols['enterprise'][r] >= 0 else 'this one'}")
+    probs.add(
+        np.flatnonzero(wrong),
+        column,
+        lambda r: (
+            f"{_quote(cols[RAW + column][r])} belongs to enterprise {_quote(ents[other[r]])}, not "
+            f"{_quote(ents[cols['enterprise'][r]]) if cols['enterprise'][r] >= 0 else 'this one'}"
+        ),
+    )
 
 
 def _needs(cols: dict[str, np.ndarray], probs: Problems, column: str, when: np.ndarray, why: str) -> None:
@@ -509,8 +540,11 @@ def _check_penalties(loader: _Loader, cols: dict[str, np.ndarray], probs: Proble
 
 def _check_complaints(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
     _needs(cols, probs, "verified_on", cols["founded"] >= 0, "founded is given")
-    probs.add(np.flatnonzero((cols["founded"] < 0) & ~np.isnat(cols["verified_on"])), "founded",
-              "required when verified_on is given (true or false)")
+    probs.add(
+        np.flatnonzero((cols["founded"] < 0) & ~np.isnat(cols["verified_on"])),
+        "founded",
+        "required when verified_on is given (true or false)",
+    )
 
 
 def _check_commitments(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
@@ -535,26 +569,36 @@ def _check_records(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems
     list_kind = np.full(n, -1, dtype=np.int64)
     has_l = lidx >= 0
     list_kind[has_l] = listings["list"][lidx[has_l]]
-    wanted = np.where(record == RECORDS.index("dishonesty_list"), LISTS.index("dishonesty"),
-                      LISTS.index("abnormal_operation"))
+    wanted = np.where(
+        record == RECORDS.index("dishonesty_list"), LISTS.index("dishonesty"), LISTS.index("abnormal_operation")
+    )
     wrong_list = ~is_pen & (record >= 0) & has_l & (list_kind != wanted)
     missing = (idx < 0) & (rid != "") & (record >= 0)
+
     def unknown(r: int) -> str:
         parent = penalties if is_pen[r] else listings
         return loader._unknown(Col("record_id", "ref", "", ref=parent.spec.name), str(rid[r]), parent)
+
     probs.add(np.flatnonzero(missing), "record_id", unknown)
-    probs.add(np.flatnonzero(wrong_list), "record_id",
-              lambda r: f"listing {_quote(rid[r])} is on the {LISTS[list_kind[r]]} list, not a "
-                        f"{RECORDS[record[r]]} record")
+    probs.add(
+        np.flatnonzero(wrong_list),
+        "record_id",
+        lambda r: f"listing {_quote(rid[r])} is on the {LISTS[list_kind[r]]} list, not a {RECORDS[record[r]]} record",
+    )
     owner = np.full(n, -1, dtype=np.int64)
     ok = idx >= 0
     owner[ok & is_pen] = penalties["enterprise"][idx[ok & is_pen]]
     owner[ok & ~is_pen] = listings["enterprise"][idx[ok & ~is_pen]]
     ents = loader.frames["enterprises"]["id"]
     wrong = ok & (owner != cols["enterprise"]) & (cols["enterprise"] >= 0)
-    probs.add(np.flatnonzero(wrong), "record_id",
-              lambda r: f"{_quote(rid[r])} is a record of enterprise {_quote(ents[owner[r]])}, not "
-                        f"{_quote(ents[cols['enterprise'][r]])}")
+    probs.add(
+        np.flatnonzero(wrong),
+        "record_id",
+        lambda r: (
+            f"{_quote(rid[r])} is a record of enterprise {_quote(ents[owner[r]])}, not "
+            f"{_quote(ents[cols['enterprise'][r]])}"
+        ),
+    )
     cols["record_index"] = np.where(wrong_list | wrong, -1, idx)
     _needs(cols, probs, "decided", cols["status"] > 0, "status is not pending")
     start = "applied" if "applied" in cols else "filed"
@@ -565,9 +609,13 @@ def _check_repairs(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems
     _check_records(loader, cols, probs)
     rows, names = split_names(cols["fulfilled"])
     codes, bad = parse_enum(names, CONDITIONS)
-    probs.add(np.unique(rows[bad]), "fulfilled",
-              lambda r: f"unknown repair condition in {_quote(cols['fulfilled'][r])}: expected names among "
-                        f"{', '.join(CONDITIONS)}")
+    probs.add(
+        np.unique(rows[bad]),
+        "fulfilled",
+        lambda r: (
+            f"unknown repair condition in {_quote(cols['fulfilled'][r])}: expected names among {', '.join(CONDITIONS)}"
+        ),
+    )
     mask = np.zeros(len(cols["id"]), dtype=np.uint16)
     ok = ~bad
     np.bitwise_or.at(mask, rows[ok], (np.uint16(1) << codes[ok].astype(np.uint16)).astype(np.uint16))
@@ -632,9 +680,13 @@ def load_registry(location: str | Path, *, skip_bad_rows: bool = False, need: It
     frames["enterprises"] = _with_codes(ents, "sector", sectors)
     frames["listings"] = _with_codes(listings, "region", regions)
     return Registry(
-        location=str(location), frames=frames, sectors=sectors, regions=regions,
+        location=str(location),
+        frames=frames,
+        sectors=sectors,
+        regions=regions,
         inputs=tuple(i for i in loader.inputs if i.table in present),
-        skipped=tuple(loader.problems) if skip_bad_rows else (), notes=tuple(source.notes()),
+        skipped=tuple(loader.problems) if skip_bad_rows else (),
+        notes=tuple(source.notes()),
     )
 
 
@@ -643,12 +695,20 @@ def _enterprise_codes(frame: Frame) -> Frame:
     cols = dict(frame.columns)
     std = encode(cols["sector"], list(SECTORS))
     for name in ("key_sector", "emerging"):
-        table = np.array([getattr(info, "key" if name == "key_sector" else "emerging") for info in SECTORS.values()]
-                         + [False], dtype=bool)
+        table = np.array(
+            [getattr(info, "key" if name == "key_sector" else "emerging") for info in SECTORS.values()] + [False],
+            dtype=bool,
+        )
         default = table[np.where(std >= 0, std, len(SECTORS))]
         cols[name] = np.where(cols[name] >= 0, cols[name] == 1, default)
-    for name in ("annual_report_filed", "tax_compliant", "social_security_compliant", "ip_holder",
-                 "self_report_verified", "demonstration"):
+    for name in (
+        "annual_report_filed",
+        "tax_compliant",
+        "social_security_compliant",
+        "ip_holder",
+        "self_report_verified",
+        "demonstration",
+    ):
         cols[name] = cols[name] == 1
     return attrs.evolve(frame, columns=cols)
 
@@ -660,7 +720,9 @@ def _with_codes(frame: Frame, column: str, vocab: tuple[str, ...]) -> Frame:
     return attrs.evolve(frame, columns=cols)
 
 
-def load_inspectors(location: str | Path, registry: Registry, *, skip_bad_rows: bool = False) -> tuple[Frame, InputFile, tuple[Problem, ...]]:
+def load_inspectors(
+    location: str | Path, registry: Registry, *, skip_bad_rows: bool = False
+) -> tuple[Frame, InputFile, tuple[Problem, ...]]:
     """Read the inspectors file (CSV path, or a database URL holding an ``inspectors`` table).
 
     Declared conflicts must name enterprises of ``registry``. Returns the frame, its input record and

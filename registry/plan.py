@@ -44,8 +44,20 @@ from credsup.registry.load import Frame, Registry, split_names
 from credsup.registry.output import csv_text
 from credsup.registry.summary import summarise
 
-COLUMNS = ("visit", "enterprise", "department", "items", "qualifications", "inspector_1", "inspector_2",
-           "status", "note", "grade", "probability", "basis")
+COLUMNS = (
+    "visit",
+    "enterprise",
+    "department",
+    "items",
+    "qualifications",
+    "inspector_1",
+    "inspector_2",
+    "status",
+    "note",
+    "grade",
+    "probability",
+    "basis",
+)
 
 STAFFED, UNSTAFFED, NO_ITEM = "staffed", "unstaffed", "no_checklist_item"
 
@@ -158,8 +170,14 @@ def _conflicted(keys: np.ndarray, inspector: np.ndarray, enterprise: np.ndarray,
 # ------------------------------------------------------------------------------------------- staffing
 
 
-def _staff_pool(enterprises: np.ndarray, eligible: np.ndarray, remaining: np.ndarray, keys: np.ndarray, n: int,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _staff_pool(
+    enterprises: np.ndarray,
+    eligible: np.ndarray,
+    remaining: np.ndarray,
+    keys: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Two inspectors for each inspection of one pool, in the given (priority) order.
 
     Returns (first, second, reason) with -1 inspectors where unstaffed; reason 0 staffed, 1 no free
@@ -199,12 +217,18 @@ def _staff_pool(enterprises: np.ndarray, eligible: np.ndarray, remaining: np.nda
 # ----------------------------------------------------------------------------------------------- plan
 
 
-def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame, period: Period,
-              seed: int) -> Plan:
+def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame, period: Period, seed: int) -> Plan:
     """Draw the plan for ``period`` (see the module docstring). Deterministic in the inputs and ``seed``."""
     if "checklist" not in registry or len(registry["checklist"]) == 0:
-        raise RegistryError([Problem(registry["checklist"].where, "", "the checklist is empty: a plan needs the "
-                                     "spot-check items (see docs/registry.md, checklist)")])
+        raise RegistryError(
+            [
+                Problem(
+                    registry["checklist"].where,
+                    "",
+                    "the checklist is empty: a plan needs the spot-check items (see docs/registry.md, checklist)",
+                )
+            ]
+        )
     n = len(registry)
     batch = summarise(registry, period.start)
     evaluation = evaluate(jurisdiction, batch, period.start)
@@ -239,8 +263,9 @@ def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
     reason = np.full(m, 3, dtype=np.int8)  # 3: nobody of the department holds the qualifications
     tiebreak = rng.random(m)
     eligible_of = [np.flatnonzero((insp_dept == di) & holds[:, list(q)].all(axis=1)) for di, q in cov.pools]
-    pool_order = sorted(range(len(cov.pools)),
-                        key=lambda p: (int(inspectors["capacity"][eligible_of[p]].sum()), cov.pools[p]))
+    pool_order = sorted(
+        range(len(cov.pools)), key=lambda p: (int(inspectors["capacity"][eligible_of[p]].sum()), cov.pools[p])
+    )
     for p in pool_order:
         rows = np.flatnonzero(ins_pool == p)
         if len(rows) == 0 or len(eligible_of[p]) == 0:
@@ -249,14 +274,44 @@ def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
         a, b, why = _staff_pool(ins_ent[rows], eligible_of[p], remaining, keys, n, rng)
         first[rows], second[rows], reason[rows] = a, b, why
 
-    return _assemble(registry, jurisdiction, inspectors, period, seed, evaluation, probability, drawn, cov,
-                     ins_ent, ins_dept, ins_pool, first, second, reason, remaining)
+    return _assemble(
+        registry,
+        jurisdiction,
+        inspectors,
+        period,
+        seed,
+        evaluation,
+        probability,
+        drawn,
+        cov,
+        ins_ent,
+        ins_dept,
+        ins_pool,
+        first,
+        second,
+        reason,
+        remaining,
+    )
 
 
-def _assemble(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame, period: Period, seed: int,
-              evaluation: Evaluation, probability: np.ndarray, drawn: np.ndarray, cov: Coverage,
-              ins_ent: np.ndarray, ins_dept: np.ndarray, ins_pool: np.ndarray, first: np.ndarray,
-              second: np.ndarray, reason: np.ndarray, remaining: np.ndarray) -> Plan:
+def _assemble(
+    registry: Registry,
+    jurisdiction: Jurisdiction,
+    inspectors: Frame,
+    period: Period,
+    seed: int,
+    evaluation: Evaluation,
+    probability: np.ndarray,
+    drawn: np.ndarray,
+    cov: Coverage,
+    ins_ent: np.ndarray,
+    ins_dept: np.ndarray,
+    ins_pool: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    reason: np.ndarray,
+    remaining: np.ndarray,
+) -> Plan:
     """The plan's rows (inspections, and drawn enterprises with no item), sorted, and its summary."""
     ids, iids = registry.ids, inspectors["id"]
     sector = evaluation.after.sector.astype(np.int64)
@@ -297,8 +352,24 @@ def _assemble(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
         "probability": np.char.mod("%.6g", p),
         "basis": np.where(p >= 1.0, "full_coverage", "random"),
     }
-    summary = _summary(registry, jurisdiction, inspectors, period, seed, evaluation, probability, drawn,
-                       status, ent, visit_no, a, b, why, remaining, joint)
+    summary = _summary(
+        registry,
+        jurisdiction,
+        inspectors,
+        period,
+        seed,
+        evaluation,
+        probability,
+        drawn,
+        status,
+        ent,
+        visit_no,
+        a,
+        b,
+        why,
+        remaining,
+        joint,
+    )
     return Plan(columns, summary, evaluation, probability)
 
 
@@ -309,8 +380,15 @@ _REASONS = {
 }
 
 
-def _notes(why: np.ndarray, dept: np.ndarray, pool: np.ndarray, depts: np.ndarray, qual_text: np.ndarray,
-           sector: np.ndarray, sectors: tuple[str, ...]) -> np.ndarray:
+def _notes(
+    why: np.ndarray,
+    dept: np.ndarray,
+    pool: np.ndarray,
+    depts: np.ndarray,
+    qual_text: np.ndarray,
+    sector: np.ndarray,
+    sectors: tuple[str, ...],
+) -> np.ndarray:
     notes = np.full(len(why), "", dtype=object)
     for code, text in _REASONS.items():
         rows = np.flatnonzero(why == code)
@@ -322,20 +400,40 @@ def _notes(why: np.ndarray, dept: np.ndarray, pool: np.ndarray, depts: np.ndarra
     return notes.astype(str) if len(notes) else np.zeros(0, dtype="<U1")
 
 
-def _summary(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame, period: Period, seed: int,
-             evaluation: Evaluation, probability: np.ndarray, drawn: np.ndarray, status: np.ndarray,
-             ent: np.ndarray, visit_no: np.ndarray, a: np.ndarray, b: np.ndarray, why: np.ndarray,
-             remaining: np.ndarray, joint: bool) -> dict[str, Any]:
+def _summary(
+    registry: Registry,
+    jurisdiction: Jurisdiction,
+    inspectors: Frame,
+    period: Period,
+    seed: int,
+    evaluation: Evaluation,
+    probability: np.ndarray,
+    drawn: np.ndarray,
+    status: np.ndarray,
+    ent: np.ndarray,
+    visit_no: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    why: np.ndarray,
+    remaining: np.ndarray,
+    joint: bool,
+) -> dict[str, Any]:
     grades = evaluation.grades
     by_grade = {}
     for code, letter in enumerate("ABCD"):
         in_grade = grades == code
-        by_grade[letter] = {"enterprises": int(in_grade.sum()), "drawn": int((drawn & in_grade).sum()),
-                            "expected": round(float(probability[in_grade].sum()), 2)}
+        by_grade[letter] = {
+            "enterprises": int(in_grade.sum()),
+            "drawn": int((drawn & in_grade).sum()),
+            "expected": round(float(probability[in_grade].sum()), 2),
+        }
     inspections = status != NO_ITEM
     load = inspectors["capacity"].astype(np.int64) - remaining
-    unstaffed = {"no_capacity": int((why == 1).sum()), "conflict": int((why == 2).sum()),
-                 "no_qualified_inspector": int((why == 3).sum())}
+    unstaffed = {
+        "no_capacity": int((why == 1).sum()),
+        "conflict": int((why == 2).sum()),
+        "no_qualified_inspector": int((why == 3).sum()),
+    }
     return {
         "jurisdiction": jurisdiction.name,
         "jurisdiction_version": jurisdiction.version,

@@ -71,8 +71,9 @@ def _decode(path: Path, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise RegistryError([Problem(f"{path}:{line}", "", f"not UTF-8 text ({exc.reason}); save the file as "
-                                                            "UTF-8")]) from None
+        raise RegistryError(
+            [Problem(f"{path}:{line}", "", f"not UTF-8 text ({exc.reason}); save the file as UTF-8")]
+        ) from None
 
 
 def read_bytes(path: Path) -> bytes:
@@ -97,8 +98,13 @@ def read_csv(path: Path, spec: TableSpec) -> RawTable:
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
     if not first.strip():
-        raise RegistryError([Problem(f"{where}:1", "", "no header line: the first line must name the columns "
-                                                         f"({', '.join(spec.names)})")])
+        raise RegistryError(
+            [
+                Problem(
+                    f"{where}:1", "", f"no header line: the first line must name the columns ({', '.join(spec.names)})"
+                )
+            ]
+        )
     try:
         header = [h.strip() for h in next(csv.reader([first]))]
     except csv.Error as exc:
@@ -123,8 +129,11 @@ def check_header(header: Sequence[str], spec: TableSpec, where: str) -> None:
             import difflib
 
             close = difflib.get_close_matches(name, spec.names, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f"; the columns of {spec.name} are " \
-                   f"{', '.join(spec.names)}"
+            hint = (
+                f" (did you mean '{close[0]}'?)"
+                if close
+                else f"; the columns of {spec.name} are {', '.join(spec.names)}"
+            )
             problems.append(Problem(where, name or "''", f"unknown column{hint}"))
     for col in spec.columns:
         if col.required and col.name not in seen:
@@ -142,8 +151,9 @@ def _rows_fast(text: str, ncols: int) -> tuple[np.ndarray | None, np.ndarray, di
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cells = np.loadtxt(io.StringIO(text), dtype=object, delimiter=",", quotechar='"', skiprows=1,
-                               comments=None, ndmin=2)
+            cells = np.loadtxt(
+                io.StringIO(text), dtype=object, delimiter=",", quotechar='"', skiprows=1, comments=None, ndmin=2
+            )
     except ValueError:
         return None, np.zeros(0, dtype=np.int64), {}
     if cells.shape != (data_lines, ncols):
@@ -192,7 +202,7 @@ def masked(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is reported by connect()
+    except Exception:
         return url
 
 
@@ -225,19 +235,32 @@ def connect(url: str, *, create: bool = True) -> Any:
     if not create:
         try:
             parsed = make_url(url)
-        except Exception:  # noqa: BLE001 - reported below by create_engine
+        except Exception:
             parsed = None
         db = parsed.database if parsed is not None else None
-        if parsed is not None and parsed.drivername.startswith("sqlite") and db and db != ":memory:" \
-                and not db.startswith("file:") and not Path(db).exists():
+        if (
+            parsed is not None
+            and parsed.drivername.startswith("sqlite")
+            and db
+            and db != ":memory:"
+            and not db.startswith("file:")
+            and not Path(db).exists()
+        ):
             raise RegistryError([Problem(masked(url), "", f"database file not found: {db}")])
     try:
         engine = sa.create_engine(url)
         with engine.connect():
             pass
-    except Exception as exc:  # noqa: BLE001 - any driver error is the user's URL or database
-        raise RegistryError([Problem(masked(url), "", f"cannot open the database: {type(exc).__name__}: "
-                                                      f"{str(exc).splitlines()[0] if str(exc) else ''}")]) from None
+    except Exception as exc:
+        raise RegistryError(
+            [
+                Problem(
+                    masked(url),
+                    "",
+                    f"cannot open the database: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                )
+            ]
+        ) from None
     return engine
 
 
@@ -261,7 +284,7 @@ def read_sql(engine: Any, url: str, spec: TableSpec) -> RawTable:
     try:
         with engine.connect() as conn:
             rows = conn.execute(query).all()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise RegistryError([Problem(where, "", f"cannot read the table: {type(exc).__name__}: {exc}")]) from None
     columns = {}
     digest = hashlib.sha256()

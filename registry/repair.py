@@ -93,9 +93,13 @@ class RepairCheck:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "enterprise": self.enterprise, "as_of": self.as_of.isoformat(), "jurisdiction": self.jurisdiction,
-            "eligible": self.eligible, "earliest": self.earliest.isoformat() if self.earliest else None,
-            "missing": list(self.missing), "records": [r.as_dict() for r in self.records],
+            "enterprise": self.enterprise,
+            "as_of": self.as_of.isoformat(),
+            "jurisdiction": self.jurisdiction,
+            "eligible": self.eligible,
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "missing": list(self.missing),
+            "records": [r.as_dict() for r in self.records],
             "other_regions": list(self.other_regions),
         }
 
@@ -109,45 +113,83 @@ def check_repair(registry: Registry, jurisdiction: Jurisdiction, enterprise_id: 
     status = record_status(registry, as_of)
     pen, lst, viol = registry["penalties"], registry["listings"], registry["violations"]
 
-    p_rows = np.flatnonzero((pen["enterprise"] == e) & (pen["decided"] <= t) & (pen["publicity_until"] > t)
-                            & ~status["penalty_upheld"] & ~status["penalty_approved"])
-    active = ((lst["enterprise"] == e) & (lst["start"] <= t) & (np.isnat(lst["until"]) | (lst["until"] > t))
-              & ~status["listing_upheld"] & ~status["listing_approved"])
+    p_rows = np.flatnonzero(
+        (pen["enterprise"] == e)
+        & (pen["decided"] <= t)
+        & (pen["publicity_until"] > t)
+        & ~status["penalty_upheld"]
+        & ~status["penalty_approved"]
+    )
+    active = (
+        (lst["enterprise"] == e)
+        & (lst["start"] <= t)
+        & (np.isnat(lst["until"]) | (lst["until"] > t))
+        & ~status["listing_upheld"]
+        & ~status["listing_approved"]
+    )
     l_rows = np.flatnonzero(active & (lst["region"] == ""))
     others = tuple(sorted(set(lst["region"][active & (lst["region"] != "")].tolist())))
 
     kinds = [RecordKind.PENALTY] * len(p_rows) + [
         RecordKind.DISHONESTY_LIST if lst["list"][r] == LISTS.index("dishonesty") else RecordKind.ABNORMAL_OPERATION
-        for r in l_rows]
+        for r in l_rows
+    ]
     ids = [str(pen["id"][r]) for r in p_rows] + [str(lst["id"][r]) for r in l_rows]
     recorded = np.concatenate([pen["decided"][p_rows], lst["start"][l_rows]]).astype("datetime64[D]")
     violation = np.concatenate([pen["violation"][p_rows], lst["violation"][l_rows]]).astype(np.int64)
-    severity = np.concatenate([pen["severity"][p_rows].astype(np.int64), [
-        int(viol["severity"][lst["violation"][r]]) if lst["violation"][r] >= 0
-        else int(LISTING_SEVERITY[LISTS[lst["list"][r]]]) for r in l_rows]]).astype(np.int8)
+    severity = np.concatenate(
+        [
+            pen["severity"][p_rows].astype(np.int64),
+            [
+                int(viol["severity"][lst["violation"][r]])
+                if lst["violation"][r] >= 0
+                else int(LISTING_SEVERITY[LISTS[lst["list"][r]]])
+                for r in l_rows
+            ],
+        ]
+    ).astype(np.int8)
     rows = np.concatenate([p_rows, l_rows]).astype(np.int64)
     fulfilled = _fulfilled(registry, e, t, kinds, rows, recorded, violation)
 
     apps = RepairApplications.build(
-        len(ids), enterprise=np.zeros(len(ids), dtype=np.int64), record=np.array(kinds, dtype=np.int8),
-        severity=severity, recorded=recorded, applied=np.full(len(ids), t), fulfilled=fulfilled)
+        len(ids),
+        enterprise=np.zeros(len(ids), dtype=np.int64),
+        record=np.array(kinds, dtype=np.int8),
+        severity=severity,
+        recorded=recorded,
+        applied=np.full(len(ids), t),
+        fulfilled=fulfilled,
+    )
     batch = summarise(registry, as_of).take(np.array([e]))
     decisions = jurisdiction.repair(apps, batch, as_of)
     records = []
     for i in range(len(ids)):
         st = RepairStatus(int(decisions.status[i]))
-        records.append(RecordCheck(
-            record=RECORDS[int(kinds[i])], id=ids[i], recorded=_date(recorded[i]),  # type: ignore[arg-type]
-            severity=SEVERITIES[int(severity[i])], status=STATUS_TEXT[st],
-            earliest=None if st == RepairStatus.REFUSED else _date(decisions.earliest[i]),
-            missing=tuple(RepairCondition(int(decisions.missing[i])).names()),
-            fulfilled=tuple(RepairCondition(int(fulfilled[i])).names()),
-            review_working_days=int(decisions.review_days[i])))
+        records.append(
+            RecordCheck(
+                record=RECORDS[int(kinds[i])],
+                id=ids[i],
+                recorded=_date(recorded[i]),  # type: ignore[arg-type]
+                severity=SEVERITIES[int(severity[i])],
+                status=STATUS_TEXT[st],
+                earliest=None if st == RepairStatus.REFUSED else _date(decisions.earliest[i]),
+                missing=tuple(RepairCondition(int(decisions.missing[i])).names()),
+                fulfilled=tuple(RepairCondition(int(fulfilled[i])).names()),
+                review_working_days=int(decisions.review_days[i]),
+            )
+        )
     return RepairCheck(enterprise_id, as_of, jurisdiction.name, tuple(records), others)
 
 
-def _fulfilled(registry: Registry, e: int, t: np.datetime64, kinds: list[RecordKind], rows: np.ndarray,
-               recorded: np.ndarray, violation: np.ndarray) -> np.ndarray:
+def _fulfilled(
+    registry: Registry,
+    e: int,
+    t: np.datetime64,
+    kinds: list[RecordKind],
+    rows: np.ndarray,
+    recorded: np.ndarray,
+    violation: np.ndarray,
+) -> np.ndarray:
     """The RepairCondition mask the registry shows as met for each record (see the module docstring)."""
     viol, com, rep = registry["violations"], registry["commitments"], registry["repairs"]
     n = len(rows)

@@ -126,25 +126,44 @@ ENTERPRISES = TableSpec(
     (
         Col("id", "id", "unified social credit code or any unique identifier", required=True, nullable=False),
         Col("name", "text", "enterprise name (carried into outputs, not used by any rule)"),
-        Col("sector", "name", "sector of activity; use the standard names of `credsup.core.vocabulary.SECTORS` "
-            "where they fit (plugins refer to sectors by name)", required=True, nullable=False),
+        Col(
+            "sector",
+            "name",
+            "sector of activity; use the standard names of `credsup.core.vocabulary.SECTORS` "
+            "where they fit (plugins refer to sectors by name)",
+            required=True,
+            nullable=False,
+        ),
         Col("size", "enum", "size class", required=True, nullable=False, values=SIZES),
         Col("registered", "date", "registration date", required=True, nullable=False),
-        Col("key_sector", "bool", "in a key-supervision field (seed 003 para 8); empty: the standard "
-            "vocabulary's flag for the sector, false for other sectors"),
-        Col("emerging", "bool", "emerging industry or new business form (seed 003 para 12); empty: the "
-            "standard vocabulary's flag for the sector"),
+        Col(
+            "key_sector",
+            "bool",
+            "in a key-supervision field (seed 003 para 8); empty: the standard "
+            "vocabulary's flag for the sector, false for other sectors",
+        ),
+        Col(
+            "emerging",
+            "bool",
+            "emerging industry or new business form (seed 003 para 12); empty: the "
+            "standard vocabulary's flag for the sector",
+        ),
         _bool("annual_report_filed", "last annual report published on time", "true"),
         _bool("tax_compliant", "no tax arrears on record", "true"),
         _bool("social_security_compliant", "social security contributions paid", "true"),
         _bool("ip_holder", "holds registered intellectual property", "false"),
         _bool("self_report_verified", "self-reported credit information verified (seed 004 (XI))", "false"),
-        Col("industry_grade", "enum", "grade of an industry credit evaluation (seed 004 (X)); empty: none",
-            values=GRADES),
+        Col(
+            "industry_grade",
+            "enum",
+            "grade of an industry credit evaluation (seed 004 (X)); empty: none",
+            values=GRADES,
+        ),
         Col("grade", "enum", "grade of the last credit evaluation; empty: never graded", values=GRADES),
         Col("graded_on", "date", "date of the last credit evaluation"),
-        _bool("demonstration", "holds good-credit demonstration status after the last evaluation "
-              "(seed 000 (IV))", "false"),
+        _bool(
+            "demonstration", "holds good-credit demonstration status after the last evaluation (seed 000 (IV))", "false"
+        ),
     ),
     required=True,
 )
@@ -153,24 +172,34 @@ INSPECTIONS = TableSpec(
     "inspections",
     "Inspections carried out. An inspection is *clean* when no violation refers to it.",
     (
-        _ID, _ENT,
+        _ID,
+        _ENT,
         Col("date", "date", "day of the inspection", required=True, nullable=False),
         Col("department", "name", "department that inspected", required=True, nullable=False),
         Col("source", "enum", "why it took place", values=SOURCES, default="spot_check"),
-        Col("inspectors", "names", "ids of the inspectors who took part (an inspector of an enterprise's last "
-            "inspection is not drawn for its next one)"),
+        Col(
+            "inspectors",
+            "names",
+            "ids of the inspectors who took part (an inspector of an enterprise's last "
+            "inspection is not drawn for its next one)",
+        ),
     ),
 )
 
 VIOLATIONS = TableSpec(
     "violations",
-    "Detected violations (the results of inspections, complaints and commitment checks) and the "
-    "rectification ordered.",
+    "Detected violations (the results of inspections, complaints and commitment checks) and the rectification ordered.",
     (
-        _ID, _ENT,
+        _ID,
+        _ENT,
         Col("detected", "date", "day the regulator detected it", required=True, nullable=False),
-        Col("item", "name", "violated item; standard names in `credsup.core.vocabulary.ITEMS`",
-            required=True, nullable=False),
+        Col(
+            "item",
+            "name",
+            "violated item; standard names in `credsup.core.vocabulary.ITEMS`",
+            required=True,
+            nullable=False,
+        ),
         Col("severity", "enum", "severity", required=True, nullable=False, values=SEVERITIES),
         Col("inspection", "ref", "the inspection that found it; empty if found otherwise", ref="inspections"),
         Col("rectify_by", "date", "deadline of the rectification order; empty: none ordered"),
@@ -182,14 +211,13 @@ PENALTIES = TableSpec(
     "penalties",
     "Administrative penalty decisions, their public display and any market or industry ban.",
     (
-        _ID, _ENT,
+        _ID,
+        _ENT,
         Col("decided", "date", "date of the penalty decision", required=True, nullable=False),
-        Col("severity", "enum", "severity of the penalised conduct", required=True, nullable=False,
-            values=SEVERITIES),
+        Col("severity", "enum", "severity of the penalised conduct", required=True, nullable=False, values=SEVERITIES),
         Col("violation", "ref", "the violation penalised, if recorded", ref="violations"),
         Col("fine", "float", "fine in yuan", default="0"),
-        Col("publicity_until", "date", "end of the public display of the decision", required=True,
-            nullable=False),
+        Col("publicity_until", "date", "end of the public display of the decision", required=True, nullable=False),
         Col("ban", "enum", "market or industry ban imposed with it", values=BANS, default="none"),
         Col("ban_until", "date", "end of the ban (`9999-12-31`: lifelong); required when `ban` is not `none`"),
     ),
@@ -199,7 +227,8 @@ COMPLAINTS = TableSpec(
     "complaints",
     "Complaints, tip-offs and reports from the public (social supervision, seed 000 (III)).",
     (
-        _ID, _ENT,
+        _ID,
+        _ENT,
         Col("received", "date", "day it was received", required=True, nullable=False),
         Col("founded", "bool", "verification result: true founded, false unfounded, empty not yet verified"),
         Col("verified_on", "date", "day of the verification result; required when `founded` is given"),
@@ -210,7 +239,8 @@ COMMITMENTS = TableSpec(
     "commitments",
     "Written credit commitments (seed 004 (I)-(IV)) and the result of their verification.",
     (
-        _ID, _ENT,
+        _ID,
+        _ENT,
         Col("made", "date", "day the commitment was made", required=True, nullable=False),
         Col("kind", "enum", "kind of commitment", required=True, nullable=False, values=COMMITMENT_KINDS),
         Col("verified_on", "date", "day it was verified; empty: not verified"),
@@ -223,12 +253,17 @@ LISTINGS = TableSpec(
     "Entries on a dishonesty (joint punishment) list or the abnormal-operation list, of this registry's "
     "authority or, for mutual recognition (seed 004 (XIV)), of another region.",
     (
-        _ID, _ENT,
+        _ID,
+        _ENT,
         Col("list", "enum", "which list", required=True, nullable=False, values=LISTS),
         Col("start", "date", "day the entry took effect", required=True, nullable=False),
         Col("until", "date", "day it ends; empty: until removed"),
-        Col("region", "name", "listing region; empty: this registry's own authority; other names (standard "
-            "ones in `credsup.core.vocabulary.REGIONS`) are another region's list"),
+        Col(
+            "region",
+            "name",
+            "listing region; empty: this registry's own authority; other names (standard "
+            "ones in `credsup.core.vocabulary.REGIONS`) are another region's list",
+        ),
         Col("violation", "ref", "the violation behind it, if recorded", ref="violations"),
     ),
 )
@@ -238,10 +273,17 @@ REPAIRS = TableSpec(
     "Credit-repair applications (seed 004 (XXVI)) and their outcome. An approved repair ends the public "
     "display of a penalty or removes a listing from the day it is decided.",
     (
-        _ID, _ENT,
+        _ID,
+        _ENT,
         Col("record", "enum", "kind of record to repair", required=True, nullable=False, values=RECORDS),
-        Col("record_id", "ref", "the penalty (record `penalty`) or listing (other records) to repair",
-            required=True, nullable=False, ref="penalties|listings"),
+        Col(
+            "record_id",
+            "ref",
+            "the penalty (record `penalty`) or listing (other records) to repair",
+            required=True,
+            nullable=False,
+            ref="penalties|listings",
+        ),
         Col("applied", "date", "day of the application", required=True, nullable=False),
         Col("fulfilled", "names", "repair conditions the applicant has met: " + ", ".join(CONDITIONS)),
         Col("status", "enum", "outcome", values=REPAIR_STATUSES, default="pending"),
@@ -254,10 +296,17 @@ OBJECTIONS = TableSpec(
     "Objections against a record (seed 004 (XXVII)); an upheld objection withdraws the record (and, for a "
     "penalty, the violation behind it) from the day it is decided.",
     (
-        _ID, _ENT,
+        _ID,
+        _ENT,
         Col("record", "enum", "kind of record contested", required=True, nullable=False, values=RECORDS),
-        Col("record_id", "ref", "the contested penalty or listing", required=True, nullable=False,
-            ref="penalties|listings"),
+        Col(
+            "record_id",
+            "ref",
+            "the contested penalty or listing",
+            required=True,
+            nullable=False,
+            ref="penalties|listings",
+        ),
         Col("filed", "date", "day the objection was filed", required=True, nullable=False),
         Col("status", "enum", "outcome", values=OBJECTION_STATUSES, default="pending"),
         Col("decided", "date", "day of the decision; required unless `status` is `pending`"),
@@ -266,39 +315,63 @@ OBJECTIONS = TableSpec(
 
 CHECKLIST = TableSpec(
     "checklist",
-    "The list of spot-check items (seed 003 para 11: \"make and perfect the lists of items subject to random "
-    "inspections\"): which department checks which item in which sectors, and the qualification its "
+    'The list of spot-check items (seed 003 para 11: "make and perfect the lists of items subject to random '
+    'inspections"): which department checks which item in which sectors, and the qualification its '
     "inspectors need. Needed by `credsup plan` only.",
     (
         _ID,
-        Col("item", "name", "item checked (standard names in `credsup.core.vocabulary.ITEMS`)", required=True,
-            nullable=False),
+        Col(
+            "item",
+            "name",
+            "item checked (standard names in `credsup.core.vocabulary.ITEMS`)",
+            required=True,
+            nullable=False,
+        ),
         Col("department", "name", "department responsible", required=True, nullable=False),
-        Col("sectors", "names", "sectors where the item applies; `*` for every sector", required=True,
-            nullable=False),
-        Col("qualification", "name", "qualification both inspectors need; empty: none beyond a law-enforcement "
-            "certificate"),
+        Col("sectors", "names", "sectors where the item applies; `*` for every sector", required=True, nullable=False),
+        Col(
+            "qualification",
+            "name",
+            "qualification both inspectors need; empty: none beyond a law-enforcement certificate",
+        ),
     ),
 )
 
 INSPECTORS = TableSpec(
     "inspectors",
     "The inspectors available for the period (the `--inspectors` file of `credsup plan`; seed 003 para 11: "
-    "\"random selection of inspection objects and inspectors\").",
+    '"random selection of inspection objects and inspectors").',
     (
         _ID,
         Col("department", "name", "department the inspector belongs to", required=True, nullable=False),
         Col("qualifications", "names", "qualifications held (matched against `checklist.qualification`)"),
-        Col("capacity", "int", "most inspections the inspector can take part in during the planning period",
-            required=True, nullable=False),
-        Col("conflicts", "refs", "enterprises the inspector has declared a relationship with (never drawn for "
-            "them)", ref="enterprises"),
+        Col(
+            "capacity",
+            "int",
+            "most inspections the inspector can take part in during the planning period",
+            required=True,
+            nullable=False,
+        ),
+        Col(
+            "conflicts",
+            "refs",
+            "enterprises the inspector has declared a relationship with (never drawn for them)",
+            ref="enterprises",
+        ),
     ),
 )
 
 #: Tables of a registry, in the order they are read (a table refers only to tables before it).
 REGISTRY_TABLES: tuple[TableSpec, ...] = (
-    ENTERPRISES, INSPECTIONS, VIOLATIONS, PENALTIES, COMPLAINTS, COMMITMENTS, LISTINGS, REPAIRS, OBJECTIONS,
+    ENTERPRISES,
+    INSPECTIONS,
+    VIOLATIONS,
+    PENALTIES,
+    COMPLAINTS,
+    COMMITMENTS,
+    LISTINGS,
+    REPAIRS,
+    OBJECTIONS,
     CHECKLIST,
 )
 TABLES: Mapping[str, TableSpec] = {t.name: t for t in (*REGISTRY_TABLES, INSPECTORS)}
@@ -322,12 +395,20 @@ def schema_markdown() -> str:
     for spec in TABLES.values():
         where = "`--inspectors` file" if spec is INSPECTORS else f"`{spec.file}` / table `{spec.name}`"
         need = " Required." if spec.required else ""
-        out += ["", f"### {spec.name}", "", f"{where}.{need} {spec.doc}", "",
-                "| column | type | required | empty means | meaning |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            f"### {spec.name}",
+            "",
+            f"{where}.{need} {spec.doc}",
+            "",
+            "| column | type | required | empty means | meaning |",
+            "|---|---|---|---|---|",
+        ]
         for c in spec.columns:
             empty = "not allowed" if not c.nullable else (f"`{c.default}`" if c.default else "none")
-            out.append(f"| `{c.name}` | {_cell(c.type_text)} | {'yes' if c.required else 'no'} | {empty} | "
-                       f"{_cell(c.doc)} |")
+            out.append(
+                f"| `{c.name}` | {_cell(c.type_text)} | {'yes' if c.required else 'no'} | {empty} | {_cell(c.doc)} |"
+            )
     out += ["", END]
     return "\n".join(out)
 

@@ -31,8 +31,12 @@ CHUNK = 50_000
 
 def sql_table(spec: TableSpec, metadata: sa.MetaData) -> sa.Table:
     """The SQLAlchemy table of one registry table."""
-    columns = [sa.Column(c.name, _TYPES.get(c.kind, sa.String), primary_key=c.name == "id",
-                         nullable=c.name != "id", comment=c.doc) for c in spec.columns]
+    columns = [
+        sa.Column(
+            c.name, _TYPES.get(c.kind, sa.String), primary_key=c.name == "id", nullable=c.name != "id", comment=c.doc
+        )
+        for c in spec.columns
+    ]
     return sa.Table(spec.name, metadata, *columns, comment=spec.doc)
 
 
@@ -79,8 +83,15 @@ def copy_to_sql(registry: Registry, url: str, inspectors: Frame | None = None) -
         frames.append(inspectors)
     existing = reading.table_names(engine) & {f.spec.name for f in frames}
     if existing:
-        raise RegistryError([Problem(reading.masked(url), ", ".join(sorted(existing)),
-                                     "table(s) already exist; write into an empty database")])
+        raise RegistryError(
+            [
+                Problem(
+                    reading.masked(url),
+                    ", ".join(sorted(existing)),
+                    "table(s) already exist; write into an empty database",
+                )
+            ]
+        )
     md = metadata(f.spec for f in frames)
     written = {}
     with engine.begin() as conn:
@@ -89,6 +100,6 @@ def copy_to_sql(registry: Registry, url: str, inspectors: Frame | None = None) -
             rows = _rows(frame)
             table = md.tables[frame.spec.name]
             for i in range(0, len(rows), CHUNK):
-                conn.execute(table.insert(), rows[i: i + CHUNK])
+                conn.execute(table.insert(), rows[i : i + CHUNK])
             written[frame.spec.name] = len(rows)
     return written

@@ -104,8 +104,9 @@ def summarise(registry: Registry, as_of: dt.date) -> EnterpriseBatch:
     # -- violations and rectification ---------------------------------------------------------------
     v = registry["violations"]
     ve, valid = v["enterprise"], status["violation_counts"]
-    by_sev = {name: count(ve, valid & in_window(v["detected"]) & (v["severity"] == i), n)
-              for i, name in enumerate(SEVERITIES)}
+    by_sev = {
+        name: count(ve, valid & in_window(v["detected"]) & (v["severity"] == i), n) for i, name in enumerate(SEVERITIES)
+    }
     not_done_by_t = np.isnat(v["rectified_on"]) | (v["rectified_on"] > t)
     ordered = ~np.isnat(v["rectify_by"])
     open_rect = valid & ordered & (v["rectify_by"] >= t) & not_done_by_t
@@ -130,8 +131,12 @@ def summarise(registry: Registry, as_of: dt.date) -> EnterpriseBatch:
 
     # -- listings ------------------------------------------------------------------------------------
     li = registry["listings"]
-    active = ((li["start"] <= t) & (np.isnat(li["until"]) | (li["until"] > t))
-              & ~status["listing_upheld"] & ~status["listing_approved"])
+    active = (
+        (li["start"] <= t)
+        & (np.isnat(li["until"]) | (li["until"] > t))
+        & ~status["listing_upheld"]
+        & ~status["listing_approved"]
+    )
     dishonesty = li["list"] == LISTS.index("dishonesty")
     own = li["region"] == ""
     own_listed = active & dishonesty & own

@@ -92,7 +92,11 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Engine:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__
+        reason = (
+            str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            if str(getattr(exc, "orig", exc)).strip()
+            else type(exc).__name__
+        )
         raise DatabaseError(f"cannot connect to database {shown}: {reason}") from None
     if migrate:
         upgrade(engine)
@@ -121,5 +125,6 @@ def upgrade(engine: Engine) -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"cannot prepare database {display_url(str(engine.url))}: "
-                            f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}") from None
+        raise DatabaseError(
+            f"cannot prepare database {display_url(str(engine.url))}: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+        ) from None

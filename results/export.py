@@ -44,8 +44,9 @@ def to_csv(results: ExperimentResults, table: str = "summary") -> str:
             w.writerow([exp_id, *(_num(x) if isinstance(x, float) else x for x in row)])
     elif table == "sensitivity":
         if not has_indices(results):
-            raise InputError(f"experiment {exp_id} has no Sobol' indices: they come from a sweep with "
-                             'design = "sobol"')
+            raise InputError(
+                f'experiment {exp_id} has no Sobol\' indices: they come from a sweep with design = "sobol"'
+            )
         return indices_csv(sobol_indices(results), exp_id)
     elif table == "summary":
         w.writerow(["experiment", "point", "jurisdiction", "replication", "metric", "value"])
@@ -71,8 +72,11 @@ def to_csv(results: ExperimentResults, table: str = "summary") -> str:
 
 
 def _arr(a: np.ndarray) -> Any:
-    return [None if not math.isfinite(float(x)) else float(x) for x in np.ravel(a)] if a.ndim == 1 else \
-        [_arr(row) for row in a]
+    return (
+        [None if not math.isfinite(float(x)) else float(x) for x in np.ravel(a)]
+        if a.ndim == 1
+        else [_arr(row) for row in a]
+    )
 
 
 def to_json(results: ExperimentResults) -> str:
@@ -84,8 +88,9 @@ def to_json(results: ExperimentResults) -> str:
             "replications": results.replications[(point, j)],
             "summary": {m: _arr(a) for m, a in metrics.items()},
             "periods": {m: _arr(a) for m, a in results.periods.get((point, j), {}).items()},
-            "by_grade": {g: {m: _arr(a) for m, a in ms.items()}
-                         for g, ms in results.by_grade.get((point, j), {}).items()},
+            "by_grade": {
+                g: {m: _arr(a) for m, a in ms.items()} for g, ms in results.by_grade.get((point, j), {}).items()
+            },
         }
     for point, entry in by_point.items():
         entry["comparison"] = comparison_json(comparison(results, point))
@@ -99,7 +104,11 @@ def to_json(results: ExperimentResults) -> str:
     }
     if is_sweep(results):
         settings = results.experiment["settings"]
-        doc["sweep"] = {"design": settings.get("design"), "parameters": settings.get("parameters"),
-                        "outcomes": settings.get("outcomes"), "summary": points_json(point_summary(results)),
-                        "sensitivity": jsonable(sobol_indices(results)) if has_indices(results) else None}
+        doc["sweep"] = {
+            "design": settings.get("design"),
+            "parameters": settings.get("parameters"),
+            "outcomes": settings.get("outcomes"),
+            "summary": points_json(point_summary(results)),
+            "sensitivity": jsonable(sobol_indices(results)) if has_indices(results) else None,
+        }
     return json.dumps(doc, indent=2, ensure_ascii=False)

@@ -23,7 +23,7 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -53,10 +53,10 @@ class Experiment(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     wall_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
 
-    runs: Mapped[list[Run]] = relationship(back_populates="experiment", cascade="all, delete-orphan",
-                                           order_by="Run.id")
-    points: Mapped[list[Point]] = relationship(back_populates="experiment", cascade="all, delete-orphan",
-                                               order_by="Point.index")
+    runs: Mapped[list[Run]] = relationship(back_populates="experiment", cascade="all, delete-orphan", order_by="Run.id")
+    points: Mapped[list[Point]] = relationship(
+        back_populates="experiment", cascade="all, delete-orphan", order_by="Point.index"
+    )
 
 
 class Point(Base):

@@ -88,10 +88,12 @@ def time_series(results: ExperimentResults, point: int = 0) -> Figure | None:
 def by_grade(results: ExperimentResults, point: int = 0) -> Figure | None:
     """Inspections and hit rate per credit grade, one bar per jurisdiction."""
     names = _names(results, point)
-    grades = [g for g in GRADE_LABELS
-              if any(g in results.by_grade.get((point, j), {}) for j in names)]
-    metrics = [m for m in GRADE_METRICS
-               if any(m in results.by_grade.get((point, j), {}).get(g, {}) for j in names for g in grades)]
+    grades = [g for g in GRADE_LABELS if any(g in results.by_grade.get((point, j), {}) for j in names)]
+    metrics = [
+        m
+        for m in GRADE_METRICS
+        if any(m in results.by_grade.get((point, j), {}).get(g, {}) for j in names for g in grades)
+    ]
     if not grades or not metrics:
         return None
     fig = Figure(figsize=(7.5, 2.8 * len(metrics)), layout="constrained")
@@ -104,8 +106,7 @@ def by_grade(results: ExperimentResults, point: int = 0) -> Figure | None:
                 e = mean_ci(results.by_grade.get((point, j), {}).get(g, {}).get(metric, np.array([])))
                 means.append(e.mean if e.n else np.nan)
                 errs.append(e.high - e.mean if e.n and math.isfinite(e.high) else 0.0)
-            ax.bar(np.arange(len(grades)) + i * width, means, width, yerr=errs, color=_colour(i), label=j,
-                   capsize=2)
+            ax.bar(np.arange(len(grades)) + i * width, means, width, yerr=errs, color=_colour(i), label=j, capsize=2)
         ax.set_xticks(np.arange(len(grades)) + width * (len(names) - 1) / 2, grades)
         ax.set_title(f"{label(metric)} by grade", fontsize=9)
         ax.grid(axis="y", alpha=0.3)
@@ -115,8 +116,9 @@ def by_grade(results: ExperimentResults, point: int = 0) -> Figure | None:
 
 def grade_shares(results: ExperimentResults, point: int = 0) -> Figure | None:
     """Share of enterprises in each grade over time, one panel per jurisdiction (mean over replications)."""
-    names = [j for j in _names(results, point)
-             if any(k.startswith(GRADE_SHARE) for k in results.periods.get((point, j), {}))]
+    names = [
+        j for j in _names(results, point) if any(k.startswith(GRADE_SHARE) for k in results.periods.get((point, j), {}))
+    ]
     if not names:
         return None
     cols = min(len(names), 3)
@@ -157,14 +159,16 @@ def figures(results: ExperimentResults, point: int = 0) -> dict[str, Figure]:
     return out
 
 
-def write_plots(results: ExperimentResults, out_dir: Path, point: int = 0,
-                formats: tuple[str, ...] = ("png", "svg")) -> dict[str, dict[str, Path]]:
+def write_plots(
+    results: ExperimentResults, out_dir: Path, point: int = 0, formats: tuple[str, ...] = ("png", "svg")
+) -> dict[str, dict[str, Path]]:
     """Save every plot as ``<out_dir>/<name>.<format>``; returns ``{name: {format: path}}``."""
     return save_figures(figures(results, point), out_dir, formats)
 
 
-def save_figures(figs: dict[str, Figure], out_dir: Path, formats: tuple[str, ...] = ("png", "svg")
-                 ) -> dict[str, dict[str, Path]]:
+def save_figures(
+    figs: dict[str, Figure], out_dir: Path, formats: tuple[str, ...] = ("png", "svg")
+) -> dict[str, dict[str, Path]]:
     """Save each figure as ``<out_dir>/<name>.<format>`` (SVG without a date, so reruns are identical)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}

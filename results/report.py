@@ -61,12 +61,15 @@ def _table_html(table: dict[str, Any]) -> str:
         for j in names[1:]:
             d = row["difference"][j]
             sig = d.n > 1 and math.isfinite(d.low) and (d.low > 0 or d.high < 0)
-            cells += f"<td class=\"{'sig' if sig else ''}\">{_e(diff_cell(d))}</td>"
-        better = f"<br><span class=\"muted\">{_e(row['better'])} is better</span>" if row["better"] else ""
-        rows.append(f"<tr><td class=\"metric\"><code>{_e(row['metric'])}</code><br>{_e(row['label'])}{better}</td>"
-                    f"{cells}</tr>")
-    return (f"<table id=\"comparison\"><thead><tr><th class=\"metric\">metric</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            cells += f'<td class="{"sig" if sig else ""}">{_e(diff_cell(d))}</td>'
+        better = f'<br><span class="muted">{_e(row["better"])} is better</span>' if row["better"] else ""
+        rows.append(
+            f'<tr><td class="metric"><code>{_e(row["metric"])}</code><br>{_e(row["label"])}{better}</td>{cells}</tr>'
+        )
+    return (
+        f'<table id="comparison"><thead><tr><th class="metric">metric</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def render_report(results: ExperimentResults, point: int = 0) -> str:
@@ -76,27 +79,38 @@ def render_report(results: ExperimentResults, point: int = 0) -> str:
     scen = exp["scenario_config"]
     title = f"credsup comparison: {exp['scenario']}"
     jur_rows = "".join(
-        f"<tr><td class=\"metric\">{_e(j['name'])}</td><td class=\"metric\">{_e(j.get('title', ''))}</td>"
-        f"<td>{_e(j.get('version', ''))}</td><td class=\"metric\">{_e(j.get('distribution', ''))}</td></tr>"
-        for j in exp["jurisdictions"])
+        f'<tr><td class="metric">{_e(j["name"])}</td><td class="metric">{_e(j.get("title", ""))}</td>'
+        f'<td>{_e(j.get("version", ""))}</td><td class="metric">{_e(j.get("distribution", ""))}</td></tr>'
+        for j in exp["jurisdictions"]
+    )
     failed = [r for r in results.runs if r["status"] == "failed"]
     failed_html = ""
     if failed:
-        items = "".join(f"<li>{_e(r['jurisdiction'])}, replication {r['replication']}: {_e(r['error'])}</li>"
-                        for r in failed)
+        items = "".join(
+            f"<li>{_e(r['jurisdiction'])}, replication {r['replication']}: {_e(r['error'])}</li>" for r in failed
+        )
         failed_html = f"<h2>Failed runs</h2><ul>{items}</ul>"
     found = highlights(table)
     glance = "".join(
         f"<li><strong>{_e(j)}</strong> vs {_e(table['baseline'])}: "
-        + (_e("; ".join(items)) if items else "no clear difference on the key metrics") + "</li>"
-        for j, items in found.items())
-    glance_html = (f"<h2>At a glance</h2><ul id=\"glance\">{glance}</ul><p class=\"muted\">Differences whose "
-                   "95% interval excludes zero, relative to the baseline's mean.</p>") if glance else ""
+        + (_e("; ".join(items)) if items else "no clear difference on the key metrics")
+        + "</li>"
+        for j, items in found.items()
+    )
+    glance_html = (
+        (
+            f'<h2>At a glance</h2><ul id="glance">{glance}</ul><p class="muted">Differences whose '
+            "95% interval excludes zero, relative to the baseline's mean.</p>"
+        )
+        if glance
+        else ""
+    )
     figs = figures(results, point)
     fig_html = "".join(
-        f"<figure id=\"plot-{name}\"><img alt=\"{_e(CAPTIONS.get(name, name))}\" src=\"{_png(fig)}\">"
+        f'<figure id="plot-{name}"><img alt="{_e(CAPTIONS.get(name, name))}" src="{_png(fig)}">'
         f"<figcaption>{_e(CAPTIONS.get(name, name))}</figcaption></figure>"
-        for name, fig in figs.items())
+        for name, fig in figs.items()
+    )
     population = scen.get("population", {}) if isinstance(scen, dict) else {}
     ok_runs = sum(1 for r in results.runs if r["status"] == "ok")
     return f"""<!DOCTYPE html>
@@ -109,21 +123,21 @@ def render_report(results: ExperimentResults, point: int = 0) -> str:
 </head>
 <body>
 <h1>{_e(title)}</h1>
-<p class="muted">{_e(scen.get('title', '') if isinstance(scen, dict) else '')}</p>
+<p class="muted">{_e(scen.get("title", "") if isinstance(scen, dict) else "")}</p>
 <dl>
-<dt>Scenario</dt><dd>{_e(exp['scenario'])}: {_e(population.get('enterprises', '?'))} enterprises,
-{_e(scen.get('months', '?') if isinstance(scen, dict) else '?')} monthly periods from {_e(scen.get('start', '?') if isinstance(scen, dict) else '?')}</dd>
-<dt>Replications</dt><dd>{exp['replications']} per jurisdiction ({ok_runs} runs finished, {len(failed)} failed)</dd>
-<dt>Seed</dt><dd><code>{_e(exp['seed'])}</code></dd>
-<dt>Status</dt><dd>{_e(exp['status'])}</dd>
-<dt>Experiment</dt><dd>#{exp['id']}, created {_e(str(exp['created_at'])[:19])} UTC, credsup {_e(exp['credsup_version'])}</dd>
+<dt>Scenario</dt><dd>{_e(exp["scenario"])}: {_e(population.get("enterprises", "?"))} enterprises,
+{_e(scen.get("months", "?") if isinstance(scen, dict) else "?")} monthly periods from {_e(scen.get("start", "?") if isinstance(scen, dict) else "?")}</dd>
+<dt>Replications</dt><dd>{exp["replications"]} per jurisdiction ({ok_runs} runs finished, {len(failed)} failed)</dd>
+<dt>Seed</dt><dd><code>{_e(exp["seed"])}</code></dd>
+<dt>Status</dt><dd>{_e(exp["status"])}</dd>
+<dt>Experiment</dt><dd>#{exp["id"]}, created {_e(str(exp["created_at"])[:19])} UTC, credsup {_e(exp["credsup_version"])}</dd>
 </dl>
 
 {glance_html}
 <h2>Jurisdictions</h2>
 <table id="jurisdictions"><thead><tr><th class="metric">name</th><th class="metric">policy</th><th>version</th>
 <th class="metric">distribution</th></tr></thead><tbody>{jur_rows}</tbody></table>
-<p class="muted">The first jurisdiction, <strong>{_e(table['baseline'])}</strong>, is the baseline.</p>
+<p class="muted">The first jurisdiction, <strong>{_e(table["baseline"])}</strong>, is the baseline.</p>
 
 <h2>Results</h2>
 <p class="muted">Mean over replications with its 95% confidence interval. Differences to the baseline are
@@ -133,11 +147,11 @@ Metric definitions: <code>docs/metrics.md</code>.</p>
 {_table_html(table)}
 {failed_html}
 <h2>Plots</h2>
-{fig_html or '<p>No plottable series were stored.</p>'}
+{fig_html or "<p>No plottable series were stored.</p>"}
 
 <h2>Reproduce</h2>
 <p>Run this command with the same versions of credsup and the plugins to get the same numbers:</p>
-<pre>{_e(exp['command'])}</pre>
+<pre>{_e(exp["command"])}</pre>
 </body>
 </html>
 """

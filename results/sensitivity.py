@@ -41,8 +41,10 @@ def has_indices(results: ExperimentResults) -> bool:
 
 def _variations(settings: dict[str, Any]) -> tuple[list[Variation], set[str]]:
     params = settings["parameters"]
-    return ([Variation(p["key"], low=p["low"], high=p["high"]) for p in params],
-            {p["key"] for p in params if p.get("integer")})
+    return (
+        [Variation(p["key"], low=p["low"], high=p["high"]) for p in params],
+        {p["key"] for p in params if p.get("integer")},
+    )
 
 
 def point_outputs(results: ExperimentResults, jurisdiction: str, metric: str) -> np.ndarray:
@@ -55,13 +57,14 @@ def point_outputs(results: ExperimentResults, jurisdiction: str, metric: str) ->
     return out
 
 
-def sobol_indices(results: ExperimentResults, metrics: list[str] | None = None, level: float = 0.95
-                  ) -> dict[str, dict[str, dict[str, Any]]]:
+def sobol_indices(
+    results: ExperimentResults, metrics: list[str] | None = None, level: float = 0.95
+) -> dict[str, dict[str, dict[str, Any]]]:
     """``{jurisdiction: {outcome: {"parameters": {key: {"S1", "S1_conf", "ST", "ST_conf"}}}}}``; an
     outcome that cannot be analysed has ``{"error": why}`` instead (a point without a value, no variance).
     Raises ValueError when the experiment is not a Sobol' sweep."""
     if not has_indices(results):
-        raise ValueError("Sobol' indices need a sweep with design = \"sobol\"")
+        raise ValueError('Sobol\' indices need a sweep with design = "sobol"')
     from SALib.analyze import sobol
 
     settings = results.experiment["settings"]
@@ -75,16 +78,20 @@ def sobol_indices(results: ExperimentResults, metrics: list[str] | None = None, 
             y = point_outputs(results, j, metric)
             missing = int(np.isnan(y).sum())
             if missing:
-                out[j][metric] = {"error": f"{missing} of {y.size} points have no value (failed or missing runs, "
-                                           "or the metric is undefined there)"}
+                out[j][metric] = {
+                    "error": f"{missing} of {y.size} points have no value (failed or missing runs, "
+                    "or the metric is undefined there)"
+                }
                 continue
             if np.ptp(y) == 0:
                 out[j][metric] = {"error": "the outcome is the same at every point"}
                 continue
-            si = sobol.analyze(problem, y, calc_second_order=False, num_resamples=RESAMPLES, conf_level=level,
-                               seed=seed)
-            out[j][metric] = {"parameters": {
-                v.key: {name: float(si[name][i]) for name in INDICES} for i, v in enumerate(variations)}}
+            si = sobol.analyze(
+                problem, y, calc_second_order=False, num_resamples=RESAMPLES, conf_level=level, seed=seed
+            )
+            out[j][metric] = {
+                "parameters": {v.key: {name: float(si[name][i]) for name in INDICES} for i, v in enumerate(variations)}
+            }
     return out
 
 
@@ -124,8 +131,9 @@ def indices_csv(indices: dict[str, dict[str, dict[str, Any]]], experiment: int) 
                 w.writerow([experiment, j, metric, "", "", "", "", "", entry["error"]])
                 continue
             for key, s in entry["parameters"].items():
-                w.writerow([experiment, j, metric, key, *(repr(s[n]) if math.isfinite(s[n]) else "" for n in INDICES),
-                            ""])
+                w.writerow(
+                    [experiment, j, metric, key, *(repr(s[n]) if math.isfinite(s[n]) else "" for n in INDICES), ""]
+                )
     return buf.getvalue()
 
 

@@ -44,32 +44,62 @@ def _guard(engine: Engine, what: str) -> Iterator[None]:
         raise
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-        raise DatabaseError(f"cannot {what} in {display_url(str(engine.url))}: "
-                            f"{reason[0] if reason else type(exc).__name__}") from exc
+        raise DatabaseError(
+            f"cannot {what} in {display_url(str(engine.url))}: {reason[0] if reason else type(exc).__name__}"
+        ) from exc
 
 
-def create_experiment(engine: Engine, *, kind: str, command: str, scenario: str, scenario_config: Mapping[str, Any],
-                      jurisdictions: Sequence[Mapping[str, Any]], seed: int | str, replications: int,
-                      settings: Mapping[str, Any] | None = None, name: str = "",
-                      points: Sequence[Mapping[str, Any]] = ({},), credsup_version: str = "") -> int:
+def create_experiment(
+    engine: Engine,
+    *,
+    kind: str,
+    command: str,
+    scenario: str,
+    scenario_config: Mapping[str, Any],
+    jurisdictions: Sequence[Mapping[str, Any]],
+    seed: int | str,
+    replications: int,
+    settings: Mapping[str, Any] | None = None,
+    name: str = "",
+    points: Sequence[Mapping[str, Any]] = ({},),
+    credsup_version: str = "",
+) -> int:
     """Store a new experiment (status ``running``) with its sweep points; return its id."""
     if not credsup_version:
-        from credsup import __version__ as credsup_version  # noqa: N811
+        from credsup import __version__ as credsup_version
     with _guard(engine, "create the experiment"), Session(engine) as s, s.begin():
-        exp = Experiment(kind=kind, name=name, command=command, scenario=scenario,
-                         scenario_config=jsonable(scenario_config), jurisdictions=jsonable(list(jurisdictions)),
-                         settings=jsonable(dict(settings or {})), seed=str(seed), replications=replications,
-                         status="running", credsup_version=credsup_version)
+        exp = Experiment(
+            kind=kind,
+            name=name,
+            command=command,
+            scenario=scenario,
+            scenario_config=jsonable(scenario_config),
+            jurisdictions=jsonable(list(jurisdictions)),
+            settings=jsonable(dict(settings or {})),
+            seed=str(seed),
+            replications=replications,
+            status="running",
+            credsup_version=credsup_version,
+        )
         exp.points = [Point(index=i, parameters=jsonable(dict(p))) for i, p in enumerate(points)]
         s.add(exp)
         s.flush()
         return exp.id
 
 
-def record_run(engine: Engine, experiment_id: int, *, jurisdiction: str, replication: int, seed_key: str,
-               summary: Mapping[str, Any], periods: Sequence[Mapping[str, Any]] = (),
-               by_grade: Mapping[str, Mapping[str, Any]] | None = None, point: int = 0,
-               wall_seconds: float | None = None) -> int:
+def record_run(
+    engine: Engine,
+    experiment_id: int,
+    *,
+    jurisdiction: str,
+    replication: int,
+    seed_key: str,
+    summary: Mapping[str, Any],
+    periods: Sequence[Mapping[str, Any]] = (),
+    by_grade: Mapping[str, Mapping[str, Any]] | None = None,
+    point: int = 0,
+    wall_seconds: float | None = None,
+) -> int:
     """Store one finished run and all its metrics in a single transaction; return the run id.
 
     ``periods`` is a list of ``{"period": i, "start": date-or-iso, "metrics": {name: value}}``;
@@ -77,15 +107,28 @@ def record_run(engine: Engine, experiment_id: int, *, jurisdiction: str, replica
     A run already stored for (experiment, point, jurisdiction, replication) is replaced only if it failed.
     """
     with _guard(engine, "store a run"), Session(engine) as s, s.begin():
-        existing = s.scalar(select(Run).where(Run.experiment_id == experiment_id, Run.point == point,
-                                              Run.jurisdiction == jurisdiction, Run.replication == replication))
+        existing = s.scalar(
+            select(Run).where(
+                Run.experiment_id == experiment_id,
+                Run.point == point,
+                Run.jurisdiction == jurisdiction,
+                Run.replication == replication,
+            )
+        )
         if existing is not None:
             if existing.status == "ok":
                 return existing.id
             s.delete(existing)
             s.flush()
-        run = Run(experiment_id=experiment_id, point=point, jurisdiction=jurisdiction, replication=replication,
-                  seed_key=seed_key, status="ok", wall_seconds=wall_seconds)
+        run = Run(
+            experiment_id=experiment_id,
+            point=point,
+            jurisdiction=jurisdiction,
+            replication=replication,
+            seed_key=seed_key,
+            status="ok",
+            wall_seconds=wall_seconds,
+        )
         s.add(run)
         s.flush()
         rows = [{"run_id": run.id, "name": k, "value": _clean(v)} for k, v in summary.items()]
@@ -96,35 +139,63 @@ def record_run(engine: Engine, experiment_id: int, *, jurisdiction: str, replica
             start = p.get("start")
             start = dt.date.fromisoformat(start) if isinstance(start, str) else start
             for k, v in p["metrics"].items():
-                prow.append({"run_id": run.id, "period": int(p["period"]), "start": start, "name": k,
-                             "value": _clean(v)})
+                prow.append(
+                    {"run_id": run.id, "period": int(p["period"]), "start": start, "name": k, "value": _clean(v)}
+                )
         if prow:
             s.execute(insert(PeriodMetric), prow)
-        grow = [{"run_id": run.id, "grade": g, "name": k, "value": _clean(v)}
-                for g, metrics in (by_grade or {}).items() for k, v in metrics.items()]
+        grow = [
+            {"run_id": run.id, "grade": g, "name": k, "value": _clean(v)}
+            for g, metrics in (by_grade or {}).items()
+            for k, v in metrics.items()
+        ]
         if grow:
             s.execute(insert(GradeMetric), grow)
         return run.id
 
 
-def record_failure(engine: Engine, experiment_id: int, *, jurisdiction: str, replication: int, seed_key: str,
-                   error: str, point: int = 0, wall_seconds: float | None = None) -> int:
+def record_failure(
+    engine: Engine,
+    experiment_id: int,
+    *,
+    jurisdiction: str,
+    replication: int,
+    seed_key: str,
+    error: str,
+    point: int = 0,
+    wall_seconds: float | None = None,
+) -> int:
     """Store that a run failed and why (no metrics)."""
     with _guard(engine, "store a failed run"), Session(engine) as s, s.begin():
-        existing = s.scalar(select(Run).where(Run.experiment_id == experiment_id, Run.point == point,
-                                              Run.jurisdiction == jurisdiction, Run.replication == replication))
+        existing = s.scalar(
+            select(Run).where(
+                Run.experiment_id == experiment_id,
+                Run.point == point,
+                Run.jurisdiction == jurisdiction,
+                Run.replication == replication,
+            )
+        )
         if existing is not None:
             s.delete(existing)
             s.flush()
-        run = Run(experiment_id=experiment_id, point=point, jurisdiction=jurisdiction, replication=replication,
-                  seed_key=seed_key, status="failed", error=error, wall_seconds=wall_seconds)
+        run = Run(
+            experiment_id=experiment_id,
+            point=point,
+            jurisdiction=jurisdiction,
+            replication=replication,
+            seed_key=seed_key,
+            status="failed",
+            error=error,
+            wall_seconds=wall_seconds,
+        )
         s.add(run)
         s.flush()
         return run.id
 
 
-def finish_experiment(engine: Engine, experiment_id: int, *, status: str, error: str | None = None,
-                      wall_seconds: float | None = None) -> None:
+def finish_experiment(
+    engine: Engine, experiment_id: int, *, status: str, error: str | None = None, wall_seconds: float | None = None
+) -> None:
     """Mark an experiment finished, failed or interrupted."""
     with _guard(engine, "update the experiment"), Session(engine) as s, s.begin():
         exp = s.get(Experiment, experiment_id)
@@ -144,27 +215,45 @@ def delete_experiment(engine: Engine, experiment_id: int) -> None:
 def stored_runs(engine: Engine, experiment_id: int) -> set[tuple[int, str, int]]:
     """(point, jurisdiction, replication) of every run stored with status ok."""
     with Session(engine) as s:
-        rows = s.execute(select(Run.point, Run.jurisdiction, Run.replication)
-                         .where(Run.experiment_id == experiment_id, Run.status == "ok")).all()
+        rows = s.execute(
+            select(Run.point, Run.jurisdiction, Run.replication).where(
+                Run.experiment_id == experiment_id, Run.status == "ok"
+            )
+        ).all()
     return {(p, j, r) for p, j, r in rows}
 
 
 def list_experiments(engine: Engine) -> list[dict[str, Any]]:
     """One summary dict per experiment, newest first."""
     with _guard(engine, "list experiments"), Session(engine) as s:
-        counts = dict(s.execute(select(Run.experiment_id, func.count()).where(Run.status == "ok")
-                                .group_by(Run.experiment_id)).all())
-        failed = dict(s.execute(select(Run.experiment_id, func.count()).where(Run.status == "failed")
-                                .group_by(Run.experiment_id)).all())
+        counts = dict(
+            s.execute(
+                select(Run.experiment_id, func.count()).where(Run.status == "ok").group_by(Run.experiment_id)
+            ).all()
+        )
+        failed = dict(
+            s.execute(
+                select(Run.experiment_id, func.count()).where(Run.status == "failed").group_by(Run.experiment_id)
+            ).all()
+        )
         out = []
         for exp in s.scalars(select(Experiment).order_by(Experiment.id.desc())):
-            out.append({
-                "id": exp.id, "kind": exp.kind, "name": exp.name, "scenario": exp.scenario,
-                "jurisdictions": [j["name"] for j in exp.jurisdictions], "replications": exp.replications,
-                "seed": exp.seed, "status": exp.status, "runs": counts.get(exp.id, 0),
-                "failed_runs": failed.get(exp.id, 0), "created_at": exp.created_at.isoformat(timespec="seconds"),
-                "wall_seconds": exp.wall_seconds,
-            })
+            out.append(
+                {
+                    "id": exp.id,
+                    "kind": exp.kind,
+                    "name": exp.name,
+                    "scenario": exp.scenario,
+                    "jurisdictions": [j["name"] for j in exp.jurisdictions],
+                    "replications": exp.replications,
+                    "seed": exp.seed,
+                    "status": exp.status,
+                    "runs": counts.get(exp.id, 0),
+                    "failed_runs": failed.get(exp.id, 0),
+                    "created_at": exp.created_at.isoformat(timespec="seconds"),
+                    "wall_seconds": exp.wall_seconds,
+                }
+            )
         return out
 
 
@@ -241,8 +330,9 @@ def load_experiment(engine: Engine, experiment_id: int) -> ExperimentResults:
             index[r["id"]] = (key, len(reps[key]))
             reps[key].append(r["replication"])
         summary: dict[tuple[int, str], dict[str, np.ndarray]] = defaultdict(dict)
-        for run_id, name, value in s.execute(select(Metric.run_id, Metric.name, Metric.value)
-                                             .join(Run).where(Run.experiment_id == experiment_id)):
+        for run_id, name, value in s.execute(
+            select(Metric.run_id, Metric.name, Metric.value).join(Run).where(Run.experiment_id == experiment_id)
+        ):
             if run_id not in index:
                 continue
             key, i = index[run_id]
@@ -250,8 +340,11 @@ def load_experiment(engine: Engine, experiment_id: int) -> ExperimentResults:
             arr[i] = np.nan if value is None else value
         periods: dict[tuple[int, str], dict[str, np.ndarray]] = defaultdict(dict)
         starts: dict[int, str] = {}
-        prows = s.execute(select(PeriodMetric.run_id, PeriodMetric.period, PeriodMetric.start, PeriodMetric.name,
-                                 PeriodMetric.value).join(Run).where(Run.experiment_id == experiment_id)).all()
+        prows = s.execute(
+            select(PeriodMetric.run_id, PeriodMetric.period, PeriodMetric.start, PeriodMetric.name, PeriodMetric.value)
+            .join(Run)
+            .where(Run.experiment_id == experiment_id)
+        ).all()
         n_periods = 1 + max((p for _, p, *_ in prows), default=-1)
         for run_id, period, start, name, value in prows:
             if run_id not in index:
@@ -262,16 +355,22 @@ def load_experiment(engine: Engine, experiment_id: int) -> ExperimentResults:
             if start is not None:
                 starts[period] = start.isoformat()
         by_grade: dict[tuple[int, str], dict[str, dict[str, np.ndarray]]] = defaultdict(lambda: defaultdict(dict))
-        for run_id, grade, name, value in s.execute(select(GradeMetric.run_id, GradeMetric.grade, GradeMetric.name,
-                                                           GradeMetric.value).join(Run)
-                                                    .where(Run.experiment_id == experiment_id)):
+        for run_id, grade, name, value in s.execute(
+            select(GradeMetric.run_id, GradeMetric.grade, GradeMetric.name, GradeMetric.value)
+            .join(Run)
+            .where(Run.experiment_id == experiment_id)
+        ):
             if run_id not in index:
                 continue
             key, i = index[run_id]
             arr = by_grade[key][grade].setdefault(name, np.full(len(reps[key]), np.nan))
             arr[i] = np.nan if value is None else value
     return ExperimentResults(
-        experiment=record, runs=runs, points=points, summary=dict(summary), periods=dict(periods),
+        experiment=record,
+        runs=runs,
+        points=points,
+        summary=dict(summary),
+        periods=dict(periods),
         period_starts=[starts.get(i, "") for i in range(n_periods)],
         by_grade={k: {g: dict(m) for g, m in v.items()} for k, v in by_grade.items()},
         replications=dict(reps),

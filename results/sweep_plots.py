@@ -33,18 +33,19 @@ def response(summary: dict[str, Any], grid: bool) -> Figure | None:
         for k, key in enumerate(params):
             ax = fig.add_subplot(len(metrics), len(params), m * len(params) + k + 1)
             for i, j in enumerate(names):
-                pts = [(r["parameters"].get(key), r["values"][metric].mean) for r in rows
-                       if r["jurisdiction"] == j and r["values"][metric].n]
+                pts = [
+                    (r["parameters"].get(key), r["values"][metric].mean)
+                    for r in rows
+                    if r["jurisdiction"] == j and r["values"][metric].n
+                ]
                 pts = [(x, y) for x, y in pts if isinstance(x, (int, float)) and math.isfinite(y)]
                 if not pts:
                     continue
                 x, y = np.array(pts, dtype=float).T
-                ax.scatter(x, y, s=10, color=_colour(i), alpha=0.35 if grid else 0.7, lw=0,
-                           label=None if grid else j)
+                ax.scatter(x, y, s=10, color=_colour(i), alpha=0.35 if grid else 0.7, lw=0, label=None if grid else j)
                 if grid:
                     levels = np.unique(x)
-                    ax.plot(levels, [y[x == v].mean() for v in levels], "o-", color=_colour(i), lw=1.6, ms=4,
-                            label=j)
+                    ax.plot(levels, [y[x == v].mean() for v in levels], "o-", color=_colour(i), lw=1.6, ms=4, label=j)
             if m == len(metrics) - 1:
                 ax.set_xlabel(heads[key], fontsize=8)
             if k == 0:
@@ -72,8 +73,10 @@ def sensitivity(indices: dict[str, dict[str, dict[str, Any]]], level: float = 0.
     if not params:
         return None
     heads = short_names(params)
-    fig = Figure(figsize=(4.6 * len(names) + 0.6, 0.45 * len(params) * len(metrics) + 1.2 * len(metrics) + 0.5),
-                 layout="constrained")
+    fig = Figure(
+        figsize=(4.6 * len(names) + 0.6, 0.45 * len(params) * len(metrics) + 1.2 * len(metrics) + 0.5),
+        layout="constrained",
+    )
     y = np.arange(len(params))
     for m, metric in enumerate(metrics):
         for c, j in enumerate(names):
@@ -81,15 +84,30 @@ def sensitivity(indices: dict[str, dict[str, dict[str, Any]]], level: float = 0.
             entry = indices[j][metric]
             ax.set_title(f"{label(metric).split(' (')[0]} ({j})", fontsize=9)
             if "error" in entry:
-                ax.text(0.5, 0.5, f"not computed:\n{entry['error']}", ha="center", va="center", fontsize=7,
-                        wrap=True, transform=ax.transAxes)
+                ax.text(
+                    0.5,
+                    0.5,
+                    f"not computed:\n{entry['error']}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    wrap=True,
+                    transform=ax.transAxes,
+                )
                 ax.set_axis_off()
                 continue
             for off, (name, colour) in enumerate((("S1", _colour(0)), ("ST", _colour(1)))):
                 vals = [entry["parameters"].get(p, {}).get(name, np.nan) for p in params]
                 errs = [entry["parameters"].get(p, {}).get(f"{name}_conf", 0.0) for p in params]
-                ax.barh(y + (0.2 if off == 0 else -0.2), vals, 0.38, xerr=errs, color=colour, capsize=2,
-                        label="first-order S1" if name == "S1" else "total ST")
+                ax.barh(
+                    y + (0.2 if off == 0 else -0.2),
+                    vals,
+                    0.38,
+                    xerr=errs,
+                    color=colour,
+                    capsize=2,
+                    label="first-order S1" if name == "S1" else "total ST",
+                )
             ax.set_yticks(y, [heads[p] for p in params], fontsize=8)
             ax.invert_yaxis()
             ax.axvline(0, color="#444444", lw=0.8)

@@ -38,8 +38,7 @@ def outcomes(results: ExperimentResults) -> list[str]:
     return list(results.experiment["settings"].get("outcomes") or results.metric_names)
 
 
-def point_summary(results: ExperimentResults, metrics: list[str] | None = None, level: float = 0.95
-                  ) -> dict[str, Any]:
+def point_summary(results: ExperimentResults, metrics: list[str] | None = None, level: float = 0.95) -> dict[str, Any]:
     """``{"parameters", "outcomes", "jurisdictions", "level", "rows": [{"point", "parameters",
     "jurisdiction", "values": {outcome: Estimate}}]}``, one row per point and jurisdiction with runs."""
     names = metrics or outcomes(results)
@@ -49,19 +48,39 @@ def point_summary(results: ExperimentResults, metrics: list[str] | None = None, 
             data = results.summary.get((p["index"], j))
             if data is None:
                 continue
-            rows.append({"point": p["index"], "parameters": p["parameters"], "jurisdiction": j,
-                         "values": {m: mean_ci(data.get(m, []), level) for m in names}})
-    return {"parameters": parameter_keys(results), "outcomes": names, "jurisdictions": results.jurisdictions,
-            "level": level, "points": len(results.points), "rows": rows}
+            rows.append(
+                {
+                    "point": p["index"],
+                    "parameters": p["parameters"],
+                    "jurisdiction": j,
+                    "values": {m: mean_ci(data.get(m, []), level) for m in names},
+                }
+            )
+    return {
+        "parameters": parameter_keys(results),
+        "outcomes": names,
+        "jurisdictions": results.jurisdictions,
+        "level": level,
+        "points": len(results.points),
+        "rows": rows,
+    }
 
 
 def points_json(summary: dict[str, Any]) -> dict[str, Any]:
     """The summary as plain JSON data."""
     return {
-        "parameters": summary["parameters"], "outcomes": summary["outcomes"],
+        "parameters": summary["parameters"],
+        "outcomes": summary["outcomes"],
         "confidence_level": summary["level"],
-        "rows": [{"point": r["point"], "parameters": r["parameters"], "jurisdiction": r["jurisdiction"],
-                  "values": {m: e.as_dict() for m, e in r["values"].items()}} for r in summary["rows"]],
+        "rows": [
+            {
+                "point": r["point"],
+                "parameters": r["parameters"],
+                "jurisdiction": r["jurisdiction"],
+                "values": {m: e.as_dict() for m, e in r["values"].items()},
+            }
+            for r in summary["rows"]
+        ],
     }
 
 
@@ -71,8 +90,18 @@ def points_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     rows = []
     for r in summary["rows"]:
         for m, e in r["values"].items():
-            rows.append([r["point"], *(r["parameters"].get(k) for k in summary["parameters"]), r["jurisdiction"], m,
-                         e.mean, e.low, e.high, e.n])
+            rows.append(
+                [
+                    r["point"],
+                    *(r["parameters"].get(k) for k in summary["parameters"]),
+                    r["jurisdiction"],
+                    m,
+                    e.mean,
+                    e.low,
+                    e.high,
+                    e.n,
+                ]
+            )
     return header, rows
 
 
@@ -103,11 +132,15 @@ def render_points(summary: dict[str, Any]) -> str:
     names = [j for j in summary["jurisdictions"] if any(r["jurisdiction"] == j for r in summary["rows"])]
     by_point: dict[int, dict[str, Any]] = {}
     for r in summary["rows"]:
-        by_point.setdefault(r["point"], {"parameters": r["parameters"], "values": {}})["values"][r["jurisdiction"]] = \
-            r["values"]
+        by_point.setdefault(r["point"], {"parameters": r["parameters"], "values": {}})["values"][r["jurisdiction"]] = r[
+            "values"
+        ]
     pct = int(round(summary["level"] * 100))
-    lines = [f"Mean [{pct}% CI] over the replications at each point.",
-             "Parameters: " + "; ".join(f"{heads[k]} = {k}" for k in summary["parameters"]), ""]
+    lines = [
+        f"Mean [{pct}% CI] over the replications at each point.",
+        "Parameters: " + "; ".join(f"{heads[k]} = {k}" for k in summary["parameters"]),
+        "",
+    ]
     for metric in summary["outcomes"]:
         better = BETTER.get(metric)
         lines.append(f"{metric}: {label(metric)}" + (f" ({better} is better)" if better else ""))
@@ -121,7 +154,11 @@ def render_points(summary: dict[str, Any]) -> str:
         widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
         n_num = 1 + len(summary["parameters"])
         for row in table:
-            lines.append("  " + "  ".join(text.rjust(w) if c < n_num else text.ljust(w)
-                                          for c, (text, w) in enumerate(zip(row, widths))).rstrip())
+            lines.append(
+                "  "
+                + "  ".join(
+                    text.rjust(w) if c < n_num else text.ljust(w) for c, (text, w) in enumerate(zip(row, widths))
+                ).rstrip()
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -119,8 +119,11 @@ def render_text(table: dict[str, Any]) -> str:
     base = table["baseline"]
     width = max(len(j) for j in names)
     pct = int(round(table["level"] * 100))
-    lines = [f"Mean [{pct}% CI] over replications; difference to {base} is paired (common random numbers);",
-             "* = the interval excludes 0.", ""]
+    lines = [
+        f"Mean [{pct}% CI] over replications; difference to {base} is paired (common random numbers);",
+        "* = the interval excludes 0.",
+        "",
+    ]
     for row in table["metrics"]:
         better = f" ({row['better']} is better)" if row["better"] else ""
         lines.append(f"{row['metric']}: {row['label']}{better}")
@@ -131,9 +134,17 @@ def render_text(table: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def highlights(table: dict[str, Any], metrics: tuple[str, ...] = (
-        "violation_prevalence", "undetected_exposure", "hit_rate", "compliant_burden", "mean_time_to_detection",
-        "grade_auc")) -> dict[str, list[str]]:
+def highlights(
+    table: dict[str, Any],
+    metrics: tuple[str, ...] = (
+        "violation_prevalence",
+        "undetected_exposure",
+        "hit_rate",
+        "compliant_burden",
+        "mean_time_to_detection",
+        "grade_auc",
+    ),
+) -> dict[str, list[str]]:
     """Plain-language findings: for each jurisdiction, the key metrics whose paired difference to the
     baseline has an interval excluding 0, as a relative change and whether that is better or worse."""
     base = table["baseline"]

@@ -50,8 +50,9 @@ def detection_chance(p_inspection: np.ndarray, detection: float, p_complaint: np
     return 1.0 - (1.0 - p_inspection * detection) * (1.0 - p_complaint)
 
 
-def net_gain(gain: np.ndarray, honesty: np.ndarray, p: np.ndarray, cost: np.ndarray,
-             risk_aversion: float) -> np.ndarray:
+def net_gain(
+    gain: np.ndarray, honesty: np.ndarray, p: np.ndarray, cost: np.ndarray, risk_aversion: float
+) -> np.ndarray:
     """``G (1 - h) - p C (1 + rho (1 - p))``: the honesty-discounted gain less the certainty equivalent of
     the expected sanction (mean-variance approximation of a risk-averse expected utility)."""
     return gain * (1.0 - honesty) - p * cost * (1.0 + risk_aversion * (1.0 - p))
@@ -70,8 +71,15 @@ def logistic(u: np.ndarray) -> np.ndarray:
     return x
 
 
-def violates(gain: np.ndarray, honesty: np.ndarray, p: np.ndarray, cost: np.ndarray, risk_aversion: float,
-             noise: float, shock: np.ndarray | None = None) -> np.ndarray:
+def violates(
+    gain: np.ndarray,
+    honesty: np.ndarray,
+    p: np.ndarray,
+    cost: np.ndarray,
+    risk_aversion: float,
+    noise: float,
+    shock: np.ndarray | None = None,
+) -> np.ndarray:
     """The rule: violate iff the net gain plus the taste shock is strictly positive.
 
     With ``honesty = 0``, ``risk_aversion = 0`` and ``noise = 0`` this is Becker's risk-neutral offender:
@@ -96,8 +104,10 @@ class PerceivedCosts:
 
     def as_dict(self) -> dict[str, Any]:
         names = [s.name.lower() for s in Severity]
-        return {"cost": dict(zip(names, self.cost.round(2).tolist())),
-                "complaint": dict(zip(names, self.complaint.round(6).tolist()))}
+        return {
+            "cost": dict(zip(names, self.cost.round(2).tolist())),
+            "complaint": dict(zip(names, self.complaint.round(6).tolist())),
+        }
 
 
 def typical_items(items: tuple[str, ...], shares: np.ndarray, severity: np.ndarray) -> dict[int, int]:
@@ -110,8 +120,15 @@ def typical_items(items: tuple[str, ...], shares: np.ndarray, severity: np.ndarr
     return out
 
 
-def perceived_costs(jurisdiction: Any, world: World, rows: np.ndarray, scenario: Scenario, today: dt.date,
-                    item_shares: np.ndarray, item_severity: np.ndarray) -> PerceivedCosts:
+def perceived_costs(
+    jurisdiction: Any,
+    world: World,
+    rows: np.ndarray,
+    scenario: Scenario,
+    today: dt.date,
+    item_shares: np.ndarray,
+    item_severity: np.ndarray,
+) -> PerceivedCosts:
     """Ask the jurisdiction what a detected violation of each severity costs, on a probe sample.
 
     For each severity the probe builds a violation of its typical item and typical harm for every probe
@@ -129,8 +146,9 @@ def perceived_costs(jurisdiction: Any, world: World, rows: np.ndarray, scenario:
     complaint = np.zeros(3)
     if m == 0 or not typical:
         return PerceivedCosts(cost, complaint)
-    p_correct = float(np.clip(beh.correction.base + beh.correction.honesty_weight * world.honesty[rows].mean(),
-                              0.0, 1.0))
+    p_correct = float(
+        np.clip(beh.correction.base + beh.correction.honesty_weight * world.honesty[rows].mean(), 0.0, 1.0)
+    )
     sev_codes = sorted(typical)
     rows_per = 2 * m
     k = len(sev_codes) * rows_per
@@ -141,23 +159,35 @@ def perceived_costs(jurisdiction: Any, world: World, rows: np.ndarray, scenario:
     same, any_ = world.prior_counts(rows[enterprise], item.astype(np.int64))
     harm = harm_mean[severity]
     vb = ViolationBatch(
-        enterprise=enterprise, item=item, severity=severity, harm=harm.astype(np.float64),
-        harmful=harm >= beh.harmful_threshold, committed=np.full(k, t64), detected=np.full(k, t64),
-        source=np.full(k, DetectionSource.SPOT_CHECK, dtype=np.int8), corrected=corrected,
-        prior_same_item_36m=same, prior_36m=any_, false_commitment=np.zeros(k, dtype=bool), items=world.items)
+        enterprise=enterprise,
+        item=item,
+        severity=severity,
+        harm=harm.astype(np.float64),
+        harmful=harm >= beh.harmful_threshold,
+        committed=np.full(k, t64),
+        detected=np.full(k, t64),
+        source=np.full(k, DetectionSource.SPOT_CHECK, dtype=np.int8),
+        corrected=corrected,
+        prior_same_item_36m=same,
+        prior_36m=any_,
+        false_commitment=np.zeros(k, dtype=bool),
+        items=world.items,
+    )
     decisions = jurisdiction.tolerance(vb, sub, today)
     sanctions = jurisdiction.sanction(vb, decisions, sub, today)
     horizon = costs.horizon_years * DAYS_PER_YEAR
-    row_cost = (sanctions.fine
-                + costs.publicity_per_year * np.minimum(sanctions.publicity_days, horizon) / DAYS_PER_YEAR
-                + costs.listing_per_year * np.minimum(sanctions.list_days, horizon) / DAYS_PER_YEAR
-                + costs.ban_per_year * np.minimum(sanctions.ban_days, horizon) / DAYS_PER_YEAR)
+    row_cost = (
+        sanctions.fine
+        + costs.publicity_per_year * np.minimum(sanctions.publicity_days, horizon) / DAYS_PER_YEAR
+        + costs.listing_per_year * np.minimum(sanctions.list_days, horizon) / DAYS_PER_YEAR
+        + costs.ban_per_year * np.minimum(sanctions.ban_days, horizon) / DAYS_PER_YEAR
+    )
     before = jurisdiction.grade(sub, today).astype(np.int64)
     intensity = float(jurisdiction.complaint_intensity(sub, today).mean())
     verification = float(jurisdiction.complaint_verification(sub, today).mean())
     field = {Severity.MINOR: "minor_36m", Severity.GENERAL: "general_36m", Severity.SERIOUS: "serious_36m"}
     for i, s in enumerate(sev_codes):
-        block = row_cost[i * rows_per:(i + 1) * rows_per]
+        block = row_cost[i * rows_per : (i + 1) * rows_per]
         expected = p_correct * block[:m].mean() + (1.0 - p_correct) * block[m:].mean()
         name = field[Severity(s)]
         worse = attrs.evolve(sub, **{name: (getattr(sub, name) + 1).astype(np.int16)})
@@ -180,8 +210,15 @@ class Decisions:
     stopped: np.ndarray
 
 
-def decide(world: World, scenario: Scenario, costs: PerceivedCosts, rng: np.random.Generator, day: int,
-           item_shares: np.ndarray, item_severity: np.ndarray) -> Decisions:
+def decide(
+    world: World,
+    scenario: Scenario,
+    costs: PerceivedCosts,
+    rng: np.random.Generator,
+    day: int,
+    item_shares: np.ndarray,
+    item_severity: np.ndarray,
+) -> Decisions:
     """Each enterprise's choice this month; updates the violation columns of ``world`` in place.
 
     Draws exactly two uniforms per enterprise from ``rng`` whatever the policy (common random numbers).
@@ -195,8 +232,7 @@ def decide(world: World, scenario: Scenario, costs: PerceivedCosts, rng: np.rand
         # deterrence off: violate with probability q every month, independently
         want = free & (u < beh.fixed_violation_probability)
         fresh = np.flatnonzero(want & ~world.violating)
-        item = categorical(u[fresh].astype(np.float64) / max(beh.fixed_violation_probability, 1e-300),
-                           item_shares)
+        item = categorical(u[fresh].astype(np.float64) / max(beh.fixed_violation_probability, 1e-300), item_shares)
         stopped = np.flatnonzero(free & world.violating & ~want)
     else:
         opp = beh.opportunity_per_month
@@ -206,13 +242,15 @@ def decide(world: World, scenario: Scenario, costs: PerceivedCosts, rng: np.rand
         cand_item = categorical(scaled, item_shares)
         rows = np.concatenate([ongoing, newcomer])
         severity = np.concatenate([world.v_severity[ongoing], item_severity[cand_item]]).astype(np.intp)
-        p_insp = perceived_inspection(world.seen[rows], world.experience, beh.perception.prior_per_year / 12.0,
-                                      beh.perception.prior_strength)
+        p_insp = perceived_inspection(
+            world.seen[rows], world.experience, beh.perception.prior_per_year / 12.0, beh.perception.prior_strength
+        )
         p = detection_chance(p_insp, scenario.regulator.detection_probability, costs.complaint[severity])
         gain = world.gain[rows].astype(np.float64) * np.asarray(beh.gain_by_severity.array())[severity]
         shock = logistic(v[rows]) if beh.noise > 0.0 else None
-        yes = violates(gain, world.honesty[rows].astype(np.float64), p, costs.cost[severity], beh.risk_aversion,
-                       beh.noise, shock)
+        yes = violates(
+            gain, world.honesty[rows].astype(np.float64), p, costs.cost[severity], beh.risk_aversion, beh.noise, shock
+        )
         k = len(ongoing)
         stopped = ongoing[~yes[:k]]
         chosen = yes[k:]

@@ -14,9 +14,18 @@ import numpy as np
 
 #: The metric keys, in the order they are reported (docs/metrics.md gives each formula).
 METRICS: tuple[str, ...] = (
-    "hit_rate", "inspections_per_detection", "compliant_burden", "violation_prevalence", "undetected_exposure",
-    "mean_time_to_detection", "inspector_utilisation", "complaint_backlog", "grade_auc",
-    "wrongful_penalty_rate", "repair_recidivism", "tolerated_first_offences",
+    "hit_rate",
+    "inspections_per_detection",
+    "compliant_burden",
+    "violation_prevalence",
+    "undetected_exposure",
+    "mean_time_to_detection",
+    "inspector_utilisation",
+    "complaint_backlog",
+    "grade_auc",
+    "wrongful_penalty_rate",
+    "repair_recidivism",
+    "tolerated_first_offences",
 )
 #: A short label and unit for each metric (the CLI's summary; docs/metrics.md has the definitions).
 METRIC_INFO: dict[str, tuple[str, str]] = {
@@ -35,7 +44,11 @@ METRIC_INFO: dict[str, tuple[str, str]] = {
 }
 #: Metrics that are defined per grade (the others are properties of the whole regulator or of grading).
 GRADE_METRICS: tuple[str, ...] = (
-    "hit_rate", "inspections_per_detection", "compliant_burden", "violation_prevalence", "undetected_exposure",
+    "hit_rate",
+    "inspections_per_detection",
+    "compliant_burden",
+    "violation_prevalence",
+    "undetected_exposure",
     "mean_time_to_detection",
 )
 #: Counts reported with each period's metrics (volumes over time); grade shares are added as
@@ -50,14 +63,37 @@ RECIDIVISM_DAYS = 365
 
 #: Tallies per period and grade (shape [T, G]).
 _BY_GRADE = (
-    "enterprise_months", "violating_months", "inspections", "detections", "false_positives", "visits",
-    "compliant_visits", "undetected_harm", "delay_days", "delays",
+    "enterprise_months",
+    "violating_months",
+    "inspections",
+    "detections",
+    "false_positives",
+    "visits",
+    "compliant_visits",
+    "undetected_harm",
+    "delay_days",
+    "delays",
 )
 #: Tallies per period (shape [T]).
 _BY_PERIOD = (
-    "capacity", "used", "complaint_backlog", "complaints", "decisions", "exempt", "penalties",
-    "wrongful_penalties", "repairs", "relapses", "fines", "spot_backlog", "expired_orders",
-    "false_commitments", "listings", "bans", "objections_upheld", "started",
+    "capacity",
+    "used",
+    "complaint_backlog",
+    "complaints",
+    "decisions",
+    "exempt",
+    "penalties",
+    "wrongful_penalties",
+    "repairs",
+    "relapses",
+    "fines",
+    "spot_backlog",
+    "expired_orders",
+    "false_commitments",
+    "listings",
+    "bans",
+    "objections_upheld",
+    "started",
     "late_verifications",
 )
 
@@ -106,8 +142,9 @@ def auc(table: np.ndarray) -> float | None:
     return float((pos * (below + 0.5 * neg)).sum() / (n_pos * n_neg))
 
 
-def derive(s: dict[str, float], *, backlog_periods: int, auc_table: np.ndarray | None,
-           recidivism: tuple[float, float] | None) -> dict[str, float | None]:
+def derive(
+    s: dict[str, float], *, backlog_periods: int, auc_table: np.ndarray | None, recidivism: tuple[float, float] | None
+) -> dict[str, float | None]:
     """Every metric from totals ``s`` (see :meth:`Tally.sums`); docs/metrics.md has the formulas."""
     compliant_months = s["enterprise_months"] - s["violating_months"]
     out: dict[str, float | None] = {
@@ -141,14 +178,24 @@ def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
     """
     T = tally.periods
     done = slice(0, max(follow_up_periods, 0))
-    run = derive(tally.sums(), backlog_periods=T, auc_table=tally.auc.sum(axis=0),
-                 recidivism=(float(tally.relapses[done].sum()), float(tally.repairs[done].sum())))
+    run = derive(
+        tally.sums(),
+        backlog_periods=T,
+        auc_table=tally.auc.sum(axis=0),
+        recidivism=(float(tally.relapses[done].sum()), float(tally.repairs[done].sum())),
+    )
     periods = []
     for t in range(T):
         s = tally.sums(t)
-        row = {k: _clean(v) for k, v in derive(
-            s, backlog_periods=1, auc_table=tally.auc[t],
-            recidivism=(float(tally.relapses[t]), float(tally.repairs[t]))).items()}
+        row = {
+            k: _clean(v)
+            for k, v in derive(
+                s,
+                backlog_periods=1,
+                auc_table=tally.auc[t],
+                recidivism=(float(tally.relapses[t]), float(tally.repairs[t])),
+            ).items()
+        }
         # volumes and the grade mix of the month, for plots over time
         row.update({k: s[k] for k in PERIOD_COUNTS})
         active = float(tally.enterprise_months[t].sum())
@@ -171,4 +218,3 @@ def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
 def counts(tally: Tally) -> dict[str, float]:
     """Run totals of the raw tallies (what the metrics are made of), for reports and checks."""
     return tally.sums()
-

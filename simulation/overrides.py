@@ -21,8 +21,9 @@ Override = tuple[str, Any]
 SCENARIO_PREFIX = "scenario."
 
 
-def split_overrides(texts: Iterable[str], params_classes: Mapping[str, type]
-                    ) -> tuple[list[Override], dict[str, list[Override]]]:
+def split_overrides(
+    texts: Iterable[str], params_classes: Mapping[str, type]
+) -> tuple[list[Override], dict[str, list[Override]]]:
     """Sort ``--set`` texts into scenario overrides and per-jurisdiction overrides.
 
     ``params_classes`` maps each jurisdiction of the run to its ``PARAMS_CLASS``. Raises
@@ -32,29 +33,38 @@ def split_overrides(texts: Iterable[str], params_classes: Mapping[str, type]
     return route_overrides([parse_override(text) for text in texts], params_classes)
 
 
-def route_overrides(pairs: Iterable[Override], params_classes: Mapping[str, type]
-                    ) -> tuple[list[Override], dict[str, list[Override]]]:
+def route_overrides(
+    pairs: Iterable[Override], params_classes: Mapping[str, type]
+) -> tuple[list[Override], dict[str, list[Override]]]:
     """:func:`split_overrides` for ``(key, value)`` pairs already parsed (a sweep spec's parameters)."""
     scenario: list[Override] = []
     per: dict[str, list[Override]] = {name: [] for name in params_classes}
     problems: list[Problem] = []
     for key, value in pairs:
         if key.startswith(SCENARIO_PREFIX):
-            scenario.append((key[len(SCENARIO_PREFIX):], value))
+            scenario.append((key[len(SCENARIO_PREFIX) :], value))
             continue
         if ":" in key:
             name, _, path = key.partition(":")
             if name not in params_classes:
-                problems.append(Problem("--set", key, f"jurisdiction '{name}' is not in this run "
-                                                      f"({', '.join(params_classes) or 'none'})"))
+                problems.append(
+                    Problem(
+                        "--set",
+                        key,
+                        f"jurisdiction '{name}' is not in this run ({', '.join(params_classes) or 'none'})",
+                    )
+                )
                 continue
             per[name].append((path, value))  # its validity is reported when the jurisdiction loads
             continue
         having = [name for name, cls in params_classes.items() if not check_path(cls, key)]
         if not having:
             first = next(iter(params_classes.values()), None)
-            why = check_path(first, key) if first is not None and len(params_classes) == 1 else \
-                "no jurisdiction in this run has this parameter"
+            why = (
+                check_path(first, key)
+                if first is not None and len(params_classes) == 1
+                else "no jurisdiction in this run has this parameter"
+            )
             if not check_path(Scenario, key):
                 why += f"; it is a scenario value: write scenario.{key}=..."
             problems.append(Problem("--set", key, why))
@@ -72,5 +82,9 @@ def load_scenario_set(name_or_path: str, overrides: Iterable[Override]) -> Scena
     try:
         return load_scenario(name_or_path, list(overrides))
     except ConfigError as exc:
-        raise ConfigError([Problem(p.file, SCENARIO_PREFIX + p.path if p.file == "--set" else p.path, p.message)
-                           for p in exc.problems]) from None
+        raise ConfigError(
+            [
+                Problem(p.file, SCENARIO_PREFIX + p.path if p.file == "--set" else p.path, p.message)
+                for p in exc.problems
+            ]
+        ) from None

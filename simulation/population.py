@@ -113,9 +113,13 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.nd
 
     # -- dynamic information, linked to honesty (docs/model.md, "Population")
     d = pop.dynamic
-    for name, good in (("annual_report_filed", True), ("tax_compliant", True),
-                       ("social_security_compliant", True), ("abnormal_operation", False),
-                       ("self_report_verified", True)):
+    for name, good in (
+        ("annual_report_filed", True),
+        ("tax_compliant", True),
+        ("social_security_compliant", True),
+        ("abnormal_operation", False),
+        ("self_report_verified", True),
+    ):
         score = d.honesty_link * (1.0 - honesty) + (1.0 - d.honesty_link) * rng.random(n)
         c[name][:] = _flag_by_honesty(score, getattr(d, name), good=good)
     c["ip_holder"][:] = rng.random(n) < d.ip_holder
@@ -125,8 +129,9 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.nd
     return world, probe
 
 
-def _history(world: World, scenario: Scenario, rng: np.random.Generator, item_shares: np.ndarray,
-             item_severity: np.ndarray) -> None:
+def _history(
+    world: World, scenario: Scenario, rng: np.random.Generator, item_shares: np.ndarray, item_severity: np.ndarray
+) -> None:
     """The 36 months before the start: detected violations and inspections, as window events."""
     h = scenario.population.history
     n = world.n
@@ -151,4 +156,4 @@ def _history(world: World, scenario: Scenario, rng: np.random.Generator, item_sh
         world.cols["last_inspection"][insp] = world.day64(day)
         # what the enterprise remembers of its inspections (docs/model.md, "Perceived detection")
         np.add.at(world.seen, insp, np.float32(lam ** (-month)))
-    world.experience = float(sum(lam ** k for k in range(1, months + 1)))
+    world.experience = float(sum(lam**k for k in range(1, months + 1)))

@@ -19,8 +19,12 @@ class BatchQueue:
 
     def __init__(self, name: str, columns: dict[str, np.dtype | type]):
         self.name = name
-        self.columns = {"enterprise": np.dtype(np.int64), "queued": np.dtype(np.int32),
-                        "cost": np.dtype(np.float64), **{k: np.dtype(v) for k, v in columns.items()}}
+        self.columns = {
+            "enterprise": np.dtype(np.int64),
+            "queued": np.dtype(np.int32),
+            "cost": np.dtype(np.float64),
+            **{k: np.dtype(v) for k, v in columns.items()},
+        }
         self._chunks: deque[dict[str, np.ndarray]] = deque()
         self._len = 0
 

@@ -67,6 +67,6 @@ class Records:
                 self._data[name] = grown
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         for name, value in values.items():
-            self._data[name][self.n:self.n + k] = value
+            self._data[name][self.n : self.n + k] = value
         self.n += k
         return ids

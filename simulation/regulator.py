@@ -43,7 +43,7 @@ from credsup.core import (
     until,
 )
 from credsup.simulation import behaviour
-from credsup.simulation.metrics import G, RECIDIVISM_DAYS, Tally
+from credsup.simulation.metrics import RECIDIVISM_DAYS, G, Tally
 from credsup.simulation.population import categorical
 from credsup.simulation.queues import BatchQueue
 from credsup.simulation.records import Records, Status
@@ -52,8 +52,20 @@ from credsup.simulation.state import World, count_at, frozen
 
 NEVER = np.iinfo(np.int32).max  #: a record that does not end by itself
 QUEUE_ORDER = ("complaint", "commitment", "full", "spot")
-_PENDING = ("enterprise", "item", "severity", "harm", "committed", "detected", "source", "same", "prior",
-            "wrongful", "false_commitment", "month")
+_PENDING = (
+    "enterprise",
+    "item",
+    "severity",
+    "harm",
+    "committed",
+    "detected",
+    "source",
+    "same",
+    "prior",
+    "wrongful",
+    "false_commitment",
+    "month",
+)
 
 
 def add_months(day: dt.date, k: int) -> dt.date:
@@ -71,9 +83,17 @@ def month_starts(start: dt.date, months: int) -> np.ndarray:
 class Regulator:
     """One run's regulator: owns the SimPy environment's processes, queues, records and the tally."""
 
-    def __init__(self, world: World, jurisdiction: Any, scenario: Scenario, rngs: dict[str, np.random.Generator],
-                 probe: np.ndarray, item_shares: np.ndarray, item_severity: np.ndarray,
-                 progress: Callable[[int, int], None] | None = None):
+    def __init__(
+        self,
+        world: World,
+        jurisdiction: Any,
+        scenario: Scenario,
+        rngs: dict[str, np.random.Generator],
+        probe: np.ndarray,
+        item_shares: np.ndarray,
+        item_severity: np.ndarray,
+        progress: Callable[[int, int], None] | None = None,
+    ):
         self.env = simpy.Environment()
         self.world = world
         self.j = jurisdiction
@@ -178,11 +198,13 @@ class Regulator:
         self._expire(day)
         if t % self.schedule.grading_months == 0:  # month 0 included
             self._grade(today, t)
-            self.costs = behaviour.perceived_costs(self.j, w, self.probe, self.scenario, today,
-                                                   self.item_shares, self.item_severity)
+            self.costs = behaviour.perceived_costs(
+                self.j, w, self.probe, self.scenario, today, self.item_shares, self.item_severity
+            )
             self.costs_log.append({"month": t, **self.costs.as_dict()})
-        decided = behaviour.decide(w, self.scenario, self.costs, self.rng["behaviour"], day, self.item_shares,
-                                   self.item_severity)
+        decided = behaviour.decide(
+            w, self.scenario, self.costs, self.rng["behaviour"], day, self.item_shares, self.item_severity
+        )
         self.tally.started[t] += len(decided.started)
         self._count_enterprises(t)
         self._licences(day, t, today)
@@ -300,8 +322,13 @@ class Regulator:
     def _complaints_arrive(self, ids: np.ndarray, verify: np.ndarray, day: int) -> None:
         self.world.window["complaints"].add(ids, self.month_of(day))
         v = ids[verify]
-        self.queues["complaint"].push(enterprise=v, queued=day, cost=self.cost[v], source=DetectionSource.COMPLAINT,
-                                      due=day + self.schedule.complaint_days)
+        self.queues["complaint"].push(
+            enterprise=v,
+            queued=day,
+            cost=self.cost[v],
+            source=DetectionSource.COMPLAINT,
+            due=day + self.schedule.complaint_days,
+        )
 
     # -- the inspectorate --------------------------------------------------------------------------
 
@@ -326,17 +353,25 @@ class Regulator:
 
     def _inspect(self, orders: list[tuple[str, dict[str, np.ndarray]]], day: int, month: int) -> None:
         w, reg, tally = self.world, self.scenario.regulator, self.tally
-        src_of = {"commitment": DetectionSource.COMMITMENT_CHECK, "full": DetectionSource.FULL_COVERAGE,
-                  "spot": DetectionSource.SPOT_CHECK}
+        src_of = {
+            "commitment": DetectionSource.COMMITMENT_CHECK,
+            "full": DetectionSource.FULL_COVERAGE,
+            "spot": DetectionSource.SPOT_CHECK,
+        }
         ids = np.concatenate([o["enterprise"] for _, o in orders])
-        source = np.concatenate([o["source"] if name == "complaint" else
-                                 np.full(len(o["enterprise"]), src_of[name], dtype=np.int8) for name, o in orders])
+        source = np.concatenate(
+            [
+                o["source"] if name == "complaint" else np.full(len(o["enterprise"]), src_of[name], dtype=np.int8)
+                for name, o in orders
+            ]
+        )
         queued = np.concatenate([o["queued"] for _, o in orders])
         for name, o in orders:
             if name == "complaint":  # verifications done after the jurisdiction's time limit
                 self.tally.late_verifications[month] += int((o["due"] < day).sum())
-        false_c = np.concatenate([o["false"] if name == "commitment" else np.zeros(len(o["enterprise"]), bool)
-                                  for name, o in orders])
+        false_c = np.concatenate(
+            [o["false"] if name == "commitment" else np.zeros(len(o["enterprise"]), bool) for name, o in orders]
+        )
         w.spot_queued[ids[(source == DetectionSource.SPOT_CHECK) | (source == DetectionSource.FULL_COVERAGE)]] = False
         # one visit per enterprise and day: orders for the same enterprise are served together
         uniq, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
@@ -386,19 +421,35 @@ class Regulator:
         enterprise = np.concatenate([tv, fp, fc])
         item = np.concatenate([w.v_item[tv].astype(np.int64), fp_item, fc_item])
         severity = self.item_severity[item]
-        harm = np.concatenate([w.v_harm[tv].astype(np.float64), np.zeros(len(fp)),
-                               harm_mean[self.item_severity[fc_item]] * w.harm_factor[fc]])
+        harm = np.concatenate(
+            [
+                w.v_harm[tv].astype(np.float64),
+                np.zeros(len(fp)),
+                harm_mean[self.item_severity[fc_item]] * w.harm_factor[fc],
+            ]
+        )
         committed = np.concatenate([w.v_since[tv], np.full(len(fp), day), queued[false_c]]).astype(np.int64)
-        src = np.concatenate([source[found], source[wrong],
-                              np.full(len(fc), DetectionSource.COMMITMENT_CHECK, dtype=np.int8)])
+        src = np.concatenate(
+            [source[found], source[wrong], np.full(len(fc), DetectionSource.COMMITMENT_CHECK, dtype=np.int8)]
+        )
         wrongful = np.concatenate([np.zeros(len(tv), bool), np.ones(len(fp), bool), np.zeros(len(fc), bool)])
         is_fc = np.concatenate([np.zeros(len(tv) + len(fp), bool), np.ones(len(fc), bool)])
         w.under_order[tv] = True
         self._detect(enterprise, item, severity, harm, committed, src, wrongful, is_fc, day, month)
 
-    def _detect(self, enterprise: np.ndarray, item: np.ndarray, severity: np.ndarray, harm: np.ndarray,
-                committed: np.ndarray, source: np.ndarray, wrongful: np.ndarray, is_fc: np.ndarray, day: int,
-                month: int) -> None:
+    def _detect(
+        self,
+        enterprise: np.ndarray,
+        item: np.ndarray,
+        severity: np.ndarray,
+        harm: np.ndarray,
+        committed: np.ndarray,
+        source: np.ndarray,
+        wrongful: np.ndarray,
+        is_fc: np.ndarray,
+        day: int,
+        month: int,
+    ) -> None:
         """Detected violations enter the record and wait for their rectification deadline."""
         w = self.world
         if len(enterprise) == 0:
@@ -418,10 +469,20 @@ class Regulator:
             for d in w.repaired_day[relapse]:
                 self.tally.relapses[self.month_of(int(d))] += 1
         deadline = day + self.rect_days[severity]
-        chunk = {"enterprise": enterprise, "item": item.astype(np.int16), "severity": severity.astype(np.int8),
-                 "harm": harm, "committed": committed, "detected": np.full(len(enterprise), day, np.int64),
-                 "source": source.astype(np.int8), "same": same, "prior": prior, "wrongful": wrongful,
-                 "false_commitment": is_fc, "month": np.full(len(enterprise), month, np.int32)}
+        chunk = {
+            "enterprise": enterprise,
+            "item": item.astype(np.int16),
+            "severity": severity.astype(np.int8),
+            "harm": harm,
+            "committed": committed,
+            "detected": np.full(len(enterprise), day, np.int64),
+            "source": source.astype(np.int8),
+            "same": same,
+            "prior": prior,
+            "wrongful": wrongful,
+            "false_commitment": is_fc,
+            "month": np.full(len(enterprise), month, np.int32),
+        }
         for d in np.unique(deadline):
             sel = deadline == d
             part = {k: v[sel] for k, v in chunk.items()}
@@ -444,13 +505,23 @@ class Regulator:
         k = len(e)
         p_correct = np.clip(beh.correction.base + beh.correction.honesty_weight * w.honesty[e], 0.0, 1.0)
         corrected = (self.rng["corrections"].random(k) < p_correct) | v["wrongful"]
-        vb = frozen(ViolationBatch(
-            enterprise=e, item=v["item"], severity=v["severity"], harm=v["harm"],
-            harmful=v["harm"] >= beh.harmful_threshold,
-            committed=w.start + v["committed"].astype("timedelta64[D]"),
-            detected=w.start + v["detected"].astype("timedelta64[D]"),
-            source=v["source"], corrected=corrected, prior_same_item_36m=v["same"], prior_36m=v["prior"],
-            false_commitment=v["false_commitment"], items=w.items))
+        vb = frozen(
+            ViolationBatch(
+                enterprise=e,
+                item=v["item"],
+                severity=v["severity"],
+                harm=v["harm"],
+                harmful=v["harm"] >= beh.harmful_threshold,
+                committed=w.start + v["committed"].astype("timedelta64[D]"),
+                detected=w.start + v["detected"].astype("timedelta64[D]"),
+                source=v["source"],
+                corrected=corrected,
+                prior_same_item_36m=v["same"],
+                prior_36m=v["prior"],
+                false_commitment=v["false_commitment"],
+                items=w.items,
+            )
+        )
         decisions = self.j.tolerance(vb, w.batch, today)
         sanctions = self.j.sanction(vb, decisions, w.batch, today)
         count_at(c["open_rectifications"], e, -1)
@@ -473,9 +544,18 @@ class Regulator:
         pen = penalised & ((sanctions.fine > 0) | (pub > 0))
         rec_pen = np.full(k, -1, dtype=np.int64)
         rec_pen[pen] = self.records.add(
-            enterprise=e[pen], kind=RecordKind.PENALTY, severity=v["severity"][pen], item=v["item"][pen],
-            recorded=day, ends=day + pub[pen], wrongful=v["wrongful"][pen], corrected=corrected[pen],
-            detected_month=v["month"][pen], decided_month=month, fine=sanctions.fine[pen])
+            enterprise=e[pen],
+            kind=RecordKind.PENALTY,
+            severity=v["severity"][pen],
+            item=v["item"][pen],
+            recorded=day,
+            ends=day + pub[pen],
+            wrongful=v["wrongful"][pen],
+            corrected=corrected[pen],
+            detected_month=v["month"][pen],
+            decided_month=month,
+            fine=sanctions.fine[pen],
+        )
         shown = rec_pen[pen & (pub > 0)]
         count_at(c["displayed_penalties"], self.records.enterprise[shown])
         self.records.status[rec_pen[pen & (pub == 0)]] = Status.EXPIRED
@@ -489,10 +569,18 @@ class Regulator:
             c["listed"][le] = True
             end_day = np.where(ends == FOREVER, NEVER, (ends - w.start).astype(np.int64)).astype(np.int64)
             rec_list[listed] = self.records.add(
-                enterprise=le, kind=RecordKind.DISHONESTY_LIST, severity=v["severity"][listed],
-                item=v["item"][listed], recorded=day, ends=np.minimum(end_day, NEVER),
-                wrongful=v["wrongful"][listed], corrected=corrected[listed], detected_month=v["month"][listed],
-                decided_month=month, fine=0.0)
+                enterprise=le,
+                kind=RecordKind.DISHONESTY_LIST,
+                severity=v["severity"][listed],
+                item=v["item"][listed],
+                recorded=day,
+                ends=np.minimum(end_day, NEVER),
+                wrongful=v["wrongful"][listed],
+                corrected=corrected[listed],
+                detected_month=v["month"][listed],
+                decided_month=month,
+                fine=0.0,
+            )
         self.tally.listings[month] += int(listed.sum())
         banned = sanctions.ban_days > 0
         self.tally.bans[month] += int(banned.sum())
@@ -517,12 +605,26 @@ class Regulator:
             ids = enterprise[days == d]
             d = int(d)
             if d < self.end_day:
-                self.at(d, lambda ids=ids, d=d: self.queues["complaint"].push(
-                    enterprise=ids, queued=d, cost=self.cost[ids], source=DetectionSource.REFERRAL,
-                    due=d + self.schedule.complaint_days))
+                self.at(
+                    d,
+                    lambda ids=ids, d=d: self.queues["complaint"].push(
+                        enterprise=ids,
+                        queued=d,
+                        cost=self.cost[ids],
+                        source=DetectionSource.REFERRAL,
+                        due=d + self.schedule.complaint_days,
+                    ),
+                )
 
-    def _objections(self, v: dict[str, np.ndarray], penalised: np.ndarray, rec_pen: np.ndarray,
-                    rec_list: np.ndarray, day: int, today: dt.date) -> None:
+    def _objections(
+        self,
+        v: dict[str, np.ndarray],
+        penalised: np.ndarray,
+        rec_pen: np.ndarray,
+        rec_list: np.ndarray,
+        day: int,
+        today: dt.date,
+    ) -> None:
         rep = self.scenario.behaviour.repair
         u = self.rng["objections"].random(len(penalised))
         wrongful = v["wrongful"]
@@ -532,8 +634,15 @@ class Regulator:
             return
         kind = np.where(rec_list[rows] >= 0, RecordKind.DISHONESTY_LIST, RecordKind.PENALTY).astype(np.int8)
         t64 = np.datetime64(today, "D")
-        ob = frozen(ObjectionBatch(enterprise=v["enterprise"][rows], record=kind, recorded=np.full(len(rows), t64),
-                                   filed=np.full(len(rows), t64), evidence=wrongful[rows].copy()))
+        ob = frozen(
+            ObjectionBatch(
+                enterprise=v["enterprise"][rows],
+                record=kind,
+                recorded=np.full(len(rows), t64),
+                filed=np.full(len(rows), t64),
+                evidence=wrongful[rows].copy(),
+            )
+        )
         decided = self.j.objection(ob, self.world.batch, today)
         up = rows[decided.upheld]
         self.tally.objections_upheld[self.month_of(day)] += len(up)
@@ -555,8 +664,9 @@ class Regulator:
         self._unlist(r.enterprise[live[r.kind[live] == RecordKind.DISHONESTY_LIST]])
         for m in np.unique(info["month"]):
             sel = info["month"] == m
-            w.withdraw_detections(info["enterprise"][sel], info["severity"][sel], info["item"][sel].astype(np.int64),
-                                  int(m))
+            w.withdraw_detections(
+                info["enterprise"][sel], info["severity"][sel], info["item"][sel].astype(np.int64), int(m)
+            )
         decided = r.decided_month[recs[r.kind[recs] == RecordKind.PENALTY]]
         wrongful = r.wrongful[recs[r.kind[recs] == RecordKind.PENALTY]]
         count_at(self.tally.wrongful_penalties, decided[wrongful], -1)
@@ -567,8 +677,9 @@ class Regulator:
         if len(enterprises) == 0:
             return
         w, r, c = self.world, self.records, self.world.cols
-        other = np.flatnonzero((r.kind == RecordKind.DISHONESTY_LIST) & (r.status == Status.DISPLAYED)
-                               & np.isin(r.enterprise, enterprises))
+        other = np.flatnonzero(
+            (r.kind == RecordKind.DISHONESTY_LIST) & (r.status == Status.DISPLAYED) & np.isin(r.enterprise, enterprises)
+        )
         c["listed"][enterprises] = False
         c["listed_until"][enterprises] = np.datetime64("NaT")
         if len(other):
@@ -597,15 +708,24 @@ class Regulator:
         e = r.enterprise[rows]
         can_commit = self.j.commitment_eligible(frozen(w.batch.take(e)), CommitmentKind.REPAIR, today)
         service = self.rng["repair"].random(len(rows)) < 0.5
-        fulfilled = (np.where(r.corrected[rows], int(RepairCondition.RECTIFIED), 0)
-                     | np.where(can_commit, int(RepairCondition.COMMITMENT), 0)
-                     | int(RepairCondition.TRAINING) | int(RepairCondition.CREDIT_REPORT)
-                     | np.where(service, int(RepairCondition.PUBLIC_SERVICE), 0)
-                     | np.where(w.cols["violations_12m"][e] == 0, int(RepairCondition.CREDIT_CHECK), 0))
-        apps = frozen(RepairApplications(
-            enterprise=e, record=r.kind[rows].copy(), severity=r.severity[rows].copy(),
-            recorded=w.start + r.recorded[rows].astype("timedelta64[D]"),
-            applied=np.full(len(rows), np.datetime64(today, "D")), fulfilled=fulfilled.astype(np.uint16)))
+        fulfilled = (
+            np.where(r.corrected[rows], int(RepairCondition.RECTIFIED), 0)
+            | np.where(can_commit, int(RepairCondition.COMMITMENT), 0)
+            | int(RepairCondition.TRAINING)
+            | int(RepairCondition.CREDIT_REPORT)
+            | np.where(service, int(RepairCondition.PUBLIC_SERVICE), 0)
+            | np.where(w.cols["violations_12m"][e] == 0, int(RepairCondition.CREDIT_CHECK), 0)
+        )
+        apps = frozen(
+            RepairApplications(
+                enterprise=e,
+                record=r.kind[rows].copy(),
+                severity=r.severity[rows].copy(),
+                recorded=w.start + r.recorded[rows].astype("timedelta64[D]"),
+                applied=np.full(len(rows), np.datetime64(today, "D")),
+                fulfilled=fulfilled.astype(np.uint16),
+            )
+        )
         decided = self.j.repair(apps, w.batch, today)
         r.final[rows[decided.status == RepairStatus.REFUSED]] = True
         ok = decided.status == RepairStatus.APPROVED

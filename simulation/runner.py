@@ -125,8 +125,9 @@ def apply_scenario_overrides(scenario: Scenario, overrides: Sequence[Override]) 
     """A loaded scenario with ``(key.path, value)`` overrides applied and validated."""
     if not overrides:
         return scenario
-    return load_plain(f"<scenario {scenario.scenario}>", Scenario, overrides=overrides,
-                      data=CONVERTER.unstructure(scenario))
+    return load_plain(
+        f"<scenario {scenario.scenario}>", Scenario, overrides=overrides, data=CONVERTER.unstructure(scenario)
+    )
 
 
 def run_simulation(
@@ -172,13 +173,28 @@ def run_simulation(
         row["period"] = add_months(sc.start, t).strftime("%Y-%m")
     t4 = time.perf_counter()
     return RunResult(
-        scenario=sc.scenario, jurisdiction=j.name, jurisdiction_version=j.version, seed=describe(seq),
-        enterprises=sc.population.enterprises, months=sc.months, summary=metrics["summary"],
-        periods=metrics["periods"], grades=metrics["grades"], counts=counts(tally),
+        scenario=sc.scenario,
+        jurisdiction=j.name,
+        jurisdiction_version=j.version,
+        seed=describe(seq),
+        enterprises=sc.population.enterprises,
+        months=sc.months,
+        summary=metrics["summary"],
+        periods=metrics["periods"],
+        grades=metrics["grades"],
+        counts=counts(tally),
         perceived_costs=regulator.costs_log,
-        timings={"setup": t1 - t0, "population": t2 - t1, "simulate": t3 - t2, "metrics": t4 - t3,
-                 "total": t4 - t0, "hooks": sum(s["seconds"] for s in timed.stats.values())},
-        hooks=timed.stats, scenario_config=scenario_record(sc), jurisdiction_params=j.parameters(),
+        timings={
+            "setup": t1 - t0,
+            "population": t2 - t1,
+            "simulate": t3 - t2,
+            "metrics": t4 - t3,
+            "total": t4 - t0,
+            "hooks": sum(s["seconds"] for s in timed.stats.values()),
+        },
+        hooks=timed.stats,
+        scenario_config=scenario_record(sc),
+        jurisdiction_params=j.parameters(),
     )
 
 

@@ -74,7 +74,8 @@ class Dynamic:
     abnormal_operation: float = fraction("share on the abnormal-operation list", default=0.03)
     self_report_verified: float = fraction("share with verified self-reported information", default=0.20)
     honesty_link: float = fraction(
-        "0: flags independent of honesty; 1: the least honest enterprises carry every bad flag", default=0.5)
+        "0: flags independent of honesty; 1: the least honest enterprises carry every bad flag", default=0.5
+    )
 
 
 @attrs.frozen
@@ -82,8 +83,11 @@ class History:
     """The record an enterprise brings into the simulation (the 36 months before ``start``)."""
 
     violations_per_year: float = param(
-        lo=0.0, hi=12.0, default=0.3,
-        doc="detected violations a year of a wholly dishonest enterprise (scaled by 1 - honesty)")
+        lo=0.0,
+        hi=12.0,
+        default=0.3,
+        doc="detected violations a year of a wholly dishonest enterprise (scaled by 1 - honesty)",
+    )
     inspections_per_year: float = param(lo=0.0, hi=12.0, default=0.1, doc="past inspections a year")
 
 
@@ -94,8 +98,11 @@ class Population:
     sizes: SizeShares = attrs.field()
     mean_age_years: float = param(lo=0.1, hi=100.0, doc="mean age at the start", unit="years")
     departments: float = param(
-        lo=1.0, hi=10.0, default=1.6,
-        doc="mean number of departments with inspection items at one enterprise (seed 003 para 11)")
+        lo=1.0,
+        hi=10.0,
+        default=1.6,
+        doc="mean number of departments with inspection items at one enterprise (seed 003 para 11)",
+    )
     dynamic: Dynamic = attrs.field(factory=Dynamic)
     history: History = attrs.field(factory=History)
 
@@ -120,15 +127,21 @@ class Distribution:
     spread: float = param(lo=0.0, default=0.0)
 
     def __attrs_post_init__(self) -> None:
-        require(self.kind in DISTRIBUTIONS, "kind",
-                f"unknown distribution {self.kind!r}; expected one of {', '.join(DISTRIBUTIONS)}")
+        require(
+            self.kind in DISTRIBUTIONS,
+            "kind",
+            f"unknown distribution {self.kind!r}; expected one of {', '.join(DISTRIBUTIONS)}",
+        )
         if self.kind == "beta":
             require(0.0 < self.mean < 1.0, "mean", f"a beta distribution needs 0 < mean < 1 (got {self.mean:g})")
             require(self.spread > 0.0, "spread", "a beta distribution needs a concentration spread > 0")
         if self.kind == "uniform":
-            require(self.spread <= self.mean, "spread",
-                    f"uniform on [mean - spread, mean + spread] must stay >= 0 (spread {self.spread:g} > "
-                    f"mean {self.mean:g})")
+            require(
+                self.spread <= self.mean,
+                "spread",
+                f"uniform on [mean - spread, mean + spread] must stay >= 0 (spread {self.spread:g} > "
+                f"mean {self.mean:g})",
+            )
 
 
 @attrs.frozen
@@ -144,9 +157,18 @@ class PerSize:
 
 def _default_items() -> dict[str, float]:
     return {
-        "price_marking": 0.16, "licence_display": 0.08, "record_keeping": 0.14, "annual_report": 0.05,
-        "labelling": 0.10, "advertising": 0.09, "hygiene": 0.10, "contract_terms": 0.06,
-        "product_quality": 0.09, "unlicensed_operation": 0.04, "counterfeit": 0.03, "safety_hazard": 0.04,
+        "price_marking": 0.16,
+        "licence_display": 0.08,
+        "record_keeping": 0.14,
+        "annual_report": 0.05,
+        "labelling": 0.10,
+        "advertising": 0.09,
+        "hygiene": 0.10,
+        "contract_terms": 0.06,
+        "product_quality": 0.09,
+        "unlicensed_operation": 0.04,
+        "counterfeit": 0.03,
+        "safety_hazard": 0.04,
         "fraud": 0.02,
     }
 
@@ -155,14 +177,16 @@ def _default_items() -> dict[str, float]:
 class Perception:
     """How an enterprise perceives its monthly chance of inspection and learns it from its own inspections."""
 
-    prior_per_year: float = param(lo=0.0, hi=12.0, default=0.1,
-                                  doc="inspections a year an enterprise expects before any experience")
-    prior_strength: float = param(lo=0.0, hi=1e9, default=24.0,
-                                  doc="weight of the prior, in months of experience")
-    memory: float = param(lo=0.0, hi=1.0, default=0.97,
-                          doc="monthly factor by which past experience is kept (1 = never forgets)")
-    sanction_shock: float = param(lo=0.0, hi=1000.0, default=3.0,
-                                  doc="extra 'inspections' remembered after a sanction (specific deterrence)")
+    prior_per_year: float = param(
+        lo=0.0, hi=12.0, default=0.1, doc="inspections a year an enterprise expects before any experience"
+    )
+    prior_strength: float = param(lo=0.0, hi=1e9, default=24.0, doc="weight of the prior, in months of experience")
+    memory: float = param(
+        lo=0.0, hi=1.0, default=0.97, doc="monthly factor by which past experience is kept (1 = never forgets)"
+    )
+    sanction_shock: float = param(
+        lo=0.0, hi=1000.0, default=3.0, doc="extra 'inspections' remembered after a sanction (specific deterrence)"
+    )
 
 
 @attrs.frozen
@@ -170,12 +194,14 @@ class Costs:
     """What the consequences of a detected violation cost the enterprise, beyond the fine (yuan)."""
 
     publicity_per_year: float = param(lo=0.0, default=5_000.0, doc="reputation cost of a year of public display")
-    listing_per_year: float = param(lo=0.0, default=100_000.0,
-                                    doc="cost of a year on a dishonesty list under joint punishment")
+    listing_per_year: float = param(
+        lo=0.0, default=100_000.0, doc="cost of a year on a dishonesty list under joint punishment"
+    )
     ban_per_year: float = param(lo=0.0, default=300_000.0, doc="lost profit of a year of market or industry ban")
     downgrade_per_grade: float = param(lo=0.0, default=5_000.0, doc="cost of one grade step down")
-    horizon_years: float = param(lo=0.1, hi=100.0, default=5.0,
-                                 doc="longest stretch of a listing or ban an enterprise counts")
+    horizon_years: float = param(
+        lo=0.1, hi=100.0, default=5.0, doc="longest stretch of a listing or ban an enterprise counts"
+    )
 
 
 @attrs.frozen
@@ -190,12 +216,13 @@ class Correction:
 class Commitments:
     """Licences obtained on a notification-commitment, and false commitments (seed 004 (I)-(II))."""
 
-    applications_per_year: float = param(lo=0.0, hi=12.0, default=0.2,
-                                         doc="licence or permit applications per enterprise-year")
-    conditions_unmet: float = fraction("share of applicants that do not meet the licence conditions",
-                                       default=0.15)
+    applications_per_year: float = param(
+        lo=0.0, hi=12.0, default=0.2, doc="licence or permit applications per enterprise-year"
+    )
+    conditions_unmet: float = fraction("share of applicants that do not meet the licence conditions", default=0.15)
     false_propensity: float = fraction(
-        "probability a wholly dishonest applicant that does not meet the conditions commits falsely", default=0.8)
+        "probability a wholly dishonest applicant that does not meet the conditions commits falsely", default=0.8
+    )
 
 
 @attrs.frozen
@@ -203,7 +230,8 @@ class Repair:
     """Credit-repair applications and objections against records."""
 
     application_per_month: float = fraction(
-        "probability an enterprise with a repairable record applies in a month", default=0.3)
+        "probability an enterprise with a repairable record applies in a month", default=0.3
+    )
     objection_wrongful: float = fraction("probability a wrongly recorded enterprise objects", default=0.8)
     objection_rightful: float = fraction("probability a rightly recorded enterprise objects anyway", default=0.03)
 
@@ -214,22 +242,26 @@ class Behaviour:
 
     model: str = "deterrence"
     fixed_violation_probability: float = fraction(
-        "q: violation probability per enterprise-month when model = 'fixed' (deterrence off)", default=0.1)
-    opportunity_per_month: float = fraction("chance per month that a compliant enterprise weighs violating",
-                                            default=0.25)
+        "q: violation probability per enterprise-month when model = 'fixed' (deterrence off)", default=0.1
+    )
+    opportunity_per_month: float = fraction(
+        "chance per month that a compliant enterprise weighs violating", default=0.25
+    )
     honesty: Distribution = attrs.field(factory=lambda: Distribution(mean=0.7, kind="beta", spread=2.0))
     gain: Distribution = attrs.field(factory=lambda: Distribution(mean=600.0, kind="lognormal", spread=1.0))
     gain_by_size: PerSize = attrs.field(factory=lambda: PerSize(micro=1.0, small=2.0, medium=5.0, large=12.0))
-    gain_by_severity: BySeverity = attrs.field(
-        factory=lambda: BySeverity(minor=0.5, general=1.0, serious=20.0))
-    risk_aversion: float = param(lo=0.0, hi=100.0, default=0.5,
-                                 doc="rho: certainty-equivalent loading of the sanction risk")
-    noise: float = param(lo=0.0, hi=100.0, default=0.3,
-                         doc="sigma: scale of the logistic taste shock, relative to the gain")
+    gain_by_severity: BySeverity = attrs.field(factory=lambda: BySeverity(minor=0.5, general=1.0, serious=20.0))
+    risk_aversion: float = param(
+        lo=0.0, hi=100.0, default=0.5, doc="rho: certainty-equivalent loading of the sanction risk"
+    )
+    noise: float = param(
+        lo=0.0, hi=100.0, default=0.3, doc="sigma: scale of the logistic taste shock, relative to the gain"
+    )
     items: Mapping[str, float] = attrs.field(factory=_default_items)
     harm: BySeverity = attrs.field(factory=lambda: BySeverity(minor=0.2, general=1.0, serious=3.0))
-    harmful_threshold: float = param(lo=0.0, default=1.5,
-                                     doc="a violation with at least this harm 'caused harmful consequences'")
+    harmful_threshold: float = param(
+        lo=0.0, default=1.5, doc="a violation with at least this harm 'caused harmful consequences'"
+    )
     learning: float = fraction("honesty gained after a sanction (1 - h shrinks by this share)", default=0.1)
     perception: Perception = attrs.field(factory=Perception)
     costs: Costs = attrs.field(factory=Costs)
@@ -238,17 +270,26 @@ class Behaviour:
     repair: Repair = attrs.field(factory=Repair)
 
     def __attrs_post_init__(self) -> None:
-        require(self.model in ("deterrence", "fixed"), "model",
-                f"must be 'deterrence' or 'fixed' (got {self.model!r})")
-        require(self.honesty.mean <= 1.0 and self.honesty.mean + (
-            self.honesty.spread if self.honesty.kind == "uniform" else 0.0) <= 1.0, "honesty",
-            "honesty lies in [0, 1]")
+        require(self.model in ("deterrence", "fixed"), "model", f"must be 'deterrence' or 'fixed' (got {self.model!r})")
+        require(
+            self.honesty.mean <= 1.0
+            and self.honesty.mean + (self.honesty.spread if self.honesty.kind == "uniform" else 0.0) <= 1.0,
+            "honesty",
+            "honesty lies in [0, 1]",
+        )
         require(bool(self.items), "items", "at least one violation item is needed")
         unknown = sorted(set(self.items) - set(ITEMS))
-        require(not unknown, "items", f"unknown item(s) {', '.join(unknown)}; standard items: "
-                                      f"{', '.join(n for n in ITEMS if n != 'false_commitment')}")
-        require("false_commitment" not in self.items, "items",
-                "false_commitment is not chosen by enterprises: it comes from verified commitments")
+        require(
+            not unknown,
+            "items",
+            f"unknown item(s) {', '.join(unknown)}; standard items: "
+            f"{', '.join(n for n in ITEMS if n != 'false_commitment')}",
+        )
+        require(
+            "false_commitment" not in self.items,
+            "items",
+            "false_commitment is not chosen by enterprises: it comes from verified commitments",
+        )
         bad = sorted(k for k, v in self.items.items() if not 0.0 <= v <= 1.0)
         require(not bad, "items", f"item shares must be in [0, 1] ({', '.join(bad)})")
         total = sum(self.items.values())
@@ -263,21 +304,29 @@ class Regulator:
     """The regulator's means: inspectors and what an inspection finds."""
 
     inspectors: int = param(lo=0, hi=1_000_000, default=30, doc="inspectors (or inspection teams)")
-    visits_per_inspector_month: float = param(lo=0.0, hi=1000.0, default=12.0,
-                                              doc="department visits one inspector makes in a month")
+    visits_per_inspector_month: float = param(
+        lo=0.0, hi=1000.0, default=12.0, doc="department visits one inspector makes in a month"
+    )
     joint_visit_extra: float = fraction(
-        "capacity each further department's items add to a joint visit (1 = no saving)", default=0.3)
+        "capacity each further department's items add to a joint visit (1 = no saving)", default=0.3
+    )
     detection_probability: float = fraction("chance an inspection finds a violation in progress", default=0.8)
-    false_positive_rate: float = fraction("chance an inspection of a compliant enterprise records a violation",
-                                          default=0.01)
+    false_positive_rate: float = fraction(
+        "chance an inspection of a compliant enterprise records a violation", default=0.01
+    )
     complaint_base_rate: float = param(
-        lo=0.0, hi=1.0, default=0.05,
-        doc="monthly chance that a violation of harm 1 is reported at complaint intensity 1")
-    false_complaint_rate: float = fraction("monthly chance of an unfounded complaint about a compliant enterprise",
-                                           default=0.0005)
+        lo=0.0,
+        hi=1.0,
+        default=0.05,
+        doc="monthly chance that a violation of harm 1 is reported at complaint intensity 1",
+    )
+    false_complaint_rate: float = fraction(
+        "monthly chance of an unfounded complaint about a compliant enterprise", default=0.0005
+    )
     working_days_per_week: int = param(lo=1, hi=7, default=5, doc="days a week inspectors work")
-    plan_expiry_months: int = param(lo=1, hi=120, default=3,
-                                    doc="a drawn spot check not done within this many months is dropped")
+    plan_expiry_months: int = param(
+        lo=1, hi=120, default=3, doc="a drawn spot check not done within this many months is dropped"
+    )
 
     @property
     def visits_per_month(self) -> float:
@@ -315,7 +364,8 @@ def scenario_path(name_or_path: str) -> Any:
         return path
     raise InputError(
         f"unknown scenario '{name_or_path}': not a built-in scenario ({', '.join(builtin_scenarios())}) "
-        "and no such file")
+        "and no such file"
+    )
 
 
 def scenario_record(scenario: Scenario) -> dict[str, Any]:

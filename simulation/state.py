@@ -159,8 +159,7 @@ class World:
 
     _SEVERITY = ("minor", "general", "serious")
 
-    def record_detections(self, ids: np.ndarray, severity: np.ndarray, item: np.ndarray, month: int,
-                          day: int) -> None:
+    def record_detections(self, ids: np.ndarray, severity: np.ndarray, item: np.ndarray, month: int, day: int) -> None:
         """Detected violations (true or not) enter the record summary."""
         for code, name in enumerate(self._SEVERITY):
             self.window[name].add(ids[severity == code], month)

@@ -43,8 +43,7 @@ def streams(seed: np.random.SeedSequence) -> dict[str, np.random.Generator]:
     """One independent ``Generator`` (PCG64) per name in :data:`STREAMS`."""
     out = {}
     for name, index in STREAMS.items():
-        child = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, index),
-                                       pool_size=seed.pool_size)
+        child = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, index), pool_size=seed.pool_size)
         out[name] = np.random.Generator(np.random.PCG64(child))
     return out
 
@@ -52,5 +51,7 @@ def streams(seed: np.random.SeedSequence) -> dict[str, np.random.Generator]:
 def describe(seed: np.random.SeedSequence) -> dict[str, object]:
     """JSON-ready identity of a seed sequence (enough to rebuild it)."""
     entropy = seed.entropy
-    return {"entropy": int(entropy) if isinstance(entropy, (int, np.integer)) else entropy,
-            "spawn_key": list(seed.spawn_key)}
+    return {
+        "entropy": int(entropy) if isinstance(entropy, (int, np.integer)) else entropy,
+        "spawn_key": list(seed.spawn_key),
+    }

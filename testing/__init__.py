@@ -35,6 +35,17 @@ from credsup.testing.report import (
 )
 
 __all__ = [
-    "CHECKS", "KINDS", "ConformanceError", "ConformanceReport", "Failure", "HookInputs", "HookReport", "Options",
-    "Timing", "assert_conforms", "check_jurisdiction", "implemented_hooks", "make_inputs",
+    "CHECKS",
+    "KINDS",
+    "ConformanceError",
+    "ConformanceReport",
+    "Failure",
+    "HookInputs",
+    "HookReport",
+    "Options",
+    "Timing",
+    "assert_conforms",
+    "check_jurisdiction",
+    "implemented_hooks",
+    "make_inputs",
 ]

@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from credsup.core.columns import ColumnSpec, Columnar
+from credsup.core.columns import Columnar, ColumnSpec
 from credsup.core.contracts import HOOKS, HookContract
 from credsup.core.discovery import discover
 from credsup.core.errors import (
@@ -57,8 +57,12 @@ from credsup.testing.report import PLUGIN, ConformanceReport, Failure, HookRepor
 ROW_RTOL = 1e-9
 ROW_ATOL = 1e-12
 
-_ROW_KINDS = {"batch": "enterprise", "violations": "violation", "applications": "application",
-              "objections": "objection"}
+_ROW_KINDS = {
+    "batch": "enterprise",
+    "violations": "violation",
+    "applications": "application",
+    "objections": "objection",
+}
 
 
 @attrs.frozen
@@ -112,9 +116,16 @@ def search(check: Callable[[HookInputs], Failure | None], hook: str, options: Op
 
     from credsup.testing.strategies import hook_inputs
 
-    @settings(max_examples=options.examples, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet, report_multiple_bugs=False,
-              phases=(Phase.explicit, Phase.generate, Phase.shrink))
+    @settings(
+        max_examples=options.examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    )
     @given(inputs=hook_inputs(hook, min_rows=1, max_rows=options.max_rows))
     @example(inputs=make_inputs(hook, seed=0, n=1))
     def run(inputs: HookInputs) -> None:
@@ -130,9 +141,11 @@ def search(check: Callable[[HookInputs], Failure | None], hook: str, options: Op
             raise
         if flaky:
             return attrs.evolve(
-                failure, kind="nondeterministic",
+                failure,
+                kind="nondeterministic",
                 problem=f"{failure.problem} (on one call; the same input later gave no such problem)",
-                expected="the same inputs to give the same result")
+                expected="the same inputs to give the same result",
+            )
         return failure
     return None
 
@@ -186,7 +199,7 @@ def _show(value: Any) -> str:
 
 
 def _row(result: Any, i: int) -> Any:
-    return result.take([i]) if isinstance(result, Columnar) else np.asarray(result)[i:i + 1]
+    return result.take([i]) if isinstance(result, Columnar) else np.asarray(result)[i : i + 1]
 
 
 def rule_difference(contract: HookContract, answer: Any, row: Any) -> str | None:
@@ -196,8 +209,11 @@ def rule_difference(contract: HookContract, answer: Any, row: Any) -> str | None
         if contract.result.dtype.kind == "b":
             ok = isinstance(answer, (bool, np.bool_)) and bool(answer) == value
         else:
-            ok = isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool) \
+            ok = (
+                isinstance(answer, (int, float, np.integer, np.floating))
+                and not isinstance(answer, bool)
                 and answer == value
+            )
         return None if ok else f"the rule returned {answer!r}; the adapter made it {value!r}"
     for spec in contract.result.columns():
         mine = getattr(answer, spec.name, None)
@@ -253,18 +269,24 @@ class HookChecker:
         read-only views of ``inputs`` as the kernel passes them (or on the given ``kwargs``)."""
         return self.j.call_unchecked(self.hook, **(kwargs if kwargs is not None else inputs.readonly_kwargs()))[1]
 
-    def failure(self, kind: str, problem: str, inputs: HookInputs | None = None, expected: str = "",
-                row: str = "") -> Failure:
-        return Failure(self.hook, kind, problem, inputs.describe() if inputs is not None else "",
-                       expected or self.expected, row)
+    def failure(
+        self, kind: str, problem: str, inputs: HookInputs | None = None, expected: str = "", row: str = ""
+    ) -> Failure:
+        return Failure(
+            self.hook, kind, problem, inputs.describe() if inputs is not None else "", expected or self.expected, row
+        )
 
     def _raised(self, exc: CredsupError, inputs: HookInputs) -> Failure:
         problem = exc.problem if isinstance(exc, HookError) else str(exc)
         if isinstance(exc, HookResultError):
             return self.failure("type", problem, inputs)
         if isinstance(exc.__cause__, ValueError) and "read-only" in str(exc.__cause__):
-            return self.failure("mutates", f"writes into its input ({problem})", inputs,
-                                "inputs left as they are: hooks get read-only views")
+            return self.failure(
+                "mutates",
+                f"writes into its input ({problem})",
+                inputs,
+                "inputs left as they are: hooks get read-only views",
+            )
         return self.failure("raises", problem, inputs, f"a result, not an exception; {self.expected}")
 
     # -- the checks, each returning its failure or None ------------------------------------------------
@@ -275,8 +297,11 @@ class HookChecker:
         if contract.rows != "batch":
             cases.append(make_inputs(self.hook, seed=0, n=0, enterprises=0))
         for inputs in cases:
-            what = f"0 {contract.rows} of {len(inputs.kwargs['batch'])} enterprises" \
-                if contract.rows != "batch" else "an empty batch (0 enterprises)"
+            what = (
+                f"0 {contract.rows} of {len(inputs.kwargs['batch'])} enterprises"
+                if contract.rows != "batch"
+                else "an empty batch (0 enterprises)"
+            )
             try:
                 result = self.call(inputs)
             except CredsupError as exc:
@@ -284,8 +309,9 @@ class HookChecker:
                 return attrs.evolve(raised, kind="empty", problem=f"{what}: {raised.problem}")
             problem = contract.diagnose(result, 0)
             if problem is not None:
-                return self.failure("empty", f"{what}: {problem.message}", inputs,
-                                    f"a valid result with 0 rows: {self.expected}")
+                return self.failure(
+                    "empty", f"{what}: {problem.message}", inputs, f"a valid result with 0 rows: {self.expected}"
+                )
         return None
 
     def check_mutates(self, inputs: HookInputs) -> Failure | None:
@@ -297,8 +323,12 @@ class HookChecker:
         changed = inputs.changes(kwargs)
         if changed is None:
             return None
-        return self.failure("mutates", f"writes into its input: {changed}", inputs,
-                            "inputs left as they are: hooks get read-only views, and a write raises in real runs")
+        return self.failure(
+            "mutates",
+            f"writes into its input: {changed}",
+            inputs,
+            "inputs left as they are: hooks get read-only views, and a write raises in real runs",
+        )
 
     def check_valid(self, inputs: HookInputs) -> Failure | None:
         n = len(inputs)
@@ -326,13 +356,15 @@ class HookChecker:
         if len(raised) == 2:
             return None  # raising both times is the validity check's business
         if raised:
-            return self.failure("nondeterministic", f"one call raised ({raised[0]}), the other did not", inputs,
-                                expected)
+            return self.failure(
+                "nondeterministic", f"one call raised ({raised[0]}), the other did not", inputs, expected
+            )
         diff = difference(self.contract, *answers, exact=True)
         if diff is None:
             return None
-        return self.failure("nondeterministic", diff.text("first call", "second call"), inputs, expected,
-                            row=inputs.row_text(diff.row))
+        return self.failure(
+            "nondeterministic", diff.text("first call", "second call"), inputs, expected, row=inputs.row_text(diff.row)
+        )
 
     def check_rows(self, inputs: HookInputs) -> Failure | None:
         n = len(inputs)
@@ -346,37 +378,61 @@ class HookChecker:
         rows: Sequence[int] = range(n)
         if n > self.options.row_checks:
             rows = sorted(np.random.default_rng(inputs.seed).choice(n, self.options.row_checks, replace=False).tolist())
-        independent = ("each row's answer to depend only on that row, params and the date "
-                       "(hookspecs: 'Row independence'), so any split of a batch gives the same answers")
+        independent = (
+            "each row's answer to depend only on that row, params and the date "
+            "(hookspecs: 'Row independence'), so any split of a batch gives the same answers"
+        )
         rule = self.rule
         for i in rows:
             one = inputs.row(i)
             try:
                 single = self.call(one)
             except CredsupError as exc:
-                return self.failure("row-dependent", f"row {i} alone raised: {self._raised(exc, one).problem}",
-                                    inputs, independent, row=inputs.row_text(i))
+                return self.failure(
+                    "row-dependent",
+                    f"row {i} alone raised: {self._raised(exc, one).problem}",
+                    inputs,
+                    independent,
+                    row=inputs.row_text(i),
+                )
             problem = contract.diagnose(single, 1)
             if problem is not None:
-                return self.failure("row-dependent", f"row {i} alone gave an invalid result: {problem.message}",
-                                    inputs, independent, row=inputs.row_text(i))
+                return self.failure(
+                    "row-dependent",
+                    f"row {i} alone gave an invalid result: {problem.message}",
+                    inputs,
+                    independent,
+                    row=inputs.row_text(i),
+                )
             diff = difference(contract, _row(full, i), single, exact=False)
             if diff is not None:
-                return self.failure("row-dependent", attrs.evolve(diff, row=i).text("in the batch", "alone"),
-                                    inputs, independent, row=inputs.row_text(i))
+                return self.failure(
+                    "row-dependent",
+                    attrs.evolve(diff, row=i).text("in the batch", "alone"),
+                    inputs,
+                    independent,
+                    row=inputs.row_text(i),
+                )
             if rule is not None:
                 try:
                     answer = rule(*inputs.rule_args(i, self.j.params))
                 except Exception as exc:  # the rule is the plugin's code: anything may escape it
-                    return self.failure("adapter", f"row {i}: the rule raised {type(exc).__name__}: {exc} when "
-                                                   "called on its own", inputs, row=inputs.row_text(i))
+                    return self.failure(
+                        "adapter",
+                        f"row {i}: the rule raised {type(exc).__name__}: {exc} when called on its own",
+                        inputs,
+                        row=inputs.row_text(i),
+                    )
                 text = rule_difference(contract, answer, _row(full, i))
                 if text is not None:
                     return self.failure(
-                        "adapter", f"row {i}: {text}", inputs,
+                        "adapter",
+                        f"row {i}: {text}",
+                        inputs,
                         f"an answer of type {contract.row_result.__name__}, which the adapter keeps as it is "
                         "(the one-row form of the hook in docs/hooks.md)",
-                        row=inputs.row_text(i))
+                        row=inputs.row_text(i),
+                    )
         return None
 
     def time(self) -> Timing | None:
@@ -409,8 +465,9 @@ class HookChecker:
         stop = checks["mutates"] or checks["valid"]
         checks["deterministic"] = "skipped" if stop else search(self.check_deterministic, self.hook, self.options)
         # rows are compared with the batch's answer: meaningless when the answers change from call to call
-        checks["rows"] = "skipped" if stop or checks["deterministic"] else \
-            search(self.check_rows, self.hook, self.options)
+        checks["rows"] = (
+            "skipped" if stop or checks["deterministic"] else search(self.check_rows, self.hook, self.options)
+        )
         timing = None if stop else self.time()
         return HookReport(self.hook, checks, per_enterprise=self.rule is not None, timing=timing)
 
@@ -465,18 +522,33 @@ def check_jurisdiction(
         available = sorted(n for n, i in infos.items() if i.status == "ok")
         raise UnknownJurisdictionError(name, available, why=(info.error or "") if info else "")
     declared = info.contract or getattr(info.plugin, "CREDSUP_CONTRACT", None)
-    base = dict(name=name, version=info.version, distribution=info.distribution,
-                contract=None if declared is None else str(declared), provided=CONTRACT_VERSION,
-                examples=options.examples)
+    base = dict(
+        name=name,
+        version=info.version,
+        distribution=info.distribution,
+        contract=None if declared is None else str(declared),
+        provided=CONTRACT_VERSION,
+        examples=options.examples,
+    )
     if info.status == "error":
         if isinstance(info.failure, ContractVersionError):
-            failure = Failure(PLUGIN, "contract", info.error or "", expected=(
-                f'CREDSUP_CONTRACT = "{CONTRACT_VERSION}" (or an earlier {CONTRACT_VERSION.split(".")[0]}.x): '
-                "the hook contract this credsup provides (docs/plugin-guide.md, 'Versioning')"))
+            failure = Failure(
+                PLUGIN,
+                "contract",
+                info.error or "",
+                expected=(
+                    f'CREDSUP_CONTRACT = "{CONTRACT_VERSION}" (or an earlier {CONTRACT_VERSION.split(".")[0]}.x): '
+                    "the hook contract this credsup provides (docs/plugin-guide.md, 'Versioning')"
+                ),
+            )
         else:
-            failure = Failure(PLUGIN, "load", info.error or "failed to load",
-                              expected="the plugin module imports and declares CREDSUP_CONTRACT, PARAMS_CLASS "
-                                       "and DEFAULT_CONFIG (docs/plugin-guide.md)")
+            failure = Failure(
+                PLUGIN,
+                "load",
+                info.error or "failed to load",
+                expected="the plugin module imports and declares CREDSUP_CONTRACT, PARAMS_CLASS "
+                "and DEFAULT_CONFIG (docs/plugin-guide.md)",
+            )
         return ConformanceReport(**base, plugin_failures=(failure,))
     try:
         j = load_jurisdiction(name, config=config, overrides=overrides, environ=environ)
@@ -486,8 +558,9 @@ def check_jurisdiction(
     own = [h for h in HOOKS if h in info.hooks and (wanted is None or h in wanted)]
     reports = tuple(HookChecker(j, hook, options).run() for hook in own)
     fallback = tuple(h for h in HOOKS if h not in info.hooks)
-    return ConformanceReport(**base, hooks=reports, fallback=fallback,
-                             row_kinds={h: _ROW_KINDS[HOOKS[h].rows] for h in own})
+    return ConformanceReport(
+        **base, hooks=reports, fallback=fallback, row_kinds={h: _ROW_KINDS[HOOKS[h].rows] for h in own}
+    )
 
 
 def assert_conforms(name: str, **kwargs: Any) -> ConformanceReport:

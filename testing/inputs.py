@@ -41,8 +41,13 @@ _CASES = {
     "applications": random_applications,
     "objections": random_objections,
 }
-_ROW_NAMES = {"batch": "enterprise", "violations": "violation", "applications": "application",
-              "objections": "objection", "decisions": "decision"}
+_ROW_NAMES = {
+    "batch": "enterprise",
+    "violations": "violation",
+    "applications": "application",
+    "objections": "objection",
+    "decisions": "decision",
+}
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -200,5 +205,10 @@ def make_inputs(hook: str, seed: int, n: int, *, enterprises: int | None = None)
     if "today" in contract.argnames:
         kwargs["today"] = today
     ordered = {name: kwargs[name] for name in contract.argnames if name in kwargs}
-    return HookInputs(hook, ordered, seed=seed, n=n,
-                      enterprises=enterprises if contract.rows != "batch" and enterprises is not None else None)
+    return HookInputs(
+        hook,
+        ordered,
+        seed=seed,
+        n=n,
+        enterprises=enterprises if contract.rows != "batch" and enterprises is not None else None,
+    )

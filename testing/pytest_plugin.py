@@ -32,10 +32,20 @@ _OPTIONS = (("examples", "credsup_examples"), ("timing_rows", "credsup_timing_ro
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("credsup", "credsup conformance checks")
-    group.addoption("--credsup-examples", type=int, default=None, metavar="N",
-                    help="generated batches per check and hook (default: the kit's)")
-    group.addoption("--credsup-timing-rows", type=int, default=None, metavar="N",
-                    help="rows of the batch each hook is timed on; 0 for no timing (default: the kit's)")
+    group.addoption(
+        "--credsup-examples",
+        type=int,
+        default=None,
+        metavar="N",
+        help="generated batches per check and hook (default: the kit's)",
+    )
+    group.addoption(
+        "--credsup-timing-rows",
+        type=int,
+        default=None,
+        metavar="N",
+        help="rows of the batch each hook is timed on; 0 for no timing (default: the kit's)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,4 +85,5 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         label = f"{report.name} {hook.hook}"
         row = report.row_kinds.get(hook.hook, "row")
         terminalreporter.write_line(
-            f"{label:<{width}}  {hook.timing.per_row_us:10.3f} us per {row} ({hook.timing.rows:,} rows)")
+            f"{label:<{width}}  {hook.timing.per_row_us:10.3f} us per {row} ({hook.timing.rows:,} rows)"
+        )

@@ -164,8 +164,9 @@ class ConformanceReport:
                 h.hook: {
                     "ok": h.ok,
                     "per_enterprise": h.per_enterprise,
-                    "checks": {name: (c.as_dict() if isinstance(c, Failure) else c or "ok")
-                               for name, c in h.checks.items()},
+                    "checks": {
+                        name: (c.as_dict() if isinstance(c, Failure) else c or "ok") for name, c in h.checks.items()
+                    },
                     "us_per_row": None if h.timing is None else round(h.timing.per_row_us, 3),
                     "timing_rows": None if h.timing is None else h.timing.rows,
                     "row": self.row_kinds.get(h.hook, "row"),

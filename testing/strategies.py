@@ -32,10 +32,15 @@ def hook_inputs(hook: str, *, min_rows: int = 0, max_rows: int = 40) -> st.Searc
     return st.builds(make_inputs, st.just(hook), n=st.integers(min_rows, max_rows), seed=SEEDS)
 
 
-def enterprise_batches(*, min_rows: int = 0, max_rows: int = 40,
-                       today: dt.date = dt.date(2026, 1, 1)) -> st.SearchStrategy[EnterpriseBatch]:
+def enterprise_batches(
+    *, min_rows: int = 0, max_rows: int = 40, today: dt.date = dt.date(2026, 1, 1)
+) -> st.SearchStrategy[EnterpriseBatch]:
     """Valid enterprise batches (varied record summaries) evaluated on ``today``."""
     import numpy as np
 
-    return st.builds(lambda seed, n, graded: random_batch(np.random.default_rng(seed), n, today, graded=graded),
-                     SEEDS, st.integers(min_rows, max_rows), st.booleans())
+    return st.builds(
+        lambda seed, n, graded: random_batch(np.random.default_rng(seed), n, today, graded=graded),
+        SEEDS,
+        st.integers(min_rows, max_rows),
+        st.booleans(),
+    )

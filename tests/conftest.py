@@ -65,9 +65,17 @@ def plugin_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cal
     """
     modules: list[str] = []
 
-    def make(name: str, body: str = "", *, config: str | None = None, header: bool = True,
-             version: str = "1.0", dist: str | None = None, module: str | None = None,
-             entry_target: str | None = None) -> str:
+    def make(
+        name: str,
+        body: str = "",
+        *,
+        config: str | None = None,
+        header: bool = True,
+        version: str = "1.0",
+        dist: str | None = None,
+        module: str | None = None,
+        entry_target: str | None = None,
+    ) -> str:
         root = tmp_path / f"site{next(_counter)}"
         module = module or f"credsup_test_{name}_{next(_counter)}"
         pkg = root / module
@@ -76,13 +84,13 @@ def plugin_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cal
         source = (PLUGIN_HEADER.format(title=title) if header else "") + textwrap.dedent(body)
         (pkg / "__init__.py").write_text(source, encoding="utf-8")
         (pkg / "config.toml").write_text(
-            config if config is not None else INHERIT_CONFIG.format(name=name, title=title), encoding="utf-8")
+            config if config is not None else INHERIT_CONFIG.format(name=name, title=title), encoding="utf-8"
+        )
         dist = dist or f"credsup-test-{name}"
         info = root / f"{dist.replace('-', '_')}-{version}.dist-info"
         info.mkdir()
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
-        (info / "entry_points.txt").write_text(
-            f"[{ENTRY_POINT_GROUP}]\n{name} = {entry_target or module}\n")
+        (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n{name} = {entry_target or module}\n")
         monkeypatch.syspath_prepend(str(root))
         importlib.invalidate_caches()
         modules.append(module)
@@ -91,7 +99,6 @@ def plugin_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cal
     yield make
     for module in modules:
         sys.modules.pop(module, None)
-
 
 
 class PluginEnv:
@@ -127,9 +134,23 @@ class PluginEnv:
 
     def install(self, project: Path) -> None:
         """``pip install -e project``, offline: ``--no-build-isolation`` builds with our setuptools."""
-        out = subprocess.run([sys.executable, "-m", "pip", "--python", str(self.python), "install", "-q",
-                              "--no-deps", "--no-build-isolation", "-e", str(project)],
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(self.python),
+                "install",
+                "-q",
+                "--no-deps",
+                "--no-build-isolation",
+                "-e",
+                str(project),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert out.returncode == 0, out.stderr
 
 

@@ -28,6 +28,7 @@ from credsup.plugins import national
 
 def test_rule_must_be_named_after_a_hook() -> None:
     with pytest.raises(TypeError, match="'credsup_gradez' is not a credsup hook"):
+
         @per_enterprise
         def credsup_gradez(enterprise, params, today):
             return 0
@@ -46,6 +47,7 @@ def test_wrapper_has_the_hook_signature() -> None:
 
 # One-row restatements of national rules: the adapter must give what the batch code gives.
 
+
 def _row_commitment_eligible(enterprise, kind, params, today):
     t = np.datetime64(today, "D")
     listed = enterprise.listed and (enterprise.listed_until is None or np.datetime64(enterprise.listed_until) > t)
@@ -57,8 +59,11 @@ def _row_commitment_eligible(enterprise, kind, params, today):
 
 def _row_inspection(enterprise, params, period):
     table = params.inspection.rate_per_year
-    rate = getattr(table, Grade(enterprise.grade).name) if enterprise.grade >= 0 \
+    rate = (
+        getattr(table, Grade(enterprise.grade).name)
+        if enterprise.grade >= 0
         else params.inspection.ungraded_rate_per_year
+    )
     if enterprise.key_sector:
         rate *= params.inspection.key_sector_multiplier
     return min(1.0, rate * period.years)
@@ -133,12 +138,15 @@ def test_adapter_stacks_decision_values(rng, today) -> None:
 
 
 def test_adapted_plugin_runs_through_the_kernel(plugin_dist, rng, today) -> None:
-    plugin_dist("rowwise", """
+    plugin_dist(
+        "rowwise",
+        """
         @hookimpl
         @per_enterprise
         def credsup_grade(enterprise, params, today):
             return Grade.D if enterprise.serious_36m else Grade.A
-    """)
+    """,
+    )
     j = load_jurisdiction("rowwise")
     batch = random_batch(rng, 40, today)
     assert (j.grade(batch, today) == np.where(batch.serious_36m > 0, 3, 0)).all()

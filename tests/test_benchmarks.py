@@ -19,8 +19,7 @@ HAS_MESA = importlib.util.find_spec("mesa") is not None
 
 
 def run(script: str, *args: str) -> str:
-    out = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True,
-                         timeout=300)
+    out = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout
 
@@ -54,8 +53,18 @@ def test_naive_mesa_plays_the_behaviour_model() -> None:
 def test_run_all_quick_prints_every_section(tmp_path: Path) -> None:
     figures = tmp_path / "figures.json"
     plot = tmp_path / "scaling.png"
-    out = run("run_all.py", "--quick", "-j", "national", "--target-jurisdiction", "national",
-              "--json", str(figures), "--plot", str(plot))
+    out = run(
+        "run_all.py",
+        "--quick",
+        "-j",
+        "national",
+        "--target-jurisdiction",
+        "national",
+        "--json",
+        str(figures),
+        "--plot",
+        str(plot),
+    )
     for section in ("city end to end", "time in each hook", "naive", "scaling", "targets"):
         assert section in out
     data = json.loads(figures.read_text())

@@ -37,30 +37,45 @@ def test_plugins_lists_builtins_with_their_hooks(run) -> None:
 
 def test_plugins_json(run, plugin_dist) -> None:
     plugin_dist("broken", "raise ImportError('no such thing')\n")
-    plugin_dist("partial", """
+    plugin_dist(
+        "partial",
+        """
         @hookimpl
         def credsup_grade(batch, params, today):
             return None
-    """, dist="credsup-partial", version="0.4")
+    """,
+        dist="credsup-partial",
+        version="0.4",
+    )
     result = run("plugins", "--json")
     assert result.exit_code == 0
     data = {p["name"]: p for p in json.loads(result.output)}
     assert data["national"]["origin"] == "built-in" and data["national"]["status"] == "ok"
     assert data["broken"]["status"] == "error" and data["broken"]["error"] == "ImportError: no such thing"
     assert data["partial"] == {
-        "name": "partial", "title": "Test jurisdiction partial", "version": "0.4", "distribution": "credsup-partial",
-        "origin": "third-party", "module": data["partial"]["module"], "contract": "1.0",
-        "hooks": ["credsup_grade"], "status": "ok", "error": None,
+        "name": "partial",
+        "title": "Test jurisdiction partial",
+        "version": "0.4",
+        "distribution": "credsup-partial",
+        "origin": "third-party",
+        "module": data["partial"]["module"],
+        "contract": "1.0",
+        "hooks": ["credsup_grade"],
+        "status": "ok",
+        "error": None,
     }
 
 
 def test_plugins_text_shows_the_broken_one_and_what_falls_back(run, plugin_dist) -> None:
     plugin_dist("broken", "raise ImportError('no such thing')\n")
-    plugin_dist("partial", """
+    plugin_dist(
+        "partial",
+        """
         @hookimpl
         def credsup_grade(batch, params, today):
             return None
-    """)
+    """,
+    )
     out = run("plugins").output
     assert "broken 1.0 (credsup-test-broken, third-party): ERROR ImportError: no such thing" in out
     assert "  hooks (1/11): grade" in out
@@ -103,7 +118,10 @@ def test_validate_unknown_jurisdiction(run, tmp_path: Path) -> None:
     f.write_text('jurisdiction = "atlantis"\n')
     result = run("validate", str(f))
     assert result.exit_code == 1
-    assert result.stdout.strip() == f"{f}: jurisdiction: unknown jurisdiction 'atlantis' (installed: dalian, hainan, national, shanghai, traditional)"
+    assert (
+        result.stdout.strip()
+        == f"{f}: jurisdiction: unknown jurisdiction 'atlantis' (installed: dalian, hainan, national, shanghai, traditional)"
+    )
 
 
 def test_params_shows_values_with_sources(run) -> None:
@@ -121,17 +139,24 @@ def test_params_with_set_override(run) -> None:
     data = json.loads(run("params", "national", "--set", "inspection.rate_per_year.D=0.7", "--json").output)
     rows = {r["key"]: r for r in data["parameters"]}
     assert rows["inspection.rate_per_year.D"] == {
-        "key": "inspection.rate_per_year.D", "value": 0.7,
-        "source": "override: --set inspection.rate_per_year.D=0.7"}
+        "key": "inspection.rate_per_year.D",
+        "value": 0.7,
+        "source": "override: --set inspection.rate_per_year.D=0.7",
+    }
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["params", "atlantis"], "Error: unknown jurisdiction 'atlantis'; installed: dalian, hainan, national, shanghai, traditional. "
-         "`credsup plugins` lists them with their status."),
-        (["params", "national", "--set", "inspection.rate_per_year.D=2e9"],
-         "Error: --set: inspection.rate_per_year.D: must be <= 12 a year (got 2e+09)"),
+        (
+            ["params", "atlantis"],
+            "Error: unknown jurisdiction 'atlantis'; installed: dalian, hainan, national, shanghai, traditional. "
+            "`credsup plugins` lists them with their status.",
+        ),
+        (
+            ["params", "national", "--set", "inspection.rate_per_year.D=2e9"],
+            "Error: --set: inspection.rate_per_year.D: must be <= 12 a year (got 2e+09)",
+        ),
         (["params", "national", "--set", "nope"], "Error: --set: nope: expected key.path=value"),
     ],
 )

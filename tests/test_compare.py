@@ -33,8 +33,9 @@ def count(db: Path, model) -> int:
 
 def test_compare_prints_the_table_stores_the_experiment_and_writes_the_report(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
-    result = compare("-j", "traditional", "-j", "national", "-r", "3", "--seed", "11", "--out",
-                     str(tmp_path / "report"), db=db)
+    result = compare(
+        "-j", "traditional", "-j", "national", "-r", "3", "--seed", "11", "--out", str(tmp_path / "report"), db=db
+    )
     assert result.exit_code == 0, result.output
     assert "hit_rate" in result.stdout and "vs traditional" in result.stdout
     assert "stored as experiment 1" in result.stderr
@@ -62,8 +63,9 @@ def test_the_same_policy_twice_differs_by_exactly_zero(plugin_dist, tmp_path: Pa
     """Common random numbers: a jurisdiction identical to national (inherits everything, no hooks) sees the
     same population and draws, so every paired difference is exactly 0."""
     plugin_dist("twin")
-    data = json.loads(compare("-j", "national", "-j", "twin", "-r", "2", "--seed", "5", "--json",
-                              db=tmp_path / "r.db").stdout)
+    data = json.loads(
+        compare("-j", "national", "-j", "twin", "-r", "2", "--seed", "5", "--json", db=tmp_path / "r.db").stdout
+    )
     for metric, row in data["metrics"].items():
         d = row["difference_to_baseline"]["twin"]
         if d["n"]:
@@ -106,8 +108,10 @@ def test_no_jurisdiction_means_all_installed_baseline_first() -> None:
     [
         (["-j", "atlantis"], "Error: unknown jurisdiction 'atlantis'"),
         (["-j", "national", "--set", "inspection.rate_per_year.E=1"], "Error: --set: inspection.rate_per_year.E"),
-        (["-j", "national", "--set", "scenario.population.enterprises=-5"],
-         "Error: --set: scenario.population.enterprises: must be >= 1 (got -5)"),
+        (
+            ["-j", "national", "--set", "scenario.population.enterprises=-5"],
+            "Error: --set: scenario.population.enterprises: must be >= 1 (got -5)",
+        ),
         (["-j", "national", "--scenario", "nowhere"], "Error: unknown scenario 'nowhere'"),
         (["-j", "national", "-r", "0"], "Error: --replications must be at least 1 (got 0)"),
         (["-j", "national", "-j", "national"], "Error: jurisdiction given twice: national"),
@@ -128,21 +132,26 @@ def test_bad_database_and_output_folder(tmp_path: Path) -> None:
     assert "pw" not in result.stderr
     (tmp_path / "taken").write_text("a file")
     db = tmp_path / "r.db"
-    result = CliRunner().invoke(cli, ["compare", "-j", "national", *SMALL, "--db", str(db), "--out",
-                                      str(tmp_path / "taken")])
+    result = CliRunner().invoke(
+        cli, ["compare", "-j", "national", *SMALL, "--db", str(db), "--out", str(tmp_path / "taken")]
+    )
     assert result.exit_code == 1 and "Error: cannot create output folder" in result.stderr
     assert not db.exists() or count(db, Experiment) == 0
 
 
 def test_a_plugin_returning_garbage_fails_its_runs_and_the_experiment_says_why(plugin_dist, tmp_path: Path) -> None:
-    plugin_dist("broken", """
+    plugin_dist(
+        "broken",
+        """
         @hookimpl
         def credsup_grade(batch, params, today):
             return np.full(len(batch), 7, dtype=np.int8)
-    """)
+    """,
+    )
     db = tmp_path / "r.db"
-    result = CliRunner().invoke(cli, ["compare", "--db", str(db), *SMALL, "-j", "national", "-j", "broken",
-                                      "-r", "2", "--seed", "1"])
+    result = CliRunner().invoke(
+        cli, ["compare", "--db", str(db), *SMALL, "-j", "national", "-j", "broken", "-r", "2", "--seed", "1"]
+    )
     assert result.exit_code == 1
     assert "Error: 2 of 4 run(s) failed" in result.stderr
     assert "plugin 'broken', hook credsup_grade: grade 7 at row" in result.stderr

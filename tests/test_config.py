@@ -54,8 +54,11 @@ def test_wrong_type_is_not_coerced(tmp_path: Path) -> None:
 def test_out_of_range_values(tmp_path: Path) -> None:
     path = national_with(tmp_path, "mitigation_factor = { value = 0.5", "mitigation_factor = { value = 1.5")
     assert problems_of(path) == [f"{path}: sanction.mitigation_factor: must be <= 1 (got 1.5)"]
-    path = national_with(tmp_path, "D = { value = 1.0, source = \"assumption: seed 004 (XIII); every D",
-                         "D = { value = 1.2, source = \"assumption: seed 004 (XIII); every D")
+    path = national_with(
+        tmp_path,
+        'D = { value = 1.0, source = "assumption: seed 004 (XIII); every D',
+        'D = { value = 1.2, source = "assumption: seed 004 (XIII); every D',
+    )
     assert problems_of(path) == [f"{path}: commitment.verification.D: must be <= 1 (got 1.2)"]
     path = national_with(tmp_path, "B = { value = 3.0, source", "B = { value = 30.0, source")
     assert problems_of(path) == [f"{path}: grading.cuts.C: must be >= B (30); cuts rise from A to C"]
@@ -63,22 +66,27 @@ def test_out_of_range_values(tmp_path: Path) -> None:
 
 def test_bad_grade_letter_and_condition_name(tmp_path: Path) -> None:
     path = national_with(tmp_path, 'new_enterprise_grade = { value = "B"', 'new_enterprise_grade = { value = "E"')
-    assert problems_of(path) == [
-        f"{path}: grading.new_enterprise_grade: unknown grade 'E': expected one of A, B, C, D"]
+    assert problems_of(path) == [f"{path}: grading.new_enterprise_grade: unknown grade 'E': expected one of A, B, C, D"]
     path = national_with(tmp_path, '["rectified", "commitment"]', '["rectified", "apology"]')
     assert problems_of(path)[0].startswith(f"{path}: repair.required: unknown repair condition 'apology'; valid:")
 
 
 def test_missing_and_empty_sources(tmp_path: Path) -> None:
-    path = national_with(tmp_path, 'ungraded_verification = { value = 0.2, source = "assumption: an unknown promiser is verified like grade B" }',
-                         "ungraded_verification = 0.2")
+    path = national_with(
+        tmp_path,
+        'ungraded_verification = { value = 0.2, source = "assumption: an unknown promiser is verified like grade B" }',
+        "ungraded_verification = 0.2",
+    )
     assert problems_of(path) == [
         f'{path}: commitment.ungraded_verification: missing source: write {{ value = 0.2, source = "..." }} '
-        'citing a seed paragraph, an official text or "assumption: why"']
-    path = national_with(tmp_path, 'source = "assumption: an unknown promiser is verified like grade B"',
-                         'source = "assumption"')
+        'citing a seed paragraph, an official text or "assumption: why"'
+    ]
+    path = national_with(
+        tmp_path, 'source = "assumption: an unknown promiser is verified like grade B"', 'source = "assumption"'
+    )
     assert problems_of(path) == [
-        f'{path}: commitment.ungraded_verification: an assumption must say why: source = "assumption: <reason>"']
+        f'{path}: commitment.ungraded_verification: an assumption must say why: source = "assumption: <reason>"'
+    ]
 
 
 def test_all_problems_of_a_file_are_reported_together(tmp_path: Path) -> None:
@@ -108,8 +116,9 @@ def test_overrides_are_validated_like_the_file() -> None:
     assert j.sources["inspection.rate_per_year.D"] == "override: --set inspection.rate_per_year.D=0.8"
     with pytest.raises(ConfigError) as err:
         load_jurisdiction("national", overrides=[parse_override("inspection.rate_per_year.E=0.8")])
-    assert str(err.value) == ("--set: inspection.rate_per_year.E: no such parameter: 'E' is not a key of "
-                              "'inspection.rate_per_year'")
+    assert str(err.value) == (
+        "--set: inspection.rate_per_year.E: no such parameter: 'E' is not a key of 'inspection.rate_per_year'"
+    )
     with pytest.raises(ConfigError) as err:
         load_jurisdiction("national", overrides=[parse_override("sanction.mitigation_factor=2")])
     assert str(err.value) == "--set: sanction.mitigation_factor: must be <= 1 (got 2)"
@@ -131,12 +140,15 @@ def test_override_values_are_toml_literals_never_code() -> None:
 
 
 def test_inheritance_takes_unset_values_and_sources_from_the_parent(plugin_dist) -> None:
-    plugin_dist("inheritor", config='jurisdiction = "inheritor"\ninherits = "national"\n'
-                '[inspection.rate_per_year]\n'
-                'A = { value = 0.0, source = "assumption: a test value" }\n'
-                'B = { value = 0.1, source = "assumption: a test value" }\n'
-                'C = { value = 0.2, source = "assumption: a test value" }\n'
-                'D = { value = 0.9, source = "assumption: a test value" }\n')
+    plugin_dist(
+        "inheritor",
+        config='jurisdiction = "inheritor"\ninherits = "national"\n'
+        "[inspection.rate_per_year]\n"
+        'A = { value = 0.0, source = "assumption: a test value" }\n'
+        'B = { value = 0.1, source = "assumption: a test value" }\n'
+        'C = { value = 0.2, source = "assumption: a test value" }\n'
+        'D = { value = 0.9, source = "assumption: a test value" }\n',
+    )
     j = load_jurisdiction("inheritor")
     n = load_jurisdiction("national")
     assert j.params.inspection.rate_per_year.D == 0.9
@@ -156,14 +168,17 @@ def test_scenario_errors_name_file_and_key(tmp_path: Path) -> None:
     from credsup.core.errors import InputError
 
     path = tmp_path / "s.toml"
-    path.write_text('scenario = "x"\nstart = 2025-01-01\nmonths = 0\n[population]\nenterprises = 10\n'
-                    'mean_age_years = 5.0\nsectors = [{ name = "a", share = 0.5 }]\n'
-                    '[population.sizes]\nmicro = 1.0\nsmall = 0.0\nmedium = 0.0\nlarge = 0.0\n')
+    path.write_text(
+        'scenario = "x"\nstart = 2025-01-01\nmonths = 0\n[population]\nenterprises = 10\n'
+        'mean_age_years = 5.0\nsectors = [{ name = "a", share = 0.5 }]\n'
+        "[population.sizes]\nmicro = 1.0\nsmall = 0.0\nmedium = 0.0\nlarge = 0.0\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_scenario(str(path))
     # nested sections are checked first; the top level's own ranges once they are valid
     assert [str(p) for p in err.value.problems] == [
-        f"{path}: population.sectors: sector shares must sum to 1 (they sum to 0.5)"]
+        f"{path}: population.sectors: sector shares must sum to 1 (they sum to 0.5)"
+    ]
     path.write_text(path.read_text().replace("share = 0.5", "share = 1.0"))
     with pytest.raises(ConfigError) as err:
         load_scenario(str(path))

@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from credsup.cli.main import cli
 from credsup.core import HOOKS, Grade, UnknownJurisdictionError, load_jurisdiction
 from credsup.plugins import national as national_plugin
-from credsup.testing import strategies
 from credsup.testing import (
     ConformanceError,
     Options,
@@ -21,6 +20,7 @@ from credsup.testing import (
     check_jurisdiction,
     implemented_hooks,
     make_inputs,
+    strategies,
 )
 
 FAST = dict(examples=15, timing_rows=200)
@@ -35,76 +35,117 @@ def only_failure(name: str, **kwargs):
 # One deliberately broken plugin per failure kind: its hook source, how the failure's text begins, and
 # words its problem must contain where the beginning leaves the row open.
 BROKEN = {
-    "shape": ("""
+    "shape": (
+        """
         @hookimpl
         def credsup_grade(batch, params, today):
             return np.zeros(len(batch) + 1, dtype=np.int8)
-        """, "credsup_grade: wrong shape: grade: expected shape (1,), got (2,)"),
-    "dtype": ("""
+        """,
+        "credsup_grade: wrong shape: grade: expected shape (1,), got (2,)",
+    ),
+    "dtype": (
+        """
         @hookimpl
         def credsup_complaint_verification(batch, params, today):
             return np.full(len(batch), "0.5")
-        """, "credsup_complaint_verification: wrong dtype: probability: expected dtype float64, got <U3"),
-    "range": ("""
+        """,
+        "credsup_complaint_verification: wrong dtype: probability: expected dtype float64, got <U3",
+    ),
+    "range": (
+        """
         @hookimpl
         def credsup_inspection_probability(batch, params, period):
             return np.where(batch.grade == 3, 1.5, 0.1)   # 'one and a half checks' for D
-        """, "credsup_inspection_probability: out of range: probability: value 1.5 at row 0 is outside [0, 1]"),
-    "nan": ("""
+        """,
+        "credsup_inspection_probability: out of range: probability: value 1.5 at row 0 is outside [0, 1]",
+    ),
+    "nan": (
+        """
         @hookimpl
         def credsup_complaint_intensity(batch, params, today):
             with np.errstate(all="ignore"):
                 return batch.verified_complaints_36m / batch.complaints_36m   # 0/0 without complaints
-        """, "credsup_complaint_intensity: NaN or infinite values: multiplier: 1 value(s) are NaN or infinite "
-             "(first at row 0)"),
-    "nondeterministic": ("""
+        """,
+        "credsup_complaint_intensity: NaN or infinite values: multiplier: 1 value(s) are NaN or infinite "
+        "(first at row 0)",
+    ),
+    "nondeterministic": (
+        """
         @hookimpl
         def credsup_demonstration(batch, params, today):
             return np.random.random(len(batch)) < 0.5   # the global random state
-        """, "credsup_demonstration: not deterministic: row ", "first call mask "),
-    "row-dependent": ("""
+        """,
+        "credsup_demonstration: not deterministic: row ",
+        "first call mask ",
+    ),
+    "row-dependent": (
+        """
         @hookimpl
         def credsup_grade(batch, params, today):
             worst = batch.serious_36m == batch.serious_36m.max(initial=0)   # graded against the others
             return np.where(worst, 3, 0).astype(np.int8)
-        """, "credsup_grade: row-dependent: row ", "in the batch grade 0, alone 3"),
-    "adapter": ("""
+        """,
+        "credsup_grade: row-dependent: row ",
+        "in the batch grade 0, alone 3",
+    ),
+    "adapter": (
+        """
         @hookimpl
         @per_enterprise
         def credsup_grade(enterprise, params, today):
             return min(3, 0.9 * enterprise.serious_36m)   # 0.9 is not a grade: the adapter truncates it
-        """, "credsup_grade: per-enterprise adapter disagrees: row ", "the rule returned 2.7; the adapter made it 2"),
-    "mutates": ("""
+        """,
+        "credsup_grade: per-enterprise adapter disagrees: row ",
+        "; the adapter made it ",  # which value hypothesis finds depends on the search
+    ),
+    "mutates": (
+        """
         @hookimpl
         def credsup_tolerance(violations, batch, params, today):
             violations.corrected[:] = True   # 'assume everything gets corrected'
             return None
-        """, "credsup_tolerance: mutates its input: writes into its input: violations.corrected (row ",
-        "False became True"),
-    "empty": ("""
+        """,
+        "credsup_tolerance: mutates its input: writes into its input: violations.corrected (row ",
+        "False became True",
+    ),
+    "empty": (
+        """
         from credsup.core import Sanctions
         @hookimpl
         def credsup_sanction(violations, decisions, batch, params, today):
             worst = violations.severity.max()   # fails on zero violations
             return Sanctions.build(len(violations), fine=np.full(len(violations), 1000.0 * worst))
-        """, "credsup_sanction: fails on an empty batch: 0 violations of 3 enterprises: raised ValueError: "
-             "zero-size array"),
-    "raises": ("""
+        """,
+        "credsup_sanction: fails on an empty batch: 0 violations of 3 enterprises: raised ValueError: zero-size array",
+    ),
+    "raises": (
+        """
         @hookimpl
         def credsup_commitment_eligible(batch, kind, params, today):
             return {0: np.ones(len(batch), dtype=bool)}[int(kind)]   # only notification handled
-        """, "credsup_commitment_eligible: raises an exception: raised KeyError: "),
-    "type": ("""
+        """,
+        "credsup_commitment_eligible: raises an exception: raised KeyError: ",
+    ),
+    "type": (
+        """
         @hookimpl
         def credsup_objection(objections, batch, params, today):
             return [True] * len(objections)
-        """, "credsup_objection: wrong result type: returned list, expected ObjectionDecisions with 1 rows"),
-    "contract": ("""
+        """,
+        "credsup_objection: wrong result type: returned list, expected ObjectionDecisions with 1 rows",
+    ),
+    "contract": (
+        """
         CREDSUP_CONTRACT = "2.0"
-        """, "(plugin): wrong contract version: declares hook contract 2.0 but this credsup provides 1.0"),
-    "load": ("""
+        """,
+        "(plugin): wrong contract version: declares hook contract 2.0 but this credsup provides 1.0",
+    ),
+    "load": (
+        """
         PARAMS_CLASS = dict
-        """, "(plugin): does not load: PARAMS_CLASS must be an attrs class"),
+        """,
+        "(plugin): does not load: PARAMS_CLASS must be an attrs class",
+    ),
 }
 
 
@@ -128,7 +169,7 @@ def test_the_reproducer_rebuilds_the_failing_input(plugin_dist) -> None:
     # hypothesis shrinks to the smallest failing batch: one enterprise, graded D
     assert "n=1," in failure.input
     call = failure.input.split("rebuild with credsup.testing.")[1].rstrip(")") + ")"
-    inputs = eval(call, {"make_inputs": make_inputs})  # noqa: S307 - text we produced ourselves
+    inputs = eval(call, {"make_inputs": make_inputs})
     assert inputs.kwargs["batch"].grade.tolist() == [3]
 
 
@@ -141,14 +182,17 @@ def test_a_row_dependent_failure_shows_the_row(plugin_dist) -> None:
 
 def test_a_hook_that_draws_from_global_random_state_is_not_deterministic(plugin_dist) -> None:
     # hypothesis seeds numpy's global generator alike for every example; the check must see through it
-    plugin_dist("broken", """
+    plugin_dist(
+        "broken",
+        """
         @hookimpl
         def credsup_complaint_intensity(batch, params, today):
             p = np.ones(len(batch))
             if len(batch) and np.random.random() < 0.3:   # now and then a NaN
                 p[0] = np.nan
             return p
-    """)
+    """,
+    )
     failure = only_failure("broken")
     assert failure.kind == "nondeterministic"
     assert str(failure).startswith("credsup_complaint_intensity: not deterministic: row 0: first call multiplier ")
@@ -159,7 +203,9 @@ def test_a_hook_that_draws_from_global_random_state_is_not_deterministic(plugin_
 
 def test_a_failure_that_does_not_come_back_is_reported_as_not_deterministic(plugin_dist) -> None:
     # a hidden call counter: the failing example passes when hypothesis replays it
-    plugin_dist("broken", """
+    plugin_dist(
+        "broken",
+        """
         import itertools
         _calls = itertools.count()
 
@@ -169,7 +215,8 @@ def test_a_failure_that_does_not_come_back_is_reported_as_not_deterministic(plug
             if next(_calls) % 7 == 6:
                 p[0] = np.nan
             return p
-    """)
+    """,
+    )
     failure = only_failure("broken")
     assert failure.kind == "nondeterministic"
     assert failure.problem.endswith("(on one call; the same input later gave no such problem)")
@@ -185,7 +232,9 @@ def test_checks_after_a_broken_result_are_skipped(plugin_dist) -> None:
 
 
 def test_correct_one_row_rules_and_delegation_pass(plugin_dist) -> None:
-    plugin_dist("rowwise", """
+    plugin_dist(
+        "rowwise",
+        """
         from credsup.core import CommitmentKind, Sanction, ToleranceDecision, Tolerance, Reason
 
         @hookimpl
@@ -208,10 +257,15 @@ def test_correct_one_row_rules_and_delegation_pass(plugin_dist) -> None:
         @hookimpl
         def credsup_tolerance(violations, batch, params, today):
             return None   # national decides
-    """)
+    """,
+    )
     report = assert_conforms("rowwise", **FAST)
-    assert [h.hook for h in report.hooks] == ["credsup_grade", "credsup_inspection_probability",
-                                              "credsup_tolerance", "credsup_sanction"]
+    assert [h.hook for h in report.hooks] == [
+        "credsup_grade",
+        "credsup_inspection_probability",
+        "credsup_tolerance",
+        "credsup_sanction",
+    ]
     assert report.hook("credsup_grade").per_enterprise and not report.hook("credsup_tolerance").per_enterprise
     assert "credsup_repair" in report.fallback
     assert all(h.timing is not None and h.timing.per_row_us > 0 for h in report.hooks)
@@ -279,13 +333,15 @@ def test_pytest_plugin_fails_a_test_with_the_failures_and_sums_up_timings(pytest
     """)
     result = pytester.runpytest("--credsup-examples", "3", "--credsup-timing-rows", "100")
     result.assert_outcomes(passed=1, failed=2)
-    result.stdout.fnmatch_lines([
-        "*broken 1.0: 1 conformance failure(s)",
-        "*credsup_complaint_intensity: NaN or infinite values: multiplier: *",
-        "*unknown jurisdiction 'atlantis'* Is the plugin project installed (pip install -e .)?",
-        "*credsup conformance: time per row (reported, not asserted)*",
-        "national credsup_grade * us per enterprise (100 rows)",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*broken 1.0: 1 conformance failure(s)",
+            "*credsup_complaint_intensity: NaN or infinite values: multiplier: *",
+            "*unknown jurisdiction 'atlantis'* Is the plugin project installed (pip install -e .)?",
+            "*credsup conformance: time per row (reported, not asserted)*",
+            "national credsup_grade * us per enterprise (100 rows)",
+        ]
+    )
     assert "Traceback" not in result.stdout.str()
 
 
@@ -325,8 +381,20 @@ def test_cli_check_unknown_jurisdiction_is_one_line() -> None:
 
 
 def test_cli_check_uses_the_given_config(tmp_path) -> None:
-    result = CliRunner().invoke(cli, ["plugin", "check", "national", "--examples", "3", "--timing-rows", "0",
-                                      "--set", "inspection.rate_per_year.D=13"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "plugin",
+            "check",
+            "national",
+            "--examples",
+            "3",
+            "--timing-rows",
+            "0",
+            "--set",
+            "inspection.rate_per_year.D=13",
+        ],
+    )
     assert result.exit_code == 1
     assert "does not load" in result.output and "inspection.rate_per_year.D" in result.output
 
@@ -366,8 +434,7 @@ def test_a_row_alone_keeps_its_own_enterprise() -> None:
 
 
 @settings(max_examples=20, deadline=None)
-@given(inputs=strategies.hook_inputs("credsup_grade", max_rows=30),
-       batch=strategies.enterprise_batches(max_rows=30))
+@given(inputs=strategies.hook_inputs("credsup_grade", max_rows=30), batch=strategies.enterprise_batches(max_rows=30))
 def test_strategies_give_valid_inputs_for_property_tests(inputs, batch) -> None:
     national = load_jurisdiction("national")
     grades = national.grade(**inputs.kwargs)

@@ -29,11 +29,16 @@ def test_builtin_plugins_come_through_the_entry_point_group() -> None:
 
 
 def test_third_party_plugin_is_discovered_with_its_distribution_and_version(plugin_dist) -> None:
-    plugin_dist("testland", """
+    plugin_dist(
+        "testland",
+        """
         @hookimpl
         def credsup_grade(batch, params, today):
             return np.full(len(batch), Grade.C, dtype=np.int8)
-    """, version="2.3.1", dist="credsup-testland")
+    """,
+        version="2.3.1",
+        dist="credsup-testland",
+    )
     info = by_name()["testland"]
     assert info.status == "ok", info.error
     assert (info.distribution, info.version, info.builtin) == ("credsup-testland", "2.3.1", False)
@@ -44,11 +49,14 @@ def test_third_party_plugin_is_discovered_with_its_distribution_and_version(plug
 def test_loaded_jurisdiction_uses_its_hook_and_national_for_the_rest(plugin_dist, rng, today) -> None:
     from credsup.core.samples import random_batch
 
-    plugin_dist("testland", """
+    plugin_dist(
+        "testland",
+        """
         @hookimpl
         def credsup_grade(batch, params, today):
             return np.full(len(batch), Grade.C, dtype=np.int8)
-    """)
+    """,
+    )
     j = load_jurisdiction("testland")
     batch = random_batch(rng, 50, today)
     assert (j.grade(batch, today) == 2).all()
@@ -99,7 +107,9 @@ def test_disabling_the_fallback_is_an_error_for_everyone(monkeypatch) -> None:
 def test_unknown_jurisdiction_names_the_installed_ones() -> None:
     with pytest.raises(UnknownJurisdictionError) as err:
         load_jurisdiction("atlantis")
-    assert str(err.value).startswith("unknown jurisdiction 'atlantis'; installed: dalian, hainan, national, shanghai, traditional")
+    assert str(err.value).startswith(
+        "unknown jurisdiction 'atlantis'; installed: dalian, hainan, national, shanghai, traditional"
+    )
 
 
 @pytest.mark.parametrize(
@@ -126,48 +136,62 @@ def test_older_minor_contract_is_accepted(plugin_dist) -> None:
 
 
 def test_misspelt_hook_is_caught_by_check_pending(plugin_dist) -> None:
-    plugin_dist("typo", """
+    plugin_dist(
+        "typo",
+        """
         @hookimpl
         def credsup_grades(batch, params, today):
             return None
-    """)
+    """,
+    )
     info = by_name()["typo"]
     assert info.status == "error"
     assert info.error == "implements unknown hook credsup_grades (did you mean credsup_grade?)"
 
 
 def test_wrong_argument_name_is_caught_by_pluggy_validation(plugin_dist) -> None:
-    plugin_dist("badargs", """
+    plugin_dist(
+        "badargs",
+        """
         @hookimpl
         def credsup_grade(enterprises, params, today):
             return None
-    """)
+    """,
+    )
     info = by_name()["badargs"]
     assert info.status == "error"
     assert "credsup_grade" in info.error and "enterprises" in info.error
 
 
 def test_hook_without_hookimpl_marker_is_an_error(plugin_dist) -> None:
-    plugin_dist("unmarked", """
+    plugin_dist(
+        "unmarked",
+        """
         def credsup_grade(batch, params, today):
             return None
-    """)
+    """,
+    )
     assert by_name()["unmarked"].error == "credsup_grade not marked with @hookimpl (from credsup import hookimpl)"
 
 
 def test_params_class_must_derive_from_jurisdiction_params(plugin_dist) -> None:
-    plugin_dist("noparams", """
+    plugin_dist(
+        "noparams",
+        """
         import attrs
         @attrs.frozen
         class Mine:
             x: int = 1
         PARAMS_CLASS = Mine
-    """)
+    """,
+    )
     assert "must derive from credsup.core.JurisdictionParams" in by_name()["noparams"].error
 
 
 def test_own_params_without_national_base_must_implement_every_hook(plugin_dist) -> None:
-    plugin_dist("partial", """
+    plugin_dist(
+        "partial",
+        """
         import attrs
         from credsup.core import JurisdictionParams
         @attrs.frozen
@@ -178,16 +202,21 @@ def test_own_params_without_national_base_must_implement_every_hook(plugin_dist)
         @hookimpl
         def credsup_grade(batch, params, today):
             return np.zeros(len(batch), dtype=np.int8)
-    """, config='jurisdiction = "partial"\n[schedule]\n'
-                'grading_months = { value = 12, source = "assumption: test value" }\n'
-                'complaint_days = { value = 10, source = "assumption: test value" }\n'
-                'commitment_check_months = { value = 3, source = "assumption: test value" }\n'
-                '[schedule.rectification_days]\n'
-                'minor = { value = 10, source = "assumption: test value" }\n'
-                'general = { value = 10, source = "assumption: test value" }\n'
-                'serious = { value = 10, source = "assumption: test value" }\n')
-    with pytest.raises(PluginLoadError, match="leaves credsup_commitment_eligible, .* to the 'national' fallback, "
-                                              "but its PARAMS_CLASS Mine does not derive from NationalParams"):
+    """,
+        config='jurisdiction = "partial"\n[schedule]\n'
+        'grading_months = { value = 12, source = "assumption: test value" }\n'
+        'complaint_days = { value = 10, source = "assumption: test value" }\n'
+        'commitment_check_months = { value = 3, source = "assumption: test value" }\n'
+        "[schedule.rectification_days]\n"
+        'minor = { value = 10, source = "assumption: test value" }\n'
+        'general = { value = 10, source = "assumption: test value" }\n'
+        'serious = { value = 10, source = "assumption: test value" }\n',
+    )
+    with pytest.raises(
+        PluginLoadError,
+        match="leaves credsup_commitment_eligible, .* to the 'national' fallback, "
+        "but its PARAMS_CLASS Mine does not derive from NationalParams",
+    ):
         load_jurisdiction("partial")
 
 

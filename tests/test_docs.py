@@ -21,17 +21,19 @@ def section(text: str, title: str) -> str:
     """The body of the ``## title`` section of a Markdown text."""
     start = text.index(f"\n## {title}\n")
     end = text.find("\n## ", start + 1)
-    return text[start:end if end > 0 else None]
+    return text[start : end if end > 0 else None]
 
 
 def test_batch_reference_is_current() -> None:
     assert (ROOT / BATCH_DOC).read_text(encoding="utf-8") == batch_markdown(), (
-        "docs/batch.md is stale: run `python -m credsup.core.reference`")
+        "docs/batch.md is stale: run `python -m credsup.core.reference`"
+    )
 
 
 def test_hook_reference_is_current() -> None:
     assert (ROOT / HOOKS_DOC).read_text(encoding="utf-8") == hooks_markdown(), (
-        "docs/hooks.md is stale: run `python -m credsup.core.reference`")
+        "docs/hooks.md is stale: run `python -m credsup.core.reference`"
+    )
 
 
 @pytest.mark.parametrize("hook", list(HOOKS))
@@ -57,9 +59,15 @@ def test_hook_reference_links_resolve() -> None:
 def test_guide_sections_cover_the_brief() -> None:
     titles = re.findall(r"^## (.+)$", GUIDE.read_text(encoding="utf-8"), flags=re.M)
     assert titles == [
-        "Quickstart: from the scaffold", "The entry point", "The hook reference", "The life cycle of a run",
-        "Configs and parameter sources", "Testing with the conformance suite", "Checking that it loaded",
-        "Using it on a real registry", "Versioning of the hook contract",
+        "Quickstart: from the scaffold",
+        "The entry point",
+        "The hook reference",
+        "The life cycle of a run",
+        "Configs and parameter sources",
+        "Testing with the conformance suite",
+        "Checking that it loaded",
+        "Using it on a real registry",
+        "Versioning of the hook contract",
     ]
 
 
@@ -85,10 +93,15 @@ def test_every_scenario_parameter_is_documented_in_the_model() -> None:
     from credsup.simulation.scenario import load_scenario
 
     text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
-    missing = [key for key in leaf_paths(load_scenario("demo"))
-               if f"`{key}`" not in text and f"`{key.rsplit('.', 1)[0]}`" not in text
-               and not any(f"`{key.rsplit('.', 1)[0]}." in line and key.rsplit(".", 1)[1] in line
-                           for line in text.splitlines())]
+    missing = [
+        key
+        for key in leaf_paths(load_scenario("demo"))
+        if f"`{key}`" not in text
+        and f"`{key.rsplit('.', 1)[0]}`" not in text
+        and not any(
+            f"`{key.rsplit('.', 1)[0]}." in line and key.rsplit(".", 1)[1] in line for line in text.splitlines()
+        )
+    ]
     assert not missing, f"docs/model.md does not document {missing}"
 
 

@@ -34,10 +34,14 @@ def credsup_grade(batch, params, today):
         ("np.zeros((len(batch), 2), dtype=np.int8)", "grade: expected shape (20,), got (20, 2)"),
         ("np.full(len(batch), 1.0)", "grade: expected dtype int8, got float64"),
         ("np.array(['B'] * len(batch))", "grade: expected dtype int8, got <U1"),
-        ("np.r_[np.zeros(len(batch) - 1, dtype=np.int8), 4]",
-         "grade 4 at row 19 is outside [0, 3] (grades are Grade codes A=0 .. D=3)"),
-        ("np.r_[np.int8(-1), np.zeros(len(batch) - 1, dtype=np.int8)]",
-         "grade -1 at row 0 is outside [0, 3] (grades are Grade codes A=0 .. D=3)"),
+        (
+            "np.r_[np.zeros(len(batch) - 1, dtype=np.int8), 4]",
+            "grade 4 at row 19 is outside [0, 3] (grades are Grade codes A=0 .. D=3)",
+        ),
+        (
+            "np.r_[np.int8(-1), np.zeros(len(batch) - 1, dtype=np.int8)]",
+            "grade -1 at row 0 is outside [0, 3] (grades are Grade codes A=0 .. D=3)",
+        ),
     ],
 )
 def test_bad_grade_results(plugin_dist, batch, today, expr: str, message: str) -> None:
@@ -80,51 +84,67 @@ def test_bad_probabilities(plugin_dist, batch, mutation: str, message: str) -> N
 
 
 def test_infinite_complaint_multiplier(plugin_dist, batch, today) -> None:
-    j = jurisdiction_with(plugin_dist, """
+    j = jurisdiction_with(
+        plugin_dist,
+        """
 @hookimpl
 def credsup_complaint_intensity(batch, params, today):
     return np.full(len(batch), np.inf)
-""")
+""",
+    )
     with pytest.raises(HookResultError, match="multiplier: 20 value.s. are NaN or infinite"):
         j.complaint_intensity(batch, today)
 
 
 def test_decisions_of_the_wrong_type_or_length(plugin_dist, rng, batch, today) -> None:
-    j = jurisdiction_with(plugin_dist, """
+    j = jurisdiction_with(
+        plugin_dist,
+        """
 from credsup.core import ToleranceDecisions
 @hookimpl
 def credsup_tolerance(violations, batch, params, today):
     if len(violations) == 3:
         return {"decision": [0, 0, 0]}
     return ToleranceDecisions.build(1)
-""")
+""",
+    )
     v3 = random_violations(rng, batch, 3, today)
-    with pytest.raises(HookResultError, match="credsup_tolerance: returned dict, expected ToleranceDecisions with 3 rows"):
+    with pytest.raises(
+        HookResultError, match="credsup_tolerance: returned dict, expected ToleranceDecisions with 3 rows"
+    ):
         j.tolerance(v3, batch, today)
     with pytest.raises(HookResultError, match="credsup_tolerance: returned 1 rows, expected 5"):
         j.tolerance(random_violations(rng, batch, 5, today), batch, today)
 
 
 def test_decision_code_out_of_range(plugin_dist, rng, batch, today) -> None:
-    j = jurisdiction_with(plugin_dist, """
+    j = jurisdiction_with(
+        plugin_dist,
+        """
 from credsup.core import Sanctions
 @hookimpl
 def credsup_sanction(violations, decisions, batch, params, today):
     s = Sanctions.build(len(violations))
     s.ban_scope[...] = 7  # a plugin scribbling past the builder's checks
     return s
-""")
+""",
+    )
     v = random_violations(rng, batch, 4, today)
-    with pytest.raises(HookResultError, match=r"credsup_sanction: Sanctions.ban_scope: value 7 at row 0 is outside \[0, 2\]"):
+    with pytest.raises(
+        HookResultError, match=r"credsup_sanction: Sanctions.ban_scope: value 7 at row 0 is outside \[0, 2\]"
+    ):
         j.sanction(v, random_decisions(rng, 4), batch, today)
 
 
 def test_plugin_exception_is_wrapped_with_plugin_and_hook(plugin_dist, batch, today) -> None:
-    j = jurisdiction_with(plugin_dist, """
+    j = jurisdiction_with(
+        plugin_dist,
+        """
 @hookimpl
 def credsup_demonstration(batch, params, today):
     raise KeyError("demonstration_list")
-""")
+""",
+    )
     with pytest.raises(HookError) as err:
         j.demonstration(batch, today)
     assert str(err.value) == "plugin 'faulty', hook credsup_demonstration: raised KeyError: 'demonstration_list'"
@@ -132,23 +152,29 @@ def credsup_demonstration(batch, params, today):
 
 
 def test_writing_into_the_batch_is_refused(plugin_dist, batch, today) -> None:
-    j = jurisdiction_with(plugin_dist, """
+    j = jurisdiction_with(
+        plugin_dist,
+        """
 @hookimpl
 def credsup_grade(batch, params, today):
     batch.grade[:] = 0
     return batch.grade
-""")
+""",
+    )
     with pytest.raises(HookError, match="credsup_grade: raised ValueError: assignment destination is read-only"):
         j.grade(batch, today)
     assert batch.grade.flags.writeable  # the caller's own arrays stay writable
 
 
 def test_none_delegates_to_the_fallback(plugin_dist, batch, today) -> None:
-    j = jurisdiction_with(plugin_dist, """
+    j = jurisdiction_with(
+        plugin_dist,
+        """
 @hookimpl
 def credsup_grade(batch, params, today):
     return None
-""")
+""",
+    )
     national = load_jurisdiction("national")
     assert (j.grade(batch, today) == national.grade(batch, today)).all()
 
@@ -157,12 +183,15 @@ def test_per_enterprise_rules_are_validated_like_batch_hooks(plugin_dist, today)
     from credsup.core import EnterpriseBatch
 
     batch = EnterpriseBatch.build(3, listed=[False, True, False])
-    j = jurisdiction_with(plugin_dist, """
+    j = jurisdiction_with(
+        plugin_dist,
+        """
 @hookimpl
 @per_enterprise
 def credsup_grade(enterprise, params, today):
     return 7 if enterprise.listed else Grade.B
-""")
+""",
+    )
     with pytest.raises(HookResultError, match="credsup_grade: grade 7 at row 1 is outside"):
         j.grade(batch, today)
 
@@ -191,11 +220,14 @@ def test_result_problems_have_a_kind(hook: str, result, kind: str | None) -> Non
 
 
 def test_call_unchecked_gives_the_raw_answer_and_who_gave_it(plugin_dist, batch, today) -> None:
-    j = jurisdiction_with(plugin_dist, """
+    j = jurisdiction_with(
+        plugin_dist,
+        """
 @hookimpl
 def credsup_grade(batch, params, today):
     return None if batch.listed.any() else np.full(len(batch), 9)
-""")
+""",
+    )
     clean = batch.take(~batch.listed)
     who, raw = j.call_unchecked("credsup_grade", batch=clean, today=today)
     assert who == "faulty" and raw.dtype == np.int64 and (raw == 9).all()  # not validated, not cast

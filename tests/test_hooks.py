@@ -86,7 +86,10 @@ def test_hook_credsup_demonstration(j, batch) -> None:
 def test_hook_credsup_inspection_probability(j) -> None:
     """Yearly rates become per-period probabilities; national checks D more than A, traditional all alike."""
     b = EnterpriseBatch.build(4, grade=[0, 1, 2, 3])
-    year, month = j.inspection_probability(b, Period.parse("2026")), j.inspection_probability(b, Period.parse("2026-01"))
+    year, month = (
+        j.inspection_probability(b, Period.parse("2026")),
+        j.inspection_probability(b, Period.parse("2026-01")),
+    )
     assert (month <= year).all()
     if j.name == "national":
         assert year[0] < year[3]
@@ -106,8 +109,14 @@ def test_hook_credsup_complaint_verification(j, batch) -> None:
 
 def _minor_first_corrected() -> tuple[ViolationBatch, EnterpriseBatch]:
     b = EnterpriseBatch.build(1, registered=np.array(["2015-01-01"], dtype="M8[D]"))
-    v = ViolationBatch.build(2, enterprise=[0, 0], severity=[Severity.MINOR, Severity.SERIOUS],
-                             corrected=[True, False], prior_same_item_36m=[0, 2], harm=[0.1, 3.0])
+    v = ViolationBatch.build(
+        2,
+        enterprise=[0, 0],
+        severity=[Severity.MINOR, Severity.SERIOUS],
+        corrected=[True, False],
+        prior_same_item_36m=[0, 2],
+        harm=[0.1, 3.0],
+    )
     return v, b
 
 
@@ -135,9 +144,14 @@ def test_hook_credsup_repair(j) -> None:
     """A complete application after the minimum publicity period: national approves it within its review
     time; traditional supervision has no credit repair."""
     apps = RepairApplications.build(
-        1, enterprise=[0], record=[RecordKind.PENALTY], severity=[Severity.GENERAL],
-        recorded=np.array(["2024-01-01"], dtype="M8[D]"), applied=np.array(["2026-01-01"], dtype="M8[D]"),
-        fulfilled=[int(RepairCondition.RECTIFIED | RepairCondition.COMMITMENT)])
+        1,
+        enterprise=[0],
+        record=[RecordKind.PENALTY],
+        severity=[Severity.GENERAL],
+        recorded=np.array(["2024-01-01"], dtype="M8[D]"),
+        applied=np.array(["2026-01-01"], dtype="M8[D]"),
+        fulfilled=[int(RepairCondition.RECTIFIED | RepairCondition.COMMITMENT)],
+    )
     r = j.repair(apps, EnterpriseBatch.build(1), TODAY)
     expected = RepairStatus.APPROVED if j.name == "national" else RepairStatus.REFUSED
     assert r.status[0] == expected
@@ -145,8 +159,12 @@ def test_hook_credsup_repair(j) -> None:
 
 def test_hook_credsup_objection(j) -> None:
     """A record the enterprise's evidence shows wrong is withdrawn (seed 004 (XXVII)); one without is not."""
-    o = ObjectionBatch.build(2, enterprise=[0, 0], evidence=[True, False],
-                             recorded=np.array(["2025-10-01"] * 2, dtype="M8[D]"),
-                             filed=np.array(["2025-12-01"] * 2, dtype="M8[D]"))
+    o = ObjectionBatch.build(
+        2,
+        enterprise=[0, 0],
+        evidence=[True, False],
+        recorded=np.array(["2025-10-01"] * 2, dtype="M8[D]"),
+        filed=np.array(["2025-12-01"] * 2, dtype="M8[D]"),
+    )
     d = j.objection(o, EnterpriseBatch.build(1), TODAY)
     assert d.upheld.tolist() == [True, False] and (d.review_days > 0).all()

@@ -34,8 +34,12 @@ print(json.dumps({"forbidden": found, "credsup": credsup.__file__, "version": cr
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(out), str(ROOT)], check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     (whl,) = out.glob("credsup-*.whl")
     return whl
 
@@ -49,8 +53,9 @@ def fresh_python(tmp_path_factory) -> Path:
 
 
 def pip_install(py: Path, *args: str) -> None:
-    out = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", *args],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "-q", *args], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -85,14 +90,24 @@ def test_wheel_install_has_no_top_level_core(wheel: Path, fresh_python: Path, tm
     assert not any(report["forbidden"].values()), report
     assert "site-packages/credsup/__init__.py" in report["credsup"]
     assert report["national"] == 0.05
-    cli = subprocess.run([str(fresh_python.parent / "credsup"), "plugins"], capture_output=True, text=True, cwd=tmp_path)
+    cli = subprocess.run(
+        [str(fresh_python.parent / "credsup"), "plugins"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert cli.returncode == 0 and "national" in cli.stdout and "traditional" in cli.stdout
-    new = subprocess.run([str(fresh_python.parent / "credsup"), "plugin", "new", "demo", "--dir", str(tmp_path)],
-                         capture_output=True, text=True, cwd=tmp_path)
+    new = subprocess.run(
+        [str(fresh_python.parent / "credsup"), "plugin", "new", "demo", "--dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert new.returncode == 0, new.stderr  # the scaffold's templates ship in the wheel
     assert (tmp_path / "demo" / "src" / "credsup_demo" / "demo.toml").is_file()
-    check = subprocess.run([str(fresh_python.parent / "credsup"), "plugin", "check", "national", "--examples", "2",
-                            "--timing-rows", "0"], capture_output=True, text=True, cwd=tmp_path)
+    check = subprocess.run(
+        [str(fresh_python.parent / "credsup"), "plugin", "check", "national", "--examples", "2", "--timing-rows", "0"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert check.returncode == 0, check.stdout + check.stderr  # the kit runs without the dev extras
 
 

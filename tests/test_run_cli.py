@@ -35,8 +35,7 @@ def test_readable_summary_and_timings() -> None:
     assert result.exit_code == 0, result.output
     assert "demo x traditional" in result.stdout and "seed 3" in result.stdout
     assert "hit rate" in result.stdout and "grade AUC" in result.stdout
-    timed = json.loads(invoke("-s", "demo", "-j", "traditional", "--seed", "3", *TINY, "--json",
-                              "--timings").stdout)
+    timed = json.loads(invoke("-s", "demo", "-j", "traditional", "--seed", "3", *TINY, "--json", "--timings").stdout)
     assert timed["timings"]["total"] > 0 and "credsup_grade" in timed["hooks"]
 
 
@@ -51,33 +50,53 @@ def test_a_scenario_file(tmp_path) -> None:
     from credsup.simulation.scenario import SCENARIO_DIR
 
     path = tmp_path / "mine.toml"
-    path.write_text((SCENARIO_DIR / "demo.toml").read_text().replace('scenario = "demo"', 'scenario = "mine"')
-                    .replace("enterprises = 20000", "enterprises = 800").replace("months = 36", "months = 3"))
+    path.write_text(
+        (SCENARIO_DIR / "demo.toml")
+        .read_text()
+        .replace('scenario = "demo"', 'scenario = "mine"')
+        .replace("enterprises = 20000", "enterprises = 800")
+        .replace("months = 36", "months = 3")
+    )
     result = invoke("-s", str(path), "-j", "national", "--seed", "1", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["scenario"] == "mine"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["-s", "atlantis", "-j", "national"], "Error: unknown scenario 'atlantis': not a built-in scenario"),
-    (["-s", "demo", "-j", "atlantis"], "Error: unknown jurisdiction 'atlantis'; installed:"),
-    (["-s", "demo", "-j", "national", "--set", "inspection.rate_per_yer.D=1"],
-     "Error: --set: inspection.rate_per_yer.D: no such parameter: 'rate_per_yer' is not a key of 'inspection' "
-     "(did you mean 'rate_per_year'?)"),
-    (["-s", "demo", "-j", "national", "--set", "inspection.rate_per_year.D=20"],
-     "Error: --set: inspection.rate_per_year.D: must be <= 12 a year (got 20)"),
-    (["-s", "demo", "-j", "national", "--set", "scenario.regulator.detection_probability=1.5"],
-     "Error: --set: scenario.regulator.detection_probability: must be <= 1 (got 1.5)"),
-    (["-s", "demo", "-j", "national", "--set", "scenario.behaviour.itemz={}"],
-     "Error: --set: scenario.behaviour.itemz: no such parameter: 'itemz' is not a key of 'behaviour' "
-     "(did you mean 'items'?)"),
-    (["-s", "demo", "-j", "national", "--set", "traditional:inspection.rate_per_year=1.0"],
-     "Error: --set: traditional:inspection.rate_per_year: jurisdiction 'traditional' is not in this run (national)"),
-    (["-s", "demo", "-j", "national", "--set", "nonsense"], "Error: --set: nonsense: expected key.path=value"),
-    (["-s", "demo", "-j", "national", "--set", "regulator.inspectors=3"],
-     "Error: --set: regulator.inspectors: no such parameter: 'regulator' is not a key of the top level; it is a "
-     "scenario value: write scenario.regulator.inspectors=..."),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["-s", "atlantis", "-j", "national"], "Error: unknown scenario 'atlantis': not a built-in scenario"),
+        (["-s", "demo", "-j", "atlantis"], "Error: unknown jurisdiction 'atlantis'; installed:"),
+        (
+            ["-s", "demo", "-j", "national", "--set", "inspection.rate_per_yer.D=1"],
+            "Error: --set: inspection.rate_per_yer.D: no such parameter: 'rate_per_yer' is not a key of 'inspection' "
+            "(did you mean 'rate_per_year'?)",
+        ),
+        (
+            ["-s", "demo", "-j", "national", "--set", "inspection.rate_per_year.D=20"],
+            "Error: --set: inspection.rate_per_year.D: must be <= 12 a year (got 20)",
+        ),
+        (
+            ["-s", "demo", "-j", "national", "--set", "scenario.regulator.detection_probability=1.5"],
+            "Error: --set: scenario.regulator.detection_probability: must be <= 1 (got 1.5)",
+        ),
+        (
+            ["-s", "demo", "-j", "national", "--set", "scenario.behaviour.itemz={}"],
+            "Error: --set: scenario.behaviour.itemz: no such parameter: 'itemz' is not a key of 'behaviour' "
+            "(did you mean 'items'?)",
+        ),
+        (
+            ["-s", "demo", "-j", "national", "--set", "traditional:inspection.rate_per_year=1.0"],
+            "Error: --set: traditional:inspection.rate_per_year: jurisdiction 'traditional' is not in this run (national)",
+        ),
+        (["-s", "demo", "-j", "national", "--set", "nonsense"], "Error: --set: nonsense: expected key.path=value"),
+        (
+            ["-s", "demo", "-j", "national", "--set", "regulator.inspectors=3"],
+            "Error: --set: regulator.inspectors: no such parameter: 'regulator' is not a key of the top level; it is a "
+            "scenario value: write scenario.regulator.inspectors=...",
+        ),
+    ],
+)
 def test_bad_input_gives_one_clear_line(args: list[str], message: str) -> None:
     result = invoke(*args)
     assert result.exit_code == 1
@@ -86,11 +105,14 @@ def test_bad_input_gives_one_clear_line(args: list[str], message: str) -> None:
 
 
 def test_a_plugin_returning_garbage_is_named_with_its_hook(plugin_dist) -> None:
-    plugin_dist("garbage", """
+    plugin_dist(
+        "garbage",
+        """
 @hookimpl
 def credsup_grade(batch, params, today):
     return np.full(len(batch), 7)
-""")
+""",
+    )
     result = invoke("-s", "demo", "-j", "garbage", "--seed", "1", *TINY)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: plugin 'garbage', hook credsup_grade: grade 7 at row 0 is outside [0, 3]")
@@ -98,23 +120,30 @@ def credsup_grade(batch, params, today):
 
 
 def test_a_plugin_that_raises_is_named_with_its_hook(plugin_dist) -> None:
-    plugin_dist("raising", """
+    plugin_dist(
+        "raising",
+        """
 @hookimpl
 def credsup_inspection_probability(batch, params, period):
     raise ZeroDivisionError("oops")
-""")
+""",
+    )
     result = invoke("-s", "demo", "-j", "raising", "--seed", "1", *TINY)
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("Error: plugin 'raising', hook credsup_inspection_probability: raised "
-                                     "ZeroDivisionError: oops")
+    assert result.stderr.strip() == (
+        "Error: plugin 'raising', hook credsup_inspection_probability: raised ZeroDivisionError: oops"
+    )
 
 
 def test_a_plugin_deriving_from_national_runs(plugin_dist) -> None:
-    plugin_dist("strict", """
+    plugin_dist(
+        "strict",
+        """
 @hookimpl
 def credsup_inspection_probability(batch, params, period):
     return period.per_period(np.full(len(batch), 1.0))
-""")
+""",
+    )
     result = invoke("-s", "demo", "-j", "strict", "--seed", "1", *TINY, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["jurisdiction"] == "strict"

@@ -4,7 +4,6 @@ tests at once; bad names and existing directories are refused without writing an
 from __future__ import annotations
 
 import json
-
 import tomllib
 from pathlib import Path
 
@@ -27,9 +26,16 @@ def test_the_project_has_its_files_entry_point_and_config(tmp_path: Path) -> Non
     assert result.stdout.strip() == str(root)
     assert "pip install -e" in result.stderr and "credsup plugin check guangzhou" in result.stderr
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    assert files == [".gitignore", "README.md", "pyproject.toml", "src/credsup_guangzhou/__init__.py",
-                     "src/credsup_guangzhou/guangzhou.toml", "tests/conftest.py", "tests/test_conformance.py",
-                     "tests/test_guangzhou.py"]
+    assert files == [
+        ".gitignore",
+        "README.md",
+        "pyproject.toml",
+        "src/credsup_guangzhou/__init__.py",
+        "src/credsup_guangzhou/guangzhou.toml",
+        "tests/conftest.py",
+        "tests/test_conformance.py",
+        "tests/test_guangzhou.py",
+    ]
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "credsup-guangzhou"
     assert pyproject["project"]["entry-points"]["credsup.jurisdictions"] == {"guangzhou": "credsup_guangzhou"}
@@ -49,13 +55,19 @@ def test_every_template_is_used_and_shipped() -> None:
     assert on_disk == sorted(t for t, _ in LAYOUT)
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("Guang-zhou", "'Guang-zhou' cannot be a plugin name: use lower-case letters, digits and underscores, "
-                   "starting with a letter (e.g. 'guang_zhou')"),
-    ("1city", "(e.g. 'region_1city')"),
-    ("class", "'class' cannot be a plugin name: it is a Python keyword"),
-    ("national", "a jurisdiction called 'national' is already installed (from credsup); choose another name"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "Guang-zhou",
+            "'Guang-zhou' cannot be a plugin name: use lower-case letters, digits and underscores, "
+            "starting with a letter (e.g. 'guang_zhou')",
+        ),
+        ("1city", "(e.g. 'region_1city')"),
+        ("class", "'class' cannot be a plugin name: it is a Python keyword"),
+        ("national", "a jurisdiction called 'national' is already installed (from credsup); choose another name"),
+    ],
+)
 def test_bad_names_are_refused_with_one_line_and_nothing_written(tmp_path: Path, name: str, message: str) -> None:
     result = new(name, "--dir", str(tmp_path))
     assert result.exit_code == 1
@@ -114,6 +126,18 @@ def test_the_generated_plugin_installs_is_listed_conforms_and_passes_its_tests(t
     tests = plugin_env.run("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=root)
     assert "7 passed" in tests.stdout  # contract version + 3 hooks + 3 rule tests
     assert "credsup conformance: time per row" in tests.stdout
-    run = plugin_env.credsup("run", "-s", "demo", "-j", "guangzhou", "--seed", "1", "--json",
-                             "--set", "scenario.population.enterprises=500", "--set", "scenario.months=3")
+    run = plugin_env.credsup(
+        "run",
+        "-s",
+        "demo",
+        "-j",
+        "guangzhou",
+        "--seed",
+        "1",
+        "--json",
+        "--set",
+        "scenario.population.enterprises=500",
+        "--set",
+        "scenario.months=3",
+    )
     assert json.loads(run.stdout)["jurisdiction"] == "guangzhou"

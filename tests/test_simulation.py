@@ -12,7 +12,7 @@ from credsup.core.batch import Period
 from credsup.core.config import parse_override
 from credsup.core.discovery import discover
 from credsup.simulation import METRICS, run_simulation
-from credsup.simulation.metrics import GRADE_METRICS, GRADE_LABELS
+from credsup.simulation.metrics import GRADE_LABELS, GRADE_METRICS
 from credsup.simulation.population import generate
 from credsup.simulation.regulator import add_months
 from credsup.simulation.scenario import load_scenario
@@ -26,8 +26,9 @@ def overrides(*texts: str) -> list[tuple[str, object]]:
 
 
 def run(jurisdiction: str, seed: int, *scenario: str, params: tuple[str, ...] = ()):
-    return run_simulation("demo", jurisdiction, seed, scenario_overrides=overrides(*scenario),
-                          jurisdiction_overrides=overrides(*params))
+    return run_simulation(
+        "demo", jurisdiction, seed, scenario_overrides=overrides(*scenario), jurisdiction_overrides=overrides(*params)
+    )
 
 
 # ------------------------------------------------------------------------------------- determinism
@@ -93,8 +94,15 @@ def test_uniform_supervision_has_an_uninformative_grade() -> None:
 
 def test_demand_above_capacity_becomes_a_backlog_not_free_inspections() -> None:
     """Two inspectors' worth of visits against a yearly rate of 6 spot checks per enterprise."""
-    result = run("traditional", 2, *SMALL, "regulator.inspectors=2", "regulator.visits_per_inspector_month=10.0",
-                 "population.departments=1.0", params=("inspection.rate_per_year=6.0",))
+    result = run(
+        "traditional",
+        2,
+        *SMALL,
+        "regulator.inspectors=2",
+        "regulator.visits_per_inspector_month=10.0",
+        "population.departments=1.0",
+        params=("inspection.rate_per_year=6.0",),
+    )
     capacity = 2 * 10.0 * 12
     assert result.counts["capacity"] == pytest.approx(capacity)
     assert result.counts["visits"] <= capacity + 1e-6
@@ -104,8 +112,14 @@ def test_demand_above_capacity_becomes_a_backlog_not_free_inspections() -> None:
 
 def test_complaints_wait_when_inspectors_are_scarce() -> None:
     """Complaints come first, but with too few inspectors some are verified after the time limit."""
-    scarce = run("traditional", 2, *SMALL, "regulator.inspectors=1", "regulator.visits_per_inspector_month=4.0",
-                 "regulator.complaint_base_rate=0.3")
+    scarce = run(
+        "traditional",
+        2,
+        *SMALL,
+        "regulator.inspectors=1",
+        "regulator.visits_per_inspector_month=4.0",
+        "regulator.complaint_base_rate=0.3",
+    )
     ample = run("traditional", 2, *SMALL, "regulator.complaint_base_rate=0.3")
     assert scarce.summary["complaint_backlog"] > 10 * max(ample.summary["complaint_backlog"], 0.1)
     assert scarce.counts["late_verifications"] > 0 and ample.counts["late_verifications"] == 0
@@ -130,16 +144,32 @@ def test_a_detections_match_the_binomial_expectation() -> None:
     of independent Bernoulli(q p_m d) over enterprise-months: mean sum N q p_m d, variance sum N x (1 - x).
     Tolerance: 4 standard deviations (a false alarm about once in 16,000 runs; the seed is fixed anyway)."""
     n, months, q, r, d = 20_000, 12, 0.2, 2.4, 0.5
-    result = run("traditional", 21, f"population.enterprises={n}", f"months={months}",
-                 'behaviour.model="fixed"', f"behaviour.fixed_violation_probability={q}",
-                 f"regulator.detection_probability={d}", "regulator.false_positive_rate=0.0",
-                 "regulator.complaint_base_rate=0.0", "regulator.false_complaint_rate=0.0",
-                 "regulator.inspectors=100000",
-                 params=(f"inspection.rate_per_year={r}", "schedule.rectification_days.minor=1",
-                         "schedule.rectification_days.general=1", "schedule.rectification_days.serious=1"))
+    result = run(
+        "traditional",
+        21,
+        f"population.enterprises={n}",
+        f"months={months}",
+        'behaviour.model="fixed"',
+        f"behaviour.fixed_violation_probability={q}",
+        f"regulator.detection_probability={d}",
+        "regulator.false_positive_rate=0.0",
+        "regulator.complaint_base_rate=0.0",
+        "regulator.false_complaint_rate=0.0",
+        "regulator.inspectors=100000",
+        params=(
+            f"inspection.rate_per_year={r}",
+            "schedule.rectification_days.minor=1",
+            "schedule.rectification_days.general=1",
+            "schedule.rectification_days.serious=1",
+        ),
+    )
     sc = load_scenario("demo")
-    p = np.array([Period(add_months(sc.start, t), add_months(sc.start, t + 1)).per_period(np.array([r]))[0]
-                  for t in range(months)])
+    p = np.array(
+        [
+            Period(add_months(sc.start, t), add_months(sc.start, t + 1)).per_period(np.array([r]))[0]
+            for t in range(months)
+        ]
+    )
     x = q * p * d
     mean, sd = float((n * x).sum()), math.sqrt(float((n * x * (1 - x)).sum()))
     assert abs(result.counts["detections"] - mean) < 4 * sd, (result.counts["detections"], mean, sd)
@@ -153,12 +183,18 @@ def test_a_detections_match_the_binomial_expectation() -> None:
 
 
 BECKER = (
-    "population.enterprises=2000", "months=1",
-    'behaviour.honesty={ kind = "fixed", mean = 0.0 }', "behaviour.risk_aversion=0.0", "behaviour.noise=0.0",
-    "behaviour.opportunity_per_month=1.0", "behaviour.items={ advertising = 1.0 }",
+    "population.enterprises=2000",
+    "months=1",
+    'behaviour.honesty={ kind = "fixed", mean = 0.0 }',
+    "behaviour.risk_aversion=0.0",
+    "behaviour.noise=0.0",
+    "behaviour.opportunity_per_month=1.0",
+    "behaviour.items={ advertising = 1.0 }",
     "behaviour.gain_by_size={ micro = 1.0, small = 1.0, medium = 1.0, large = 1.0 }",
-    "behaviour.perception.prior_strength=1e9", "regulator.complaint_base_rate=0.0",
-    "behaviour.costs.publicity_per_year=0.0", "behaviour.costs.downgrade_per_grade=0.0",
+    "behaviour.perception.prior_strength=1e9",
+    "regulator.complaint_base_rate=0.0",
+    "behaviour.costs.publicity_per_year=0.0",
+    "behaviour.costs.downgrade_per_grade=0.0",
 )
 
 
@@ -171,9 +207,14 @@ def test_b_risk_neutral_enterprises_violate_iff_gain_exceeds_expected_fine(rate:
     threshold = rate / 12.0 * d * fine
     shares = {}
     for factor in (0.95, 1.05):
-        result = run("traditional", 9, *BECKER, f"behaviour.perception.prior_per_year={rate}",
-                     f"regulator.detection_probability={d}",
-                     f'behaviour.gain={{ kind = "fixed", mean = {threshold * factor} }}')
+        result = run(
+            "traditional",
+            9,
+            *BECKER,
+            f"behaviour.perception.prior_per_year={rate}",
+            f"regulator.detection_probability={d}",
+            f'behaviour.gain={{ kind = "fixed", mean = {threshold * factor} }}',
+        )
         assert result.perceived_costs[0]["cost"]["general"] == pytest.approx(fine)
         shares[factor] = result.summary["violation_prevalence"]
     assert shares == {0.95: 0.0, 1.05: 1.0}
@@ -188,11 +229,16 @@ def test_c_classified_inspection_beats_uniform_at_equal_capacity() -> None:
     (uniform). Differences are judged against their sampling error: hit rates as proportions of the
     inspections, compliant burdens as Poisson counts over compliant enterprise-years; both must differ by
     more than 3 standard errors in the claimed direction."""
-    scenario = ("population.enterprises=20000", "months=24", "population.departments=1.0",
-                'behaviour.honesty={ kind = "beta", mean = 0.7, spread = 0.5 }',
-                'behaviour.gain={ kind = "lognormal", mean = 20000.0, spread = 0.5 }',
-                "regulator.inspectors=10", "regulator.visits_per_inspector_month=10.0",
-                "regulator.complaint_base_rate=0.0")
+    scenario = (
+        "population.enterprises=20000",
+        "months=24",
+        "population.departments=1.0",
+        'behaviour.honesty={ kind = "beta", mean = 0.7, spread = 0.5 }',
+        'behaviour.gain={ kind = "lognormal", mean = 20000.0, spread = 0.5 }',
+        "regulator.inspectors=10",
+        "regulator.visits_per_inspector_month=10.0",
+        "regulator.complaint_base_rate=0.0",
+    )
     classified = run("national", 3, *scenario)
     uniform = run("traditional", 3, *scenario, params=("inspection.rate_per_year=0.1",))
     assert classified.summary["grade_auc"] > 0.6
@@ -230,8 +276,13 @@ def test_the_same_seed_gives_the_same_result_in_another_process() -> None:
 
 def test_progress_is_reported_after_each_month() -> None:
     seen: list[tuple[int, int]] = []
-    run_simulation("demo", "traditional", 1, scenario_overrides=overrides("population.enterprises=500", "months=4"),
-                   progress=lambda done, total: seen.append((done, total)))
+    run_simulation(
+        "demo",
+        "traditional",
+        1,
+        scenario_overrides=overrides("population.enterprises=500", "months=4"),
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 

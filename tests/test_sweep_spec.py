@@ -15,21 +15,21 @@ from credsup.experiments.design import design_points
 from credsup.experiments.spec import Variation, builtin_sweeps
 from credsup.experiments.sweep import prepare
 
-TINY = '''
+TINY = """
 [fixed]
 "scenario.population.enterprises" = 300
 "scenario.months" = 3
-'''
+"""
 
 
-HEAD = '''
+HEAD = """
     sweep = "test"
     scenario = "demo"
     jurisdictions = ["national", "shanghai"]
     replications = 2
     seed = 5
     outcomes = ["violation_prevalence", "hit_rate"]
-'''
+"""
 
 
 def spec_file(tmp_path: Path, body: str, *, head: str = HEAD, fixed: str = TINY, name: str = "s.toml") -> Path:
@@ -39,11 +39,11 @@ def spec_file(tmp_path: Path, body: str, *, head: str = HEAD, fixed: str = TINY,
     return path
 
 
-GRID = '''
+GRID = """
 [parameters]
 "scenario.regulator.inspectors" = [2, 4]
 "inspection.rate_per_year.D" = [0.3, 0.6, 1.0]
-'''
+"""
 
 
 def test_the_shipped_examples_are_valid() -> None:
@@ -58,27 +58,33 @@ def test_the_shipped_examples_are_valid() -> None:
 
 
 def test_a_grid_is_every_combination_routed_like_set(tmp_path: Path) -> None:
-    body = '''
+    body = """
         [parameters]
         "scenario.regulator.inspectors" = [2, 4]
         "inspection.rate_per_year.D" = [0.3, 1.0]
         "shanghai:risk_warning.rate_multiplier" = [2.0, 3.0]
-    '''
+    """
     p = prepare(str(spec_file(tmp_path, body)))
     assert len(p.points) == 8
-    assert p.points[0].parameters == {"scenario.regulator.inspectors": 2, "inspection.rate_per_year.D": 0.3,
-                                      "shanghai:risk_warning.rate_multiplier": 2.0}
+    assert p.points[0].parameters == {
+        "scenario.regulator.inspectors": 2,
+        "inspection.rate_per_year.D": 0.3,
+        "shanghai:risk_warning.rate_multiplier": 2.0,
+    }
     assert p.points[-1].parameters["scenario.regulator.inspectors"] == 4  # the last parameter varies fastest
     assert p.points[1].parameters["shanghai:risk_warning.rate_multiplier"] == 3.0
     point = p.points[5]
     assert point.scenario_overrides == (("population.enterprises", 300), ("months", 3), ("regulator.inspectors", 4))
     assert point.jurisdiction_overrides["national"] == (("inspection.rate_per_year.D", 0.3),)
-    assert point.jurisdiction_overrides["shanghai"] == (("inspection.rate_per_year.D", 0.3),
-                                                        ("risk_warning.rate_multiplier", 3.0))
+    assert point.jurisdiction_overrides["shanghai"] == (
+        ("inspection.rate_per_year.D", 0.3),
+        ("risk_warning.rate_multiplier", 3.0),
+    )
     tasks = p.tasks()
     assert len(tasks) == p.total_runs == 8 * 2 * 2
     assert {(t.point, t.jurisdiction, t.replication) for t in tasks} == {
-        (i, j, r) for i in range(8) for j in ("national", "shanghai") for r in range(2)}
+        (i, j, r) for i in range(8) for j in ("national", "shanghai") for r in range(2)
+    }
     assert p.command() == f"credsup sweep {tmp_path / 's.toml'} --seed 5"
 
 
@@ -98,8 +104,9 @@ def test_sampled_designs_stay_in_range_and_follow_the_seed(design: str) -> None:
 
 
 def test_latin_hypercube_puts_one_point_in_each_stratum() -> None:
-    points = design_points("latin", [Variation("x", low=0.0, high=1.0), Variation("y", low=10.0, high=20.0)], 10,
-                           seed=1)
+    points = design_points(
+        "latin", [Variation("x", low=0.0, high=1.0), Variation("y", low=10.0, high=20.0)], 10, seed=1
+    )
     for key, low, width in (("x", 0.0, 0.1), ("y", 10.0, 1.0)):
         strata = sorted(int((p[key] - low) // width) for p in points)
         assert strata == list(range(10))
@@ -112,74 +119,112 @@ def problems(tmp_path: Path, body: str, **kw) -> list[str]:
 
 
 def test_a_value_invalid_at_some_points_names_the_file_key_and_first_point(tmp_path: Path) -> None:
-    body = '''
+    body = """
         [parameters]
         "scenario.regulator.inspectors" = [2, 4]
         "inspection.rate_per_year.D" = [0.3, -0.5]
-    '''
+    """
     f = tmp_path / "s.toml"
     assert problems(tmp_path, body) == [
         f'{f}: parameters."inspection.rate_per_year.D": must be >= 0 (got -0.5) at point 1 '
-        "(scenario.regulator.inspectors = 2, inspection.rate_per_year.D = -0.5) and 1 more point(s)"]
+        "(scenario.regulator.inspectors = 2, inspection.rate_per_year.D = -0.5) and 1 more point(s)"
+    ]
 
 
 def test_scenario_and_targeted_values_are_checked_too(tmp_path: Path) -> None:
-    body = '''
+    body = """
         [parameters]
         "scenario.regulator.inspectors" = [2, -1]
         "shanghai:risk_warning.rate_multiplier" = [2.0, "high"]
-    '''
+    """
     found = problems(tmp_path, body)
     f = tmp_path / "s.toml"
-    assert f'{f}: parameters."scenario.regulator.inspectors": must be >= 0 (got -1) at point 2 ' \
-           "(scenario.regulator.inspectors = -1, shanghai:risk_warning.rate_multiplier = 2.0) and 1 more point(s)" in found
-    assert any(p.startswith(f'{f}: parameters."shanghai:risk_warning.rate_multiplier": expected a number, got a '
-                            "string ('high') at point 1") for p in found), found
+    assert (
+        f'{f}: parameters."scenario.regulator.inspectors": must be >= 0 (got -1) at point 2 '
+        "(scenario.regulator.inspectors = -1, shanghai:risk_warning.rate_multiplier = 2.0) and 1 more point(s)" in found
+    )
+    assert any(
+        p.startswith(
+            f'{f}: parameters."shanghai:risk_warning.rate_multiplier": expected a number, got a '
+            "string ('high') at point 1"
+        )
+        for p in found
+    ), found
 
 
-HEAD_SOBOL = '''
+HEAD_SOBOL = """
     sweep = "test"
     scenario = "demo"
     jurisdictions = ["national"]
     outcomes = ["hit_rate"]
     design = "sobol"
     samples = 4
-'''
+"""
 
 
 @pytest.mark.parametrize(
     ("head", "body", "expected"),
     [
         (HEAD + "replicatons = 3\n", GRID, "replicatons: unknown key (did you mean 'replications'?)"),
-        (HEAD, GRID + '"nowhere.rate" = [1, 2]\n', 'parameters."nowhere.rate": no jurisdiction in this run has '
-                                                   "this parameter"),
-        (HEAD, GRID + '"dalian:grading.cuts.A" = [1, 2]\n', 'parameters."dalian:grading.cuts.A": jurisdiction '
-                                                            "'dalian' is not in this run"),
-        (HEAD, GRID + '"inspection.rate_per_year.C" = { low = 0.1, high = 0.5 }\n',
-         'parameters."inspection.rate_per_year.C": a grid takes listed values'),
+        (
+            HEAD,
+            GRID + '"nowhere.rate" = [1, 2]\n',
+            'parameters."nowhere.rate": no jurisdiction in this run has this parameter',
+        ),
+        (
+            HEAD,
+            GRID + '"dalian:grading.cuts.A" = [1, 2]\n',
+            "parameters.\"dalian:grading.cuts.A\": jurisdiction 'dalian' is not in this run",
+        ),
+        (
+            HEAD,
+            GRID + '"inspection.rate_per_year.C" = { low = 0.1, high = 0.5 }\n',
+            'parameters."inspection.rate_per_year.C": a grid takes listed values',
+        ),
         (HEAD, GRID + '"inspection.rate_per_year.C" = []\n', "an empty list: give at least one value"),
         (HEAD, GRID + '"inspection.rate_per_year.C" = 0.3\n', "expected a list of values or a range"),
         (HEAD + "samples = 8\n", GRID, "samples: a grid runs every combination"),
-        (HEAD_SOBOL.replace("samples = 4", "samples = 6"), '[parameters]\n"inspection.rate_per_year.C" = '
-                                                          "{ low = 0.1, high = 0.5 }\n",
-         "samples: a Sobol' design needs a power of 2 (got 6; try 8)"),
-        (HEAD_SOBOL.replace("samples = 4\n", ""), '[parameters]\n"inspection.rate_per_year.C" = '
-                                                 "{ low = 0.1, high = 0.5 }\n", "samples: required key missing"),
-        (HEAD_SOBOL, '[parameters]\n"inspection.rate_per_year.C" = [0.1, 0.5]\n',
-         'design = "sobol" samples a range'),
-        (HEAD_SOBOL, '[parameters]\n"inspection.rate_per_year.C" = { low = 0.5, high = 0.1 }\n',
-         "low must be below high"),
-        (HEAD_SOBOL, '[parameters]\n"scenario.regulator.inspectors" = { low = 1.5, high = 4 }\n',
-         "a whole-number parameter: give whole-number bounds"),
-        (HEAD_SOBOL, '[parameters]\n"tolerance.exempt_first_minor_corrected" = { low = 0, high = 1 }\n',
-         "a range needs a numeric parameter (this one is bool)"),
-        (HEAD_SOBOL.replace('["hit_rate"]', '["hit_rat"]'), '[parameters]\n"inspection.rate_per_year.C" = '
-                                                            "{ low = 0.1, high = 0.5 }\n",
-         "outcomes[0]: unknown metric 'hit_rat' (did you mean 'hit_rate'?)"),
-        (HEAD_SOBOL.replace('"national"', '"atlantis"'), '[parameters]\n"x" = { low = 0.1, high = 0.5 }\n',
-         "jurisdictions: unknown jurisdiction 'atlantis'"),
-        (HEAD_SOBOL.replace('design = "sobol"', 'design = "random"'), '[parameters]\n"x" = [1]\n',
-         "design: unknown design 'random'; choose grid, latin, sobol"),
+        (
+            HEAD_SOBOL.replace("samples = 4", "samples = 6"),
+            '[parameters]\n"inspection.rate_per_year.C" = { low = 0.1, high = 0.5 }\n',
+            "samples: a Sobol' design needs a power of 2 (got 6; try 8)",
+        ),
+        (
+            HEAD_SOBOL.replace("samples = 4\n", ""),
+            '[parameters]\n"inspection.rate_per_year.C" = { low = 0.1, high = 0.5 }\n',
+            "samples: required key missing",
+        ),
+        (HEAD_SOBOL, '[parameters]\n"inspection.rate_per_year.C" = [0.1, 0.5]\n', 'design = "sobol" samples a range'),
+        (
+            HEAD_SOBOL,
+            '[parameters]\n"inspection.rate_per_year.C" = { low = 0.5, high = 0.1 }\n',
+            "low must be below high",
+        ),
+        (
+            HEAD_SOBOL,
+            '[parameters]\n"scenario.regulator.inspectors" = { low = 1.5, high = 4 }\n',
+            "a whole-number parameter: give whole-number bounds",
+        ),
+        (
+            HEAD_SOBOL,
+            '[parameters]\n"tolerance.exempt_first_minor_corrected" = { low = 0, high = 1 }\n',
+            "a range needs a numeric parameter (this one is bool)",
+        ),
+        (
+            HEAD_SOBOL.replace('["hit_rate"]', '["hit_rat"]'),
+            '[parameters]\n"inspection.rate_per_year.C" = { low = 0.1, high = 0.5 }\n',
+            "outcomes[0]: unknown metric 'hit_rat' (did you mean 'hit_rate'?)",
+        ),
+        (
+            HEAD_SOBOL.replace('"national"', '"atlantis"'),
+            '[parameters]\n"x" = { low = 0.1, high = 0.5 }\n',
+            "jurisdictions: unknown jurisdiction 'atlantis'",
+        ),
+        (
+            HEAD_SOBOL.replace('design = "sobol"', 'design = "random"'),
+            '[parameters]\n"x" = [1]\n',
+            "design: unknown design 'random'; choose grid, latin, sobol",
+        ),
         (HEAD.replace('scenario = "demo"', 'scenario = "nowhere"'), GRID, "scenario: unknown scenario 'nowhere'"),
     ],
 )
@@ -195,7 +240,8 @@ def test_fixed_values_are_validated_and_blamed_on_fixed(tmp_path: Path) -> None:
     assert f'{f}: fixed."scenario.population.enterprises": must be >= 1 (got 0)' in found
     fixed = '[fixed]\n"inspection.rate_per_year.D" = 0.5\n'
     assert problems(tmp_path, GRID, fixed=fixed) == [
-        f'{f}: fixed."inspection.rate_per_year.D": also a parameter to vary: keep it in one place']
+        f'{f}: fixed."inspection.rate_per_year.D": also a parameter to vary: keep it in one place'
+    ]
 
 
 def test_set_on_the_command_line_is_checked_and_may_not_fight_the_spec(tmp_path: Path) -> None:
@@ -213,12 +259,12 @@ def test_a_scenario_file_is_found_beside_the_spec_and_sent_to_workers(tmp_path: 
     (tmp_path / "scen").mkdir()
     demo = Path(__file__).parents[1] / "configs" / "scenarios" / "demo.toml"
     (tmp_path / "scen" / "mine.toml").write_text(demo.read_text().replace('scenario = "demo"', 'scenario = "mine"'))
-    head = '''
+    head = """
         sweep = "test"
         scenario = "scen/mine.toml"
         jurisdictions = ["national"]
         outcomes = ["hit_rate"]
-    '''
+    """
     p = prepare(str(spec_file(tmp_path, GRID, head=head)))
     assert p.scenario.scenario == "mine" and p.scenario_ref == str((tmp_path / "scen" / "mine.toml").resolve())
     assert p.tasks()[0].scenario.scenario == "mine"  # the loaded scenario travels with the task

@@ -92,8 +92,12 @@ def test_concat_and_empty(rng, today) -> None:
 
 
 def test_helpers(rng, today) -> None:
-    b = EnterpriseBatch.build(3, sector=[0, 1, 2], registered=np.array(["2025-01-01", "NaT", "2016-01-01"]),
-                              sectors=("food", "auto", "retail"))
+    b = EnterpriseBatch.build(
+        3,
+        sector=[0, 1, 2],
+        registered=np.array(["2025-01-01", "NaT", "2016-01-01"]),
+        sectors=("food", "auto", "retail"),
+    )
     assert b.sector_mask(["food", "retail", "unknown"]).tolist() == [True, False, True]
     age = b.age_years(today)
     assert age[0] == pytest.approx(1.0, abs=0.01) and np.isnan(age[1]) and age[2] == pytest.approx(10.0, abs=0.01)

@@ -39,8 +39,15 @@ CREDSUP_CONTRACT = "1.0"
 PARAMS_CLASS = DalianParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "dalian.toml"
 
-__all__ = ["CREDSUP_CONTRACT", "DEFAULT_CONFIG", "PARAMS_CLASS", "DalianParams", "demonstration_criteria",
-           "keeps_faith", "leaves_checklist"]
+__all__ = [
+    "CREDSUP_CONTRACT",
+    "DEFAULT_CONFIG",
+    "PARAMS_CLASS",
+    "DalianParams",
+    "demonstration_criteria",
+    "keeps_faith",
+    "leaves_checklist",
+]
 
 
 # ------------------------------------------------------------------------------------------ grading
@@ -72,19 +79,23 @@ def demonstration_criteria(batch: EnterpriseBatch, params: DalianParams, today: 
     # basic information: size and establishment duration (NaN age -> not selected)
     basic = (batch.age_years(today) >= d.min_age_years) & (batch.size >= size_code(d.min_size))
     # dynamic information: annual report, social security, tax, intellectual property
-    dynamic = ((batch.annual_report_filed | (not d.require_annual_report))
-               & (batch.social_security_compliant | (not d.require_social_security))
-               & (batch.tax_compliant | (not d.require_tax))
-               & (batch.ip_holder | (not d.require_ip)))
+    dynamic = (
+        (batch.annual_report_filed | (not d.require_annual_report))
+        & (batch.social_security_compliant | (not d.require_social_security))
+        & (batch.tax_compliant | (not d.require_tax))
+        & (batch.ip_holder | (not d.require_ip))
+    )
     # supervision information: abnormal operation, serious violations, penalties, inspection results,
     # complaints, and the verification results of earlier commitments
-    supervision = ((~batch.abnormal_operation | (not d.exclude_abnormal_operation))
-                   & (batch.serious_36m <= d.max_serious_36m)
-                   & (batch.displayed_penalties <= d.max_displayed_penalties)
-                   & (batch.violations_12m <= d.max_violations_12m)
-                   & (batch.verified_complaints_36m <= d.max_verified_complaints_36m)
-                   & (batch.false_commitments_36m <= d.max_false_commitments_36m)
-                   & ~national.under_joint_punishment(batch, today))
+    supervision = (
+        (~batch.abnormal_operation | (not d.exclude_abnormal_operation))
+        & (batch.serious_36m <= d.max_serious_36m)
+        & (batch.displayed_penalties <= d.max_displayed_penalties)
+        & (batch.violations_12m <= d.max_violations_12m)
+        & (batch.verified_complaints_36m <= d.max_verified_complaints_36m)
+        & (batch.false_commitments_36m <= d.max_false_commitments_36m)
+        & ~national.under_joint_punishment(batch, today)
+    )
     good = (batch.grade >= 0) & (batch.grade <= Grade.parse(d.max_grade))
     return pilot & basic & dynamic & supervision & good
 
@@ -130,7 +141,7 @@ def credsup_complaint_intensity(batch: EnterpriseBatch, params: DalianParams, to
 
 @hookimpl
 def credsup_complaint_verification(batch: EnterpriseBatch, params: DalianParams, today: dt.date) -> np.ndarray:
-    """"The regulatory department summarizes, analyzes, verifies and processes the information coming from
+    """ "The regulatory department summarizes, analyzes, verifies and processes the information coming from
     social supervision" (seed 000 (III)): complaints about demonstration enterprises are verified with
     ``publicity.verification_probability``; others as nationally."""
     base = national.credsup_complaint_verification(batch, params, today)
@@ -141,8 +152,9 @@ def credsup_complaint_verification(batch: EnterpriseBatch, params: DalianParams,
 
 
 @hookimpl
-def credsup_commitment_verification(batch: EnterpriseBatch, kind: CommitmentKind, params: DalianParams,
-                                    today: dt.date) -> np.ndarray:
+def credsup_commitment_verification(
+    batch: EnterpriseBatch, kind: CommitmentKind, params: DalianParams, today: dt.date
+) -> np.ndarray:
     """National verification by grade; a demonstration enterprise's notification or certification
     commitment is verified less often (``verification_factor``): its commitments are published and watched
     by the public ("commitment is supervision, publicity is supervision", seed 000 II.(I)) and it gets
@@ -157,8 +169,13 @@ def credsup_commitment_verification(batch: EnterpriseBatch, kind: CommitmentKind
 
 
 @hookimpl
-def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, batch: EnterpriseBatch,
-                     params: DalianParams, today: dt.date) -> Sanctions:
+def credsup_sanction(
+    violations: ViolationBatch,
+    decisions: ToleranceDecisions,
+    batch: EnterpriseBatch,
+    params: DalianParams,
+    today: dt.date,
+) -> Sanctions:
     """National sanctions, and for a commitment found false (seed 000 (III)): the demonstration status is
     cancelled (whatever the tolerance decision), the act is penalised with at least
     ``false_commitment.fine`` and the result is published for at least ``false_commitment.publicity_days``.
@@ -170,7 +187,8 @@ def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, 
     return attrs.evolve(
         s,
         fine=np.where(penalised, np.maximum(s.fine, f.fine), s.fine),
-        publicity_days=np.where(penalised, np.maximum(s.publicity_days, f.publicity_days),
-                                s.publicity_days).astype(np.int32),
+        publicity_days=np.where(penalised, np.maximum(s.publicity_days, f.publicity_days), s.publicity_days).astype(
+            np.int32
+        ),
         revoke_demonstration=s.revoke_demonstration | false,
     )

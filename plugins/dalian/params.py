@@ -28,7 +28,8 @@ class Demonstration:
     require_ip: bool = attrs.field(metadata={"doc": "holds registered intellectual property"})
     # supervision information
     exclude_abnormal_operation: bool = attrs.field(
-        metadata={"doc": "an enterprise on the abnormal-operation list is not selected"})
+        metadata={"doc": "an enterprise on the abnormal-operation list is not selected"}
+    )
     max_serious_36m: int = param(lo=0, hi=1000, doc="at most this many serious violations in the window")
     max_displayed_penalties: int = param(lo=0, hi=1000, doc="at most this many penalties on public display")
     max_violations_12m: int = param(lo=0, hi=1000, doc="at most this many violations found in 12 months")
@@ -36,20 +37,24 @@ class Demonstration:
     max_false_commitments_36m: int = param(lo=0, hi=1000, doc="at most this many commitments found false")
     max_grade: str = grade_letter("worst credit grade a demonstration enterprise may have")
     # what the status brings
-    exempt_max_grade: str = grade_letter("a demonstration enterprise of this grade or better leaves the "
-                                         "double-random checklist")
-    grade_bonus: int = param(lo=0, hi=3, doc="grades of 'increased credit rating' for a faith-keeping "
-                                             "demonstration enterprise")
-    verification_factor: float = fraction("multiplies the chance that a demonstration enterprise's "
-                                          "notification or certification commitment is verified")
+    exempt_max_grade: str = grade_letter(
+        "a demonstration enterprise of this grade or better leaves the double-random checklist"
+    )
+    grade_bonus: int = param(
+        lo=0, hi=3, doc="grades of 'increased credit rating' for a faith-keeping demonstration enterprise"
+    )
+    verification_factor: float = fraction(
+        "multiplies the chance that a demonstration enterprise's notification or certification commitment is verified"
+    )
 
 
 @attrs.frozen
 class Publicity:
     """Commitments published on a board and online with a QR code (seed 000 (II)-(III))."""
 
-    complaint_multiplier: float = param(lo=0.0, hi=100.0, doc="reporting intensity for an enterprise whose "
-                                                               "commitment is published with a QR code")
+    complaint_multiplier: float = param(
+        lo=0.0, hi=100.0, doc="reporting intensity for an enterprise whose commitment is published with a QR code"
+    )
     verification_probability: float = fraction("share of complaints about a demonstration enterprise verified")
 
 
@@ -58,8 +63,7 @@ class FalseCommitment:
     """What a commitment found false costs (seed 000 (III)), besides the loss of demonstration status."""
 
     fine: float = param(lo=0.0, doc="the administrative fine is at least this", unit="yuan")
-    publicity_days: int = param(lo=0, hi=36_500, doc="the finding is published for at least this long",
-                                unit="days")
+    publicity_days: int = param(lo=0, hi=36_500, doc="the finding is published for at least this long", unit="days")
 
 
 @attrs.frozen

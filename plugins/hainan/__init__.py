@@ -46,8 +46,15 @@ CREDSUP_CONTRACT = "1.0"
 PARAMS_CLASS = HainanParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "hainan.toml"
 
-__all__ = ["CREDSUP_CONTRACT", "DEFAULT_CONFIG", "PARAMS_CLASS", "HainanParams", "externally_listed",
-           "false_commitment_degree", "unrepaired_false_commitment"]
+__all__ = [
+    "CREDSUP_CONTRACT",
+    "DEFAULT_CONFIG",
+    "PARAMS_CLASS",
+    "HainanParams",
+    "externally_listed",
+    "false_commitment_degree",
+    "unrepaired_false_commitment",
+]
 
 #: number of set bits of every RepairCondition mask (7 bits)
 _POPCOUNT = np.array([bin(i).count("1") for i in range(128)], dtype=np.int8)
@@ -65,14 +72,16 @@ def externally_listed(batch: EnterpriseBatch, params: HainanParams) -> np.ndarra
 def unrepaired_false_commitment(batch: EnterpriseBatch) -> np.ndarray:
     """A commitment found false in the window and no repair approved since the last violation (the record
     summary does not date false commitments separately; a false commitment is a violation)."""
-    repaired = ~np.isnat(batch.last_repair) & ~np.isnat(batch.last_violation) \
-        & (batch.last_repair >= batch.last_violation)
+    repaired = (
+        ~np.isnat(batch.last_repair) & ~np.isnat(batch.last_violation) & (batch.last_repair >= batch.last_violation)
+    )
     return (batch.false_commitments_36m > 0) & ~repaired
 
 
 @hookimpl
-def credsup_commitment_eligible(batch: EnterpriseBatch, kind: CommitmentKind, params: HainanParams,
-                                today: dt.date) -> np.ndarray:
+def credsup_commitment_eligible(
+    batch: EnterpriseBatch, kind: CommitmentKind, params: HainanParams, today: dt.date
+) -> np.ndarray:
     """Notification-commitment as the rule (seed 004 (I)-(II)), checked by a pre-stage credit verification
     (VII). Barred from notification and certification commitments "before credit repair" (V): entities on
     this jurisdiction's list or under a ban (national rule), on a recognised province's list, or with an
@@ -91,14 +100,14 @@ def credsup_commitment_eligible(batch: EnterpriseBatch, kind: CommitmentKind, pa
 
 
 @hookimpl
-def credsup_commitment_verification(batch: EnterpriseBatch, kind: CommitmentKind, params: HainanParams,
-                                    today: dt.date) -> np.ndarray:
-    """"Verification methods ... according to ... the credit status of the promiser" (seed 004 (XIII)): the
+def credsup_commitment_verification(
+    batch: EnterpriseBatch, kind: CommitmentKind, params: HainanParams, today: dt.date
+) -> np.ndarray:
+    """ "Verification methods ... according to ... the credit status of the promiser" (seed 004 (XIII)): the
     national probability by grade (Hainan's combined grade), and ``prior_false_verification`` for a promiser
     who made a false commitment in the window."""
     p = national.credsup_commitment_verification(batch, kind, params, today)
-    return np.where(batch.false_commitments_36m > 0,
-                    np.maximum(p, params.commitment_rules.prior_false_verification), p)
+    return np.where(batch.false_commitments_36m > 0, np.maximum(p, params.commitment_rules.prior_false_verification), p)
 
 
 # ------------------------------------------------------------------------------------------ grading
@@ -133,8 +142,13 @@ def false_commitment_degree(violations: ViolationBatch, params: HainanParams) ->
 
 
 @hookimpl
-def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, batch: EnterpriseBatch,
-                     params: HainanParams, today: dt.date) -> Sanctions:
+def credsup_sanction(
+    violations: ViolationBatch,
+    decisions: ToleranceDecisions,
+    batch: EnterpriseBatch,
+    params: HainanParams,
+    today: dt.date,
+) -> Sanctions:
     """National sanctions with Hainan's rules for what it decides:
 
     * a false commitment (seed 004 (XIII), (V)): penalty and credit record by dishonesty degree; listed if
@@ -158,8 +172,7 @@ def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, 
     li = params.listing
     ent = violations.enterprise
     repeated = violations.prior_same_item_36m >= li.ban_repeat if li.ban_repeat > 0 else np.zeros_like(listed)
-    refused = batch.failed_rectifications_36m[ent] >= li.ban_refusals if li.ban_refusals > 0 \
-        else np.zeros_like(listed)
+    refused = batch.failed_rectifications_36m[ent] >= li.ban_refusals if li.ban_refusals > 0 else np.zeros_like(listed)
     grave = violations.harm >= params.sanction.ban_harm
     banned = listed & batch.key_sector[ent] & (grave | repeated | refused) & (params.sanction.ban_days > 0)
     scope = BanScope.MARKET if params.sanction.ban_scope == "market" else BanScope.INDUSTRY
@@ -180,8 +193,9 @@ def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, 
 
 
 @hookimpl
-def credsup_repair(applications: RepairApplications, batch: EnterpriseBatch, params: HainanParams,
-                   today: dt.date) -> RepairDecisions:
+def credsup_repair(
+    applications: RepairApplications, batch: EnterpriseBatch, params: HainanParams, today: dt.date
+) -> RepairDecisions:
     """Penalty records are repaired "in accordance with relevant national regulations" (seed 004 (XXVI)),
     with the repair commitment letter (IV). A dishonesty listing also needs ``min_routes`` of the routes
     (XXVI): credit commitment, completed rectification, a passed credit check, special training, a credit
@@ -198,8 +212,9 @@ def credsup_repair(applications: RepairApplications, batch: EnterpriseBatch, par
 
 
 @hookimpl
-def credsup_objection(objections: ObjectionBatch, batch: EnterpriseBatch, params: HainanParams,
-                      today: dt.date) -> ObjectionDecisions:
+def credsup_objection(
+    objections: ObjectionBatch, batch: EnterpriseBatch, params: HainanParams, today: dt.date
+) -> ObjectionDecisions:
     """Objections are verified and handled "as soon as possible"; a wrongly identified listing is withdrawn
     "promptly" (seed 004 (XXVII)): the national decision, with ``listing_review_working_days`` for an
     objection against a dishonesty listing."""

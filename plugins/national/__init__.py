@@ -50,8 +50,17 @@ DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "national.toml"
 
 # Building blocks the regional plugins reuse (they call the national hooks and these helpers directly).
 __all__ = [
-    "CREDSUP_CONTRACT", "DEFAULT_CONFIG", "PARAMS_CLASS", "NationalParams", "by_grade", "classified_rate",
-    "first_offence", "grade_record", "grades_from_score", "risk_score", "under_joint_punishment",
+    "CREDSUP_CONTRACT",
+    "DEFAULT_CONFIG",
+    "PARAMS_CLASS",
+    "NationalParams",
+    "by_grade",
+    "classified_rate",
+    "first_offence",
+    "grade_record",
+    "grades_from_score",
+    "risk_score",
+    "under_joint_punishment",
 ]
 
 
@@ -71,8 +80,9 @@ def under_joint_punishment(batch: EnterpriseBatch, today: dt.date) -> np.ndarray
 
 
 @hookimpl
-def credsup_commitment_eligible(batch: EnterpriseBatch, kind: CommitmentKind, params: NationalParams,
-                                today: dt.date) -> np.ndarray:
+def credsup_commitment_eligible(
+    batch: EnterpriseBatch, kind: CommitmentKind, params: NationalParams, today: dt.date
+) -> np.ndarray:
     """Commitments are open to all (seed 004 (I) "as the rule"); listed entities are barred from
     notification and certification commitments (seed 002 line 19, joint punishment). A repair
     commitment is always possible (it is how a listed entity applies for repair)."""
@@ -88,8 +98,9 @@ def by_grade(batch: EnterpriseBatch, table: np.ndarray, ungraded: float) -> np.n
 
 
 @hookimpl
-def credsup_commitment_verification(batch: EnterpriseBatch, kind: CommitmentKind, params: NationalParams,
-                                    today: dt.date) -> np.ndarray:
+def credsup_commitment_verification(
+    batch: EnterpriseBatch, kind: CommitmentKind, params: NationalParams, today: dt.date
+) -> np.ndarray:
     """Verification probability by the promiser's grade (seed 004 (XIII): methods chosen by credit status)."""
     c = params.commitment
     return by_grade(batch, c.verification.array(), c.ungraded_verification)
@@ -196,8 +207,9 @@ def first_offence(violations: ViolationBatch) -> np.ndarray:
 
 
 @hookimpl
-def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params: NationalParams,
-                      today: dt.date) -> ToleranceDecisions:
+def credsup_tolerance(
+    violations: ViolationBatch, batch: EnterpriseBatch, params: NationalParams, today: dt.date
+) -> ToleranceDecisions:
     """Administrative Penalty Law 2021 Art. 33: a first minor offence corrected in time without harmful
     consequences is not penalised; Art. 32: a first general offence corrected in time is penalised lightly.
     A false commitment is never tolerated."""
@@ -228,8 +240,13 @@ def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params
 
 
 @hookimpl
-def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, batch: EnterpriseBatch,
-                     params: NationalParams, today: dt.date) -> Sanctions:
+def credsup_sanction(
+    violations: ViolationBatch,
+    decisions: ToleranceDecisions,
+    batch: EnterpriseBatch,
+    params: NationalParams,
+    today: dt.date,
+) -> Sanctions:
     """Fine by severity (reduced when mitigated, none when exempt), publicity by severity; a serious
     violation that did harm or was not corrected, or a false commitment, lists the enterprise with joint
     punishment (seed 002 line 19); listed in a key field with grave harm, a market or industry ban
@@ -265,16 +282,18 @@ def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, 
 
 
 @hookimpl
-def credsup_repair(applications: RepairApplications, batch: EnterpriseBatch, params: NationalParams,
-                   today: dt.date) -> RepairDecisions:
+def credsup_repair(
+    applications: RepairApplications, batch: EnterpriseBatch, params: NationalParams, today: dt.date
+) -> RepairDecisions:
     """Repair after the minimum publicity period (国办发〔2025〕22号: general 3 months, serious 1 year) with
     obligations fulfilled and a credit commitment; never during a lifelong ban; decided within 3 working
     days of a complete application."""
     r = params.repair
     n = len(applications)
     sev = applications.severity.astype(np.intp)
-    min_days = np.where(applications.record == RecordKind.DISHONESTY_LIST, r.listing_min_days,
-                        r.min_publicity_days.array()[sev]).astype("timedelta64[D]")
+    min_days = np.where(
+        applications.record == RecordKind.DISHONESTY_LIST, r.listing_min_days, r.min_publicity_days.array()[sev]
+    ).astype("timedelta64[D]")
     earliest = applications.recorded + min_days
     t = np.datetime64(today, "D")
     required = condition_mask(r.required)
@@ -288,17 +307,21 @@ def credsup_repair(applications: RepairApplications, batch: EnterpriseBatch, par
     earliest = np.where(np.isnat(earliest), t, np.maximum(earliest, t))
     earliest[lifelong] = np.datetime64("NaT")
     return RepairDecisions(
-        status=status, earliest=earliest.astype("datetime64[D]"), missing=missing,
+        status=status,
+        earliest=earliest.astype("datetime64[D]"),
+        missing=missing,
         review_days=np.full(n, r.review_working_days, dtype=np.int16),
     )
 
 
 @hookimpl
-def credsup_objection(objections: ObjectionBatch, batch: EnterpriseBatch, params: NationalParams,
-                      today: dt.date) -> ObjectionDecisions:
+def credsup_objection(
+    objections: ObjectionBatch, batch: EnterpriseBatch, params: NationalParams, today: dt.date
+) -> ObjectionDecisions:
     """A record shown to be wrong is withdrawn (seed 004 (XXVII), which the national rules share)."""
     o = params.objection
     n = len(objections)
     upheld = objections.evidence & o.uphold_with_evidence
-    return ObjectionDecisions(upheld=np.asarray(upheld, dtype=bool).copy(),
-                              review_days=np.full(n, o.review_working_days, dtype=np.int16))
+    return ObjectionDecisions(
+        upheld=np.asarray(upheld, dtype=bool).copy(), review_days=np.full(n, o.review_working_days, dtype=np.int16)
+    )

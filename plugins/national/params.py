@@ -16,9 +16,9 @@ from credsup.core.enums import Grade, Severity, Size
 from credsup.core.params import (
     BySeverity,
     DaysBySeverity,
-    RatesByGrade,
     JurisdictionParams,
     ParamValueError,
+    RatesByGrade,
     SharesByGrade,
     fraction,
     grade_letter,
@@ -27,7 +27,6 @@ from credsup.core.params import (
     require,
     section,
 )
-
 
 # --------------------------------------------------------------- field helpers for the regional plugins
 
@@ -146,9 +145,11 @@ class Social:
 @attrs.frozen
 class Tolerance:
     exempt_first_minor_corrected: bool = attrs.field(
-        metadata={"doc": "first minor offence corrected in time without harm is not penalised"})
+        metadata={"doc": "first minor offence corrected in time without harm is not penalised"}
+    )
     mitigate_first_general_corrected: bool = attrs.field(
-        metadata={"doc": "first general offence corrected in time is penalised lightly"})
+        metadata={"doc": "first general offence corrected in time is penalised lightly"}
+    )
 
 
 @attrs.frozen
@@ -156,21 +157,26 @@ class Sanction:
     fine: BySeverity = section("fine by severity (yuan)")
     mitigation_factor: float = fraction("share of the fine kept when mitigated")
     publicity_days: DaysBySeverity = section("days a penalty is publicly displayed, by severity")
-    list_serious_harm: float = param(lo=0.0, doc="a serious violation with at least this harm is listed",
-                                     unit="harm units")
+    list_serious_harm: float = param(
+        lo=0.0, doc="a serious violation with at least this harm is listed", unit="harm units"
+    )
     list_uncorrected_serious: bool = attrs.field(
-        metadata={"doc": "a serious violation not corrected in time is listed"})
+        metadata={"doc": "a serious violation not corrected in time is listed"}
+    )
     list_days: int = param(lo=0, hi=36_500, doc="days on the dishonesty list", unit="days")
-    listed_rectify_days: int = param(lo=0, hi=3650, doc="time limit for a listed entity to rectify",
-                                     unit="days")
-    ban_harm: float = param(lo=0.0, doc="a listed violation in a key field with at least this harm brings a ban",
-                            unit="harm units")
+    listed_rectify_days: int = param(lo=0, hi=3650, doc="time limit for a listed entity to rectify", unit="days")
+    ban_harm: float = param(
+        lo=0.0, doc="a listed violation in a key field with at least this harm brings a ban", unit="harm units"
+    )
     ban_days: int = param(lo=0, hi=36_500, doc="length of a market or industry ban", unit="days")
     ban_scope: str = attrs.field(metadata={"doc": "'industry' or 'market'"})
 
     def __attrs_post_init__(self) -> None:
-        require(self.ban_scope in ("industry", "market"), "ban_scope",
-                f"must be 'industry' or 'market' (got {self.ban_scope!r})")
+        require(
+            self.ban_scope in ("industry", "market"),
+            "ban_scope",
+            f"must be 'industry' or 'market' (got {self.ban_scope!r})",
+        )
 
 
 @attrs.frozen
@@ -178,8 +184,7 @@ class Repair:
     min_publicity_days: DaysBySeverity = section("minimum publicity before a penalty record may be repaired (days)")
     listing_min_days: int = param(lo=0, hi=36_500, doc="minimum days on the list before repair", unit="days")
     required: tuple[str, ...] = repair_conditions("conditions an applicant must meet")
-    review_working_days: int = param(lo=0, hi=365, doc="time the authority takes to decide",
-                                     unit="working days")
+    review_working_days: int = param(lo=0, hi=365, doc="time the authority takes to decide", unit="working days")
 
 
 @attrs.frozen

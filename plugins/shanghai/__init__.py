@@ -42,8 +42,15 @@ CREDSUP_CONTRACT = "1.0"
 PARAMS_CLASS = ShanghaiParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "shanghai.toml"
 
-__all__ = ["CREDSUP_CONTRACT", "DEFAULT_CONFIG", "PARAMS_CLASS", "ShanghaiParams", "coverage_due",
-           "key_supervision_objects", "risk_warning"]
+__all__ = [
+    "CREDSUP_CONTRACT",
+    "DEFAULT_CONFIG",
+    "PARAMS_CLASS",
+    "ShanghaiParams",
+    "coverage_due",
+    "key_supervision_objects",
+    "risk_warning",
+]
 
 
 # ------------------------------------------------------------------------------ inspection frequency
@@ -57,16 +64,19 @@ def risk_warning(batch: EnterpriseBatch, params: ShanghaiParams) -> np.ndarray:
     def at_least(counts: np.ndarray, threshold: int) -> np.ndarray:
         return counts >= threshold if threshold > 0 else np.zeros(len(batch), dtype=bool)
 
-    warned = (at_least(batch.violations_12m, w.violations_12m)
-              | at_least(batch.failed_rectifications_36m, w.failed_rectifications_36m)
-              | at_least(batch.verified_complaints_36m, w.verified_complaints_36m))
+    warned = (
+        at_least(batch.violations_12m, w.violations_12m)
+        | at_least(batch.failed_rectifications_36m, w.failed_rectifications_36m)
+        | at_least(batch.verified_complaints_36m, w.verified_complaints_36m)
+    )
     if w.abnormal_operation:
         warned = warned | batch.abnormal_operation
     return warned
 
 
-def key_supervision_objects(batch: EnterpriseBatch, params: ShanghaiParams,
-                            warned: np.ndarray | None = None) -> np.ndarray:
+def key_supervision_objects(
+    batch: EnterpriseBatch, params: ShanghaiParams, warned: np.ndarray | None = None
+) -> np.ndarray:
     """Enterprises on the key supervision list (seed 003 para 8): in a field of public safety, life and
     health (``key_sector``) and of a listed grade, or under a risk warning; "strictly control the quantity
     of key supervisees" is why not every enterprise of a key field is on it. ``warned`` is
@@ -121,8 +131,9 @@ def credsup_complaint_intensity(batch: EnterpriseBatch, params: ShanghaiParams, 
 
 
 @hookimpl
-def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params: ShanghaiParams,
-                      today: dt.date) -> ToleranceDecisions:
+def credsup_tolerance(
+    violations: ViolationBatch, batch: EnterpriseBatch, params: ShanghaiParams, today: dt.date
+) -> ToleranceDecisions:
     """Tolerant and prudent supervision (seed 003 para 12), on top of the national rule that a first minor
     offence corrected in time without harm is not penalised ("promptly correct the first minor offence"):
 
@@ -145,19 +156,29 @@ def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params
 
     ex = params.exemption_list
     first_only = violations.item_mask(ex.first_offence_only)
-    on_list = (violations.item_mask(ex.items) & (sev == Severity.MINOR) & violations.corrected & clean
-               & (national.first_offence(violations) | ~first_only))
+    on_list = (
+        violations.item_mask(ex.items)
+        & (sev == Severity.MINOR)
+        & violations.corrected
+        & clean
+        & (national.first_offence(violations) | ~first_only)
+    )
 
     ob = params.observation
-    observed = (batch.emerging[ent] & (age < ob.years) & (sev <= severity_code(ob.max_severity))
-                & violations.corrected & clean)
+    observed = (
+        batch.emerging[ent] & (age < ob.years) & (sev <= severity_code(ob.max_severity)) & violations.corrected & clean
+    )
 
     sb = params.sandbox
-    sandboxed = batch.sector_mask(sb.sectors, rows=ent) & (age < sb.years) & (sev <= severity_code(sb.max_severity)) \
-        & clean
+    sandboxed = (
+        batch.sector_mask(sb.sectors, rows=ent) & (age < sb.years) & (sev <= severity_code(sb.max_severity)) & clean
+    )
 
-    for mask, why in ((on_list, Reason.EXEMPTION_LIST), (observed, Reason.OBSERVATION_PERIOD),
-                      (sandboxed, Reason.SANDBOX)):
+    for mask, why in (
+        (on_list, Reason.EXEMPTION_LIST),
+        (observed, Reason.OBSERVATION_PERIOD),
+        (sandboxed, Reason.SANDBOX),
+    ):
         new = mask & (decision != Tolerance.EXEMPT)
         decision[new] = Tolerance.EXEMPT
         reason[new] = why
@@ -172,14 +193,22 @@ def lifelong(violations: ViolationBatch, decisions: ToleranceDecisions, params: 
     para 19 "lifelong access prohibition"): a penalised serious violation with grave harm, or repeated."""
     sp = params.severe_punishment
     serious = (violations.severity == Severity.SERIOUS) & (decisions.decision != Tolerance.EXEMPT)
-    repeated = violations.prior_same_item_36m >= sp.lifelong_repeat if sp.lifelong_repeat > 0 \
+    repeated = (
+        violations.prior_same_item_36m >= sp.lifelong_repeat
+        if sp.lifelong_repeat > 0
         else np.zeros(len(violations), dtype=bool)
+    )
     return serious & ((violations.harm >= sp.lifelong_harm) | repeated)
 
 
 @hookimpl
-def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, batch: EnterpriseBatch,
-                     params: ShanghaiParams, today: dt.date) -> Sanctions:
+def credsup_sanction(
+    violations: ViolationBatch,
+    decisions: ToleranceDecisions,
+    batch: EnterpriseBatch,
+    params: ShanghaiParams,
+    today: dt.date,
+) -> Sanctions:
     """National sanctions made severe for serious violations (seed 003 para 19): "huge fines" (the fine of a
     penalised serious violation times ``serious_fine_multiplier``) and, for the gravest or repeated, a
     lifelong market ban (``INDEFINITE_DAYS``) with listing and joint punishment."""
@@ -195,6 +224,7 @@ def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, 
         ban_days=np.where(life, INDEFINITE_DAYS, s.ban_days).astype(np.int32),
         joint_punishment=s.joint_punishment | life,
         revoke_demonstration=s.revoke_demonstration | life,
-        rectify_days=np.where(life, np.maximum(s.rectify_days, params.sanction.listed_rectify_days),
-                              s.rectify_days).astype(np.int32),
+        rectify_days=np.where(
+            life, np.maximum(s.rectify_days, params.sanction.listed_rectify_days), s.rectify_days
+        ).astype(np.int32),
     )

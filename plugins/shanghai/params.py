@@ -18,12 +18,15 @@ from credsup.plugins.national.params import NationalParams, grade_letters, names
 class KeySupervision:
     """Lists of key supervision objects with full coverage (seed 003 para 8)."""
 
-    grades: tuple[str, ...] = grade_letters("enterprises of a key field with one of these grades are key "
-                                            "supervision objects")
+    grades: tuple[str, ...] = grade_letters(
+        "enterprises of a key field with one of these grades are key supervision objects"
+    )
     include_warned: bool = attrs.field(
-        metadata={"doc": "enterprises of a key field under a risk warning are key supervision objects too"})
-    coverage_months: int = param(lo=1, hi=60, doc="full coverage: each object is visited once in this many "
-                                                  "months", unit="months")
+        metadata={"doc": "enterprises of a key field under a risk warning are key supervision objects too"}
+    )
+    coverage_months: int = param(
+        lo=1, hi=60, doc="full coverage: each object is visited once in this many months", unit="months"
+    )
 
 
 @attrs.frozen
@@ -42,8 +45,7 @@ class ExemptionList:
     """Published list of minor violations that are not penalised (seed 003 para 12)."""
 
     items: tuple[str, ...] = names_from(ITEMS, "item", "violation items on the exemption list")
-    first_offence_only: tuple[str, ...] = names_from(
-        ITEMS, "item", "items of the list exempt on a first offence only")
+    first_offence_only: tuple[str, ...] = names_from(ITEMS, "item", "items of the list exempt on a first offence only")
 
     def __attrs_post_init__(self) -> None:
         extra = sorted(set(self.first_offence_only) - set(self.items))
@@ -52,7 +54,7 @@ class ExemptionList:
 
 @attrs.frozen
 class Observation:
-    """"Observation period" management for emerging industries (seed 003 para 12)."""
+    """ "Observation period" management for emerging industries (seed 003 para 12)."""
 
     years: float = param(lo=0.0, hi=20.0, doc="observation period after registration", unit="years")
     max_severity: str = severity_name("violations up to this severity are tolerated (minor, general, serious)")
@@ -63,8 +65,12 @@ class Sandbox:
     """A regulatory "sandbox" for new business forms (seed 003 para 12)."""
 
     sectors: tuple[str, ...] = names_from(SECTORS, "sector", "sectors admitted to the sandbox")
-    years: float = param(lo=0.0, hi=20.0, doc="an emerging enterprise of a sandbox sector is inside for this "
-                                              "long after registration", unit="years")
+    years: float = param(
+        lo=0.0,
+        hi=20.0,
+        doc="an emerging enterprise of a sandbox sector is inside for this long after registration",
+        unit="years",
+    )
     max_severity: str = severity_name("violations up to this severity are tolerated inside the sandbox")
 
 
@@ -79,12 +85,13 @@ class Whistleblower:
 class SeverePunishment:
     """Severe punishment, huge fines and lifelong access prohibition (seed 003 paras 12 and 19)."""
 
-    serious_fine_multiplier: float = param(lo=1.0, hi=100.0, doc="multiplies the fine of a penalised serious "
-                                                                 "violation")
-    lifelong_harm: float = param(lo=0.0, doc="a serious violation with at least this harm brings a lifelong ban",
-                                 unit="harm units")
-    lifelong_repeat: int = param(lo=0, hi=1000, doc="... or one with at least this many earlier violations of "
-                                                    "the same item (0 = off)")
+    serious_fine_multiplier: float = param(lo=1.0, hi=100.0, doc="multiplies the fine of a penalised serious violation")
+    lifelong_harm: float = param(
+        lo=0.0, doc="a serious violation with at least this harm brings a lifelong ban", unit="harm units"
+    )
+    lifelong_repeat: int = param(
+        lo=0, hi=1000, doc="... or one with at least this many earlier violations of the same item (0 = off)"
+    )
 
 
 @attrs.frozen

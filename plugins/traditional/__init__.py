@@ -43,15 +43,17 @@ DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "traditional.toml"
 
 
 @hookimpl
-def credsup_commitment_eligible(batch: EnterpriseBatch, kind: CommitmentKind, params: TraditionalParams,
-                                today: dt.date) -> np.ndarray:
+def credsup_commitment_eligible(
+    batch: EnterpriseBatch, kind: CommitmentKind, params: TraditionalParams, today: dt.date
+) -> np.ndarray:
     """No credit commitments: every licence needs its conditions proven first."""
     return np.zeros(len(batch), dtype=bool)
 
 
 @hookimpl
-def credsup_commitment_verification(batch: EnterpriseBatch, kind: CommitmentKind, params: TraditionalParams,
-                                    today: dt.date) -> np.ndarray:
+def credsup_commitment_verification(
+    batch: EnterpriseBatch, kind: CommitmentKind, params: TraditionalParams, today: dt.date
+) -> np.ndarray:
     """Nothing to verify (no commitments are accepted)."""
     return np.zeros(len(batch), dtype=np.float64)
 
@@ -81,25 +83,32 @@ def credsup_complaint_intensity(batch: EnterpriseBatch, params: TraditionalParam
 
 
 @hookimpl
-def credsup_complaint_verification(batch: EnterpriseBatch, params: TraditionalParams,
-                                   today: dt.date) -> np.ndarray:
+def credsup_complaint_verification(batch: EnterpriseBatch, params: TraditionalParams, today: dt.date) -> np.ndarray:
     """Complaint-driven investigation (seed 000 (III): "investigation and handling according to
     individual complaint cases")."""
     return np.full(len(batch), params.complaints.verification_probability, dtype=np.float64)
 
 
 @hookimpl
-def credsup_tolerance(violations: ViolationBatch, batch: EnterpriseBatch, params: TraditionalParams,
-                      today: dt.date) -> ToleranceDecisions:
+def credsup_tolerance(
+    violations: ViolationBatch, batch: EnterpriseBatch, params: TraditionalParams, today: dt.date
+) -> ToleranceDecisions:
     """No tolerance list: every detected violation is penalised."""
     n = len(violations)
-    return ToleranceDecisions(decision=np.full(n, Tolerance.PENALISE, dtype=np.int8),
-                              reason=np.full(n, Reason.NO_TOLERANCE_POLICY, dtype=np.int16))
+    return ToleranceDecisions(
+        decision=np.full(n, Tolerance.PENALISE, dtype=np.int8),
+        reason=np.full(n, Reason.NO_TOLERANCE_POLICY, dtype=np.int16),
+    )
 
 
 @hookimpl
-def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, batch: EnterpriseBatch,
-                     params: TraditionalParams, today: dt.date) -> Sanctions:
+def credsup_sanction(
+    violations: ViolationBatch,
+    decisions: ToleranceDecisions,
+    batch: EnterpriseBatch,
+    params: TraditionalParams,
+    today: dt.date,
+) -> Sanctions:
     """Penalty by severity; no listing, no joint punishment, no bans."""
     sev = violations.severity.astype(np.intp)
     penalised = decisions.decision != Tolerance.EXEMPT
@@ -112,17 +121,21 @@ def credsup_sanction(violations: ViolationBatch, decisions: ToleranceDecisions, 
 
 
 @hookimpl
-def credsup_repair(applications: RepairApplications, batch: EnterpriseBatch, params: TraditionalParams,
-                   today: dt.date) -> RepairDecisions:
+def credsup_repair(
+    applications: RepairApplications, batch: EnterpriseBatch, params: TraditionalParams, today: dt.date
+) -> RepairDecisions:
     """No credit repair: a record stays on display until its publicity period ends."""
     n = len(applications)
     return RepairDecisions.build(n, status=np.full(n, RepairStatus.REFUSED, dtype=np.int8))
 
 
 @hookimpl
-def credsup_objection(objections: ObjectionBatch, batch: EnterpriseBatch, params: TraditionalParams,
-                      today: dt.date) -> ObjectionDecisions:
+def credsup_objection(
+    objections: ObjectionBatch, batch: EnterpriseBatch, params: TraditionalParams, today: dt.date
+) -> ObjectionDecisions:
     """Administrative reconsideration: a penalty shown wrong is withdrawn, slowly."""
     n = len(objections)
-    return ObjectionDecisions(upheld=np.array(objections.evidence, dtype=bool),
-                              review_days=np.full(n, params.objection.review_working_days, dtype=np.int16))
+    return ObjectionDecisions(
+        upheld=np.array(objections.evidence, dtype=bool),
+        review_days=np.full(n, params.objection.review_working_days, dtype=np.int16),
+    )

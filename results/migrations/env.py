@@ -14,8 +14,9 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # `alembic` command line: build an engine from sqlalchemy.url
-        connectable = engine_from_config(config.get_section(config.config_ini_section, {}),
-                                         prefix="sqlalchemy.", poolclass=pool.NullPool)
+        connectable = engine_from_config(
+            config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
+        )
         with connectable.connect() as conn:
             _run(conn)
     else:
@@ -24,8 +25,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     # render_as_batch lets ALTER TABLE work on SQLite (Alembic "batch mode")
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 

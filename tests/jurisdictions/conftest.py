@@ -34,8 +34,7 @@ def enterprises() -> Callable[..., EnterpriseBatch]:
         if "external_listing" in cols:
             ext = cols["external_listing"]
             ext = [ext] if isinstance(ext, (str, int)) or ext is None else ext
-            cols["external_listing"] = [-1 if e is None else REGIONS.index(e) if isinstance(e, str) else e
-                                        for e in ext]
+            cols["external_listing"] = [-1 if e is None else REGIONS.index(e) if isinstance(e, str) else e for e in ext]
         for key, value in list(cols.items()):
             if np.isscalar(value) or value is None:
                 cols[key] = [value] * n

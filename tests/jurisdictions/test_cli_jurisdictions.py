@@ -21,7 +21,12 @@ def test_plugins_lists_all_five_with_their_hooks() -> None:
     assert result.exit_code == 0
     data = {p["name"]: p for p in json.loads(result.output)}
     assert {n for n, p in data.items() if p["origin"] == "built-in"} == {
-        "dalian", "hainan", "national", "shanghai", "traditional"}
+        "dalian",
+        "hainan",
+        "national",
+        "shanghai",
+        "traditional",
+    }
     assert all(data[n]["status"] == "ok" for n in data if data[n]["origin"] == "built-in")
     assert "credsup_demonstration" in data["dalian"]["hooks"]
     assert "credsup_tolerance" in data["shanghai"]["hooks"]
@@ -47,11 +52,10 @@ def test_params_of_a_region_show_its_own_and_inherited_sources() -> None:
 
 
 def test_a_regional_parameter_can_be_overridden_and_is_checked() -> None:
-    data = json.loads(run("params", "hainan", "--set", "mutual_recognition.regions=[\"guangdong\"]",
-                          "--json").output)
+    data = json.loads(run("params", "hainan", "--set", 'mutual_recognition.regions=["guangdong"]', "--json").output)
     rows = {r["key"]: r for r in data["parameters"]}
     assert rows["mutual_recognition.regions"]["value"] == ["guangdong"]
-    bad = run("params", "hainan", "--set", "mutual_recognition.regions=[\"guangdon\"]")
+    bad = run("params", "hainan", "--set", 'mutual_recognition.regions=["guangdon"]')
     assert bad.exit_code == 1
     assert "mutual_recognition.regions: unknown region 'guangdon'" in bad.stderr
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from credsup.core import (
     HOOKS,
-    CommitmentKind,
     Columnar,
+    CommitmentKind,
     Jurisdiction,
     Period,
     RepairStatus,
@@ -62,22 +62,31 @@ def take(result: object, idx: np.ndarray) -> object:
 
 @pytest.mark.parametrize("name", BUILTIN)
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 60), m=st.integers(0, 30),
-       day=st.dates(dt.date(2021, 1, 1), dt.date(2032, 12, 31)),
-       period=st.sampled_from(["month", "quarter", "year"]), graded=st.booleans())
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(0, 60),
+    m=st.integers(0, 30),
+    day=st.dates(dt.date(2021, 1, 1), dt.date(2032, 12, 31)),
+    period=st.sampled_from(["month", "quarter", "year"]),
+    graded=st.booleans(),
+)
 def test_every_hook_keeps_the_contract_on_random_batches(name, seed, n, m, day, period, graded) -> None:
     j = jurisdiction(name)
     rng = np.random.default_rng(seed)
     batch = random_batch(rng, n, day, graded=graded)
-    span = {"month": f"{day.year}-{day.month:02d}", "quarter": f"{day.year}Q{(day.month - 1) // 3 + 1}",
-            "year": str(day.year)}[period]
+    span = {
+        "month": f"{day.year}-{day.month:02d}",
+        "quarter": f"{day.year}Q{(day.month - 1) // 3 + 1}",
+        "year": str(day.year),
+    }[period]
     m = m if n else 0
     violations = random_violations(rng, batch, m, day)
     decisions = random_decisions(rng, m)
     applications = random_applications(rng, batch, m, day)
     unknown = rng.random(m) < 0.1  # a few applications whose record date is unknown
-    applications = attrs.evolve(applications, recorded=np.where(unknown, np.datetime64("NaT"),
-                                                                applications.recorded).astype("M8[D]"))
+    applications = attrs.evolve(
+        applications, recorded=np.where(unknown, np.datetime64("NaT"), applications.recorded).astype("M8[D]")
+    )
     objections = random_objections(rng, batch, m, day)
 
     # One call per hook (and per commitment kind); the kernel validates every result.
@@ -90,8 +99,7 @@ def test_every_hook_keeps_the_contract_on_random_batches(name, seed, n, m, day, 
     }
     for kind in CommitmentKind:
         calls[f"credsup_commitment_eligible/{kind.name}"] = lambda b, k=kind: j.commitment_eligible(b, k, day)
-        calls[f"credsup_commitment_verification/{kind.name}"] = \
-            lambda b, k=kind: j.commitment_verification(b, k, day)
+        calls[f"credsup_commitment_verification/{kind.name}"] = lambda b, k=kind: j.commitment_verification(b, k, day)
     case_calls = {
         "credsup_tolerance": lambda idx: j.tolerance(violations.take(idx), batch, day),
         "credsup_sanction": lambda idx: j.sanction(violations.take(idx), decisions.take(idx), batch, day),

@@ -21,8 +21,9 @@ from credsup.core import (
 TODAY = dt.date(2026, 1, 1)
 
 # An enterprise that meets every selection criterion of the default config (seed 000 (I)).
-MODEL = dict(sector="food_beverage", size=1, registered="2020-01-01", grade=Grade.A, inspections_36m=2,
-             clean_inspections_36m=2)
+MODEL = dict(
+    sector="food_beverage", size=1, registered="2020-01-01", grade=Grade.A, inspections_36m=2, clean_inspections_36m=2
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,23 +42,26 @@ def test_a_model_enterprise_of_a_pilot_sector_is_selected(dalian, enterprises, s
     assert dalian.demonstration(b, TODAY).tolist() == [True]
 
 
-@pytest.mark.parametrize(("change", "why"), [
-    (dict(sector="retail"), "not a pilot sector"),
-    (dict(registered="2025-06-01"), "basic information: established less than two years"),
-    (dict(size=0), "basic information: micro enterprise"),
-    (dict(annual_report_filed=False), "dynamic information: annual report"),
-    (dict(social_security_compliant=False), "dynamic information: social security"),
-    (dict(tax_compliant=False), "dynamic information: tax"),
-    (dict(abnormal_operation=True), "supervision information: abnormal operation"),
-    (dict(serious_36m=1), "supervision information: serious law and faith breaking"),
-    (dict(displayed_penalties=1), "supervision information: administrative penalty"),
-    (dict(violations_12m=1), "supervision information: random-inspection result"),
-    (dict(verified_complaints_36m=2), "supervision information: complaints"),
-    (dict(false_commitments_36m=1), "a commitment found false"),
-    (dict(grade=Grade.B), "not good credit"),
-    (dict(grade=-1), "not yet graded"),
-    (dict(listed=True), "on the dishonesty list"),
-])
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (dict(sector="retail"), "not a pilot sector"),
+        (dict(registered="2025-06-01"), "basic information: established less than two years"),
+        (dict(size=0), "basic information: micro enterprise"),
+        (dict(annual_report_filed=False), "dynamic information: annual report"),
+        (dict(social_security_compliant=False), "dynamic information: social security"),
+        (dict(tax_compliant=False), "dynamic information: tax"),
+        (dict(abnormal_operation=True), "supervision information: abnormal operation"),
+        (dict(serious_36m=1), "supervision information: serious law and faith breaking"),
+        (dict(displayed_penalties=1), "supervision information: administrative penalty"),
+        (dict(violations_12m=1), "supervision information: random-inspection result"),
+        (dict(verified_complaints_36m=2), "supervision information: complaints"),
+        (dict(false_commitments_36m=1), "a commitment found false"),
+        (dict(grade=Grade.B), "not good credit"),
+        (dict(grade=-1), "not yet graded"),
+        (dict(listed=True), "on the dishonesty list"),
+    ],
+)
 def test_each_criterion_can_keep_an_enterprise_out(dalian, enterprises, change, why) -> None:
     # row 0 is the model enterprise, row 1 the same with one criterion broken
     defaults = {spec.name: spec.default for spec in EnterpriseBatch.columns()}
@@ -72,8 +76,15 @@ def test_quarterly_re_evaluation_removes_the_old_and_introduces_the_new(dalian, 
 
 
 def test_good_credit_demonstration_enterprise_is_never_drawn_for_random_inspection(dalian, enterprises) -> None:
-    b = enterprises(4, **{**MODEL, "demonstration": [True, False, True, True], "grade": [0, 0, 1, 0],
-                          "key_sector": [False, False, False, True]})
+    b = enterprises(
+        4,
+        **{
+            **MODEL,
+            "demonstration": [True, False, True, True],
+            "grade": [0, 0, 1, 0],
+            "key_sector": [False, False, False, True],
+        },
+    )
     for period in ("2026-01", "2026Q1", "2026"):
         p = dalian.inspection_probability(b, Period.parse(period))
         assert p[0] == 0.0 and p[3] == 0.0, period  # off the double-random checklist, key field or not
@@ -87,16 +98,20 @@ def test_good_credit_demonstration_enterprise_is_never_drawn_for_random_inspecti
 def test_published_commitments_raise_complaints_and_every_complaint_is_verified(dalian, enterprises) -> None:
     b = enterprises(2, **{**MODEL, "demonstration": [True, False]})
     base = dalian.params.social.complaint_multiplier
-    assert dalian.complaint_intensity(b, TODAY).tolist() == [base * dalian.params.publicity.complaint_multiplier,
-                                                             base]
+    assert dalian.complaint_intensity(b, TODAY).tolist() == [base * dalian.params.publicity.complaint_multiplier, base]
     assert dalian.complaint_intensity(b, TODAY)[0] > dalian.complaint_intensity(b, TODAY)[1]
     assert dalian.complaint_verification(b, TODAY)[0] == 1.0
 
 
 def test_false_commitment_revokes_demonstration_and_is_penalised(dalian, enterprises, violations) -> None:
     b = enterprises(1, **{**MODEL, "demonstration": True})
-    v = violations(2, severity=[Severity.MINOR, Severity.MINOR], false_commitment=[True, False],
-                   item=["false_commitment", "price_marking"], corrected=True)
+    v = violations(
+        2,
+        severity=[Severity.MINOR, Severity.MINOR],
+        false_commitment=[True, False],
+        item=["false_commitment", "price_marking"],
+        corrected=True,
+    )
     d = dalian.tolerance(v, b, TODAY)
     assert d.decision.tolist() == [Tolerance.PENALISE, Tolerance.EXEMPT]
     assert d.reason[0] == Reason.FALSE_COMMITMENT
@@ -116,8 +131,7 @@ def test_a_false_commitment_feeds_the_next_evaluation(dalian, enterprises) -> No
 
 def test_faith_keeping_demonstration_enterprises_get_an_increased_credit_rating(dalian, enterprises) -> None:
     # one general violation alone is class B nationally
-    cols = {**MODEL, "general_36m": 1, "verified_complaints_36m": [0, 0, 1, 0],
-            "listed": [False, False, False, True]}
+    cols = {**MODEL, "general_36m": 1, "verified_complaints_36m": [0, 0, 1, 0], "listed": [False, False, False, True]}
     with_status = dalian.grade(enterprises(4, **cols, demonstration=[True, False, True, True]), TODAY)
     without = dalian.grade(enterprises(4, **cols, demonstration=False), TODAY)
     assert without[0] == Grade.B and with_status[0] == Grade.A  # keeps faith: one class better

@@ -15,8 +15,35 @@ from credsup.plugins.national import NationalParams
 DOCS = Path(__file__).parents[2] / "docs" / "jurisdictions"
 BUILTIN = sorted(i.name for i in discover() if i.builtin)
 
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
-         "XVII", "XVIII", "XIX", "XX", "XXI", "XXII", "XXIII", "XXIV", "XXV", "XXVI", "XXVII"]
+ROMAN = [
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+    "XVIII",
+    "XIX",
+    "XX",
+    "XXI",
+    "XXII",
+    "XXIII",
+    "XXIV",
+    "XXV",
+    "XXVI",
+    "XXVII",
+]
 #: the seed paragraphs each page must map (the brief: Dalian (I)-(IV), Shanghai paras 7-19, Hainan (I)-(XXVII))
 PARAGRAPHS = {
     "dalian": [f"({r})" for r in ROMAN[:4]],
@@ -40,8 +67,7 @@ def first_cells(text: str) -> list[str]:
 def test_policy_notes_map_the_seed_paragraph_by_paragraph(name: str) -> None:
     text = page(name)
     cells = first_cells(text)
-    missing = [p for p in PARAGRAPHS[name]
-               if not any(re.search(re.escape(p) + r"(?![0-9])", cell) for cell in cells)]
+    missing = [p for p in PARAGRAPHS[name] if not any(re.search(re.escape(p) + r"(?![0-9])", cell) for cell in cells)]
     assert not missing, f"docs/jurisdictions/{name}.md does not map {missing}"
     for heading in ("## The rules", "## Parameters", "## Out of scope, and why"):
         assert heading in text, f"{name}.md lacks '{heading}'"
@@ -70,8 +96,10 @@ def test_side_by_side_page_has_every_jurisdiction_and_agrees_with_the_code() -> 
     hook_table = next(line for line in text.splitlines() if line.startswith("| hook | "))
     columns = [c.strip() for c in hook_table.strip("|").split("|")][1:]
     assert sorted(columns) == BUILTIN
-    rows = {m.group(1): [c.strip() for c in m.group(2).split("|")]
-            for m in re.finditer(r"^\| `(credsup_\w+)` \|(.*)\|$", text, re.M)}
+    rows = {
+        m.group(1): [c.strip() for c in m.group(2).split("|")]
+        for m in re.finditer(r"^\| `(credsup_\w+)` \|(.*)\|$", text, re.M)
+    }
     assert set(rows) == set(HOOKS)
     for hook, cells in rows.items():
         for name, cell in zip(columns, cells):

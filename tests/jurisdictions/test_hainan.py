@@ -56,14 +56,16 @@ def test_lists_of_provinces_without_mutual_recognition_do_not_count(hainan, ente
 
 
 def test_locally_listed_or_banned_enterprises_are_barred(hainan, enterprises) -> None:
-    b = enterprises(3, listed=[True, False, False], listed_until=["2027-01-01", None, None],
-                    banned_until=[None, "2028-01-01", None])
+    b = enterprises(
+        3, listed=[True, False, False], listed_until=["2027-01-01", None, None], banned_until=[None, "2028-01-01", None]
+    )
     assert hainan.commitment_eligible(b, NOTIFY, TODAY).tolist() == [False, False, True]
 
 
 def test_a_false_commitment_bars_until_credit_repair(hainan, enterprises) -> None:
-    b = enterprises(3, false_commitments_36m=[1, 1, 0], last_violation="2025-06-01",
-                    last_repair=[None, "2025-09-01", None])
+    b = enterprises(
+        3, false_commitments_36m=[1, 1, 0], last_violation="2025-06-01", last_repair=[None, "2025-09-01", None]
+    )
     assert hainan.commitment_eligible(b, NOTIFY, TODAY).tolist() == [False, True, True]
 
 
@@ -103,11 +105,16 @@ def test_listed_in_a_recognised_province_is_graded_d(hainan, enterprises) -> Non
 # ---------------------------------------------------------------- sanctions: (V), (XIII), (XV)-(XVII)
 
 
-def test_false_commitment_is_penalised_and_recorded_by_its_dishonesty_degree(hainan, enterprises,
-                                                                             violations) -> None:
+def test_false_commitment_is_penalised_and_recorded_by_its_dishonesty_degree(hainan, enterprises, violations) -> None:
     b = enterprises(1)
-    v = violations(3, item="false_commitment", severity=Severity.GENERAL, harm=[0.5, 2.0, 4.0], corrected=True,
-                   false_commitment=True)
+    v = violations(
+        3,
+        item="false_commitment",
+        severity=Severity.GENERAL,
+        harm=[0.5, 2.0, 4.0],
+        corrected=True,
+        false_commitment=True,
+    )
     d = hainan.tolerance(v, b, TODAY)
     s = hainan.sanction(v, d, b, TODAY)
     f = hainan.params.false_commitment
@@ -118,8 +125,9 @@ def test_false_commitment_is_penalised_and_recorded_by_its_dishonesty_degree(hai
     assert s.rectify_days[2] == hainan.params.listing.rectify_days
 
 
-def test_listed_entities_rectify_within_a_time_limit_and_joint_punishment_is_automatic(hainan, enterprises,
-                                                                                      violations) -> None:
+def test_listed_entities_rectify_within_a_time_limit_and_joint_punishment_is_automatic(
+    hainan, enterprises, violations
+) -> None:
     b = enterprises(1)
     v = violations(2, item="counterfeit", severity=Severity.SERIOUS, harm=[3.0, 0.5], corrected=True)
     s = hainan.sanction(v, hainan.tolerance(v, b, TODAY), b, TODAY)
@@ -128,17 +136,26 @@ def test_listed_entities_rectify_within_a_time_limit_and_joint_punishment_is_aut
     assert s.rectify_days.tolist() == [hainan.params.listing.rectify_days, 0]
 
 
-@pytest.mark.parametrize(("case", "banned"), [
-    (dict(harm=6.0), True),  # major losses
-    (dict(harm=3.0, prior_same_item_36m=2), True),  # repeatedly commits
-    (dict(harm=3.0, failed=1), True),  # refuses to carry out earlier decisions
-    (dict(harm=3.0), False),  # listed, but none of the aggravating circumstances
-    (dict(harm=6.0, key=False), False),  # outside the fields of life and property safety
-])
+@pytest.mark.parametrize(
+    ("case", "banned"),
+    [
+        (dict(harm=6.0), True),  # major losses
+        (dict(harm=3.0, prior_same_item_36m=2), True),  # repeatedly commits
+        (dict(harm=3.0, failed=1), True),  # refuses to carry out earlier decisions
+        (dict(harm=3.0), False),  # listed, but none of the aggravating circumstances
+        (dict(harm=6.0, key=False), False),  # outside the fields of life and property safety
+    ],
+)
 def test_market_and_industry_bans_for_serious_cases(hainan, enterprises, violations, case, banned) -> None:
     b = enterprises(1, key_sector=case.get("key", True), failed_rectifications_36m=case.get("failed", 0))
-    v = violations(1, item="safety_hazard", severity=Severity.SERIOUS, harm=case["harm"], corrected=True,
-                   prior_same_item_36m=case.get("prior_same_item_36m", 0))
+    v = violations(
+        1,
+        item="safety_hazard",
+        severity=Severity.SERIOUS,
+        harm=case["harm"],
+        corrected=True,
+        prior_same_item_36m=case.get("prior_same_item_36m", 0),
+    )
     s = hainan.sanction(v, hainan.tolerance(v, b, TODAY), b, TODAY)
     assert s.list_days[0] > 0
     assert bool(s.ban_days[0] > 0) == banned
@@ -151,23 +168,38 @@ def test_market_and_industry_bans_for_serious_cases(hainan, enterprises, violati
 def applications(record, fulfilled, recorded="2024-01-01"):
     n = len(fulfilled)
     return RepairApplications.build(
-        n, enterprise=[0] * n, record=[record] * n, severity=[Severity.SERIOUS] * n,
-        recorded=np.array([recorded] * n, dtype="M8[D]"), applied=np.array(["2026-01-01"] * n, dtype="M8[D]"),
-        fulfilled=[int(f) for f in fulfilled])
+        n,
+        enterprise=[0] * n,
+        record=[record] * n,
+        severity=[Severity.SERIOUS] * n,
+        recorded=np.array([recorded] * n, dtype="M8[D]"),
+        applied=np.array(["2026-01-01"] * n, dtype="M8[D]"),
+        fulfilled=[int(f) for f in fulfilled],
+    )
 
 
 BASE = RepairCondition.RECTIFIED | RepairCondition.COMMITMENT
-ROUTES = RepairCondition.CREDIT_CHECK | RepairCondition.TRAINING | RepairCondition.CREDIT_REPORT \
+ROUTES = (
+    RepairCondition.CREDIT_CHECK
+    | RepairCondition.TRAINING
+    | RepairCondition.CREDIT_REPORT
     | RepairCondition.PUBLIC_SERVICE
+)
 
 
 def test_a_listing_is_repaired_through_one_of_the_routes(hainan, enterprises) -> None:
     b = enterprises(1)
-    apps = applications(RecordKind.DISHONESTY_LIST, [BASE, BASE | RepairCondition.TRAINING,
-                                                     BASE | RepairCondition.PUBLIC_SERVICE,
-                                                     BASE | RepairCondition.CREDIT_REPORT,
-                                                     BASE | RepairCondition.CREDIT_CHECK,
-                                                     RepairCondition.RECTIFIED | RepairCondition.TRAINING])
+    apps = applications(
+        RecordKind.DISHONESTY_LIST,
+        [
+            BASE,
+            BASE | RepairCondition.TRAINING,
+            BASE | RepairCondition.PUBLIC_SERVICE,
+            BASE | RepairCondition.CREDIT_REPORT,
+            BASE | RepairCondition.CREDIT_CHECK,
+            RepairCondition.RECTIFIED | RepairCondition.TRAINING,
+        ],
+    )
     r = hainan.repair(apps, b, TODAY)
     assert r.status.tolist() == [RepairStatus.NOT_YET] + [RepairStatus.APPROVED] * 4 + [RepairStatus.NOT_YET]
     assert r.missing[0] == int(ROUTES)  # any one of the routes would do
@@ -179,26 +211,37 @@ def test_a_penalty_is_repaired_by_the_national_rules(hainan, enterprises) -> Non
     b = enterprises(1)
     r = hainan.repair(applications(RecordKind.PENALTY, [BASE, BASE], recorded="2025-10-01"), b, TODAY)
     national = load_jurisdiction("national").repair(
-        applications(RecordKind.PENALTY, [BASE, BASE], recorded="2025-10-01"), b, TODAY)
+        applications(RecordKind.PENALTY, [BASE, BASE], recorded="2025-10-01"), b, TODAY
+    )
     assert r.equals(national)
     assert r.status[0] == RepairStatus.NOT_YET  # a serious penalty is displayed for at least a year
 
 
 def test_a_wrong_listing_is_withdrawn_on_objection(hainan, enterprises) -> None:
     b = enterprises(1, listed=True, listed_until="2027-01-01")
-    o = ObjectionBatch.build(3, enterprise=[0, 0, 0],
-                             record=[RecordKind.DISHONESTY_LIST, RecordKind.DISHONESTY_LIST, RecordKind.PENALTY],
-                             recorded=np.array(["2025-06-01"] * 3, dtype="M8[D]"),
-                             filed=np.array(["2025-12-01"] * 3, dtype="M8[D]"), evidence=[True, False, True])
+    o = ObjectionBatch.build(
+        3,
+        enterprise=[0, 0, 0],
+        record=[RecordKind.DISHONESTY_LIST, RecordKind.DISHONESTY_LIST, RecordKind.PENALTY],
+        recorded=np.array(["2025-06-01"] * 3, dtype="M8[D]"),
+        filed=np.array(["2025-12-01"] * 3, dtype="M8[D]"),
+        evidence=[True, False, True],
+    )
     d = hainan.objection(o, b, TODAY)
     assert d.upheld.tolist() == [True, False, True]
     rules = hainan.params
-    assert d.review_days.tolist() == [rules.objection_rules.listing_review_working_days] * 2 \
-        + [rules.objection.review_working_days]
+    assert d.review_days.tolist() == [rules.objection_rules.listing_review_working_days] * 2 + [
+        rules.objection.review_working_days
+    ]
     assert d.review_days[0] < d.review_days[2]  # "promptly" for a listing
 
 
 def test_what_hainan_leaves_to_national(hainan) -> None:
-    for hook in ("credsup_tolerance", "credsup_inspection_probability", "credsup_complaint_intensity",
-                 "credsup_complaint_verification", "credsup_demonstration"):
+    for hook in (
+        "credsup_tolerance",
+        "credsup_inspection_probability",
+        "credsup_complaint_intensity",
+        "credsup_complaint_verification",
+        "credsup_demonstration",
+    ):
         assert hainan.answered_by(hook) == "national"

@@ -40,8 +40,12 @@ def old(n: int, **cols) -> EnterpriseBatch:
 
 
 def test_listed_enterprises_are_barred_from_notification_commitments(national) -> None:
-    b = old(3, listed=[False, True, False], listed_until=np.array(["NaT", "2027-01-01", "NaT"], dtype="M8[D]"),
-            banned_until=np.array(["NaT", "NaT", "2030-01-01"], dtype="M8[D]"))
+    b = old(
+        3,
+        listed=[False, True, False],
+        listed_until=np.array(["NaT", "2027-01-01", "NaT"], dtype="M8[D]"),
+        banned_until=np.array(["NaT", "NaT", "2030-01-01"], dtype="M8[D]"),
+    )
     assert national.commitment_eligible(b, CommitmentKind.NOTIFICATION, TODAY).tolist() == [True, False, False]
     assert national.commitment_eligible(b, CommitmentKind.CERTIFICATION, TODAY).tolist() == [True, False, False]
     assert national.commitment_eligible(b, CommitmentKind.REPAIR, TODAY).all()
@@ -53,14 +57,24 @@ def test_a_listing_that_has_ended_no_longer_bars(national) -> None:
 
 
 def test_grades_follow_the_record(national) -> None:
-    b = old(5, clean_inspections_36m=[2, 0, 0, 0, 0], inspections_36m=[2, 1, 1, 2, 1],
-            general_36m=[0, 1, 0, 0, 0], serious_36m=[0, 0, 1, 2, 0], listed=[False] * 4 + [True])
+    b = old(
+        5,
+        clean_inspections_36m=[2, 0, 0, 0, 0],
+        inspections_36m=[2, 1, 1, 2, 1],
+        general_36m=[0, 1, 0, 0, 0],
+        serious_36m=[0, 0, 1, 2, 0],
+        listed=[False] * 4 + [True],
+    )
     assert national.grade(b, TODAY).tolist() == [Grade.A, Grade.B, Grade.C, Grade.D, Grade.D]
 
 
 def test_a_new_enterprise_without_inspection_is_not_graded_a(national) -> None:
-    b = EnterpriseBatch.build(2, registered=np.array(["2025-10-01", "2025-10-01"], dtype="M8[D]"),
-                              inspections_36m=[0, 1], clean_inspections_36m=[0, 1])
+    b = EnterpriseBatch.build(
+        2,
+        registered=np.array(["2025-10-01", "2025-10-01"], dtype="M8[D]"),
+        inspections_36m=[0, 1],
+        clean_inspections_36m=[0, 1],
+    )
     assert national.grade(b, TODAY).tolist() == [Grade.B, Grade.A]
 
 
@@ -75,14 +89,28 @@ def test_spot_checks_rise_from_a_to_d(national) -> None:
 def test_first_minor_offence_corrected_in_time_is_not_penalised(national) -> None:
     b = old(1)
     v = ViolationBatch.build(
-        5, enterprise=[0] * 5, severity=[Severity.MINOR] * 4 + [Severity.GENERAL],
-        corrected=[True, True, False, True, True], harmful=[False, False, False, True, False],
-        prior_same_item_36m=[0, 1, 0, 0, 0])
+        5,
+        enterprise=[0] * 5,
+        severity=[Severity.MINOR] * 4 + [Severity.GENERAL],
+        corrected=[True, True, False, True, True],
+        harmful=[False, False, False, True, False],
+        prior_same_item_36m=[0, 1, 0, 0, 0],
+    )
     d = national.tolerance(v, b, TODAY)
-    assert d.decision.tolist() == [Tolerance.EXEMPT, Tolerance.PENALISE, Tolerance.PENALISE, Tolerance.PENALISE,
-                                   Tolerance.MITIGATE]
-    assert d.reason.tolist() == [Reason.FIRST_MINOR_CORRECTED, Reason.REPEAT_OFFENCE, Reason.NOT_CORRECTED,
-                                 Reason.HARMFUL, Reason.MITIGATING]
+    assert d.decision.tolist() == [
+        Tolerance.EXEMPT,
+        Tolerance.PENALISE,
+        Tolerance.PENALISE,
+        Tolerance.PENALISE,
+        Tolerance.MITIGATE,
+    ]
+    assert d.reason.tolist() == [
+        Reason.FIRST_MINOR_CORRECTED,
+        Reason.REPEAT_OFFENCE,
+        Reason.NOT_CORRECTED,
+        Reason.HARMFUL,
+        Reason.MITIGATING,
+    ]
     s = national.sanction(v, d, b, TODAY)
     assert s.fine[0] == 0 and s.publicity_days[0] == 0
     sanction = national.params.sanction
@@ -91,8 +119,9 @@ def test_first_minor_offence_corrected_in_time_is_not_penalised(national) -> Non
 
 def test_serious_dishonesty_is_listed_with_joint_punishment_and_banned_in_key_fields(national) -> None:
     b = old(2, key_sector=[True, False])
-    v = ViolationBatch.build(3, enterprise=[0, 1, 1], severity=[Severity.SERIOUS] * 3, harm=[6.0, 6.0, 0.5],
-                             corrected=[True, True, True])
+    v = ViolationBatch.build(
+        3, enterprise=[0, 1, 1], severity=[Severity.SERIOUS] * 3, harm=[6.0, 6.0, 0.5], corrected=[True, True, True]
+    )
     d = national.tolerance(v, b, TODAY)
     s = national.sanction(v, d, b, TODAY)
     assert s.list_days.tolist() == [1095, 1095, 0]
@@ -104,10 +133,14 @@ def test_repair_after_minimum_publicity_with_obligations_and_commitment(national
     b = old(1)
     both = int(RepairCondition.RECTIFIED | RepairCondition.COMMITMENT)
     apps = RepairApplications.build(
-        3, enterprise=[0, 0, 0], record=[RecordKind.PENALTY] * 3, severity=[Severity.GENERAL] * 3,
+        3,
+        enterprise=[0, 0, 0],
+        record=[RecordKind.PENALTY] * 3,
+        severity=[Severity.GENERAL] * 3,
         recorded=np.array(["2025-06-01", "2025-12-01", "2025-06-01"], dtype="M8[D]"),
         applied=np.array(["2026-01-01"] * 3, dtype="M8[D]"),
-        fulfilled=[both, both, int(RepairCondition.RECTIFIED)])
+        fulfilled=[both, both, int(RepairCondition.RECTIFIED)],
+    )
     r = national.repair(apps, b, TODAY)
     assert r.status.tolist() == [RepairStatus.APPROVED, RepairStatus.NOT_YET, RepairStatus.NOT_YET]
     assert r.earliest[1] == np.datetime64("2026-03-01")  # 90 days after 2025-12-01
@@ -138,8 +171,14 @@ def test_key_fields_are_checked_more(national) -> None:
 
 def test_a_false_commitment_is_never_tolerated_and_a_serious_one_is_listed(national) -> None:
     b = old(1)
-    v = ViolationBatch.build(2, enterprise=[0, 0], severity=[Severity.MINOR, Severity.SERIOUS],
-                             corrected=[True, True], false_commitment=[True, True], harm=[0.1, 0.1])
+    v = ViolationBatch.build(
+        2,
+        enterprise=[0, 0],
+        severity=[Severity.MINOR, Severity.SERIOUS],
+        corrected=[True, True],
+        false_commitment=[True, True],
+        harm=[0.1, 0.1],
+    )
     d = national.tolerance(v, b, TODAY)
     assert d.decision.tolist() == [Tolerance.PENALISE] * 2 and (d.reason == Reason.FALSE_COMMITMENT).all()
     s = national.sanction(v, d, b, TODAY)
@@ -167,9 +206,14 @@ def test_a_listing_is_repaired_no_sooner_than_its_minimum_period(national) -> No
     b = old(1)
     both = int(RepairCondition.RECTIFIED | RepairCondition.COMMITMENT)
     apps = RepairApplications.build(
-        2, enterprise=[0, 0], record=[RecordKind.DISHONESTY_LIST] * 2, severity=[Severity.SERIOUS] * 2,
+        2,
+        enterprise=[0, 0],
+        record=[RecordKind.DISHONESTY_LIST] * 2,
+        severity=[Severity.SERIOUS] * 2,
         recorded=np.array(["2025-06-01", "2024-06-01"], dtype="M8[D]"),
-        applied=np.array(["2026-01-01"] * 2, dtype="M8[D]"), fulfilled=[both, both])
+        applied=np.array(["2026-01-01"] * 2, dtype="M8[D]"),
+        fulfilled=[both, both],
+    )
     r = national.repair(apps, b, TODAY)
     assert r.status.tolist() == [RepairStatus.NOT_YET, RepairStatus.APPROVED]
     assert r.earliest[0] == np.datetime64("2026-06-01")  # 365 days on the list
@@ -178,18 +222,28 @@ def test_a_listing_is_repaired_no_sooner_than_its_minimum_period(national) -> No
 def test_no_repair_during_a_lifelong_ban(national) -> None:
     b = old(1, banned_until=np.array([FOREVER]))
     apps = RepairApplications.build(
-        1, enterprise=[0], record=[RecordKind.DISHONESTY_LIST], severity=[Severity.SERIOUS],
-        recorded=np.array(["2020-01-01"], dtype="M8[D]"), applied=np.array(["2026-01-01"], dtype="M8[D]"),
-        fulfilled=[127])
+        1,
+        enterprise=[0],
+        record=[RecordKind.DISHONESTY_LIST],
+        severity=[Severity.SERIOUS],
+        recorded=np.array(["2020-01-01"], dtype="M8[D]"),
+        applied=np.array(["2026-01-01"], dtype="M8[D]"),
+        fulfilled=[127],
+    )
     r = national.repair(apps, b, TODAY)
     assert r.status[0] == RepairStatus.REFUSED and np.isnat(r.earliest[0])
 
 
 def test_a_record_shown_wrong_is_withdrawn(national) -> None:
     b = old(1)
-    o = ObjectionBatch.build(2, enterprise=[0, 0], record=[RecordKind.PENALTY] * 2,
-                             recorded=np.array(["2025-06-01"] * 2, dtype="M8[D]"),
-                             filed=np.array(["2025-07-01"] * 2, dtype="M8[D]"), evidence=[True, False])
+    o = ObjectionBatch.build(
+        2,
+        enterprise=[0, 0],
+        record=[RecordKind.PENALTY] * 2,
+        recorded=np.array(["2025-06-01"] * 2, dtype="M8[D]"),
+        filed=np.array(["2025-07-01"] * 2, dtype="M8[D]"),
+        evidence=[True, False],
+    )
     d = national.objection(o, b, TODAY)
     assert d.upheld.tolist() == [True, False]
     assert (d.review_days == national.params.objection.review_working_days).all()
@@ -204,8 +258,13 @@ def test_only_a_refused_repair_has_no_earliest_date(national) -> None:
     b = old(1)
     both = int(RepairCondition.RECTIFIED | RepairCondition.COMMITMENT)
     apps = RepairApplications.build(
-        1, enterprise=[0], record=[RecordKind.PENALTY], severity=[Severity.GENERAL],
-        recorded=np.array(["NaT"], dtype="M8[D]"), applied=np.array(["2026-01-01"], dtype="M8[D]"),
-        fulfilled=[both])
+        1,
+        enterprise=[0],
+        record=[RecordKind.PENALTY],
+        severity=[Severity.GENERAL],
+        recorded=np.array(["NaT"], dtype="M8[D]"),
+        applied=np.array(["2026-01-01"], dtype="M8[D]"),
+        fulfilled=[both],
+    )
     r = national.repair(apps, b, TODAY)
     assert r.status[0] == RepairStatus.APPROVED and r.earliest[0] == np.datetime64(TODAY)

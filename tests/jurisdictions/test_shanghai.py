@@ -47,22 +47,30 @@ def test_several_departments_items_are_combined_into_one_joint_visit(shanghai, n
 
 def test_ratio_linked_to_credit_classification_and_risk(shanghai, enterprises) -> None:
     year = Period.parse("2026")
-    b = enterprises(6, grade=[0, 1, 2, 3, 1, 1], key_sector=[False] * 4 + [True, False],
-                    violations_12m=[0] * 5 + [2], last_inspection="2025-11-01")
+    b = enterprises(
+        6,
+        grade=[0, 1, 2, 3, 1, 1],
+        key_sector=[False] * 4 + [True, False],
+        violations_12m=[0] * 5 + [2],
+        last_inspection="2025-11-01",
+    )
     p = shanghai.inspection_probability(b, year)
     assert p[0] < p[1] < p[2] < p[3]  # credit
     assert p[4] == pytest.approx(p[1] * shanghai.params.inspection.key_sector_multiplier)  # classification
     assert p[5] == pytest.approx(p[1] * shanghai.params.risk_warning.rate_multiplier)  # risk warning (para 9)
 
 
-@pytest.mark.parametrize(("signal", "warned"), [
-    (dict(), False),
-    (dict(violations_12m=1), False),
-    (dict(violations_12m=2), True),
-    (dict(failed_rectifications_36m=1), True),
-    (dict(verified_complaints_36m=3), True),
-    (dict(abnormal_operation=True), True),
-])
+@pytest.mark.parametrize(
+    ("signal", "warned"),
+    [
+        (dict(), False),
+        (dict(violations_12m=1), False),
+        (dict(violations_12m=2), True),
+        (dict(failed_rectifications_36m=1), True),
+        (dict(verified_complaints_36m=3), True),
+        (dict(abnormal_operation=True), True),
+    ],
+)
 def test_risk_early_warning_from_the_record(shanghai, enterprises, signal, warned) -> None:
     from credsup.plugins.shanghai import risk_warning
 
@@ -71,8 +79,12 @@ def test_risk_early_warning_from_the_record(shanghai, enterprises, signal, warne
 
 def test_key_supervision_objects_get_full_coverage_when_due(shanghai, enterprises) -> None:
     month = Period.parse("2026-01")
-    b = enterprises(5, key_sector=[True, True, True, False, True], grade=[2, 3, 2, 3, 0],
-                    last_inspection=["2024-06-01", None, "2025-10-01", "2024-06-01", "2024-06-01"])
+    b = enterprises(
+        5,
+        key_sector=[True, True, True, False, True],
+        grade=[2, 3, 2, 3, 0],
+        last_inspection=["2024-06-01", None, "2025-10-01", "2024-06-01", "2024-06-01"],
+    )
     p = shanghai.inspection_probability(b, month)
     assert p[0] == 1.0 and p[1] == 1.0  # on the list, due (last visit long ago, or never)
     assert p[2] < 1.0  # on the list, visited three months ago: not due, ordinary random draws
@@ -108,20 +120,28 @@ def decide(shanghai, b, v):
 
 def test_first_minor_offence_corrected_in_time_is_not_penalised(shanghai, enterprises, violations) -> None:
     b = enterprises(1)
-    v = violations(3, item="hygiene", severity=Severity.MINOR, corrected=[True, False, True],
-                   prior_same_item_36m=[0, 0, 1])
-    assert decide(shanghai, b, v) == [(E, Reason.FIRST_MINOR_CORRECTED), (P, Reason.NOT_CORRECTED),
-                                      (P, Reason.REPEAT_OFFENCE)]
+    v = violations(
+        3, item="hygiene", severity=Severity.MINOR, corrected=[True, False, True], prior_same_item_36m=[0, 0, 1]
+    )
+    assert decide(shanghai, b, v) == [
+        (E, Reason.FIRST_MINOR_CORRECTED),
+        (P, Reason.NOT_CORRECTED),
+        (P, Reason.REPEAT_OFFENCE),
+    ]
     s = shanghai.sanction(v, shanghai.tolerance(v, b, TODAY), b, TODAY)
     assert s.fine[0] == 0 and s.publicity_days[0] == 0 and s.fine[1] > 0
 
 
 def test_an_item_on_the_exemption_list_is_exempt_even_when_repeated(shanghai, enterprises, violations) -> None:
     b = enterprises(1)
-    v = violations(6, item=["price_marking", "price_marking", "labelling", "price_marking", "price_marking",
-                            "hygiene"],
-                   severity=[0, 0, 0, 0, 1, 0], corrected=[True, True, True, False, True, True],
-                   harmful=[False, False, False, False, False, False], prior_same_item_36m=[2, 2, 1, 2, 2, 2])
+    v = violations(
+        6,
+        item=["price_marking", "price_marking", "labelling", "price_marking", "price_marking", "hygiene"],
+        severity=[0, 0, 0, 0, 1, 0],
+        corrected=[True, True, True, False, True, True],
+        harmful=[False, False, False, False, False, False],
+        prior_same_item_36m=[2, 2, 1, 2, 2, 2],
+    )
     v2 = violations(1, item="price_marking", severity=0, corrected=True, harmful=True, prior_same_item_36m=2)
     assert decide(shanghai, b, v) == [
         (E, Reason.EXEMPTION_LIST),  # listed item, minor, corrected, no harm: repeated offence too
@@ -143,8 +163,14 @@ def test_exemption_list_first_offence_only_item_on_a_first_offence(shanghai, ent
 
 def test_emerging_enterprise_in_its_observation_period_is_tolerated(shanghai, enterprises, violations) -> None:
     b = enterprises(3, sector="services", emerging=True, registered=["2025-07-01", "2024-07-01", "2025-07-01"])
-    v = violations(4, enterprise=[0, 1, 0, 0], item="advertising", severity=[1, 1, 2, 1],
-                   corrected=[True, True, True, False], prior_same_item_36m=1)
+    v = violations(
+        4,
+        enterprise=[0, 1, 0, 0],
+        item="advertising",
+        severity=[1, 1, 2, 1],
+        corrected=[True, True, True, False],
+        prior_same_item_36m=1,
+    )
     assert decide(shanghai, b, v) == [
         (E, Reason.OBSERVATION_PERIOD),  # six months old: inside its one-year observation period
         (P, Reason.SEVERITY),  # eighteen months old: the ordinary rules
@@ -155,8 +181,15 @@ def test_emerging_enterprise_in_its_observation_period_is_tolerated(shanghai, en
 
 def test_sandbox_tolerates_minor_trial_and_error(shanghai, enterprises, violations) -> None:
     b = enterprises(2, sector=["platform_economy", "retail"], registered="2024-06-01")
-    v = violations(4, enterprise=[0, 1, 0, 0], item="record_keeping", severity=[0, 0, 1, 0], corrected=False,
-                   harmful=[False, False, False, True], prior_same_item_36m=3)
+    v = violations(
+        4,
+        enterprise=[0, 1, 0, 0],
+        item="record_keeping",
+        severity=[0, 0, 1, 0],
+        corrected=False,
+        harmful=[False, False, False, True],
+        prior_same_item_36m=3,
+    )
     assert decide(shanghai, b, v) == [
         (E, Reason.SANDBOX),  # inside the sandbox, minor, no harm, even before correction
         (P, Reason.REPEAT_OFFENCE),  # same violation outside the sandbox
@@ -176,19 +209,26 @@ def test_a_false_commitment_is_never_tolerated(shanghai, enterprises, violations
 
 def test_whistleblower_rewards_raise_tip_offs(shanghai, national, enterprises) -> None:
     b = enterprises(3)
-    assert np.allclose(shanghai.complaint_intensity(b, TODAY),
-                       national.complaint_intensity(b, TODAY) * shanghai.params.whistleblower.complaint_multiplier)
+    assert np.allclose(
+        shanghai.complaint_intensity(b, TODAY),
+        national.complaint_intensity(b, TODAY) * shanghai.params.whistleblower.complaint_multiplier,
+    )
     assert (shanghai.complaint_intensity(b, TODAY) > national.complaint_intensity(b, TODAY)).all()
 
 
 # ---------------------------------------------------------------- sanctions: para 19
 
 
-def test_severe_punishment_and_lifelong_bans_for_serious_violators(shanghai, national, enterprises,
-                                                                   violations) -> None:
+def test_severe_punishment_and_lifelong_bans_for_serious_violators(shanghai, national, enterprises, violations) -> None:
     b = enterprises(1)
-    v = violations(4, item="safety_hazard", severity=Severity.SERIOUS, harm=[10.0, 1.0, 1.0, 1.0],
-                   corrected=True, prior_same_item_36m=[0, 2, 0, 1])
+    v = violations(
+        4,
+        item="safety_hazard",
+        severity=Severity.SERIOUS,
+        harm=[10.0, 1.0, 1.0, 1.0],
+        corrected=True,
+        prior_same_item_36m=[0, 2, 0, 1],
+    )
     d = shanghai.tolerance(v, b, TODAY)
     s = shanghai.sanction(v, d, b, TODAY)
     assert s.ban_days.tolist() == [INDEFINITE_DAYS, INDEFINITE_DAYS, 0, 0]  # grave harm; repeated
@@ -202,9 +242,14 @@ def test_severe_punishment_and_lifelong_bans_for_serious_violators(shanghai, nat
 def test_a_lifelong_ban_cannot_be_repaired(shanghai, enterprises) -> None:
     b = enterprises(1, banned_until=str(FOREVER), listed=True, listed_until=str(FOREVER))
     apps = RepairApplications.build(
-        1, enterprise=[0], record=[RecordKind.DISHONESTY_LIST], severity=[Severity.SERIOUS],
-        recorded=np.array(["2020-01-01"], dtype="M8[D]"), applied=np.array(["2026-01-01"], dtype="M8[D]"),
-        fulfilled=[127])
+        1,
+        enterprise=[0],
+        record=[RecordKind.DISHONESTY_LIST],
+        severity=[Severity.SERIOUS],
+        recorded=np.array(["2020-01-01"], dtype="M8[D]"),
+        applied=np.array(["2026-01-01"], dtype="M8[D]"),
+        fulfilled=[127],
+    )
     r = shanghai.repair(apps, b, TODAY)
     assert r.status.tolist() == [RepairStatus.REFUSED] and np.isnat(r.earliest[0])
 

@@ -51,8 +51,13 @@ def test_complaints_drive_investigation(traditional, rng) -> None:
 def test_the_rate_ignores_grade_key_field_and_demonstration(traditional, rng) -> None:
     from credsup.core import EnterpriseBatch
 
-    b = EnterpriseBatch.build(4, grade=[0, 3, 1, 1], key_sector=[False, True, False, False],
-                              demonstration=[False, False, True, False], listed=[False, False, False, True])
+    b = EnterpriseBatch.build(
+        4,
+        grade=[0, 3, 1, 1],
+        key_sector=[False, True, False, False],
+        demonstration=[False, False, True, False],
+        listed=[False, False, False, True],
+    )
     p = traditional.inspection_probability(b, Period.parse("2026Q1"))
     assert np.unique(p).size == 1
 

@@ -20,8 +20,9 @@ def rows(text: str) -> list[dict[str, str]]:
 
 
 def plan_rows(run, name: str, seed: int) -> tuple[list[dict[str, str]], str]:
-    result = run("plan", EXAMPLE, "-j", name, "--inspectors", EXAMPLE / "inspectors.csv", "--period", "2027Q1",
-                 "--seed", seed)
+    result = run(
+        "plan", EXAMPLE, "-j", name, "--inspectors", EXAMPLE / "inspectors.csv", "--period", "2027Q1", "--seed", seed
+    )
     assert result.exit_code == 0, result.stderr
     return rows(result.stdout), result.stderr
 

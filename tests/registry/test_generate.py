@@ -37,8 +37,16 @@ def test_generated_registries_are_valid_and_use_the_standard_vocabulary(run, tmp
         assert len(reg) == n and reg.sectors == tuple(SECTORS)
         assert set(reg["violations"]["item"].tolist()) <= set(ITEMS)
     big = load_registry(tmp_path / "n3000")
-    for table in ("inspections", "violations", "penalties", "complaints", "commitments", "listings", "repairs",
-                  "objections"):
+    for table in (
+        "inspections",
+        "violations",
+        "penalties",
+        "complaints",
+        "commitments",
+        "listings",
+        "repairs",
+        "objections",
+    ):
         assert len(big[table]) > 0, table
     assert big["enterprises"]["demonstration"].any() and big["enterprises"]["key_sector"].any()
     assert big["enterprises"]["registered"].max() <= dt.date(2026, 12, 31)

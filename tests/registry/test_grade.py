@@ -29,8 +29,14 @@ def test_grade_works_for_every_installed_jurisdiction(run, name, tmp_path) -> No
     result = run("grade", EXAMPLE, "-j", name, "--as-of", "2027-01-01", "--out", out)
     assert result.exit_code == 0, result.stderr
     graded = rows(out.read_text())
-    assert len(graded) == 1000 and list(graded[0]) == ["enterprise", "grade", "previous_grade", "demonstration",
-                                                       "decided_by", "record"]
+    assert len(graded) == 1000 and list(graded[0]) == [
+        "enterprise",
+        "grade",
+        "previous_grade",
+        "demonstration",
+        "decided_by",
+        "record",
+    ]
     assert {r["grade"] for r in graded} <= set("ABCD")
     assert f"graded 1000 enterprise(s) as of 2027-01-01 with {name}" in result.stderr
     # the CSV is the plugin's own grading of the summary, row for row in id order

@@ -44,25 +44,48 @@ def problems(folder: Path, **kwargs: object) -> list[str]:
 # ------------------------------------------------------------------------------------ each bad row
 
 
-@pytest.mark.parametrize("table, text, expected", [
-    ("inspections", INSPECTIONS.replace("I2,E2", "I2,E9"),
-     "inspections.csv:3: enterprise: unknown enterprise id 'E9'"),
-    ("inspections", INSPECTIONS.replace("2026-02-01", "2026-02-30"),
-     "inspections.csv:3: date: bad date '2026-02-30': expected YYYY-MM-DD"),
-    ("inspections", INSPECTIONS.replace("2026-02-01", "01/02/2026"),
-     "inspections.csv:3: date: bad date '01/02/2026'"),
-    ("inspections", INSPECTIONS.replace("2026-02-01", "2026-02"),
-     "inspections.csv:3: date: bad date '2026-02'"),
-    ("enterprises", ENTERPRISES.replace("01,A", "01,E"),
-     "enterprises.csv:4: grade: unknown grade 'E': expected one of A, B, C, D"),
-    ("inspections", INSPECTIONS.replace("spot_check,K3", "raid,K3"),
-     "inspections.csv:3: source: unknown source 'raid': expected one of spot_check, full_coverage"),
-    ("enterprises", ENTERPRISES.replace("E3,", "E1,"), "enterprises.csv:2: id: duplicate id 'E1' (also at"),
-    ("enterprises", ENTERPRISES.replace("E2,food_beverage,micro,2020-06-01,", "E2,food_beverage,micro,2020-06-01"),
-     "enterprises.csv:3: has 4 field(s), the header has 5"),
-    ("enterprises", ENTERPRISES.replace("E2,food_beverage,micro,", "E2,food_beverage,,"),
-     "enterprises.csv:3: size: missing value"),
-])
+@pytest.mark.parametrize(
+    "table, text, expected",
+    [
+        (
+            "inspections",
+            INSPECTIONS.replace("I2,E2", "I2,E9"),
+            "inspections.csv:3: enterprise: unknown enterprise id 'E9'",
+        ),
+        (
+            "inspections",
+            INSPECTIONS.replace("2026-02-01", "2026-02-30"),
+            "inspections.csv:3: date: bad date '2026-02-30': expected YYYY-MM-DD",
+        ),
+        (
+            "inspections",
+            INSPECTIONS.replace("2026-02-01", "01/02/2026"),
+            "inspections.csv:3: date: bad date '01/02/2026'",
+        ),
+        ("inspections", INSPECTIONS.replace("2026-02-01", "2026-02"), "inspections.csv:3: date: bad date '2026-02'"),
+        (
+            "enterprises",
+            ENTERPRISES.replace("01,A", "01,E"),
+            "enterprises.csv:4: grade: unknown grade 'E': expected one of A, B, C, D",
+        ),
+        (
+            "inspections",
+            INSPECTIONS.replace("spot_check,K3", "raid,K3"),
+            "inspections.csv:3: source: unknown source 'raid': expected one of spot_check, full_coverage",
+        ),
+        ("enterprises", ENTERPRISES.replace("E3,", "E1,"), "enterprises.csv:2: id: duplicate id 'E1' (also at"),
+        (
+            "enterprises",
+            ENTERPRISES.replace("E2,food_beverage,micro,2020-06-01,", "E2,food_beverage,micro,2020-06-01"),
+            "enterprises.csv:3: has 4 field(s), the header has 5",
+        ),
+        (
+            "enterprises",
+            ENTERPRISES.replace("E2,food_beverage,micro,", "E2,food_beverage,,"),
+            "enterprises.csv:3: size: missing value",
+        ),
+    ],
+)
 def test_each_bad_row_is_an_error_with_file_and_line(write_registry, table, text, expected) -> None:
     tables = {"enterprises": ENTERPRISES, "inspections": INSPECTIONS, table: text}
     folder = write_registry(**tables)
@@ -72,8 +95,10 @@ def test_each_bad_row_is_an_error_with_file_and_line(write_registry, table, text
 
 
 def test_every_bad_row_is_reported_not_just_the_first(write_registry) -> None:
-    folder = write_registry(enterprises=ENTERPRISES.replace("small", "huge").replace("01,A", "01,Z"),
-                            inspections=INSPECTIONS.replace("I1,E1", "I1,E7").replace("2026-02-01", "x"))
+    folder = write_registry(
+        enterprises=ENTERPRISES.replace("small", "huge").replace("01,A", "01,Z"),
+        inspections=INSPECTIONS.replace("I1,E1", "I1,E7").replace("2026-02-01", "x"),
+    )
     assert [rel(p, folder) for p in problems(folder)] == [
         "enterprises.csv:2: size: unknown size 'huge': expected one of micro, small, medium, large",
         "enterprises.csv:4: grade: unknown grade 'Z': expected one of A, B, C, D",
@@ -88,7 +113,7 @@ def test_unknown_kinds_of_events(write_registry, kind, bad) -> None:
         "commitments": "id,enterprise,made,kind\nM1,E1,2026-01-01,promise\n",
         "listings": "id,enterprise,list,start\nL1,E1,blacklist,2026-01-01\n",
         "penalties": "id,enterprise,decided,severity,publicity_until,ban,ban_until\n"
-                     "P1,E1,2026-01-01,serious,2027-01-01,prison,2030-01-01\n",
+        "P1,E1,2026-01-01,serious,2027-01-01,prison,2030-01-01\n",
     }[kind]
     folder = write_registry(enterprises=ENTERPRISES, **{kind: text})
     assert problems(folder) and f"{kind}.csv:2: {bad}: unknown {bad}" in problems(folder)[0]
@@ -96,9 +121,10 @@ def test_unknown_kinds_of_events(write_registry, kind, bad) -> None:
 
 def test_references_must_exist_and_belong_to_the_same_enterprise(write_registry) -> None:
     folder = write_registry(
-        enterprises=ENTERPRISES, inspections=INSPECTIONS,
+        enterprises=ENTERPRISES,
+        inspections=INSPECTIONS,
         violations="id,enterprise,detected,item,severity,inspection\n"
-                   "V1,E1,2025-05-01,price_marking,minor,I2\nV2,E1,2025-05-01,price_marking,minor,I9\n",
+        "V1,E1,2025-05-01,price_marking,minor,I2\nV2,E1,2025-05-01,price_marking,minor,I9\n",
         penalties="id,enterprise,decided,severity,publicity_until,ban\nP1,E1,2026-01-01,serious,2027-01-01,market\n",
         repairs="id,enterprise,record,record_id,applied,fulfilled\nR1,E2,penalty,P1,2026-06-01,rectified;luck\n",
     )
@@ -128,23 +154,27 @@ def test_missing_required_column_and_unknown_column(write_registry) -> None:
 
 
 def test_unreadable_inputs_get_one_clear_error(tmp_path, write_registry) -> None:
-    assert problems(tmp_path / "nowhere") == [f"{tmp_path}/nowhere: registry not found: expected a folder of "
-                                              "CSV files or a database URL (sqlite:///file.db)"]
+    assert problems(tmp_path / "nowhere") == [
+        f"{tmp_path}/nowhere: registry not found: expected a folder of CSV files or a database URL (sqlite:///file.db)"
+    ]
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert problems(empty) == [f"{empty}/enterprises.csv: file not found",
-                               "docs/registry.md describes every table"][:1]
+    assert problems(empty) == [f"{empty}/enterprises.csv: file not found", "docs/registry.md describes every table"][:1]
     folder = write_registry("latin1", enterprises="")
-    (folder / "enterprises.csv").write_bytes(ENTERPRISES.replace("    ", "").lstrip().encode() + "E4,café,small,2015-03-01,\n".encode("latin-1"))
-    assert problems(folder) == [f"{folder}/enterprises.csv:5: not UTF-8 text (invalid continuation byte); "
-                                "save the file as UTF-8"]
+    (folder / "enterprises.csv").write_bytes(
+        ENTERPRISES.replace("    ", "").lstrip().encode() + "E4,café,small,2015-03-01,\n".encode("latin-1")
+    )
+    assert problems(folder) == [
+        f"{folder}/enterprises.csv:5: not UTF-8 text (invalid continuation byte); save the file as UTF-8"
+    ]
     folder = write_registry("blank", enterprises="\n")
     assert "enterprises.csv:1: no header line" in problems(folder)[0]
     folder = write_registry("dir", enterprises=ENTERPRISES)
     (folder / "inspections.csv").mkdir()
     assert problems(folder) == [f"{folder}/inspections.csv: is a directory, expected a CSV file"]
     assert problems(write_registry("needs", enterprises=ENTERPRISES), need=["checklist"]) == [
-        f"{tmp_path}/needs/checklist.csv: file not found"]
+        f"{tmp_path}/needs/checklist.csv: file not found"
+    ]
 
 
 # ---------------------------------------------------------------------------------- skip-bad-rows
@@ -177,8 +207,9 @@ def test_cli_reports_bad_rows_and_exits_1(write_registry, run) -> None:
     ]
     result = run("grade", folder, "-j", "national", "--as-of", "2027-01-01", "--skip-bad-rows")
     assert result.exit_code == 0
-    assert f"skipped 1 bad row(s):\n  {folder}/inspections.csv:3: enterprise: unknown enterprise id 'E9'" \
-        in result.stderr
+    assert (
+        f"skipped 1 bad row(s):\n  {folder}/inspections.csv:3: enterprise: unknown enterprise id 'E9'" in result.stderr
+    )
     assert len(result.stdout.splitlines()) == 4  # header + 3 enterprises
 
 
@@ -188,8 +219,9 @@ def test_corrupted_example_registry_reports_file_and_line(tmp_path, run) -> None
     lines = (folder / "violations.csv").read_text().splitlines()
     lines[9] = lines[9].replace("-", "/", 1)
     (folder / "violations.csv").write_text("\n".join(lines) + "\n")
-    result = run("plan", folder, "-j", "national", "--inspectors", folder / "inspectors.csv", "--period", "2027Q1",
-                 "--seed", "1")
+    result = run(
+        "plan", folder, "-j", "national", "--inspectors", folder / "inspectors.csv", "--period", "2027Q1", "--seed", "1"
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {folder}/violations.csv:10: detected: bad date")
 
@@ -198,8 +230,10 @@ def test_corrupted_example_registry_reports_file_and_line(tmp_path, run) -> None
 
 
 def test_quoted_newlines_blank_lines_crlf_and_bom_keep_exact_line_numbers(write_registry) -> None:
-    text = ('\ufeffid,name,sector,size,registered\r\nE1,"Shop, with comma",retail,small,2015-03-01\r\n'
-            '\r\nE2,"Two\r\nline name",retail,small,2015-03-01\r\nE3,Bad,retail,small,2015-13-01\r\n')
+    text = (
+        '\ufeffid,name,sector,size,registered\r\nE1,"Shop, with comma",retail,small,2015-03-01\r\n'
+        '\r\nE2,"Two\r\nline name",retail,small,2015-03-01\r\nE3,Bad,retail,small,2015-13-01\r\n'
+    )
     folder = write_registry(enterprises="")
     (folder / "enterprises.csv").write_bytes(text.encode("utf-8"))
     assert problems(folder) == [f"{folder}/enterprises.csv:6: registered: bad date '2015-13-01': expected YYYY-MM-DD"]
@@ -209,8 +243,9 @@ def test_quoted_newlines_blank_lines_crlf_and_bom_keep_exact_line_numbers(write_
 
 
 def test_cells_are_trimmed_and_words_are_case_insensitive(write_registry) -> None:
-    folder = write_registry(enterprises="id,sector,size,registered,grade,demonstration\n"
-                                        " E1 , retail , SMALL ,2015-03-01, b , Yes\n")
+    folder = write_registry(
+        enterprises="id,sector,size,registered,grade,demonstration\n E1 , retail , SMALL ,2015-03-01, b , Yes\n"
+    )
     ent = load_registry(folder)["enterprises"]
     assert ent["id"].tolist() == ["E1"] and ent["size"].tolist() == [1] and ent["grade"].tolist() == [1]
     assert ent["demonstration"].tolist() == [True]
@@ -241,8 +276,10 @@ def test_a_database_holds_the_same_registry(tmp_path, run) -> None:
     assert "enterprises: 1000 rows" in result.stderr
     from_csv, from_db = load_registry(EXAMPLE), load_registry(url)
     assert summarise(from_csv, AS_OF).equals(summarise(from_db, AS_OF))
-    assert load_inspectors(url, from_db)[0]["id"].tolist() == load_inspectors(EXAMPLE / "inspectors.csv",
-                                                                            from_csv)[0]["id"].tolist()
+    assert (
+        load_inspectors(url, from_db)[0]["id"].tolist()
+        == load_inspectors(EXAMPLE / "inspectors.csv", from_csv)[0]["id"].tolist()
+    )
     plan = ["plan", "-j", "national", "--period", "2027Q1", "--seed", "9"]
     by_csv = run(plan[0], EXAMPLE, *plan[1:], "--inspectors", EXAMPLE / "inspectors.csv")
     by_db = run(plan[0], url, *plan[1:], "--inspectors", url)
@@ -258,8 +295,12 @@ def test_database_bad_rows_name_the_table_and_row(tmp_path) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE enterprises (id TEXT, sector TEXT, size TEXT, registered TEXT)"))
-        conn.execute(sa.text("INSERT INTO enterprises VALUES ('E1','retail','small','2015-03-01'),"
-                             "('E2','retail','tiny','2015-03-01')"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO enterprises VALUES ('E1','retail','small','2015-03-01'),"
+                "('E2','retail','tiny','2015-03-01')"
+            )
+        )
         conn.execute(sa.text("CREATE TABLE inspections (id TEXT, enterprise TEXT, date DATE, department TEXT)"))
         conn.execute(sa.text("INSERT INTO inspections VALUES ('I1','E3','2026-01-01','m')"))
     assert problems(url) == [
@@ -277,13 +318,30 @@ def test_dates_from_a_database_may_be_typed(tmp_path) -> None:
 
     url = f"sqlite:///{tmp_path / 'typed.db'}"
     md = sa.MetaData()
-    t = sa.Table("enterprises", md, sa.Column("id", sa.String, primary_key=True), sa.Column("sector", sa.String),
-                 sa.Column("size", sa.String), sa.Column("registered", sa.Date), sa.Column("demonstration", sa.Boolean))
+    t = sa.Table(
+        "enterprises",
+        md,
+        sa.Column("id", sa.String, primary_key=True),
+        sa.Column("sector", sa.String),
+        sa.Column("size", sa.String),
+        sa.Column("registered", sa.Date),
+        sa.Column("demonstration", sa.Boolean),
+    )
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         md.create_all(conn)
-        conn.execute(t.insert(), [{"id": "E1", "sector": "retail", "size": "small",
-                                   "registered": dt.date(2015, 3, 1), "demonstration": True}])
+        conn.execute(
+            t.insert(),
+            [
+                {
+                    "id": "E1",
+                    "sector": "retail",
+                    "size": "small",
+                    "registered": dt.date(2015, 3, 1),
+                    "demonstration": True,
+                }
+            ],
+        )
     ent = load_registry(url)["enterprises"]
     assert ent["registered"].tolist() == [dt.date(2015, 3, 1)] and ent["demonstration"].tolist() == [True]
     assert np.array_equal(ent["size"], [1])

@@ -32,8 +32,19 @@ def read(path: Path) -> list[dict[str, str]]:
 
 
 def plan(run, registry=EXAMPLE, *extra, name="national", inspectors=None, seed=1, period="2027Q1"):
-    result = run("plan", registry, "-j", name, "--inspectors", inspectors or Path(registry) / "inspectors.csv",
-                 "--period", period, "--seed", seed, *extra)
+    result = run(
+        "plan",
+        registry,
+        "-j",
+        name,
+        "--inspectors",
+        inspectors or Path(registry) / "inspectors.csv",
+        "--period",
+        period,
+        "--seed",
+        seed,
+        *extra,
+    )
     assert result.exit_code == 0, result.stderr
     return result
 
@@ -115,8 +126,9 @@ def test_enterprises_are_drawn_with_their_probability(tmp_path, run) -> None:
 def test_joint_visits_combine_the_departments_of_one_enterprise(run) -> None:
     separate = rows(plan(run, EXAMPLE, seed=3).stdout)
     joint = rows(plan(run, EXAMPLE, "--set", "schedule.joint_visits=true", seed=3).stdout)
-    assert [{k: v for k, v in r.items() if k != "visit"} for r in separate] == \
-        [{k: v for k, v in r.items() if k != "visit"} for r in joint]
+    assert [{k: v for k, v in r.items() if k != "visit"} for r in separate] == [
+        {k: v for k, v in r.items() if k != "visit"} for r in joint
+    ]
     assert len({r["visit"] for r in separate}) == len(separate)
     per_enterprise = {}
     for r in joint:
@@ -136,8 +148,9 @@ def test_inspectors_have_the_department_qualifications_no_conflict_and_capacity(
     last: dict[str, str] = {}
     for p in past:
         last[p["enterprise"]] = max(last.get(p["enterprise"], ""), p["date"])
-    last_inspectors = {(p["enterprise"], k) for p in past if p["date"] == last[p["enterprise"]]
-                       for k in p["inspectors"].split(";")}
+    last_inspectors = {
+        (p["enterprise"], k) for p in past if p["date"] == last[p["enterprise"]] for k in p["inspectors"].split(";")
+    }
     for seed in range(5):
         planned = rows(plan(run, EXAMPLE, "--set", "inspection.rate_per_year.B=0.5", seed=seed).stdout)
         staffed = [r for r in planned if r["status"] == "staffed"]
@@ -186,17 +199,23 @@ def test_conflicts_and_qualifications_leave_exactly_the_right_pair(run, write_re
     folder = small_registry(write_registry, CREW.replace("K6,food", "K6,drugs"))
     (r,) = rows(plan(run, folder, name=demo_jurisdiction, seed=0).stdout)
     assert (r["status"], r["inspector_1"]) == ("unstaffed", "")
-    assert r["note"] == ("conflict of interest: every free inspector of food holding food_safety inspected it last "
-                         "time or declared a relationship")
+    assert r["note"] == (
+        "conflict of interest: every free inspector of food holding food_safety inspected it last "
+        "time or declared a relationship"
+    )
 
 
 def test_what_cannot_be_staffed_is_reported_not_overbooked(run, write_registry, demo_jurisdiction, tmp_path) -> None:
-    folder = small_registry(write_registry, """
+    folder = small_registry(
+        write_registry,
+        """
         id,department,qualifications,capacity,conflicts
         K1,food,food_safety,2,
         K2,food,food_safety,2,
         K3,food,food_safety,1,
-    """, enterprises=5)
+    """,
+        enterprises=5,
+    )
     result = plan(run, folder, "--summary", tmp_path / "s.json", name=demo_jurisdiction, seed=4)
     planned = rows(result.stdout)
     assert [r["enterprise"] for r in planned] == ["E1", "E2", "E3", "E4", "E5"]
@@ -205,7 +224,8 @@ def test_what_cannot_be_staffed_is_reported_not_overbooked(run, write_registry, 
     load = Counter(k for r in staffed for k in (r["inspector_1"], r["inspector_2"]))
     assert load["K1"] <= 2 and load["K2"] <= 2 and load["K3"] <= 1
     assert {r["note"] for r in planned if r["status"] == "unstaffed"} == {
-        "no free capacity: every inspector of food holding food_safety is fully booked this period"}
+        "no free capacity: every inspector of food holding food_safety is fully booked this period"
+    }
     s = json.loads((tmp_path / "s.json").read_text())
     assert s["unstaffed"]["no_capacity"] == 3 and s["over_capacity"] == 0
     assert "unstaffed 3 (no capacity 3, conflict 0, no qualified inspector 0)" in result.stderr
@@ -220,8 +240,9 @@ def test_a_checklist_without_qualifications(run, write_registry, demo_jurisdicti
 
 def test_nobody_qualified_and_no_checklist_item_are_reported(run, write_registry, demo_jurisdiction) -> None:
     folder = small_registry(write_registry, "id,department,qualifications,capacity\nK1,food,,9\nK2,food,,9\n")
-    (folder / "enterprises.csv").write_text("id,sector,size,registered\nE1,food_beverage,small,2015-01-01\n"
-                                            "E2,drugs_medical,small,2015-01-01\n")
+    (folder / "enterprises.csv").write_text(
+        "id,sector,size,registered\nE1,food_beverage,small,2015-01-01\nE2,drugs_medical,small,2015-01-01\n"
+    )
     planned = rows(plan(run, folder, name=demo_jurisdiction).stdout)
     assert [(r["enterprise"], r["status"], r["note"]) for r in planned] == [
         ("E1", "unstaffed", "no inspector of food holding food_safety in the inspectors file"),
@@ -233,8 +254,7 @@ def test_nobody_qualified_and_no_checklist_item_are_reported(run, write_registry
 
 
 def test_plan_input_errors(run, write_registry, tmp_path) -> None:
-    bad_period = run("plan", EXAMPLE, "-j", "national", "--inspectors", INSPECTORS, "--period", "2027Q5",
-                     "--seed", "1")
+    bad_period = run("plan", EXAMPLE, "-j", "national", "--inspectors", INSPECTORS, "--period", "2027Q5", "--seed", "1")
     assert bad_period.exit_code == 2 and "cannot read period '2027Q5'" in bad_period.stderr
     folder = write_registry(enterprises="id,sector,size,registered\nE1,retail,small,2015-01-01\n")
     no_list = run("plan", folder, "-j", "national", "--inspectors", INSPECTORS, "--period", "2027Q1", "--seed", "1")
@@ -247,7 +267,19 @@ def test_plan_input_errors(run, write_registry, tmp_path) -> None:
         f"Error: {broken}:2: capacity: expected a whole number >= 0, got 'many'",
         f"{broken}:3: conflicts: unknown enterprise id 'E404' (not in {EXAMPLE}/enterprises.csv)",
     ]
-    missing = run("plan", EXAMPLE, "-j", "national", "--inspectors", tmp_path / "none.csv", "--period", "2027Q1",
-                  "--seed", "1", "--out", tmp_path / "plan.csv")
+    missing = run(
+        "plan",
+        EXAMPLE,
+        "-j",
+        "national",
+        "--inspectors",
+        tmp_path / "none.csv",
+        "--period",
+        "2027Q1",
+        "--seed",
+        "1",
+        "--out",
+        tmp_path / "plan.csv",
+    )
     assert missing.exit_code == 1 and f"{tmp_path}/none.csv: file not found" in missing.stderr
     assert not (tmp_path / "plan.csv").exists()

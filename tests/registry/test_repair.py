@@ -10,8 +10,8 @@ import json
 import pytest
 
 from credsup.core.discovery import discover
-from credsup.core.jurisdiction import load_jurisdiction
 from credsup.core.errors import InputError
+from credsup.core.jurisdiction import load_jurisdiction
 from credsup.registry.load import load_registry
 from credsup.registry.repair import check_repair
 
@@ -69,10 +69,13 @@ def test_missing_conditions_are_named(write_registry) -> None:
 
 
 def test_a_declared_condition_in_an_earlier_application_counts(write_registry) -> None:
-    folder = write_registry(**RECORD, repairs="""
+    folder = write_registry(
+        **RECORD,
+        repairs="""
         id,enterprise,record,record_id,applied,fulfilled,status,decided
         R1,E2,dishonesty_list,L1,2027-03-05,rectified;commitment,refused,2027-03-09
-    """)
+    """,
+    )
     result = check(folder, "E2", dt.date(2027, 6, 1))
     assert result.eligible and result.records[0].fulfilled == ("rectified", "commitment")
 

@@ -131,8 +131,20 @@ def _d(text: str) -> dt.date | None:
 
 def reference(folder: Path, t: dt.date) -> dict[str, dict[str, object]]:
     """The summary of every enterprise, one Python loop per enterprise over every event."""
-    tab = {name: _read(folder, name) for name in ("enterprises", "inspections", "violations", "penalties",
-                                                  "complaints", "commitments", "listings", "repairs", "objections")}
+    tab = {
+        name: _read(folder, name)
+        for name in (
+            "enterprises",
+            "inspections",
+            "violations",
+            "penalties",
+            "complaints",
+            "commitments",
+            "listings",
+            "repairs",
+            "objections",
+        )
+    }
     w36, w12 = months_before(t, 36), months_before(t, 12)
     win = lambda d, w=w36: d is not None and w < d <= t  # noqa: E731
     done = lambda r, status: r["status"] == status and _d(r["decided"]) is not None and _d(r["decided"]) <= t  # noqa: E731
@@ -143,18 +155,30 @@ def reference(folder: Path, t: dt.date) -> dict[str, dict[str, object]]:
     out = {}
     for e in tab["enterprises"]:
         i = e["id"]
-        vs = [v for v in tab["violations"] if v["enterprise"] == i and _d(v["detected"]) <= t
-              and v["id"] not in gone_violations]
+        vs = [
+            v
+            for v in tab["violations"]
+            if v["enterprise"] == i and _d(v["detected"]) <= t and v["id"] not in gone_violations
+        ]
         found = {v["inspection"] for v in vs}
         ins = [x for x in tab["inspections"] if x["enterprise"] == i and _d(x["date"]) <= t]
-        pens = [p for p in tab["penalties"] if p["enterprise"] == i and _d(p["decided"]) <= t
-                and ("penalty", p["id"]) not in withdrawn]
-        active = [x for x in tab["listings"] if x["enterprise"] == i and _d(x["start"]) <= t
-                  and (not x["until"] or _d(x["until"]) > t)
-                  and (list_kind[x["list"]], x["id"]) not in withdrawn | repaired]
+        pens = [
+            p
+            for p in tab["penalties"]
+            if p["enterprise"] == i and _d(p["decided"]) <= t and ("penalty", p["id"]) not in withdrawn
+        ]
+        active = [
+            x
+            for x in tab["listings"]
+            if x["enterprise"] == i
+            and _d(x["start"]) <= t
+            and (not x["until"] or _d(x["until"]) > t)
+            and (list_kind[x["list"]], x["id"]) not in withdrawn | repaired
+        ]
         own = [x for x in active if x["list"] == "dishonesty" and not x["region"]]
-        other = sorted((x for x in active if x["list"] == "dishonesty" and x["region"]),
-                       key=lambda x: (x["start"], x["region"]))
+        other = sorted(
+            (x for x in active if x["list"] == "dishonesty" and x["region"]), key=lambda x: (x["start"], x["region"])
+        )
         bans = [_d(p["ban_until"]) for p in pens if p["ban"] not in ("", "none") and _d(p["ban_until"]) > t]
         reps = [_d(r["decided"]) for r in tab["repairs"] if r["enterprise"] == i and done(r, "approved")]
         rect = lambda v: _d(v["rectified_on"])  # noqa: E731
@@ -167,19 +191,29 @@ def reference(folder: Path, t: dt.date) -> dict[str, dict[str, object]]:
             "serious_36m": sum(win(_d(v["detected"])) and v["severity"] == "serious" for v in vs),
             "violations_12m": sum(win(_d(v["detected"]), w12) for v in vs),
             "last_violation": max((_d(v["detected"]) for v in vs), default=None),
-            "open_rectifications": sum(bool(v["rectify_by"]) and _d(v["rectify_by"]) >= t
-                                       and (rect(v) is None or rect(v) > t) for v in vs),
-            "failed_rectifications_36m": sum(bool(v["rectify_by"]) and win(_d(v["rectify_by"]))
-                                             and _d(v["rectify_by"]) < t
-                                             and (rect(v) is None or rect(v) > _d(v["rectify_by"])) for v in vs),
-            "displayed_penalties": sum(_d(p["publicity_until"]) > t and ("penalty", p["id"]) not in repaired
-                                       for p in pens),
+            "open_rectifications": sum(
+                bool(v["rectify_by"]) and _d(v["rectify_by"]) >= t and (rect(v) is None or rect(v) > t) for v in vs
+            ),
+            "failed_rectifications_36m": sum(
+                bool(v["rectify_by"])
+                and win(_d(v["rectify_by"]))
+                and _d(v["rectify_by"]) < t
+                and (rect(v) is None or rect(v) > _d(v["rectify_by"]))
+                for v in vs
+            ),
+            "displayed_penalties": sum(
+                _d(p["publicity_until"]) > t and ("penalty", p["id"]) not in repaired for p in pens
+            ),
             "commitments_36m": sum(win(_d(c["made"])) for c in tab["commitments"] if c["enterprise"] == i),
-            "false_commitments_36m": sum(c["found_false"] == "true" and win(_d(c["verified_on"]))
-                                         for c in tab["commitments"] if c["enterprise"] == i),
+            "false_commitments_36m": sum(
+                c["found_false"] == "true" and win(_d(c["verified_on"]))
+                for c in tab["commitments"]
+                if c["enterprise"] == i
+            ),
             "complaints_36m": sum(win(_d(q["received"])) for q in tab["complaints"] if q["enterprise"] == i),
-            "verified_complaints_36m": sum(q["founded"] == "true" and win(_d(q["verified_on"]))
-                                           for q in tab["complaints"] if q["enterprise"] == i),
+            "verified_complaints_36m": sum(
+                q["founded"] == "true" and win(_d(q["verified_on"])) for q in tab["complaints"] if q["enterprise"] == i
+            ),
             "listed": bool(own),
             "listed_until": max((_d(x["until"]) or dt.date(9999, 12, 31) for x in own), default=None),
             "external_listing_name": other[-1]["region"] if other else None,

@@ -62,12 +62,22 @@ def fake_run(rng: np.random.Generator, shift: float, periods: int = 6) -> dict:
     start = dt.date(2025, 1, 1)
     for t in range(periods):
         shares = rng.dirichlet([5, 3, 1, 1])
-        metrics = {"violation_prevalence": float(rng.normal(0.1 + shift / 10, 0.01)),
-                   "inspections": float(rng.poisson(50)), **{f"grade_share_{g}": float(s) for g, s in zip("ABCD", shares)}}
-        series.append({"period": t, "start": dt.date(start.year + (start.month + t - 1) // 12, (start.month + t - 1) % 12 + 1, 1),
-                       "metrics": metrics})
-    by_grade = {g: {"inspections": float(rng.poisson(10 * (i + 1))), "hit_rate": float(rng.uniform(0.1 * i, 0.1 * i + 0.1))}
-                for i, g in enumerate("ABCD")}
+        metrics = {
+            "violation_prevalence": float(rng.normal(0.1 + shift / 10, 0.01)),
+            "inspections": float(rng.poisson(50)),
+            **{f"grade_share_{g}": float(s) for g, s in zip("ABCD", shares)},
+        }
+        series.append(
+            {
+                "period": t,
+                "start": dt.date(start.year + (start.month + t - 1) // 12, (start.month + t - 1) % 12 + 1, 1),
+                "metrics": metrics,
+            }
+        )
+    by_grade = {
+        g: {"inspections": float(rng.poisson(10 * (i + 1))), "hit_rate": float(rng.uniform(0.1 * i, 0.1 * i + 0.1))}
+        for i, g in enumerate("ABCD")
+    }
     return {"summary": summary, "periods": series, "by_grade": by_grade}
 
 
@@ -78,20 +88,40 @@ def fill(db_url: str):
 
     engine = open_database(db_url)
     rng = np.random.default_rng(7)
-    exp = create_experiment(engine, kind="compare", command="credsup compare --scenario demo -j national -j dalian",
-                            scenario="demo", scenario_config={"scenario": "demo", "months": 6,
-                                                              "population": {"enterprises": 100}},
-                            jurisdictions=[{"name": "national", "version": "0.1.0", "distribution": "credsup"},
-                                           {"name": "dalian", "version": "0.1.0", "distribution": "credsup"}],
-                            seed=12345678901234567890, replications=4)
+    exp = create_experiment(
+        engine,
+        kind="compare",
+        command="credsup compare --scenario demo -j national -j dalian",
+        scenario="demo",
+        scenario_config={"scenario": "demo", "months": 6, "population": {"enterprises": 100}},
+        jurisdictions=[
+            {"name": "national", "version": "0.1.0", "distribution": "credsup"},
+            {"name": "dalian", "version": "0.1.0", "distribution": "credsup"},
+        ],
+        seed=12345678901234567890,
+        replications=4,
+    )
     for rep in range(4):
         for j, shift in (("national", 0.0), ("dalian", 0.5)):
             if j == "dalian" and rep == 3:
-                record_failure(engine, exp, jurisdiction=j, replication=rep, seed_key=f"{rep}",
-                               error="HookError: plugin 'dalian', hook credsup_grade: grade 7 at row 0")
+                record_failure(
+                    engine,
+                    exp,
+                    jurisdiction=j,
+                    replication=rep,
+                    seed_key=f"{rep}",
+                    error="HookError: plugin 'dalian', hook credsup_grade: grade 7 at row 0",
+                )
                 continue
-            record_run(engine, exp, jurisdiction=j, replication=rep, seed_key=f"{rep}", wall_seconds=0.1,
-                       **fake_run(rng, shift))
+            record_run(
+                engine,
+                exp,
+                jurisdiction=j,
+                replication=rep,
+                seed_key=f"{rep}",
+                wall_seconds=0.1,
+                **fake_run(rng, shift),
+            )
     finish_experiment(engine, exp, status="finished", wall_seconds=1.5)
     return engine, exp
 

@@ -63,9 +63,17 @@ def test_report_renders_in_headless_chromium(filled_sqlite, tmp_path: Path) -> N
     report = write_outputs(load_experiment(engine, exp), tmp_path / "out")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -75,7 +83,8 @@ def test_report_renders_in_headless_chromium(filled_sqlite, tmp_path: Path) -> N
         rows = driver.execute_script("return document.querySelectorAll('#comparison tbody tr').length")
         assert rows >= 4
         images = driver.execute_script(
-            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+        )
         assert len(images) == 4
         assert all(complete and w > 100 and h > 100 for complete, w, h in images), images
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
@@ -102,8 +111,9 @@ def test_results_cli(filled_sqlite, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run("results", "export", str(exp), "--db", db).output)))
     assert {r["jurisdiction"] for r in rows} == {"national", "dalian"}
     assert len(rows) == (4 + 3) * 5
-    periods = list(csv.DictReader(io.StringIO(run("results", "export", str(exp), "--db", db, "--table",
-                                                  "periods").output)))
+    periods = list(
+        csv.DictReader(io.StringIO(run("results", "export", str(exp), "--db", db, "--table", "periods").output))
+    )
     assert periods[0]["start"] == "2025-01-01"
     full = json.loads(run("results", "export", str(exp), "--db", db, "--format", "json").output)
     assert full["experiment"]["scenario"] == "demo" and "comparison" in full["points"]["0"]
@@ -125,6 +135,7 @@ def test_results_cli_errors(tmp_path: Path) -> None:
 def test_output_folder_that_cannot_be_written(filled_sqlite, tmp_path: Path) -> None:
     engine, exp = filled_sqlite
     (tmp_path / "taken").write_text("a file, not a folder")
-    result = CliRunner().invoke(cli, ["results", "report", str(exp), "--db", str(engine.url), "--out",
-                                      str(tmp_path / "taken")])
+    result = CliRunner().invoke(
+        cli, ["results", "report", str(exp), "--db", str(engine.url), "--out", str(tmp_path / "taken")]
+    )
     assert result.exit_code == 1 and "cannot create output folder" in result.stderr

@@ -30,7 +30,9 @@ def test_migrations_build_exactly_the_models(db_url) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
-    assert {"experiment", "point", "run", "metric", "period_metric", "grade_metric"} <= set(inspect(engine).get_table_names())
+    assert {"experiment", "point", "run", "metric", "period_metric", "grade_metric"} <= set(
+        inspect(engine).get_table_names()
+    )
     open_database(db_url)  # opening again is a no-op
 
 
@@ -55,12 +57,26 @@ def test_round_trip(filled) -> None:
 
 def test_a_failing_run_leaves_no_partial_rows(db_url) -> None:
     engine = open_database(db_url)
-    exp = create_experiment(engine, kind="run", command="x", scenario="demo", scenario_config={},
-                            jurisdictions=[{"name": "national"}], seed=1, replications=1)
+    exp = create_experiment(
+        engine,
+        kind="run",
+        command="x",
+        scenario="demo",
+        scenario_config={},
+        jurisdictions=[{"name": "national"}],
+        seed=1,
+        replications=1,
+    )
     with pytest.raises(ValueError):
-        record_run(engine, exp, jurisdiction="national", replication=0, seed_key="0",
-                   summary={"hit_rate": 0.5},
-                   periods=[{"period": 0, "start": None, "metrics": {"inspections": "not a number"}}])
+        record_run(
+            engine,
+            exp,
+            jurisdiction="national",
+            replication=0,
+            seed_key="0",
+            summary={"hit_rate": 0.5},
+            periods=[{"period": 0, "start": None, "metrics": {"inspections": "not a number"}}],
+        )
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Run)) == 0
         assert s.scalar(select(func.count()).select_from(Metric)) == 0
@@ -69,8 +85,16 @@ def test_a_failing_run_leaves_no_partial_rows(db_url) -> None:
 
 def test_a_run_is_stored_once(db_url) -> None:
     engine = open_database(db_url)
-    exp = create_experiment(engine, kind="run", command="x", scenario="demo", scenario_config={},
-                            jurisdictions=[{"name": "national"}], seed=1, replications=1)
+    exp = create_experiment(
+        engine,
+        kind="run",
+        command="x",
+        scenario="demo",
+        scenario_config={},
+        jurisdictions=[{"name": "national"}],
+        seed=1,
+        replications=1,
+    )
     a = record_run(engine, exp, jurisdiction="national", replication=0, seed_key="0", summary={"hit_rate": 0.5})
     b = record_run(engine, exp, jurisdiction="national", replication=0, seed_key="0", summary={"hit_rate": 0.9})
     assert a == b
@@ -88,7 +112,10 @@ def test_unknown_experiment(db_url) -> None:
     ("url", "message"),
     [
         ("nosuchdialect://x/y", "unsupported database URL 'nosuchdialect://x/y'"),
-        ("postgresql://user:secret@127.0.0.1:1/nowhere", "cannot connect to database postgresql\\+psycopg://user:\\*\\*\\*@127.0.0.1:1/nowhere"),
+        (
+            "postgresql://user:secret@127.0.0.1:1/nowhere",
+            "cannot connect to database postgresql\\+psycopg://user:\\*\\*\\*@127.0.0.1:1/nowhere",
+        ),
         ("postgresql://user@host:notaport/db", "malformed database URL"),
     ],
 )

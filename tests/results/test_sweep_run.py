@@ -33,11 +33,20 @@ from credsup.results.sensitivity import sobol_indices
 from credsup.results.store import ExperimentResults, load_experiment
 
 
-def write_spec(path: Path, *, enterprises: int = 300, months: int = 3, replications: int = 2,
-               jurisdictions: str = '["national", "shanghai"]', parameters: str | None = None,
-               design: str = "grid", extra: str = "") -> Path:
+def write_spec(
+    path: Path,
+    *,
+    enterprises: int = 300,
+    months: int = 3,
+    replications: int = 2,
+    jurisdictions: str = '["national", "shanghai"]',
+    parameters: str | None = None,
+    design: str = "grid",
+    extra: str = "",
+) -> Path:
     parameters = parameters or '"scenario.regulator.inspectors" = [1, 3]\n"inspection.rate_per_year.D" = [0.3, 1.0]'
-    path.write_text(textwrap.dedent(f'''
+    path.write_text(
+        textwrap.dedent(f'''
         sweep = "t"
         scenario = "demo"
         jurisdictions = {jurisdictions}
@@ -50,7 +59,11 @@ def write_spec(path: Path, *, enterprises: int = 300, months: int = 3, replicati
         "scenario.population.enterprises" = {enterprises}
         "scenario.months" = {months}
         [parameters]
-    ''') + parameters + "\n", encoding="utf-8")
+    ''')
+        + parameters
+        + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -90,7 +103,10 @@ def test_one_worker_two_workers_and_a_dask_cluster_store_identical_metrics(tmp_p
     for other in others:
         same_numbers(first, other)
     assert [r.experiment["settings"]["executor"] for r in (first, *others)] == [
-        "this process", "2 local processes", "Dask LocalCluster of 2 processes (2 worker threads)"]
+        "this process",
+        "2 local processes",
+        "Dask LocalCluster of 2 processes (2 worker threads)",
+    ]
 
 
 def children(pid: int) -> list[int]:
@@ -128,11 +144,21 @@ def count_runs(url: str) -> int:
 def test_a_sweep_killed_with_sigkill_resumes_and_stores_every_run_exactly_once(db_url: str, tmp_path: Path) -> None:
     """On SQLite and PostgreSQL: kill -9 mid-sweep (the server or the file sees a vanished writer), resume."""
     # 8 points x 1 jurisdiction x 4 replications = 32 runs of about 0.1 s: killed after a few are stored
-    spec = write_spec(tmp_path / "s.toml", enterprises=1500, months=12, replications=4, jurisdictions='["national"]',
-                      parameters='"scenario.regulator.inspectors" = [1, 2, 3, 4]\n"inspection.rate_per_year.D" = [0.3, 1.0]')
+    spec = write_spec(
+        tmp_path / "s.toml",
+        enterprises=1500,
+        months=12,
+        replications=4,
+        jurisdictions='["national"]',
+        parameters='"scenario.regulator.inspectors" = [1, 2, 3, 4]\n"inspection.rate_per_year.D" = [0.3, 1.0]',
+    )
     db = db_url
-    proc = subprocess.Popen([sys.executable, "-m", "credsup.cli.main", "sweep", str(spec), "--db", db,
-                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "credsup.cli.main", "sweep", str(spec), "--db", db, "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while count_runs(db) < 4 and proc.poll() is None and time.monotonic() < deadline:
@@ -148,11 +174,17 @@ def test_a_sweep_killed_with_sigkill_resumes_and_stores_every_run_exactly_once(d
     assert proc.returncode == -signal.SIGKILL
     # the pool's workers notice that their parent is gone and end (they poll once a second)
     deadline = time.monotonic() + 20
-    while any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
-              for pid in workers) and time.monotonic() < deadline:
+    while (
+        any(
+            Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+            for pid in workers
+        )
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.1)
-    assert workers and not [p for p in workers if Path(f"/proc/{p}").exists()
-                            and Path(f"/proc/{p}/stat").read_text().split()[2] != "Z"]
+    assert workers and not [
+        p for p in workers if Path(f"/proc/{p}").exists() and Path(f"/proc/{p}/stat").read_text().split()[2] != "Z"
+    ]
 
     engine = open_database(db)
     assert load_experiment(engine, 1).experiment["status"] == "running"  # nobody could mark it
@@ -160,8 +192,11 @@ def test_a_sweep_killed_with_sigkill_resumes_and_stores_every_run_exactly_once(d
     assert result.exit_code == 0, result.output
     assert f"resuming: {killed_with} run(s) stored, {32 - killed_with} to run" in result.stderr
     with Session(engine) as s:
-        per_key = s.execute(select(Run.point, Run.jurisdiction, Run.replication, func.count())
-                            .group_by(Run.point, Run.jurisdiction, Run.replication)).all()
+        per_key = s.execute(
+            select(Run.point, Run.jurisdiction, Run.replication, func.count()).group_by(
+                Run.point, Run.jurisdiction, Run.replication
+            )
+        ).all()
         assert s.scalar(select(func.count()).select_from(Experiment)) == 1
     assert len(per_key) == 32 and all(n == 1 for *_, n in per_key)
     resumed = load_experiment(engine, 1)
@@ -184,8 +219,22 @@ def test_resume_refuses_a_changed_spec_or_an_experiment_that_is_not_a_sweep(tmp_
     assert "does not give experiment 1 any more (changed: replications (2, stored 1))" in result.stderr
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db, "--resume", "1", "--seed", "3"])
     assert "changed: seed (3, stored 11)" in result.stderr
-    CliRunner().invoke(cli, ["compare", "-j", "national", "-r", "1", "--db", db, "--set",
-                             "scenario.population.enterprises=300", "--set", "scenario.months=3"])
+    CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            "-j",
+            "national",
+            "-r",
+            "1",
+            "--db",
+            db,
+            "--set",
+            "scenario.population.enterprises=300",
+            "--set",
+            "scenario.months=3",
+        ],
+    )
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db, "--resume", "2"])
     assert result.exit_code == 1 and "experiment 2 is a compare, not a sweep" in result.stderr
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db, "--resume", "9"])
@@ -205,8 +254,10 @@ def test_ctrl_c_marks_the_sweep_interrupted_and_says_how_to_resume(tmp_path: Pat
     db = tmp_path / "r.db"
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", str(db)])
     assert result.exit_code == 130
-    assert f"interrupted with 3 of 16 run(s) stored; resume with: credsup sweep {spec} --resume 1 --db " \
-           f"sqlite:///{db}" in result.stderr
+    assert (
+        f"interrupted with 3 of 16 run(s) stored; resume with: credsup sweep {spec} --resume 1 --db "
+        f"sqlite:///{db}" in result.stderr
+    )
     assert load_experiment(open_database(str(db)), 1).experiment["status"] == "interrupted"
     monkeypatch.undo()
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", str(db), "--resume", "1"])
@@ -216,8 +267,9 @@ def test_ctrl_c_marks_the_sweep_interrupted_and_says_how_to_resume(tmp_path: Pat
 def test_the_cli_prints_the_table_and_writes_outputs_and_results_show_them_again(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "s.toml")
     db = str(tmp_path / "r.db")
-    result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db, "--workers", "2", "--json", "--out",
-                                      str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli, ["sweep", str(spec), "--db", db, "--workers", "2", "--json", "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["experiment"], data["points"], data["runs"], data["design"]) == (1, 4, 16, "grid")
@@ -237,8 +289,11 @@ def test_the_cli_prints_the_table_and_writes_outputs_and_results_show_them_again
     assert "vs national" in point
     bad = CliRunner().invoke(cli, ["results", "show", "1", "--db", db, "--point", "7"])
     assert bad.exit_code == 1 and "experiment 1 has no point 7 (points 0-3)" in bad.stderr
-    points = list(csv.DictReader(io.StringIO(CliRunner().invoke(
-        cli, ["results", "export", "1", "--db", db, "--table", "points"]).stdout)))
+    points = list(
+        csv.DictReader(
+            io.StringIO(CliRunner().invoke(cli, ["results", "export", "1", "--db", db, "--table", "points"]).stdout)
+        )
+    )
     assert len(points) == 4 * 2 * 3
     assert points[0]["scenario.regulator.inspectors"] == "1" and points[0]["n"] == "2"
     assert float(points[0]["low"]) <= float(points[0]["mean"]) <= float(points[0]["high"])
@@ -249,10 +304,15 @@ def test_the_cli_prints_the_table_and_writes_outputs_and_results_show_them_again
 
 
 def test_a_sobol_sweep_gives_indices_and_their_plot(tmp_path: Path) -> None:
-    spec = write_spec(tmp_path / "s.toml", design="sobol", extra="samples = 4", replications=1,
-                      jurisdictions='["national"]',
-                      parameters='"scenario.regulator.inspectors" = { low = 1, high = 4 }\n'
-                                 '"inspection.rate_per_year.C" = { low = 0.1, high = 0.6 }')
+    spec = write_spec(
+        tmp_path / "s.toml",
+        design="sobol",
+        extra="samples = 4",
+        replications=1,
+        jurisdictions='["national"]',
+        parameters='"scenario.regulator.inspectors" = { low = 1, high = 4 }\n'
+        '"inspection.rate_per_year.C" = { low = 0.1, high = 0.6 }',
+    )
     db = str(tmp_path / "r.db")
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db, "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -263,24 +323,36 @@ def test_a_sobol_sweep_gives_indices_and_their_plot(tmp_path: Path) -> None:
         assert (tmp_path / "out" / name).is_file(), name
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "sensitivity.csv").read_text())))
     assert {(r["metric"], r["parameter"]) for r in rows if not r["note"]} <= {
-        (m, p) for m in ("violation_prevalence", "hit_rate", "compliant_burden")
-        for p in ("scenario.regulator.inspectors", "inspection.rate_per_year.C")}
+        (m, p)
+        for m in ("violation_prevalence", "hit_rate", "compliant_burden")
+        for p in ("scenario.regulator.inspectors", "inspection.rate_per_year.C")
+    }
     assert any(r["S1"] and r["ST"] for r in rows)
-    assert CliRunner().invoke(cli, ["results", "export", "1", "--db", db, "--table", "sensitivity"]).stdout == \
-        (tmp_path / "out" / "sensitivity.csv").read_text()
+    assert (
+        CliRunner().invoke(cli, ["results", "export", "1", "--db", db, "--table", "sensitivity"]).stdout
+        == (tmp_path / "out" / "sensitivity.csv").read_text()
+    )
 
 
 def synthetic_sobol(f, n: int = 256) -> ExperimentResults:
     """A stored-looking Sobol' sweep whose outcome is ``f(x, y)`` exactly (no simulation)."""
     variations = [Variation("x", low=0.0, high=1.0), Variation("y", low=-1.0, high=1.0)]
     points = design_points("sobol", variations, n, seed=1)
-    settings = {"design": "sobol", "outcomes": ["m"],
-                "parameters": [{"key": v.key, "low": v.low, "high": v.high, "integer": False} for v in variations]}
+    settings = {
+        "design": "sobol",
+        "outcomes": ["m"],
+        "parameters": [{"key": v.key, "low": v.low, "high": v.high, "integer": False} for v in variations],
+    }
     return ExperimentResults(
         experiment={"id": 1, "kind": "sweep", "seed": "1", "settings": settings, "jurisdictions": [{"name": "j"}]},
-        runs=[], points=[{"index": i, "parameters": p} for i, p in enumerate(points)],
+        runs=[],
+        points=[{"index": i, "parameters": p} for i, p in enumerate(points)],
         summary={(i, "j"): {"m": np.array([f(p["x"], p["y"])])} for i, p in enumerate(points)},
-        periods={}, period_starts=[], by_grade={}, replications={(i, "j"): [0] for i in range(len(points))})
+        periods={},
+        period_starts=[],
+        by_grade={},
+        replications={(i, "j"): [0] for i in range(len(points))},
+    )
 
 
 def test_sobol_indices_follow_the_point_order_of_the_design() -> None:
@@ -303,8 +375,9 @@ def test_sobol_indices_follow_the_point_order_of_the_design() -> None:
 def test_dask_options_fail_clearly(tmp_path: Path, monkeypatch) -> None:
     spec = write_spec(tmp_path / "s.toml")
     db = tmp_path / "r.db"
-    result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", str(db), "--scheduler", "tcp://127.0.0.1:9",
-                                      "--workers", "2"])
+    result = CliRunner().invoke(
+        cli, ["sweep", str(spec), "--db", str(db), "--scheduler", "tcp://127.0.0.1:9", "--workers", "2"]
+    )
     assert result.exit_code == 1 and "--scheduler runs on that cluster's workers" in result.stderr
     monkeypatch.setattr(executors, "DASK_CONNECT_TIMEOUT", 1.0)
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", str(db), "--scheduler", "tcp://127.0.0.1:9"])
@@ -313,8 +386,10 @@ def test_dask_options_fail_clearly(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if the dask extra were not installed
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", str(db), "--dask-local"])
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("Error: the Dask executor needs the 'distributed' package: install the Dask "
-                                     'extra on this machine and every worker: pip install "credsup[dask]"')
+    assert result.stderr.strip() == (
+        "Error: the Dask executor needs the 'distributed' package: install the Dask "
+        'extra on this machine and every worker: pip install "credsup[dask]"'
+    )
     with Session(open_database(str(db))) as s:
         assert s.scalar(select(func.count()).select_from(Experiment)) == 0
     with pytest.raises(InputError, match="give --scheduler or --dask-local, not both"):
@@ -323,13 +398,20 @@ def test_dask_options_fail_clearly(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_failed_runs_are_stored_with_their_error_and_run_again_on_resume(plugin_dist, tmp_path: Path) -> None:
-    plugin_dist("broken", """
+    plugin_dist(
+        "broken",
+        """
         @hookimpl
         def credsup_grade(batch, params, today):
             return np.full(len(batch), 7, dtype=np.int8)
-    """)
-    spec = write_spec(tmp_path / "s.toml", jurisdictions='["national", "broken"]', replications=1,
-                      parameters='"inspection.rate_per_year.D" = [0.3, 1.0]')
+    """,
+    )
+    spec = write_spec(
+        tmp_path / "s.toml",
+        jurisdictions='["national", "broken"]',
+        replications=1,
+        parameters='"inspection.rate_per_year.D" = [0.3, 1.0]',
+    )
     db = str(tmp_path / "r.db")
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db])
     assert result.exit_code == 1
@@ -340,5 +422,9 @@ def test_failed_runs_are_stored_with_their_error_and_run_again_on_resume(plugin_
     assert "resuming: 2 run(s) stored, 2 to run" in result.stderr and result.exit_code == 1
     res = load_experiment(open_database(db), 1)
     assert sorted((r["point"], r["jurisdiction"], r["status"]) for r in res.runs) == [
-        (0, "broken", "failed"), (0, "national", "ok"), (1, "broken", "failed"), (1, "national", "ok")]
+        (0, "broken", "failed"),
+        (0, "national", "ok"),
+        (1, "broken", "failed"),
+        (1, "national", "ok"),
+    ]
     assert res.experiment["status"] == "finished" and res.experiment["error"] == "2 run(s) failed"

@@ -4,10 +4,10 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from credsup_xianyou import dimension_scores
 
 from credsup.core import ConfigError, EnterpriseBatch, Grade, Period, load_jurisdiction
 from credsup.core.samples import random_batch
-from credsup_xianyou import dimension_scores
 
 TODAY = dt.date(2026, 1, 1)
 YEAR = Period.parse("2026")
@@ -20,14 +20,22 @@ def xianyou():
 
 def established(n, **columns):
     """n enterprises registered ten years ago, with one clean inspection, otherwise clean."""
-    base = dict(registered=np.full(n, np.datetime64("2016-01-01")), inspections_36m=np.ones(n, dtype=int),
-                clean_inspections_36m=np.ones(n, dtype=int))
+    base = dict(
+        registered=np.full(n, np.datetime64("2016-01-01")),
+        inspections_36m=np.ones(n, dtype=int),
+        clean_inspections_36m=np.ones(n, dtype=int),
+    )
     return EnterpriseBatch.build(n, **{**base, **columns})
 
 
 def test_a_clean_enterprise_is_a_and_each_dimension_counts(xianyou):
-    b = established(4, serious_36m=[0, 1, 0, 0], tax_compliant=[True, True, False, True],
-                    abnormal_operation=[False, False, True, False], industry_grade=[-1, -1, -1, 3])
+    b = established(
+        4,
+        serious_36m=[0, 1, 0, 0],
+        tax_compliant=[True, True, False, True],
+        abnormal_operation=[False, False, True, False],
+        industry_grade=[-1, -1, -1, 3],
+    )
     production, management, brand = dimension_scores(b, xianyou.params)
     assert production.tolist() == [100.0, 52.0, 100.0, 100.0]  # 100 - 50 + 2 for one clean inspection
     assert management.tolist() == [100.0, 100.0, 55.0, 100.0]
@@ -58,16 +66,22 @@ def test_listed_enterprises_are_d_as_nationally(xianyou):
 
 
 def test_demonstration_needs_a_strong_brand_and_initiative(xianyou):
-    b = established(4, grade=[0, 0, 0, 1], ip_holder=[True, True, False, True],
-                    self_report_verified=[True, False, True, True])
+    b = established(
+        4, grade=[0, 0, 0, 1], ip_holder=[True, True, False, True], self_report_verified=[True, False, True, True]
+    )
     # brand: 95, 85 (no self-report), 80, 95 (but grade B)
     assert xianyou.demonstration(b, TODAY).tolist() == [True, False, False, False]
 
 
 def test_precise_supervision_aims_spot_checks_at_weak_dimensions(xianyou):
     national = load_jurisdiction("national")
-    b = established(3, grade=[1, 1, 1], tax_compliant=[True, False, True], abnormal_operation=[False, True, False],
-                    demonstration=[False, False, True])
+    b = established(
+        3,
+        grade=[1, 1, 1],
+        tax_compliant=[True, False, True],
+        abnormal_operation=[False, True, False],
+        demonstration=[False, False, True],
+    )
     p = xianyou.inspection_probability(b, YEAR)
     base = national.inspection_probability(b, YEAR)
     assert p[0] == pytest.approx(base[0])  # B, no weak dimension: the national rate

@@ -37,18 +37,23 @@ CREDSUP_CONTRACT = "1.0"
 PARAMS_CLASS = XianyouParams
 DEFAULT_CONFIG = files(__name__) / "xianyou.toml"
 
-__all__ = ["CREDSUP_CONTRACT", "DEFAULT_CONFIG", "PARAMS_CLASS", "XianyouParams", "brand_score",
-           "dimension_scores"]
+__all__ = ["CREDSUP_CONTRACT", "DEFAULT_CONFIG", "PARAMS_CLASS", "XianyouParams", "brand_score", "dimension_scores"]
 
 
-def brand_score(ip_holder: Any, self_report_verified: Any, industry_grade: Any, verified_complaints: Any,
-                b: Brand) -> Any:
+def brand_score(
+    ip_holder: Any, self_report_verified: Any, industry_grade: Any, verified_complaints: Any, b: Brand
+) -> Any:
     """Brand points out of 100. Works on one enterprise's values or on whole columns alike."""
     association = np.array([b.association.A, b.association.B, b.association.C, b.association.D])
     graded = np.asarray(industry_grade) >= 0
     from_association = np.where(graded, association[np.where(graded, industry_grade, 0)], 0.0)
-    score = (b.base + b.ip_holder * np.asarray(ip_holder) + b.self_report * np.asarray(self_report_verified)
-             + from_association - b.verified_complaint * np.asarray(verified_complaints))
+    score = (
+        b.base
+        + b.ip_holder * np.asarray(ip_holder)
+        + b.self_report * np.asarray(self_report_verified)
+        + from_association
+        - b.verified_complaint * np.asarray(verified_complaints)
+    )
     return np.clip(score, 0.0, 100.0)
 
 
@@ -56,18 +61,32 @@ def dimension_scores(batch: EnterpriseBatch, params: XianyouParams) -> tuple[np.
     """Production, management and brand scores (float64 points in [0, 100]) of each enterprise."""
     p, m = params.evaluation.production, params.evaluation.management
     clean = np.minimum(batch.clean_inspections_36m, p.clean_inspection_cap)
-    production = 100.0 - (p.serious * batch.serious_36m + p.general * batch.general_36m
-                          + p.minor * batch.minor_36m + p.failed_rectification * batch.failed_rectifications_36m) \
+    production = (
+        100.0
+        - (
+            p.serious * batch.serious_36m
+            + p.general * batch.general_36m
+            + p.minor * batch.minor_36m
+            + p.failed_rectification * batch.failed_rectifications_36m
+        )
         + p.clean_inspection * clean
-    management = 100.0 - (m.annual_report_missing * ~batch.annual_report_filed + m.tax_arrears * ~batch.tax_compliant
-                          + m.social_security_arrears * ~batch.social_security_compliant
-                          + m.abnormal_operation * batch.abnormal_operation
-                          + m.false_commitment * batch.false_commitments_36m
-                          + m.displayed_penalty * batch.displayed_penalties)
-    brand = brand_score(batch.ip_holder, batch.self_report_verified, batch.industry_grade,
-                        batch.verified_complaints_36m, params.evaluation.brand)
-    return (np.clip(production, 0.0, 100.0), np.clip(management, 0.0, 100.0),
-            np.asarray(brand, dtype=np.float64))
+    )
+    management = 100.0 - (
+        m.annual_report_missing * ~batch.annual_report_filed
+        + m.tax_arrears * ~batch.tax_compliant
+        + m.social_security_arrears * ~batch.social_security_compliant
+        + m.abnormal_operation * batch.abnormal_operation
+        + m.false_commitment * batch.false_commitments_36m
+        + m.displayed_penalty * batch.displayed_penalties
+    )
+    brand = brand_score(
+        batch.ip_holder,
+        batch.self_report_verified,
+        batch.industry_grade,
+        batch.verified_complaints_36m,
+        params.evaluation.brand,
+    )
+    return (np.clip(production, 0.0, 100.0), np.clip(management, 0.0, 100.0), np.asarray(brand, dtype=np.float64))
 
 
 @hookimpl
@@ -100,8 +119,13 @@ def credsup_demonstration(enterprise: Any, params: XianyouParams, today: dt.date
         return False
     if d.requires_self_report and not enterprise.self_report_verified:
         return False
-    brand = brand_score(enterprise.ip_holder, enterprise.self_report_verified, enterprise.industry_grade,
-                        enterprise.verified_complaints_36m, params.evaluation.brand)
+    brand = brand_score(
+        enterprise.ip_holder,
+        enterprise.self_report_verified,
+        enterprise.industry_grade,
+        enterprise.verified_complaints_36m,
+        params.evaluation.brand,
+    )
     return bool(brand >= d.min_brand)
 
 

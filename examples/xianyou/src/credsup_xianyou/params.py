@@ -101,7 +101,8 @@ class Evaluation:
 class Demonstration:
     min_brand: float = points("brand score a demonstration enterprise needs (besides grade A)")
     requires_self_report: bool = attrs.field(
-        metadata={"doc": "it must have self-reported credit information that was verified"})
+        metadata={"doc": "it must have self-reported credit information that was verified"}
+    )
 
 
 @attrs.frozen
@@ -109,7 +110,8 @@ class Precision:
     weak_floor: float = points("a dimension below this marks a weak enterprise")
     weak_multiplier: float = param(lo=1.0, hi=12.0, doc="multiplies a weak enterprise's spot-check rate")
     demonstration_rate_per_year: float = param(
-        lo=0.0, hi=12.0, doc="spot-check rate of a demonstration enterprise", unit="checks per year")
+        lo=0.0, hi=12.0, doc="spot-check rate of a demonstration enterprise", unit="checks per year"
+    )
 
 
 @attrs.frozen
