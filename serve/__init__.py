@@ -16,7 +16,7 @@ The registry is read once into an immutable :class:`~credsup.serve.snapshot.Snap
 request or on a schedule by building a new snapshot aside and swapping it in.
 
 The web stack (FastAPI, uvicorn, Jinja2, segno ...) is the optional ``serve`` extra:
-``pip install "credsup[serve]"``. Importing :mod:`credsup.serve.app` without it raises an error that says so.
+``pip install "credsup[serve]"``. `credsup serve` says so when it is missing.
 """
 
 from __future__ import annotations
