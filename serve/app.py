@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -194,12 +193,3 @@ def create_app(
     app.add_middleware(BodyLimit, json_limit=config.max_json_bytes, form_limit=config.max_form_bytes)
     app.add_middleware(SecurityHeaders)
     return app
-
-
-def describe_app(app: FastAPI) -> dict[str, Any]:
-    """Routes by audience (for the docs and the tests)."""
-    internal, public = [], []
-    for route in app.routes:
-        path = getattr(route, "path", "")
-        (internal if path.startswith("/api/") else public).append(path)
-    return {"internal": internal, "public": public}

@@ -21,12 +21,12 @@ from click.testing import CliRunner
 
 pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install -e '.[serve]')")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from credsup.cli.main import cli  # noqa: E402
-from credsup.core.jurisdiction import load_jurisdiction  # noqa: E402
-from credsup.serve.app import create_app  # noqa: E402
-from credsup.serve.config import ServeConfig, Tokens  # noqa: E402
+from credsup.cli.main import cli
+from credsup.core.jurisdiction import load_jurisdiction
+from credsup.serve.app import create_app
+from credsup.serve.config import ServeConfig, Tokens
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "registry"
@@ -95,9 +95,7 @@ def make_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
 def shared_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One app over the (read-only) example registry for tests that only read."""
     reports = tmp_path_factory.mktemp("reports") / "reports.db"
-    settings = ServeConfig(
-        registry=str(EXAMPLE), tokens=Tokens.of(TOKEN), reports=f"sqlite:///{reports}", today=AS_OF
-    )
+    settings = ServeConfig(registry=str(EXAMPLE), tokens=Tokens.of(TOKEN), reports=f"sqlite:///{reports}", today=AS_OF)
     with TestClient(create_app(settings, load_jurisdiction("national"))) as client:
         yield client
         client.app.state.reports.dispose()  # type: ignore[attr-defined]

@@ -84,7 +84,9 @@ def test_several_tokens_are_accepted_for_rotation(make_client, tmp_path) -> None
     client.app.state.tokens = tokens
     for t in ("old-token-0123456789abcdef", "new-token-0123456789abcdef", TOKEN):
         assert client.get("/api/v1/status", headers={"Authorization": f"Bearer {t}"}).status_code == 200
-    assert client.get("/api/v1/status", headers={"Authorization": "Bearer old-token-0123456789abcdeF"}).status_code == 401
+    assert (
+        client.get("/api/v1/status", headers={"Authorization": "Bearer old-token-0123456789abcdeF"}).status_code == 401
+    )
 
 
 def test_token_files_are_checked_without_showing_the_token(tmp_path) -> None:
@@ -208,9 +210,7 @@ def test_bad_plan_requests_point_at_the_field(shared_client, body, pointer) -> N
 
 @pytest.mark.parametrize("raw", [b"{", b"not json", b'{"enterprises": ["E1",]}', b"\xff\xfe", b""])
 def test_malformed_json_is_a_400(shared_client, raw) -> None:
-    got = shared_client.post(
-        "/api/v1/grade", content=raw, headers={**AUTH, "Content-Type": "application/json"}
-    )
+    got = shared_client.post("/api/v1/grade", content=raw, headers={**AUTH, "Content-Type": "application/json"})
     assert got.status_code in (400, 422), got.text
     assert got.headers["content-type"] == PROBLEM
     assert got.json()["type"] in ("urn:credsup:problem:malformed-json", "urn:credsup:problem:validation")
@@ -249,11 +249,11 @@ def test_oversized_bodies_are_refused(make_client) -> None:
 def test_a_plugin_error_is_a_problem_not_a_traceback(make_client, plugin_dist) -> None:
     plugin_dist(
         "broken",
-        '''
+        """
 @hookimpl
 def credsup_grade(batch, params, today):
     raise ZeroDivisionError("oops in grading")
-''',
+""",
     )
     client = make_client(jurisdiction="broken", raise_server_exceptions=False)
     body = assert_problem(client.get("/api/v1/enterprises/E000001/grade", headers=AUTH), 500, "plugin-error")
