@@ -36,11 +36,12 @@ router = APIRouter()
 
 _REFERENCE = re.compile(r"R-[A-Z2-7]{10}")
 
+#: Commitment kinds (seed 004 (I)-(IV)) as a reader of the page knows them: a name and what it means.
 KIND_LABELS = {
-    "notification": "Notification commitment (licence granted on this commitment, verified afterwards)",
-    "certification": "Commitment in place of a certificate",
-    "voluntary": "Voluntary or industry self-discipline commitment",
-    "repair": "Commitment made for credit repair",
+    "notification": ("Notification commitment", "a licence granted on this commitment, checked afterwards"),
+    "certification": ("Commitment in place of a certificate", "a document replaced by this commitment"),
+    "voluntary": ("Voluntary commitment", "made of its own accord or under an industry's self-discipline"),
+    "repair": ("Credit repair commitment", "made when applying to repair its credit record"),
 }
 LIST_LABELS = {"dishonesty": "List of seriously dishonest entities", "abnormal_operation": "Abnormal operation list"}
 

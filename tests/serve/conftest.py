@@ -148,7 +148,8 @@ class Server:
         raise RuntimeError(f"credsup serve did not start within 60 s:\n{self.output()}")
 
     def output(self) -> str:
-        self._fh.flush()
+        if not self._fh.closed:
+            self._fh.flush()
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
@@ -159,7 +160,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self._fh.close()
+        if not self._fh.closed:
+            self._fh.close()
 
 
 @pytest.fixture
