@@ -85,7 +85,7 @@ router = APIRouter(prefix="/api/v1", tags=["internal"], dependencies=[Depends(re
 
 
 def service_of(request: Request) -> Service:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 def row_of(snapshot: Snapshot, enterprise_id: str) -> int:

@@ -74,7 +74,7 @@ class Cache:
             if not entry.ready:
                 entry.value = compute()  # an exception leaves the entry unready: the next caller retries
                 entry.ready = True
-            return entry.value  # type: ignore[no-any-return]
+            return entry.value
 
 
 @attrs.frozen

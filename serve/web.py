@@ -47,11 +47,11 @@ LIST_LABELS = {"dishonesty": "List of seriously dishonest entities", "abnormal_o
 
 
 def service_of(request: Request) -> Service:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 def templates_of(request: Request) -> Jinja2Templates:
-    return request.app.state.templates  # type: ignore[no-any-return]
+    return request.app.state.templates
 
 
 def page_url(request: Request, enterprise_id: str) -> str:
