@@ -76,6 +76,17 @@ def start(registry: Path, port: int, workdir: Path) -> subprocess.Popen:
     raise SystemExit("credsup serve did not start in 10 minutes")
 
 
+def peak_memory_mib(pid: int) -> float | None:
+    """Peak resident memory of the server process (Linux ``VmHWM``), None elsewhere."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 async def one_round(base: str, ids: list[str]) -> tuple[float, list[float], list[tuple[str, int, dict]]]:
     import httpx
 
@@ -145,6 +156,7 @@ def main() -> None:
                     (result,) = body["results"]
                     ok = (result["grade"], "; ".join(result["decided_by"])) == expected[eid]
                     correct += ok
+            peak_mib = peak_memory_mib(proc.pid)
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
@@ -160,6 +172,7 @@ def main() -> None:
         "correct": correct,
         "errors": errors,
         "first_request_ms": round(cold * 1000, 1),
+        "server_peak_mib": peak_mib,
         "round_wall_s": [round(w, 3) for w in walls],
         "requests_per_s": round(total / sum(walls), 1),
         "latency_ms": {
@@ -174,7 +187,8 @@ def main() -> None:
         return
     print(f"{result['requests']} grade requests, {args.requests} at once x {args.rounds} rounds, "
           f"{result['enterprises']} enterprises: {correct} correct, {errors} errors")  # fmt: skip
-    print(f"first request (grades and reasons of the whole registry): {result['first_request_ms']} ms")
+    print(f"first request (grades and reasons of the whole registry): {result['first_request_ms']} ms; "
+          f"server peak memory {peak_mib} MiB")  # fmt: skip
     print(f"rounds: {result['round_wall_s']} s; {result['requests_per_s']} requests/s")
     lat = result["latency_ms"]
     print(f"latency: p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms ({result['machine']})")

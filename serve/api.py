@@ -76,6 +76,16 @@ def require_token(
         )
 
 
+def require_json(request: Request) -> None:
+    """415 unless a request body is declared as JSON (otherwise FastAPI would not read it as JSON)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json" and not kind.endswith("+json"):
+        raise ApiProblem(
+            "unsupported-media-type",
+            f"the body must be JSON, sent with Content-Type: application/json (got {kind or 'no Content-Type'})",
+        )
+
+
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": ProblemModel, "content": {PROBLEM_JSON: {}}, "description": text}
     for status, text in ((401, "No token, or a wrong one"), (404, "Unknown enterprise"), (422, "Invalid fields"))
@@ -132,7 +142,12 @@ def grade_results(snapshot: Snapshot, rows: np.ndarray, ids: list[str], as_of: d
     ]
 
 
-@router.post("/grade", response_model=GradeResponse, summary="Grade enterprises, with the indicators that decided")
+@router.post(
+    "/grade",
+    response_model=GradeResponse,
+    summary="Grade enterprises, with the indicators that decided",
+    dependencies=[Depends(require_json)],
+)
 def grade_batch(body: GradeRequest, request: Request) -> GradeResponse:
     """The jurisdiction's evaluation (``credsup_grade`` then ``credsup_demonstration``) as of ``as_of``,
     with the reasons ``credsup grade`` gives. Every id must be in the registry."""
@@ -215,7 +230,12 @@ def repair_check(
     return check_repair(snapshot.registry, service.jurisdiction, enterprise_id, as_of or service.today()).as_dict()
 
 
-@router.post("/plan", response_model=PlanResponse, summary='Draw the period\'s "double random, one public" plan')
+@router.post(
+    "/plan",
+    response_model=PlanResponse,
+    summary='Draw the period\'s "double random, one public" plan',
+    dependencies=[Depends(require_json)],
+)
 def plan(body: PlanRequest, request: Request) -> PlanResponse:
     """The plan ``credsup plan`` draws for the same registry, inspectors, jurisdiction, period and seed, byte
     for byte; the summary carries the SHA-256 of every input and the command that re-draws it."""

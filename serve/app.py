@@ -73,7 +73,6 @@ def install_error_handlers(app: FastAPI) -> None:
             413: "payload-too-large",
             415: "unsupported-media-type",
             401: "unauthorized",
-            403: "forbidden",
         }.get(exc.status_code)
         if exc.status_code == 400 and isinstance(exc.__cause__, PayloadTooLarge):
             slug, exc = "payload-too-large", exc.__cause__  # FastAPI wraps errors raised while reading a body
@@ -81,7 +80,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if slug == "not-found" and detail == "Not Found":
             detail = f"no route {request.method} {request.url.path}; /openapi.json lists the API"
         if slug is None:
-            slug = "validation" if 400 <= exc.status_code < 500 else "internal"
+            slug = "http-error" if 400 <= exc.status_code < 500 else "internal"
         problem = ApiProblem(slug, detail or str(exc.status_code), status=exc.status_code, headers=exc.headers)
         return _respond(request, problem)
 

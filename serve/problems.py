@@ -40,7 +40,6 @@ TYPES: dict[str, ProblemType] = {
         ProblemType("malformed-json", "The request body is not valid JSON", 400),
         ProblemType("unauthorized", "A valid API token is required", 401),
         ProblemType("no-token-configured", "This server has no API token configured", 401),
-        ProblemType("forbidden", "The request was refused", 403),
         ProblemType("unknown-enterprise", "No such enterprise in the registry", 404),
         ProblemType("not-found", "No such resource", 404),
         ProblemType("method-not-allowed", "Method not allowed", 405),
@@ -49,6 +48,7 @@ TYPES: dict[str, ProblemType] = {
         ProblemType("unsupported-media-type", "Unsupported media type", 415),
         ProblemType("validation", "The request has invalid fields", 422),
         ProblemType("registry-error", "The registry could not be read", 422),
+        ProblemType("http-error", "The request failed", 400),
         ProblemType("plugin-error", "The jurisdiction plugin failed", 500),
         ProblemType("internal", "Internal server error", 500),
     )
