@@ -156,6 +156,7 @@ def serve_command(
     from credsup.cli.registry_cmds import jurisdiction_of, report_loading, say
     from credsup.serve.app import create_app
     from credsup.serve.config import ServeConfig, load_secret, load_tokens
+    from credsup.serve.snapshot import shown
 
     tokens, warnings = load_tokens(token_file)
     secret, _configured = load_secret(secret_file)
@@ -173,7 +174,6 @@ def serve_command(
         https_only=https_only,
         templates=templates,
         overrides=sets,
-        config_file=config,
     )
     app = create_app(settings, j)
     service = app.state.service
@@ -182,11 +182,11 @@ def serve_command(
     for warning in warnings:
         say(f"warning: {warning}")
     say(
-        f"serving {len(snapshot.registry)} enterprise(s) of {registry} with {j.name} {j.version}"
+        f"serving {len(snapshot.registry)} enterprise(s) of {shown(registry)} with {j.name} {j.version}"
         + (f" as of {settings.today}" if settings.today else "")
     )
     say(
-        f"inspectors for plans: {snapshot.inspectors.location if snapshot.inspectors else 'none (POST /api/v1/plan is off)'}"
+        f"inspectors for plans: {shown(snapshot.inspectors.location) if snapshot.inspectors else 'none (POST /api/v1/plan is off)'}"
     )
     say(f"public reports go to: {app.state.reports.display_url}")
     if tokens:

@@ -40,7 +40,7 @@ from credsup.serve.models import (
 )
 from credsup.serve.problems import PROBLEM_JSON, ApiProblem
 from credsup.serve.reports import complaints_csv
-from credsup.serve.snapshot import Service, Snapshot
+from credsup.serve.snapshot import Service, Snapshot, shown
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -103,7 +103,7 @@ def row_of(snapshot: Snapshot, enterprise_id: str) -> int:
     if row is None:
         raise ApiProblem(
             "unknown-enterprise",
-            f"enterprise {enterprise_id!r} is not in the registry {snapshot.registry.location}",
+            f"enterprise {enterprise_id!r} is not in the registry {shown(snapshot.registry.location)}",
             errors=[{"parameter": "enterprise_id", "in": "path", "detail": "unknown enterprise"}],
         )
     return row
@@ -259,7 +259,7 @@ def plan(body: PlanRequest, request: Request) -> PlanResponse:
         overrides=request.app.state.config.overrides,
         skipped_rows=len(snapshot.registry.skipped) + len(insp.skipped),
     )
-    summary["redraw"] = redraw_command(summary, snapshot.registry.location, insp.location)
+    summary["redraw"] = redraw_command(summary, shown(snapshot.registry.location), shown(insp.location))
     columns = {c: drawn.columns[c].tolist() for c in COLUMNS}
     rows = [dict(zip(COLUMNS, values, strict=True)) for values in zip(*columns.values(), strict=True)]
     return PlanResponse(summary=summary, rows=rows, csv=drawn.csv_text())

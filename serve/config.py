@@ -173,6 +173,5 @@ class ServeConfig:
     #: request body limits in bytes: JSON API requests, and the public report form
     max_json_bytes: int = 1_048_576
     max_form_bytes: int = 16_384
-    #: command line that started the service (for the status endpoint); None: not from the CLI
+    #: the ``--set`` overrides the jurisdiction was loaded with (published with plans)
     overrides: tuple[str, ...] = ()
-    config_file: str | None = None

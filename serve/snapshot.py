@@ -30,7 +30,7 @@ from credsup.core.errors import CredsupError
 from credsup.core.jurisdiction import Jurisdiction
 from credsup.registry.grading import Evaluation, Reasons, evaluate, explain
 from credsup.registry.load import Frame, InputFile, Registry, load_inspectors, load_registry
-from credsup.registry.reading import is_url
+from credsup.registry.reading import is_url, masked
 from credsup.registry.schema import INSPECTORS
 from credsup.registry.summary import record_status, summarise
 
@@ -127,13 +127,18 @@ class Snapshot:
         """JSON-ready: where the registry came from, when it was read, and every input's hash."""
         inputs = [*self.registry.inputs, *([self.inspectors.input] if self.inspectors else [])]
         return {
-            "registry": self.registry.location,
+            "registry": shown(self.registry.location),
             "loaded_at": self.loaded_at.isoformat(timespec="seconds"),
             "enterprises": len(self.registry),
             "skipped_rows": len(self.registry.skipped) + (len(self.inspectors.skipped) if self.inspectors else 0),
-            "inspectors": self.inspectors.location if self.inspectors else None,
+            "inspectors": shown(self.inspectors.location) if self.inspectors else None,
             "inputs": [{"table": i.table, "source": i.where, "rows": i.rows, "sha256": i.sha256} for i in inputs],
         }
+
+
+def shown(location: str) -> str:
+    """A registry or inspectors location for answers and logs: a database URL without its password."""
+    return masked(location) if is_url(location) else location
 
 
 def default_inspectors(registry: str) -> str | None:

@@ -197,3 +197,9 @@ def test_reports_on_a_postgresql_registry(make_client, postgres_url) -> None:
     engine.dispose()
     listed = list(csv.DictReader(io.StringIO(client.get("/api/v1/reports?format=csv", headers=AUTH).text)))
     assert [r["enterprise"] for r in listed] == ["E000010"]
+    # the database password never appears in an answer
+    password = sa.engine.make_url(postgres_url).password
+    assert password
+    status = client.get("/api/v1/status", headers=AUTH).text
+    missing = client.get("/api/v1/enterprises/NOPE/grade", headers=AUTH).text
+    assert f":{password}@" not in status and f":{password}@" not in missing and "***" in status
