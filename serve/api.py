@@ -154,7 +154,8 @@ def grade_batch(body: GradeRequest, request: Request) -> GradeResponse:
     service = service_of(request)
     snapshot = service.snapshot
     as_of = body.as_of or service.today()
-    rows = np.array([snapshot.index_of(e) if snapshot.index_of(e) is not None else -1 for e in body.enterprises])
+    found = [snapshot.index_of(e) for e in body.enterprises]
+    rows = np.array([-1 if r is None else r for r in found], dtype=np.int64)
     unknown = np.flatnonzero(rows < 0)
     if len(unknown):
         errors = [
@@ -164,7 +165,7 @@ def grade_batch(body: GradeRequest, request: Request) -> GradeResponse:
         names = ", ".join(repr(body.enterprises[k]) for k in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
         raise ApiProblem("validation", f"enterprises: {len(unknown)} id(s) not in the registry: {names}", errors=errors)
     j = service.jurisdiction
-    results = grade_results(snapshot, rows.astype(np.int64), list(body.enterprises), as_of)
+    results = grade_results(snapshot, rows, list(body.enterprises), as_of)
     return GradeResponse(jurisdiction=j.name, version=j.version, as_of=as_of, results=results)
 
 

@@ -21,11 +21,14 @@ penalty is displayed when decided by ``T``, ``publicity_until > T``, not repaire
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from credsup.registry.schema import BANS, COMMITMENT_KINDS, LISTS, SEVERITIES
+
+if TYPE_CHECKING:
+    from credsup.serve.snapshot import Snapshot
 
 #: Keys that may never appear anywhere in a public answer (tests walk every public answer for them).
 FORBIDDEN_KEYS = ("grade", "previous_grade", "industry_grade", "decided_by", "record", "probability", "score")
@@ -35,7 +38,7 @@ def _day(value: np.datetime64) -> str | None:
     return None if np.isnat(value) else str(value.astype("datetime64[D]"))
 
 
-def public_record(snapshot: Any, row: int, today: dt.date) -> dict[str, Any]:
+def public_record(snapshot: Snapshot, row: int, today: dt.date) -> dict[str, Any]:
     """The public view of the enterprise at ``row`` of ``snapshot`` as of ``today`` (JSON-ready)."""
     reg = snapshot.registry
     t = np.datetime64(today, "D")

@@ -87,7 +87,7 @@ class Inspectors:
     skipped: tuple[Any, ...]
 
 
-@attrs.define(eq=False)
+@attrs.frozen(eq=False)
 class Snapshot:
     """One read of the registry and what has been computed from it, date by date."""
 

@@ -14,7 +14,6 @@ Policy allows no script at all (:mod:`credsup.serve.middleware`).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import secrets
@@ -259,5 +258,4 @@ def receipt(enterprise_id: str, reference: str, request: Request) -> HTMLRespons
         e=record,
         received=stored.received.isoformat(),
         back=page_url(request, enterprise_id),
-        today=dt.date.today(),
     )
