@@ -140,7 +140,9 @@ def main() -> None:
             import httpx
 
             t0 = time.perf_counter()
-            first = httpx.get(f"{base}/api/v1/enterprises/{ids[0]}/grade", headers={"Authorization": f"Bearer {TOKEN}"})
+            first = httpx.get(
+                f"{base}/api/v1/enterprises/{ids[0]}/grade", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=600
+            )
             cold = time.perf_counter() - t0
             assert first.status_code == 200, first.text
             walls, latencies, correct, errors = [], [], 0, 0

@@ -40,3 +40,18 @@ def test_the_readme_curl_answer_is_the_service_answer(shared_client) -> None:
     assert f'"grade":"{result["grade"]}"' in shown
     assert json.dumps(result["decided_by"], separators=(",", ":"))[1:-1] in shown.replace("\n ", "")
     assert (ROOT / "docs" / "img" / "serve-phone.png").is_file()
+
+
+def test_templates_and_static_files_ship_with_the_package() -> None:
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "credsup.serve" in config["packages"]
+    globs = config["package-data"]["credsup.serve"]
+    folder = ROOT / "serve"
+    files = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.suffix != ".py"]
+    files = [f for f in files if "__pycache__" not in f]
+    assert files
+    for name in files:
+        assert any(fnmatch.fnmatch(name, g) for g in globs), f"serve/{name} is not in the package data"

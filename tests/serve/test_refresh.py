@@ -87,3 +87,39 @@ def test_refresh_interval_parsing() -> None:
     for bad in ("5s", "fast", "-1m", "10d", ""):
         with pytest.raises(ValueError):
             parse_duration(bad)
+
+
+def test_concurrent_requests_for_one_date_compute_it_once() -> None:
+    import threading
+
+    from credsup.serve.snapshot import Cache
+
+    cache = Cache(size=2)
+    calls = []
+    gate = threading.Event()
+
+    def slow() -> str:
+        calls.append(1)
+        gate.wait(5)
+        return "value"
+
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("day", slow))) for _ in range(20)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    gate.set()
+    for t in threads:
+        t.join()
+    assert results == ["value"] * 20 and len(calls) == 1
+
+    def failing() -> str:
+        raise RuntimeError("broken")
+
+    import pytest
+
+    with pytest.raises(RuntimeError):
+        cache.get("other", failing)
+    assert cache.get("other", lambda: "recovered") == "recovered"  # a failure is not cached
+    cache.get("third", lambda: "x")  # the cache keeps 2 keys: the least recently used goes
+    assert cache.get("day", lambda: "recomputed") == "recomputed"
