@@ -9,7 +9,8 @@ When every input's SHA-256 is unchanged, the old snapshot (and its caches) stays
 
 What is computed from a snapshot for a date (the record summary, the evaluation with its reasons, the
 withdrawn and repaired records) is cached per snapshot, a few dates at a time; concurrent requests for
-the same date wait for one computation instead of each starting its own.
+the same date wait for one computation instead of each starting its own. Today's is computed before a
+snapshot starts serving (at start, and in the refresh thread before the swap).
 """
 
 from __future__ import annotations
@@ -196,6 +197,7 @@ class Service:
         self.fixed_today = today
         self._refresh_lock = threading.Lock()
         self._snapshot = self._read()
+        self._warm(self._snapshot)
         self.last_refresh: RefreshResult | None = None
         self.refreshes = 0
 
@@ -206,6 +208,17 @@ class Service:
             inspectors=self.inspectors_location,
             skip_bad_rows=self.skip_bad_rows,
         )
+
+    def _warm(self, snapshot: Snapshot) -> None:
+        """Evaluate the registry as of today before the snapshot serves, so that no request waits for it
+        (grading a city with reasons takes seconds). A plugin that fails here fails again, as a problem
+        answer, on the request that needs it; the service still starts."""
+        today = self.today()
+        try:
+            snapshot.evaluation(today)
+            snapshot.record_status(today)
+        except CredsupError as exc:
+            log.warning("could not evaluate the registry as of %s: %s", today, exc)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -231,6 +244,7 @@ class Service:
             else:
                 changed = fresh.fingerprint != self._snapshot.fingerprint
                 if changed:
+                    self._warm(fresh)
                     self._snapshot = fresh  # one reference assignment: requests see the old or the new
                 result = RefreshResult(True, changed, now)
                 log.info("registry refreshed: %s", "changed" if changed else "unchanged")

@@ -43,6 +43,8 @@ def test_refresh_on_request_swaps_in_the_new_registry(make_client, registry_copy
     changed = client.post("/api/v1/refresh", headers=AUTH).json()
     assert changed["last_refresh"]["changed"] and changed["snapshot"]["enterprises"] == 1001
     assert service.snapshot is not first
+    # today's evaluation was computed in the refresh, before the new snapshot served anything
+    assert ("evaluation", service.today()) in service.snapshot.cache._entries
     assert client.get("/public/v1/enterprises/E001001").status_code == 200
     got = client.get("/api/v1/enterprises/E001001/grade", headers=AUTH).json()
     assert got["results"][0]["grade"] in "ABCD"
