@@ -246,6 +246,8 @@ class Service:
                 if changed:
                     self._warm(fresh)
                     self._snapshot = fresh  # one reference assignment: requests see the old or the new
+                else:
+                    self._warm(self._snapshot)  # a new day since the last refresh: prepare it now
                 result = RefreshResult(True, changed, now)
                 log.info("registry refreshed: %s", "changed" if changed else "unchanged")
             self.last_refresh = result

@@ -3,6 +3,7 @@ a registry that fails to load leaves the old snapshot serving."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -39,6 +40,10 @@ def test_refresh_on_request_swaps_in_the_new_registry(make_client, registry_copy
     unchanged = client.post("/api/v1/refresh", headers=AUTH).json()
     assert unchanged["last_refresh"]["ok"] and not unchanged["last_refresh"]["changed"]
     assert service.snapshot is first  # same inputs: the old snapshot and its caches stay
+    service.fixed_today = dt.date(2027, 1, 2)  # a new day: the next refresh prepares it
+    client.post("/api/v1/refresh", headers=AUTH)
+    assert service.snapshot is first and ("evaluation", dt.date(2027, 1, 2)) in first.cache._entries
+    service.fixed_today = dt.date(2027, 1, 1)
     add_enterprise(registry_copy)
     changed = client.post("/api/v1/refresh", headers=AUTH).json()
     assert changed["last_refresh"]["changed"] and changed["snapshot"]["enterprises"] == 1001
