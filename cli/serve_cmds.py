@@ -195,8 +195,8 @@ def serve_command(
         say("warning: no API token configured: every /api/v1 request is refused (--token-file or $CREDSUP_SERVE_TOKEN)")
     if refresh_every:
         say(f"registry refreshed every {refresh_every:g} s")
-    shown = "localhost" if host in ("127.0.0.1", "::1") else host
-    say(f"public page: http://{shown}:{port}{root_path}/e/<enterprise id>; API description: /openapi.json")
+    address = "localhost" if host in ("127.0.0.1", "::1") else host
+    say(f"public page: http://{address}:{port}{root_path}/e/<enterprise id>; API description: /openapi.json")
     logger = logging.getLogger("credsup.serve")
     if not logger.handlers:
         handler = logging.StreamHandler()
