@@ -78,7 +78,11 @@ def install_error_handlers(app: FastAPI) -> None:
             slug, exc = "payload-too-large", exc.__cause__  # FastAPI wraps errors raised while reading a body
         detail = str(exc.detail) if exc.detail else ""
         if slug == "not-found" and detail == "Not Found":
-            detail = f"no route {request.method} {request.url.path}; /openapi.json lists the API"
+            detail = (
+                "This page does not exist."
+                if is_page(request.url.path)
+                else f"no route {request.method} {request.url.path}; /openapi.json lists the API"
+            )
         if slug is None:
             slug = "http-error" if 400 <= exc.status_code < 500 else "internal"
         problem = ApiProblem(slug, detail or str(exc.status_code), status=exc.status_code, headers=exc.headers)
