@@ -94,6 +94,7 @@ def _register() -> None:
         registry_cmds,
         results_cmds,
         run_cmds,
+        serve_cmds,
         sweep_cmds,
     )
 
@@ -106,6 +107,7 @@ def _register() -> None:
         sweep_cmds,
         results_cmds,
         registry_cmds,
+        serve_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)

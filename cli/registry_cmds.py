@@ -209,7 +209,7 @@ def plan_command(
     for byte.
     """
     from credsup.registry.load import load_inspectors, load_registry
-    from credsup.registry.plan import draw_plan, sha256_text
+    from credsup.registry.plan import draw_plan, publication
 
     try:
         per = Period.parse(period)
@@ -221,14 +221,7 @@ def plan_command(
     report_loading(reg, insp_skipped)
     plan = draw_plan(reg, j, insp, per, seed)
     text = plan.csv_text()
-    s = dict(plan.summary)
-    s["inputs"] = [
-        {"table": i.table, "source": i.where, "rows": i.rows, "sha256": i.sha256} for i in (*reg.inputs, insp_input)
-    ]
-    s["jurisdiction_config"] = [{"source": f, "sha256": _file_sha(f)} for f in j.config.files]
-    s["overrides"] = list(sets)
-    s["skipped_rows"] = len(reg.skipped) + len(insp_skipped)
-    s["plan_sha256"] = sha256_text(text)
+    s = publication(plan, reg, insp_input, j, overrides=sets, skipped_rows=len(reg.skipped) + len(insp_skipped))
     emit(text, out)
     if summary_path:
         write_atomic(summary_path, json.dumps(s, indent=2, ensure_ascii=False) + "\n")
@@ -236,17 +229,10 @@ def plan_command(
         say(line)
 
 
-def _file_sha(path: str) -> str:
-    import hashlib
-
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
 def plan_summary_lines(s: dict[str, Any], registry: str, inspectors: str, out: str | None) -> list[str]:
     """The plan's summary as text: what was drawn, what was staffed, and how to re-draw it."""
+    from credsup.registry.plan import redraw_command
+
     u = s["unstaffed"]
     unstaffed = sum(u.values())
     lines = [
@@ -276,11 +262,7 @@ def plan_summary_lines(s: dict[str, Any], registry: str, inspectors: str, out: s
     for c in s["jurisdiction_config"]:
         lines.append(f"  {c['sha256']}  {c['source']}")
     lines.append(f"plan SHA-256: {s['plan_sha256']}" + (f"  {out}" if out else ""))
-    sets = "".join(f" --set {o}" for o in s["overrides"])
-    lines.append(
-        f"re-draw: credsup plan {registry} -j {s['jurisdiction']} --inspectors {inspectors} "
-        f"--period {s['period']} --seed {s['seed']}{sets}"
-    )
+    lines.append(f"re-draw: {redraw_command(s, registry, inspectors)}")
     return lines
 
 

@@ -29,7 +29,7 @@ byte-identical plan.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -40,7 +40,7 @@ from credsup.core.errors import Problem
 from credsup.core.jurisdiction import Jurisdiction
 from credsup.registry.errors import RegistryError
 from credsup.registry.grading import Evaluation, evaluate, grade_letters
-from credsup.registry.load import Frame, Registry, split_names
+from credsup.registry.load import Frame, InputFile, Registry, split_names
 from credsup.registry.output import csv_text
 from credsup.registry.summary import summarise
 
@@ -464,3 +464,45 @@ def _summary(
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: str) -> str:
+    """SHA-256 of a file's bytes ("" when it cannot be read)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def publication(
+    plan: Plan,
+    registry: Registry,
+    inspectors_input: InputFile,
+    jurisdiction: Jurisdiction,
+    *,
+    overrides: Sequence[str] = (),
+    skipped_rows: int = 0,
+) -> dict[str, Any]:
+    """What is published with a plan so anyone can re-draw it: the plan's summary, the SHA-256 of every
+    input (registry tables, inspectors file, jurisdiction parameter files), the ``--set`` overrides and
+    the SHA-256 of the plan's CSV. ``credsup plan --summary`` writes it; ``credsup serve`` returns it."""
+    s = dict(plan.summary)
+    s["inputs"] = [
+        {"table": i.table, "source": i.where, "rows": i.rows, "sha256": i.sha256}
+        for i in (*registry.inputs, inspectors_input)
+    ]
+    s["jurisdiction_config"] = [{"source": f, "sha256": file_sha256(f)} for f in jurisdiction.config.files]
+    s["overrides"] = list(overrides)
+    s["skipped_rows"] = skipped_rows
+    s["plan_sha256"] = sha256_text(plan.csv_text())
+    return s
+
+
+def redraw_command(summary: Mapping[str, Any], registry: str, inspectors: str) -> str:
+    """The ``credsup plan`` command that draws the plan of ``summary`` again."""
+    sets = "".join(f" --set {o}" for o in summary["overrides"])
+    return (
+        f"credsup plan {registry} -j {summary['jurisdiction']} --inspectors {inspectors} "
+        f"--period {summary['period']} --seed {summary['seed']}{sets}"
+    )
