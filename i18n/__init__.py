@@ -157,7 +157,7 @@ class Lang:
     # -- lists and numbers ---------------------------------------------------------------------------
 
     def join(self, items: Iterable[str]) -> str:
-        """"a, b and c" in this language."""
+        """ "a, b and c" in this language."""
         items = list(items)
         if len(items) <= 1:
             return "".join(items)

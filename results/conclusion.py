@@ -66,9 +66,13 @@ def _effort_sentence(table: dict[str, Any], j: str, lang: Lang) -> tuple[str, bo
         )
     if d.excludes_zero and math.isfinite(rel) and abs(rel) >= SAME_EFFORT:
         template = (
-            _("It made {percent} more inspections than {baseline}: {mine} against {theirs} per 1,000 enterprises per year{utilisation}.")
+            _(
+                "It made {percent} more inspections than {baseline}: {mine} against {theirs} per 1,000 enterprises per year{utilisation}."
+            )
             if rel > 0
-            else _("It made {percent} fewer inspections than {baseline}: {mine} against {theirs} per 1,000 enterprises per year{utilisation}.")
+            else _(
+                "It made {percent} fewer inspections than {baseline}: {mine} against {theirs} per 1,000 enterprises per year{utilisation}."
+            )
         )
         pct = f"{abs(100 * rel):.0f}" + ("%" if lang.code == "zh" else " %")
         return (
@@ -78,29 +82,82 @@ def _effort_sentence(table: dict[str, Any], j: str, lang: Lang) -> tuple[str, bo
             True,
         )
     return (
-        _("It made about as many inspections as {baseline} ({mine} against {theirs} per 1,000 enterprises per year{utilisation}).").format(
-            baseline=jurisdiction_name(base, table, lang), mine=a, theirs=b, utilisation=utilisation
-        ),
+        _(
+            "It made about as many inspections as {baseline} ({mine} against {theirs} per 1,000 enterprises per year{utilisation})."
+        ).format(baseline=jurisdiction_name(base, table, lang), mine=a, theirs=b, utilisation=utilisation),
         False,
     )
 
 
-def conclusion(table: dict[str, Any], lang: Lang | None = None) -> list[str]:
-    """The conclusion as paragraphs of plain text (empty when nothing ran)."""
+def _clearly_worse(row: dict[str, Any], j: str) -> bool:
+    d = row["difference"].get(j)
+    return bool(d is not None and row["clear"].get(j) and (d.mean < 0) == (row["better"] == "higher"))
+
+
+def leaders(table: dict[str, Any], lang: Lang) -> str:
+    """ "lowest violation prevalence and undetected exposure: shanghai; highest hit rate: traditional":
+    the best jurisdiction on each key outcome, where that is clear against the baseline (a non-baseline
+    leader clearly better than the baseline, or the baseline when every other is clearly worse)."""
+    _ = lang.gettext
+    base = table["baseline"]
+    by_leader: dict[str, list[str]] = {}
+    for row in table["metrics"]:
+        if row["metric"] not in KEY_METRICS or not row["better"]:
+            continue
+        values = {j: e.mean for j, e in row["values"].items() if e.n and math.isfinite(e.mean)}
+        if len(values) < 2:
+            continue
+        pick = max if row["better"] == "higher" else min
+        leader = pick(values, key=lambda j: values[j])
+        if leader == base:
+            if not all(_clearly_worse(row, j) for j in values if j != base):
+                continue
+        elif not row["clear"].get(leader) or _clearly_worse(row, leader):
+            continue
+        name = lang.metric(row["metric"]).name
+        phrase = (_("highest {metric}") if row["better"] == "higher" else _("lowest {metric}")).format(metric=name)
+        by_leader.setdefault(leader, []).append(phrase)
+    parts = [
+        _("{what}: {jurisdiction}").format(what=lang.join(phrases), jurisdiction=jurisdiction_name(j, table, lang))
+        for j, phrases in by_leader.items()
+    ]
+    return "; ".join(parts) if lang.code != "zh" else "；".join(parts)
+
+
+def conclusion_parts(table: dict[str, Any], lang: Lang | None = None) -> list[dict[str, str]]:
+    """The conclusion as paragraphs ``{"lead": ..., "text": ...}`` (the lead is a short heading for the
+    paragraph, shown in bold in the report); empty when nothing ran."""
     lang = lang or language()
     _ = lang.gettext
     names = table["jurisdictions"]
     if len(names) < 2:
-        return [_("Only one jurisdiction finished: there is nothing to compare it with.")] if names else []
+        return (
+            [{"lead": "", "text": _("Only one jurisdiction finished: there is nothing to compare it with.")}]
+            if names
+            else []
+        )
     base = table["baseline"]
     show = {j: jurisdiction_name(j, table, lang) for j in names}
     out = []
+    lead_text = leaders(table, lang)
+    if lead_text:
+        out.append(
+            {
+                "lead": _("Who does best:"),
+                "text": lead_text
+                + _(" (each clear against {baseline}; the others are not tested against each other).").format(
+                    baseline=show[base]
+                ),
+            }
+        )
     differs = []
     for j in names[1:]:
         better, worse, unclear = findings(table, j, lang)
         head = _("{jurisdiction} against {baseline}:").format(jurisdiction=show[j], baseline=show[base])
         if better and worse:
-            text = _("better on {better}, but worse on {worse}.").format(better=lang.join(better), worse=lang.join(worse))
+            text = _("better on {better}, but worse on {worse}.").format(
+                better=lang.join(better), worse=lang.join(worse)
+            )
         elif better:
             text = _("better on {better}, and worse on none of the key outcomes.").format(better=lang.join(better))
         elif worse:
@@ -116,28 +173,40 @@ def conclusion(table: dict[str, Any], lang: Lang | None = None) -> list[str]:
         effort_text, effort_differs = _effort_sentence(table, j, lang)
         if effort_differs:
             differs.append(show[j])
-        out.append(" ".join(s for s in (head, text, effort_text) if s))
+        out.append({"lead": head, "text": " ".join(s for s in (text, effort_text) if s)})
     if differs:
         out.append(
-            _(
-                "Effort is not equal: {names} did not spend the same number of inspections as {baseline}, so these "
-                "differences mix what each policy does with how much inspection it buys. A regime that inspects "
-                "more finds and deters more; do not read a difference as better efficiency without comparing at "
-                "equal effort."
-            ).format(names=lang.join(differs), baseline=show[base])
+            {
+                "lead": _("Effort is not equal:"),
+                "text": _(
+                    "{names} did not spend the same number of inspections as {baseline}, so these differences mix "
+                    "what each policy does with how much inspection it buys. A regime that inspects more finds and "
+                    "deters more; do not read a difference as better efficiency without comparing at equal effort."
+                ).format(names=lang.join(differs), baseline=show[base]),
+            }
         )
     elif table["effort"]:
-        out.append(_("Effort is about equal: the differences above are the policies', not the amount of inspection."))
+        out.append(
+            {
+                "lead": _("Effort is about equal:"),
+                "text": _("the differences above are the policies', not the amount of inspection."),
+            }
+        )
     n = min(table["replications"].values())
     sure = _(
-        "How sure: {n} replications per jurisdiction on common random numbers, each difference paired; an outcome "
-        "is called better or worse only when its difference is clear at a {fdr}% false discovery rate over the "
-        "{tests} tests in the table (Benjamini-Hochberg)."
+        "{n} replications per jurisdiction on common random numbers, each difference paired; an outcome is called "
+        "better or worse only when its difference is clear at a {fdr}% false discovery rate over the {tests} tests "
+        "in the table (Benjamini-Hochberg)."
     ).format(n=n, fdr=int(round(100 * table["fdr"])), tests=table["tests"])
     if n < MIN_REPLICATIONS:
         sure += " " + _(
             "With fewer than {min} replications the intervals are rough: run again with --replications {min} or more "
             "before relying on them."
         ).format(min=MIN_REPLICATIONS)
-    out.append(sure)
+    out.append({"lead": _("How sure:"), "text": sure})
     return out
+
+
+def conclusion(table: dict[str, Any], lang: Lang | None = None) -> list[str]:
+    """The conclusion as paragraphs of plain text (empty when nothing ran)."""
+    return [" ".join(s for s in (p["lead"], p["text"]) if s) for p in conclusion_parts(table, lang)]

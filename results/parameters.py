@@ -20,6 +20,14 @@ def is_assumption(source: str | None) -> bool:
     return source is None or source.strip().lower().startswith("assumption")
 
 
+def _strip_assumption(source: str | None) -> str:
+    """The reason of an assumption without its "assumption:" prefix (the report shows a badge instead)."""
+    if source is None:
+        return ""
+    text = source.strip()
+    return text.split(":", 1)[1].strip() if text.lower().startswith("assumption:") else text
+
+
 def show_value(value: Any, lang: Lang) -> str:
     """A parameter value as a reader sees it (lists comma-separated, booleans in words)."""
     _ = lang.gettext
@@ -75,6 +83,7 @@ def differences(record: dict[str, Any], lang: Lang | None = None) -> dict[str, A
                     "reference": show_value(theirs.get("value"), lang) if theirs is not None else "–",
                     "source": entry.get("source") or lang.gettext("no source given"),
                     "assumption": is_assumption(entry.get("source")),
+                    "source_text": _strip_assumption(entry.get("source")) or lang.gettext("no source given"),
                 }
             )
         out.append(

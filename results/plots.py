@@ -124,9 +124,9 @@ def differences(results: ExperimentResults, point: int, lang: Lang, table: dict[
                 color="#444444",
             )
     fig.suptitle(
-        _("Paired differences to {baseline}, with {pct}% intervals (filled: clear at a {fdr}% false discovery rate)").format(
-            baseline=base, pct=int(round(100 * table["level"])), fdr=int(round(100 * table["fdr"]))
-        ),
+        _(
+            "Paired differences to {baseline}, with {pct}% intervals (filled: clear at a {fdr}% false discovery rate)"
+        ).format(baseline=base, pct=int(round(100 * table["level"])), fdr=int(round(100 * table["fdr"]))),
         fontsize=9,
     )
     return fig
@@ -258,7 +258,9 @@ def by_grade(results: ExperimentResults, point: int, lang: Lang, table: dict[str
         if any(graded[j] and np.nansum(np.abs(np.nan_to_num(data(j, g, "inspections")))) > 0 for j in names)
     ]
     metrics = [
-        m for m in GRADE_METRICS if any(m in results.by_grade.get((point, j), {}).get(g, {}) for j in names for g in GRADE_LABELS)
+        m
+        for m in GRADE_METRICS
+        if any(m in results.by_grade.get((point, j), {}).get(g, {}) for j in names for g in GRADE_LABELS)
     ]
     ungraded_js = [j for j in names if not graded[j] and (point, j) in results.by_grade]
     cats = grades + (["no_grades"] if ungraded_js else [])
@@ -348,9 +350,7 @@ def grade_shares(results: ExperimentResults, point: int, lang: Lang, table: dict
     for k, j in enumerate(names):
         ax = fig.add_subplot(nrows, cols, k + 1)
         data = results.periods[(point, j)]
-        stack = [
-            np.nanmean(data[GRADE_SHARE + g], axis=0) if GRADE_SHARE + g in data else None for g in present
-        ]
+        stack = [np.nanmean(data[GRADE_SHARE + g], axis=0) if GRADE_SHARE + g in data else None for g in present]
         length = next(s.size for s in stack if s is not None)
         stack = [s if s is not None else np.zeros(length) for s in stack]
         x = np.arange(1, length + 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from credsup.i18n import Lang, language
-from credsup.results.conclusion import conclusion
+from credsup.results.conclusion import conclusion_parts
 from credsup.results.parameters import differences as parameter_differences
 from credsup.results.plots import figures, png_data_uri
 from credsup.results.stats import MIN_REPLICATIONS
@@ -48,9 +48,9 @@ def captions(lang: Lang, table: dict[str, Any]) -> dict[str, str]:
             "Each metric by jurisdiction: the mean over replications and its {pct}% confidence interval, kept "
             "within the metric's range."
         ).format(pct=pct),
-        "time_series": _("Violation prevalence and inspections per month (mean over replications, {pct}% band).").format(
-            pct=pct
-        ),
+        "time_series": _(
+            "Violation prevalence and inspections per month (mean over replications, {pct}% band)."
+        ).format(pct=pct),
         "by_grade": _("Inspections and hit rate per credit grade.") + no_grades,
         "grade_shares": _("Share of enterprises in each credit grade over time.") + no_grades,
     }
@@ -72,7 +72,7 @@ def _effort_view(table: dict[str, Any], lang: Lang) -> dict[str, Any]:
         for j in names:
             e = row["values"].get(j)
             if e is None or e.n == 0:
-                cells.append({"value": "–", "ci": "", "rel": "", "clear": False})
+                cells.append({"value": "–", "ci": "", "rel": "", "is_clear": False})
                 continue
             d = row["difference"].get(j)
             rel = row["relative"].get(j)
@@ -81,7 +81,7 @@ def _effort_view(table: dict[str, Any], lang: Lang) -> dict[str, Any]:
                     "value": fmt(e.mean),
                     "ci": f"[{fmt(e.low)}, {fmt(e.high)}]" if e.has_interval else "",
                     "rel": lang.percent(rel) if rel is not None and math.isfinite(rel) else "",
-                    "clear": bool(d is not None and d.excludes_zero),
+                    "is_clear": bool(d is not None and d.excludes_zero),
                 }
             )
         rows.append({"label": row["label"], "unit": row["unit"], "source": row["source"], "cells": cells})
@@ -115,7 +115,7 @@ def _rows_view(table: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
                 "diff_ci": "",
                 "rel": "",
                 "q": "",
-                "clear": False,
+                "is_clear": False,
             }
             if j in row["difference"]:
                 d = row["difference"][j]
@@ -127,7 +127,7 @@ def _rows_view(table: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
                         cell["rel"] = lang.percent(d.mean / b.mean)
                     q = row["q"][j]
                     cell["q"] = ("<0.001" if q < 0.001 else f"{q:.3f}") if math.isfinite(q) else ""
-                    cell["clear"] = row["clear"][j]
+                    cell["is_clear"] = row["clear"][j]
             else:
                 cell["diff"] = _("baseline") if j == base else ""
             cells.append(cell)
@@ -138,10 +138,7 @@ def _rows_view(table: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
 
 def _definitions(table: dict[str, Any], lang: Lang) -> list[dict[str, str]]:
     _ = lang.gettext
-    out = [
-        {"key": row["metric"], **_info_dict(lang, row["metric"])}
-        for row in table["metrics"]
-    ]
+    out = [{"key": row["metric"], **_info_dict(lang, row["metric"])} for row in table["metrics"]]
     out.append(
         {
             "key": "inspections",
@@ -178,6 +175,10 @@ def _definitions(table: dict[str, Any], lang: Lang) -> list[dict[str, str]]:
         }
     )
     return out
+
+
+def _count(n: Any) -> str:
+    return f"{n:,}" if isinstance(n, int) else "?"
 
 
 def _info_dict(lang: Lang, metric: str) -> dict[str, str]:
@@ -263,13 +264,15 @@ def context(
         "title": _("credsup comparison: {scenario}").format(scenario=exp["scenario"]),
         "subtitle": scen.get("title", ""),
         "small_warning": small,
-        "conclusion": conclusion(table, lang) if names else [_("No finished runs to compare.")],
+        "conclusion": conclusion_parts(table, lang)
+        if names
+        else [{"lead": "", "text": _("No finished runs to compare.")}],
         "facts": [
             (
                 _("Scenario"),
                 _("{name}: {enterprises} enterprises, {months} monthly periods from {start}").format(
                     name=exp["scenario"],
-                    enterprises=population.get("enterprises", "?"),
+                    enterprises=_count(population.get("enterprises")),
                     months=scen.get("months", "?"),
                     start=scen.get("start", "?"),
                 ),

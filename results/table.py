@@ -280,9 +280,9 @@ def render_text(table: dict[str, Any], lang: Lang | None = None) -> str:
         _("Mean [{pct}% CI] over replications; the difference to {baseline} is paired (common random numbers).").format(
             pct=pct, baseline=shown[base]
         ),
-        _("* = clear at a {fdr}% false discovery rate over the table's {tests} paired tests (Benjamini-Hochberg).").format(
-            fdr=int(round(100 * table["fdr"])), tests=table["tests"]
-        ),
+        _(
+            "* = clear at a {fdr}% false discovery rate over the table's {tests} paired tests (Benjamini-Hochberg)."
+        ).format(fdr=int(round(100 * table["fdr"])), tests=table["tests"]),
     ]
     if table["small"]:
         lines.append(_warning_small(table, lang))
@@ -297,7 +297,8 @@ def render_text(table: dict[str, Any], lang: Lang | None = None) -> str:
                     continue
                 rel = row["relative"].get(j)
                 diff = (
-                    "   " + _("vs {baseline}: {difference} ({relative})").format(
+                    "   "
+                    + _("vs {baseline}: {difference} ({relative})").format(
                         baseline=shown[base], difference=diff_cell(row["difference"][j]), relative=lang.percent(rel)
                     )
                     if j in row["difference"]
