@@ -83,11 +83,7 @@ class MetricInfo:
     better: str  #: "higher", "lower" or "" (neither)
     low: float  #: the metric's range: values lie in [low, high]
     high: float
-
-    @property
-    def label(self) -> str:
-        """Name with unit, for an axis or a table row."""
-        return f"{self.name} ({self.unit})" if self.unit else self.name
+    label: str  #: name with unit, for an axis or a table row
 
 
 @attrs.frozen
@@ -123,14 +119,16 @@ class Lang:
         raw = glossary().get("metrics", {}).get(key, {})
         text = self._entry("metrics", key) or {"name": key, "unit": "", "definition": ""}
         low, high = raw.get("range", ["-inf", "inf"])
+        unit = text.get("unit", "")
         return MetricInfo(
             key=key,
             name=text["name"],
-            unit=text.get("unit", ""),
+            unit=unit,
             definition=text.get("definition", ""),
             better=raw.get("better", ""),
             low=float(low),
             high=float(high),
+            label=text["name"] + self.paren(unit) if unit else text["name"],
         )
 
     def name(self, section: str, key: str) -> str:
@@ -164,6 +162,14 @@ class Lang:
         if self.code == "zh":
             return "、".join(items[:-1]) + "和" + items[-1]
         return ", ".join(items[:-1]) + " and " + items[-1]
+
+    def paren(self, text: str) -> str:
+        """ " (text)", or "（text）" in Chinese."""
+        return f"（{text}）" if self.code == "zh" else f" ({text})"
+
+    def sentences(self, *parts: str) -> str:
+        """Sentences one after the other: a space between them, none in Chinese."""
+        return ("" if self.code == "zh" else " ").join(p for p in parts if p)
 
     def percent(self, x: float) -> str:
         """A signed relative change: "+12 %" ("+12%" in Chinese)."""

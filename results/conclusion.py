@@ -43,7 +43,7 @@ def findings(table: dict[str, Any], j: str, lang: Lang) -> tuple[list[str], list
         if not row["clear"][j] or not row["better"]:
             unclear.append(name)
             continue
-        text = f"{name} ({_change(row, j, base, lang)})"
+        text = name + lang.paren(_change(row, j, base, lang))
         good = (row["difference"][j].mean > 0) == (row["better"] == "higher")
         (better if good else worse).append(text)
     return better, worse, unclear
@@ -165,15 +165,18 @@ def conclusion_parts(table: dict[str, Any], lang: Lang | None = None) -> list[di
         else:
             text = _("no clear difference on any key outcome.")
         if unclear and (better or worse):
-            text += " " + lang.ngettext(
-                "No clear difference on {n} other key outcome ({names}).",
-                "No clear difference on {n} other key outcomes ({names}).",
-                len(unclear),
-            ).format(n=len(unclear), names=lang.join(unclear))
+            text = lang.sentences(
+                text,
+                lang.ngettext(
+                    "No clear difference on {n} other key outcome ({names}).",
+                    "No clear difference on {n} other key outcomes ({names}).",
+                    len(unclear),
+                ).format(n=len(unclear), names=lang.join(unclear)),
+            )
         effort_text, effort_differs = _effort_sentence(table, j, lang)
         if effort_differs:
             differs.append(show[j])
-        out.append({"lead": head, "text": " ".join(s for s in (text, effort_text) if s)})
+        out.append({"lead": head, "text": lang.sentences(text, effort_text)})
     if differs:
         out.append(
             {
@@ -199,14 +202,18 @@ def conclusion_parts(table: dict[str, Any], lang: Lang | None = None) -> list[di
         "in the table (Benjamini-Hochberg)."
     ).format(n=n, fdr=int(round(100 * table["fdr"])), tests=table["tests"])
     if n < MIN_REPLICATIONS:
-        sure += " " + _(
-            "With fewer than {min} replications the intervals are rough: run again with --replications {min} or more "
-            "before relying on them."
-        ).format(min=MIN_REPLICATIONS)
+        sure = lang.sentences(
+            sure,
+            _(
+                "With fewer than {min} replications the intervals are rough: run again with --replications {min} or more "
+                "before relying on them."
+            ).format(min=MIN_REPLICATIONS),
+        )
     out.append({"lead": _("How sure:"), "text": sure})
     return out
 
 
 def conclusion(table: dict[str, Any], lang: Lang | None = None) -> list[str]:
     """The conclusion as paragraphs of plain text (empty when nothing ran)."""
-    return [" ".join(s for s in (p["lead"], p["text"]) if s) for p in conclusion_parts(table, lang)]
+    lang = lang or language()
+    return [lang.sentences(p["lead"], p["text"]) for p in conclusion_parts(table, lang)]

@@ -156,7 +156,7 @@ def render_points(summary: dict[str, Any], lang: Lang | None = None) -> str:
     for metric in summary["outcomes"]:
         info = lang.metric(metric)
         better = {"higher": _("higher is better"), "lower": _("lower is better")}.get(info.better, "")
-        lines.append(f"{metric}: {info.label}" + (f" ({better})" if better else ""))
+        lines.append(f"{metric}: {info.label}" + (lang.paren(better) if better else ""))
         table = [
             [_("point"), *(heads[k] for k in summary["parameters"]), *(lang.name("jurisdictions", j) for j in names)]
         ]

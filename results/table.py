@@ -291,7 +291,7 @@ def render_text(table: dict[str, Any], lang: Lang | None = None) -> str:
         lines.append(_("Effort: what each jurisdiction spent"))
         for row in table["effort"]:
             indent = "    " if row["source"] else "  "
-            lines.append(f"{indent}{row['label']} ({row['unit']})")
+            lines.append(f"{indent}{row['label']}{lang.paren(row['unit'])}")
             for j in names:
                 if j not in row["values"]:
                     continue
@@ -308,7 +308,7 @@ def render_text(table: dict[str, Any], lang: Lang | None = None) -> str:
         lines.append("")
     for row in table["metrics"]:
         better = {"higher": _("higher is better"), "lower": _("lower is better")}.get(row["better"], "")
-        lines.append(f"{row['metric']}: {row['label']}" + (f" ({better})" if better else ""))
+        lines.append(f"{row['metric']}: {row['label']}" + (lang.paren(better) if better else ""))
         for j in names:
             diff = (
                 "   "
