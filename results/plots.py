@@ -61,6 +61,14 @@ def fonts(lang: Lang) -> Iterator[None]:
         yield
 
 
+def _err(e: Any) -> list[list[float]] | None:
+    """Error-bar lengths below and above the mean (never negative: a mean outside its metric's range, from
+    data that break it, sits at the interval's end)."""
+    if not e.has_interval:
+        return None
+    return [[max(0.0, e.mean - e.low)], [max(0.0, e.high - e.mean)]]
+
+
 def _names(results: ExperimentResults, point: int) -> list[str]:
     return [j for j in results.jurisdictions if (point, j) in results.summary]
 
@@ -91,7 +99,7 @@ def differences(results: ExperimentResults, point: int, lang: Lang, table: dict[
             d = row["difference"][j]
             if d.n == 0:
                 continue
-            err = [[d.mean - d.low], [d.high - d.mean]] if d.has_interval else None
+            err = _err(d)
             clear = row["clear"][j]
             colour = _colour(i + 1)
             ax.errorbar(
@@ -149,7 +157,7 @@ def effort(results: ExperimentResults, point: int, lang: Lang, table: dict[str, 
             e = row["values"].get(j)
             if e is None or e.n == 0:
                 continue
-            err = [[e.mean - e.low], [e.high - e.mean]] if e.has_interval else None
+            err = _err(e)
             ax.barh([i], [e.mean], xerr=err, color=_colour(i), capsize=3, height=0.6)
         ax.set_yticks(y, [lang.name("jurisdictions", j) for j in names], fontsize=8)
         ax.set_ylim(len(names) - 0.5, -0.5)
@@ -177,7 +185,7 @@ def metric_intervals(results: ExperimentResults, point: int, lang: Lang, table: 
             e = row["values"][j]
             if e.n == 0:
                 continue
-            err = [[e.mean - e.low], [e.high - e.mean]] if e.has_interval else None
+            err = _err(e)
             ax.errorbar([i], [e.mean], yerr=err, fmt=_marker(i), color=_colour(i), capsize=3, ms=5)
         ax.set_xticks(range(len(names)), [str(i + 1) for i in range(len(names))], fontsize=7)
         ax.set_title(info.name, fontsize=8)
@@ -287,7 +295,7 @@ def by_grade(results: ExperimentResults, point: int, lang: Lang, table: dict[str
                     continue
                 xs.append(c + i * width)
                 means.append(e.mean)
-                errs.append([e.mean - e.low, e.high - e.mean] if e.has_interval else [0.0, 0.0])
+                errs.append([max(0.0, e.mean - e.low), max(0.0, e.high - e.mean)] if e.has_interval else [0.0, 0.0])
             if not xs:
                 continue
             bars = ax.bar(xs, means, width, yerr=np.array(errs).T, color=_colour(i), capsize=2)

@@ -51,7 +51,12 @@ def response(summary: dict[str, Any], grid: bool, lang: Lang | None = None) -> F
                     continue
                 x = np.array([p[0] for p in pts], dtype=float)
                 y = np.array([p[1].mean for p in pts])
-                err = np.array([[e.mean - e.low, e.high - e.mean] if e.has_interval else [0.0, 0.0] for _x, e in pts]).T
+                err = np.array(
+                    [
+                        [max(0.0, e.mean - e.low), max(0.0, e.high - e.mean)] if e.has_interval else [0.0, 0.0]
+                        for _x, e in pts
+                    ]
+                ).T
                 # a small offset per jurisdiction keeps the intervals of points at the same x apart
                 spread = (np.ptp(x) or 1.0) * 0.012 * (i - (len(names) - 1) / 2)
                 h = ax.errorbar(
