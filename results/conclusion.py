@@ -33,7 +33,9 @@ def _change(row: dict[str, Any], j: str, base: str, lang: Lang) -> str:
 def findings(table: dict[str, Any], j: str, lang: Lang) -> tuple[list[str], list[str], list[str]]:
     """(better, worse, unclear) key outcomes of ``j`` against the baseline, each "name (change)"."""
     base = table["baseline"]
-    better, worse, unclear = [], [], []
+    better: list[str] = []
+    worse: list[str] = []
+    unclear: list[str] = []
     rows = {row["metric"]: row for row in table["metrics"]}
     for metric in KEY_METRICS:
         row = rows.get(metric)

@@ -57,7 +57,8 @@ def fonts(lang: Lang) -> Iterator[None]:
 
     from credsup.results.fonts import plot_fonts
 
-    with matplotlib.rc_context(plot_fonts(lang.code)):
+    settings: Any = plot_fonts(lang.code)
+    with matplotlib.rc_context(settings):
         yield
 
 
@@ -358,9 +359,9 @@ def grade_shares(results: ExperimentResults, point: int, lang: Lang, table: dict
     for k, j in enumerate(names):
         ax = fig.add_subplot(nrows, cols, k + 1)
         data = results.periods[(point, j)]
-        stack = [np.nanmean(data[GRADE_SHARE + g], axis=0) if GRADE_SHARE + g in data else None for g in present]
-        length = next(s.size for s in stack if s is not None)
-        stack = [s if s is not None else np.zeros(length) for s in stack]
+        means = {g: np.nanmean(data[GRADE_SHARE + g], axis=0) for g in present if GRADE_SHARE + g in data}
+        length = next(iter(means.values())).size
+        stack = [means.get(g, np.zeros(length)) for g in present]
         x = np.arange(1, length + 1)
         polys = ax.stackplot(x, *stack, colors=[GRADE_COLOURS[g] for g in present], alpha=0.95)
         if k == 0:

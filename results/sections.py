@@ -99,7 +99,7 @@ def collect(
     for impl in reversed(pm.hook.credsup_report_sections.get_hookimpls()):
         name = pm.get_name(impl.plugin) or repr(impl.plugin)
         try:
-            answer = impl.function(page=page, results=results, lang=lang)
+            answer: Any = impl.function(page=page, results=results, lang=lang)
         except Exception as exc:
             problems.append(f"report section plugin {name!r} raised {type(exc).__name__}: {exc}")
             continue

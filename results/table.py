@@ -35,7 +35,7 @@ def label(metric: str, lang: Lang | None = None) -> str:
 
 def _enterprises(results: ExperimentResults, point: int) -> float:
     """Enterprises in the scenario (at this sweep point, when a point sets them)."""
-    params = next((p["parameters"] for p in results.points if p["index"] == point), {})
+    params: dict[str, Any] = next((p["parameters"] for p in results.points if p["index"] == point), {})
     n = params.get("scenario.population.enterprises")
     if n is None:
         scen = results.experiment.get("scenario_config") or {}
@@ -102,7 +102,7 @@ def comparison(
     lang = lang or language()
     names = [j for j in results.jurisdictions if (point, j) in results.summary]
     baseline = names[0] if names else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for metric in results.metric_names:
         info = lang.metric(metric)
         bounds = (info.low, info.high)
