@@ -67,6 +67,20 @@ PROFILES: dict[str, dict[str, Any]] = {
 }
 
 
+#: Five jurisdictions, as in the README's main job (the widest compare page).
+FIVE = dict(PROFILES)
+FIVE["dalian"] = {
+    **PROFILES["national"],
+    "inspections": 175.0,
+    "params": {"demonstration.max_grade": {"value": "A", "source": "seed 000 (II)"}},
+}
+FIVE["hainan"] = {
+    **PROFILES["national"],
+    "inspections": 170.0,
+    "params": {"repair.min_routes": {"value": 2, "source": "seed 004 (XV)"}},
+}
+
+
 def store_compare(
     url: str,
     names: tuple[str, ...] = ("traditional", "national", "shanghai"),

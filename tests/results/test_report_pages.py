@@ -20,7 +20,7 @@ from credsup.i18n import language
 from credsup.results.store import load_experiment
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reports_data import store_compare, store_sweep
+from reports_data import FIVE, store_compare, store_sweep
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -31,7 +31,12 @@ WIDTH = 800
 def _compare(tmp: Path, lang: str = "en") -> Path:
     from credsup.results.output import write_outputs
 
-    engine, exp = store_compare(f"sqlite:///{tmp / 'c.db'}", sources=True)
+    engine, exp = store_compare(
+        f"sqlite:///{tmp / 'c.db'}",
+        ("traditional", "national", "dalian", "hainan", "shanghai"),
+        profiles=FIVE,
+        sources=True,
+    )
     return write_outputs(load_experiment(engine, exp), tmp / "out", lang=language(lang))
 
 
@@ -113,3 +118,9 @@ def test_report_page_in_chromium(page: str, browser, tmp_path: Path) -> None:  #
     assert table[0] <= table[1] and table[2] <= WIDTH, table
     page_width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
     assert page_width[0] <= page_width[1], page_width
+    overflowing = browser.execute_script(
+        "const main = document.querySelector('main').getBoundingClientRect().right;"
+        "return Array.from(document.querySelectorAll('table')).filter(t => t.offsetParent !== null && "
+        "(t.scrollWidth > t.clientWidth + 1 || t.getBoundingClientRect().right > main + 1)).map(t => t.id || t.className)"
+    )
+    assert overflowing == []
