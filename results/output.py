@@ -48,12 +48,12 @@ def write_outputs(
 ) -> Path:
     """Plots into ``out_dir/plots/``, the report as ``out_dir/report.html``; returns the report path."""
     from credsup.results.plots import figures, save_figures
-    from credsup.results.report import write_report
+    from credsup.results.report import data_uris, write_report
     from credsup.results.table import comparison
 
     lang = lang or language()
     check_writable(out_dir)
     table = comparison(results, point, lang=lang)
     figs = figures(results, point, lang, table) if table["jurisdictions"] else {}
-    save_figures(figs, out_dir / "plots", lang=lang)
-    return write_report(results, out_dir / "report.html", point, lang, templates, figs=figs)
+    written = save_figures(figs, out_dir / "plots", lang=lang)
+    return write_report(results, out_dir / "report.html", point, lang, templates, figs=figs, images=data_uris(written))

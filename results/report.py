@@ -56,11 +56,25 @@ def captions(lang: Lang, table: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _fig_entries(figs: dict[str, Any], lang: Lang, table: dict[str, Any]) -> dict[str, dict[str, str]]:
+def _fig_entries(
+    figs: dict[str, Any], lang: Lang, table: dict[str, Any], images: dict[str, str] | None = None
+) -> dict[str, dict[str, str]]:
     caps = captions(lang, table)
+    images = images or {}
     return {
-        name: {"name": name, "caption": caps.get(name, name), "src": png_data_uri(fig, lang)}
+        name: {"name": name, "caption": caps.get(name, name), "src": images.get(name) or png_data_uri(fig, lang)}
         for name, fig in figs.items()
+    }
+
+
+def data_uris(written: dict[str, dict[str, Path]]) -> dict[str, str]:
+    """``data:`` URIs of PNG files already written (so a page embeds them without drawing them again)."""
+    import base64
+
+    return {
+        name: "data:image/png;base64," + base64.b64encode(paths["png"].read_bytes()).decode("ascii")
+        for name, paths in written.items()
+        if "png" in paths
     }
 
 
@@ -230,6 +244,7 @@ def context(
     lang: Lang | None = None,
     sections: Iterable[object] = (),
     figs: dict[str, Any] | None = None,
+    images: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the compare template shows, as plain strings and lists (a restyled template can use
     any of it)."""
@@ -322,7 +337,7 @@ def context(
             )
             for r in failed
         ],
-        "figures": _fig_entries(figs, lang, table),
+        "figures": _fig_entries(figs, lang, table, images),
         "parameters": _parameters_view(results, table, lang),
         "definitions": _definitions(table, lang),
         "jurisdictions": [
@@ -351,13 +366,15 @@ def render_report(
     templates: Sequence[str | Path] = (),
     sections: Iterable[object] = (),
     figs: dict[str, Any] | None = None,
+    images: dict[str, str] | None = None,
 ) -> str:
-    """The compare report as one HTML string (``figs``: the figures, when already drawn)."""
+    """The compare report as one HTML string (``figs``: the figures, when already drawn; ``images``: their
+    PNG data URIs, when already rendered)."""
     from credsup.results.templating import environment
 
     lang = lang or language()
     env = environment(lang, templates)
-    return env.get_template("compare.html.j2").render(context(results, point, lang, sections, figs))
+    return env.get_template("compare.html.j2").render(context(results, point, lang, sections, figs, images))
 
 
 def write_report(
@@ -368,8 +385,9 @@ def write_report(
     templates: Sequence[str | Path] = (),
     sections: Iterable[object] = (),
     figs: dict[str, Any] | None = None,
+    images: dict[str, str] | None = None,
 ) -> Path:
     """Write the report to ``path`` (a file) and return it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(results, point, lang, templates, sections, figs), encoding="utf-8")
+    path.write_text(render_report(results, point, lang, templates, sections, figs, images), encoding="utf-8")
     return path

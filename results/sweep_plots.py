@@ -275,9 +275,14 @@ def write_sweep_outputs(
     if has_indices(results):
         written["sensitivity.csv"] = out_dir / "sensitivity.csv"
         written["sensitivity.csv"].write_text(to_csv(results, "sensitivity"), encoding="utf-8")
+    from credsup.results.report import data_uris
+
     figs = sweep_figures(results, lang)
-    for name, paths in save_figures(figs, out_dir / "plots", lang=lang).items():
+    saved = save_figures(figs, out_dir / "plots", lang=lang)
+    for name, paths in saved.items():
         for fmt_, path in paths.items():
             written[f"plots/{name}.{fmt_}"] = path
-    written["report.html"] = write_sweep_report(results, out_dir / "report.html", lang, templates, figs=figs)
+    written["report.html"] = write_sweep_report(
+        results, out_dir / "report.html", lang, templates, figs=figs, images=data_uris(saved)
+    )
     return written

@@ -58,6 +58,7 @@ def sweep_context(
     lang: Lang | None = None,
     sections: Iterable[object] = (),
     figs: dict[str, Any] | None = None,
+    images: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the sweep template shows, as plain strings and lists."""
     from credsup import __version__
@@ -95,7 +96,11 @@ def sweep_context(
         ),
     }
     figures = {
-        name: {"name": name, "caption": captions.get(name, name), "src": png_data_uri(fig, lang)}
+        name: {
+            "name": name,
+            "caption": captions.get(name, name),
+            "src": (images or {}).get(name) or png_data_uri(fig, lang),
+        }
         for name, fig in figs.items()
     }
     indices = sobol_indices(results) if has_indices(results) else None
@@ -180,12 +185,13 @@ def render_sweep_report(
     templates: Sequence[str | Path] = (),
     sections: Iterable[object] = (),
     figs: dict[str, Any] | None = None,
+    images: dict[str, str] | None = None,
 ) -> str:
     from credsup.results.templating import environment
 
     lang = lang or language()
     env = environment(lang, templates)
-    return env.get_template("sweep.html.j2").render(sweep_context(results, lang, sections, figs))
+    return env.get_template("sweep.html.j2").render(sweep_context(results, lang, sections, figs, images))
 
 
 def write_sweep_report(
@@ -195,7 +201,8 @@ def write_sweep_report(
     templates: Sequence[str | Path] = (),
     sections: Iterable[object] = (),
     figs: dict[str, Any] | None = None,
+    images: dict[str, str] | None = None,
 ) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_sweep_report(results, lang, templates, sections, figs), encoding="utf-8")
+    path.write_text(render_sweep_report(results, lang, templates, sections, figs, images), encoding="utf-8")
     return path
