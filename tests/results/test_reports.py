@@ -411,3 +411,40 @@ def test_sweep_page_for_a_sobol_design_and_the_cli(tmp_path: Path) -> None:
     assert 'id="sobol"' in page and 'id="indices"' in page and "如何解读" in page
     assert re.search(r"<td>-?\d\.\d\d ± \d\.\d\d</td>", page)
     assert "热力图仅适用于恰好两个参数的网格设计" in page  # no heatmap for a Sobol' design, and it says why
+
+
+def test_section_plugins_come_from_their_entry_point_group_and_a_broken_one_is_named(monkeypatch) -> None:
+    import types
+
+    from credsup.i18n import language
+    from credsup.results import sections
+
+    good = types.ModuleType("good_sections")
+
+    @sections.hookimpl
+    def credsup_report_sections(page, results, lang):
+        return sections.Section(id="good", title="Good", body="from an entry point")
+
+    good.credsup_report_sections = credsup_report_sections  # type: ignore[attr-defined]
+
+    class EP:
+        def __init__(self, name: str, target: object) -> None:
+            self.name, self.target = name, target
+
+        def load(self) -> object:
+            if isinstance(self.target, Exception):
+                raise self.target
+            return self.target
+
+    calls = []
+
+    def fake_entry_points(group: str):  # type: ignore[no-untyped-def]
+        calls.append(group)
+        return [EP("good", good), EP("broken", ImportError("no module named budget")), EP("off", good)]
+
+    monkeypatch.setattr(sections, "entry_points", fake_entry_points)
+    monkeypatch.setenv("CREDSUP_DISABLE_PLUGINS", "off")
+    found, problems = sections.collect("compare", None, language())  # type: ignore[arg-type]
+    assert calls == ["credsup.report_sections"]
+    assert [s.id for s in found] == ["good"]
+    assert problems == ["report section plugin 'broken' did not load: ImportError: no module named budget"]
