@@ -276,15 +276,17 @@ def by_grade(results: ExperimentResults, point: int, lang: Lang, table: dict[str
     if not cats or not metrics:
         return None
     fig = Figure(figsize=(8, 2.6 * len(metrics) + 0.6), layout="constrained")
-    width = 0.8 / max(len(names), 1)
+    # each category's bars are centred on it: the graded jurisdictions under a grade, the others under
+    # "no grades"
+    members = {g: [j for j in names if graded[j] == (g != "no_grades")] for g in cats}
     units = {"inspections": _("inspections per run"), "hit_rate": lang.metric("hit_rate").unit}
     handles, labels = [], []
     for k, metric in enumerate(metrics):
         ax = fig.add_subplot(len(metrics), 1, k + 1)
         for i, j in enumerate(names):
-            xs, means, errs = [], [], []
+            xs, means, errs, widths = [], [], [], []
             for c, g in enumerate(cats):
-                if (g == "no_grades") == graded[j]:
+                if j not in members[g]:
                     continue
                 if g == "no_grades":
                     values = _pooled(results, point, j, metric)
@@ -294,16 +296,18 @@ def by_grade(results: ExperimentResults, point: int, lang: Lang, table: dict[str
                 e = mean_ci(values, table["level"], bounds)
                 if e.n == 0:
                     continue
-                xs.append(c + i * width)
+                width = min(0.8 / len(members[g]), 0.3)
+                xs.append(c + width * (members[g].index(j) + 0.5 - len(members[g]) / 2))
+                widths.append(width)
                 means.append(e.mean)
                 errs.append([max(0.0, e.mean - e.low), max(0.0, e.high - e.mean)] if e.has_interval else [0.0, 0.0])
             if not xs:
                 continue
-            bars = ax.bar(xs, means, width, yerr=np.array(errs).T, color=_colour(i), capsize=2)
+            bars = ax.bar(xs, means, widths, yerr=np.array(errs).T, color=_colour(i), capsize=2)
             if k == 0:
                 handles.append(bars)
                 labels.append(lang.name("jurisdictions", j))
-        ax.set_xticks(np.arange(len(cats)) + width * (len(names) - 1) / 2, [lang.name("grades", g) for g in cats])
+        ax.set_xticks(np.arange(len(cats)), [lang.name("grades", g) for g in cats])
         title = lang.metric(metric).name if metric != "inspections" else _("inspections")
         ax.set_title(_("{what} by credit grade").format(what=title), fontsize=9)
         ax.set_ylabel(units.get(metric, ""), fontsize=7)

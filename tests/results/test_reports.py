@@ -226,8 +226,9 @@ def test_a_jurisdiction_without_grades_is_shown_as_no_grades(tmp_path: Path) -> 
 
     bars = [c for c in fig.axes[0].containers if isinstance(c, BarContainer)]
     assert len(bars) == 3  # one set per jurisdiction
-    assert len(bars[0]) == 1 and bars[0][0].get_x() > 3.5  # traditional: one bar, in the "no grades" place
-    assert len(bars[1]) == 4 and max(b.get_x() for b in bars[1]) < 4
+    # traditional: one bar, centred on "no grades" (tick 4); national: one under each grade
+    assert len(bars[0]) == 1 and bars[0][0].get_x() + bars[0][0].get_width() / 2 == pytest.approx(4)
+    assert len(bars[1]) == 4 and max(b.get_x() + b.get_width() for b in bars[1]) < 3.5
     shares = grade_shares(results, 0, lang, table)
     assert [ax.get_title() for ax in shares.axes] == ["national", "shanghai"]
     assert [t.get_text() for t in shares.legends[0].get_texts()] == ["A", "B", "C", "D"]
