@@ -91,34 +91,19 @@ def _effort_sentence(table: dict[str, Any], j: str, lang: Lang) -> tuple[str, bo
     )
 
 
-def _clearly_worse(row: dict[str, Any], j: str) -> bool:
-    d = row["difference"].get(j)
-    return bool(d is not None and row["clear"].get(j) and (d.mean < 0) == (row["better"] == "higher"))
-
-
 def leaders(table: dict[str, Any], lang: Lang) -> str:
     """ "lowest violation prevalence and undetected exposure: shanghai; highest hit rate: traditional":
-    the best jurisdiction on each key outcome, where that is clear against the baseline (a non-baseline
-    leader clearly better than the baseline, or the baseline when every other is clearly worse)."""
+    the best jurisdiction on each key outcome, named only where it is clearly ahead of the next best
+    (``row["leader"]`` of the table: a paired test, Benjamini-Hochberg over these tests)."""
     _ = lang.gettext
-    base = table["baseline"]
     by_leader: dict[str, list[str]] = {}
     for row in table["metrics"]:
-        if row["metric"] not in KEY_METRICS or not row["better"]:
-            continue
-        values = {j: e.mean for j, e in row["values"].items() if e.n and math.isfinite(e.mean)}
-        if len(values) < 2:
-            continue
-        pick = max if row["better"] == "higher" else min
-        leader = pick(values, key=lambda j: values[j])
-        if leader == base:
-            if not all(_clearly_worse(row, j) for j in values if j != base):
-                continue
-        elif not row["clear"].get(leader) or _clearly_worse(row, leader):
+        leader = row.get("leader")
+        if row["metric"] not in KEY_METRICS or not leader or not leader["clear"]:
             continue
         name = lang.metric(row["metric"]).name
         phrase = (_("highest {metric}") if row["better"] == "higher" else _("lowest {metric}")).format(metric=name)
-        by_leader.setdefault(leader, []).append(phrase)
+        by_leader.setdefault(leader["jurisdiction"], []).append(phrase)
     parts = [
         _("{what}: {jurisdiction}").format(what=lang.join(phrases), jurisdiction=jurisdiction_name(j, table, lang))
         for j, phrases in by_leader.items()
@@ -146,10 +131,7 @@ def conclusion_parts(table: dict[str, Any], lang: Lang | None = None) -> list[di
         out.append(
             {
                 "lead": _("Who does best:"),
-                "text": lead_text
-                + _(" (each clear against {baseline}; the others are not tested against each other).").format(
-                    baseline=show[base]
-                ),
+                "text": lead_text + _(" (each clearly ahead of the next best: paired tests, Benjamini-Hochberg)."),
             }
         )
     differs = []

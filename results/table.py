@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from credsup.i18n import Lang, glossary, language
-from credsup.results.stats import MIN_REPLICATIONS, Estimate, fdr_adjust, mean_ci, paired_difference
+from credsup.results.stats import MIN_REPLICATIONS, UNBOUNDED, Estimate, fdr_adjust, mean_ci, paired_difference
 from credsup.results.store import ExperimentResults
 
 #: False discovery rate at which a difference is called clear (starred, bold, named in the conclusion).
@@ -122,6 +122,7 @@ def comparison(
     for (row, j), q in zip(tests, qs):
         row["q"][j] = q
         row["clear"][j] = math.isfinite(q) and q < FDR and row["difference"][j].mean != 0
+    _leaders(results, point, rows, level)
     reps = {j: len(results.replications.get((point, j), [])) for j in names}
     return {
         "baseline": baseline,
@@ -135,6 +136,35 @@ def comparison(
         "metrics": rows,
         "effort": effort(results, point, names, level, lang),
     }
+
+
+def _leaders(results: ExperimentResults, point: int, rows: list[dict[str, Any]], level: float) -> None:
+    """For each metric with a better direction: the best jurisdiction, the next best, and whether the best
+    is clearly ahead (paired test of the two, Benjamini-Hochberg over these tests): ``row["leader"]``."""
+    tests = []
+    for row in rows:
+        row["leader"] = None
+        if not row["better"]:
+            continue
+        ranked = sorted(
+            (j for j, e in row["values"].items() if e.n and math.isfinite(e.mean)),
+            key=lambda j: row["values"][j].mean,
+            reverse=row["better"] == "higher",
+        )
+        if len(ranked) < 2:
+            continue
+        best, second = ranked[:2]
+        d = _paired(
+            _aligned(results, point, second, row["metric"]),
+            _aligned(results, point, best, row["metric"]),
+            level,
+            UNBOUNDED,
+        )
+        row["leader"] = {"jurisdiction": best, "runner_up": second, "difference": d, "q": math.nan, "clear": False}
+        tests.append(row)
+    for row, q in zip(tests, fdr_adjust([r["leader"]["difference"].p for r in tests])):
+        row["leader"]["q"] = q
+        row["leader"]["clear"] = math.isfinite(q) and q < FDR and row["leader"]["difference"].mean != 0
 
 
 def effort(
@@ -216,6 +246,16 @@ def comparison_json(table: dict[str, Any]) -> dict[str, Any]:
             row["metric"]: {
                 "label": row["label"],
                 "better": row["better"] or None,
+                "leader": (
+                    {
+                        "jurisdiction": row["leader"]["jurisdiction"],
+                        "runner_up": row["leader"]["runner_up"],
+                        "q": clean(row["leader"]["q"]),
+                        "clear": row["leader"]["clear"],
+                    }
+                    if row.get("leader")
+                    else None
+                ),
                 "values": {j: e.as_dict() for j, e in row["values"].items()},
                 "difference_to_baseline": {
                     j: {**e.as_dict(), "q": clean(row["q"][j]), "clear": row["clear"][j]}

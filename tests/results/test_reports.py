@@ -128,6 +128,7 @@ def test_equal_effort_and_no_difference_are_said_plainly(tmp_path: Path) -> None
         db(tmp_path), ("national", "twin"), profiles={"national": PROFILES["national"], "twin": twin}
     )
     text = conclusion(comparison(load_experiment(engine, exp)))
+    assert not any(p.startswith("Who does best") for p in text)  # twins: nobody is clearly ahead
     assert "twin against national: no clear difference on any key outcome." in text[0]
     assert "about as many inspections as national" in text[0]
     assert any(p.startswith("Effort is about equal:") for p in text)
@@ -169,6 +170,28 @@ def test_clear_means_fdr_adjusted_and_matches_the_stars(tmp_path: Path) -> None:
         assert row["q"][j] == pytest.approx(qj)
         assert row["clear"][j] == (qj < FDR)
     assert table["tests"] == len(ps)
+
+
+def test_the_best_is_named_only_when_clearly_ahead_of_the_next_best(tmp_path: Path) -> None:
+    from scipy import stats as st
+
+    from credsup.results.table import FDR, comparison
+
+    engine, exp = store_compare(db(tmp_path))
+    results = load_experiment(engine, exp)
+    table = comparison(results)
+    rows = [r for r in table["metrics"] if r["better"]]
+    ps = []
+    for row in rows:
+        means = {j: float(np.mean(results.summary[(0, j)][row["metric"]])) for j in table["jurisdictions"]}
+        ranked = sorted(means, key=means.get, reverse=row["better"] == "higher")
+        assert (row["leader"]["jurisdiction"], row["leader"]["runner_up"]) == tuple(ranked[:2])
+        best, second = (results.summary[(0, j)][row["metric"]] for j in ranked[:2])
+        ps.append(st.ttest_rel(best, second).pvalue)
+    for row, q in zip(rows, st.false_discovery_control(ps)):
+        assert row["leader"]["q"] == pytest.approx(q) and row["leader"]["clear"] == (q < FDR)
+    prevalence = next(r for r in rows if r["metric"] == "violation_prevalence")
+    assert prevalence["leader"]["jurisdiction"] == "shanghai" and prevalence["leader"]["clear"]
 
 
 # -- the compare report ------------------------------------------------------------------------------------
