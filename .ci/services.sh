@@ -7,7 +7,8 @@ set -euo pipefail
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends postgresql chromium chromium-driver >/dev/null
+    # fonts-noto-cjk: Chinese glyphs for the --lang zh plots (tests draw them with warnings as errors)
+    apt-get install -y -qq --no-install-recommends postgresql chromium chromium-driver fonts-noto-cjk >/dev/null
 fi
 
 # PostgreSQL: the Debian cluster, on 127.0.0.1, with a superuser for the tests (they create databases).

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from credsup.cli.report_options import report_options, templates_tuple
 from credsup.cli.results_cmds import DB_OPTION
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     "<jurisdiction>:<path>=v. Repeatable; values are TOML literals.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@report_options
 def compare_command(
     scenario: str,
     jurisdictions: tuple[str, ...],
@@ -72,21 +74,30 @@ def compare_command(
     out: str | None,
     overrides: tuple[str, ...],
     as_json: bool,
+    lang: str,
+    templates: str | None,
 ) -> None:
     """Run every jurisdiction on the same scenario, R replications each, and compare them.
 
     All jurisdictions share the population draws and random streams of each replication (common random
     numbers), so a difference is the policy, not luck. Prints each metric's mean and 95% confidence
-    interval per jurisdiction, and the paired difference to the first (baseline) jurisdiction. The
-    experiment is stored in the results database (see `credsup results`).
+    interval per jurisdiction, the paired difference to the first (baseline) jurisdiction, the effort
+    each spent, and the conclusion in words. The experiment is stored in the results database (see
+    `credsup results`).
     """
     from credsup.experiments.compare import output_dir, prepare, run_compare
+    from credsup.i18n import language
     from credsup.results.db import display_url, open_database, resolve_url
     from credsup.results.store import load_experiment
     from credsup.results.table import comparison, comparison_json, render_text
 
+    language_ = language(lang)
     prepared = prepare(scenario, jurisdictions, replications=replications, seed=seed, set_texts=overrides)
     out_path = output_dir(out)
+    if out_path is not None:  # a missing font or template folder stops us before anything runs
+        from credsup.results.output import check_report_prerequisites
+
+        check_report_prerequisites(language_, templates_tuple(templates))
     engine = open_database(db)
     if seed is None:
         click.echo(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this comparison)", err=True)
@@ -97,12 +108,12 @@ def compare_command(
     )
     exp_id, tally = run_compare(engine, prepared, workers=workers)
     results = load_experiment(engine, exp_id)
-    table = comparison(results)
+    table = comparison(results, lang=language_)
     report = None
     if out_path is not None and tally.ok:
         from credsup.results.output import write_outputs  # matplotlib only when plots are wanted
 
-        report = write_outputs(results, out_path)
+        report = write_outputs(results, out_path, lang=language_, templates=templates_tuple(templates))
     if as_json:
         click.echo(
             json.dumps(
@@ -121,7 +132,7 @@ def compare_command(
             )
         )
     else:
-        click.echo(render_text(table), nl=False)
+        click.echo(render_text(table, language_), nl=False)
     click.echo(
         f"stored as experiment {exp_id} in {display_url(resolve_url(db))}" + (f"; report: {report}" if report else ""),
         err=True,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from credsup.cli.report_options import lang_option, report_options, templates_tuple
 from credsup.core.errors import InputError
 
 DB_OPTION = click.option(
@@ -62,13 +63,16 @@ def list_command(db: str | None, as_json: bool) -> None:
     help="Show the comparison table at this sweep point [default: a sweep's per-point table; 0 otherwise].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison (or a sweep's per-point) table as JSON.")
-def show_command(experiment_id: int, db: str | None, point: int | None, as_json: bool) -> None:
+@lang_option
+def show_command(experiment_id: int, db: str | None, point: int | None, as_json: bool, lang: str) -> None:
     """Show an experiment: its settings and the comparison table (for a sweep, each outcome per point and
     jurisdiction, and its Sobol' indices)."""
+    from credsup.i18n import language
     from credsup.results.store import load_experiment
     from credsup.results.sweep_table import is_sweep
     from credsup.results.table import comparison, comparison_json, render_text
 
+    language_ = language(lang)
     results = load_experiment(_engine(db), experiment_id)
     sweep = is_sweep(results) and point is None
     if point is not None and point not in {p["index"] for p in results.points}:
@@ -76,9 +80,9 @@ def show_command(experiment_id: int, db: str | None, point: int | None, as_json:
     if sweep and as_json:
         from credsup.cli.sweep_cmds import show_sweep
 
-        show_sweep(results, as_json=True, extra={"experiment": experiment_id})
+        show_sweep(results, as_json=True, extra={"experiment": experiment_id}, lang=language_)
         return
-    table = comparison(results, point or 0)
+    table = comparison(results, point or 0, lang=language_)
     if as_json:
         click.echo(json.dumps({"experiment": experiment_id, **comparison_json(table)}, indent=2))
         return
@@ -97,13 +101,13 @@ def show_command(experiment_id: int, db: str | None, point: int | None, as_json:
     if sweep:
         from credsup.cli.sweep_cmds import show_sweep
 
-        show_sweep(results, as_json=False)
-        click.echo("\n(--point N shows the jurisdictions compared at point N)")
+        show_sweep(results, as_json=False, lang=language_)
+        click.echo("\n" + language_.gettext("(--point N shows the jurisdictions compared at point N)"))
         return
     if point is not None and exp["kind"] == "sweep":
         params = next(p["parameters"] for p in results.points if p["index"] == point)
         click.echo(f"Point {point}: " + ", ".join(f"{k} = {v}" for k, v in params.items()) + "\n")
-    click.echo(render_text(table), nl=False)
+    click.echo(render_text(table, language_), nl=False)
 
 
 @results_group.command("export")
@@ -144,20 +148,24 @@ def export_command(experiment_id: int, db: str | None, fmt: str, table: str, out
 @click.argument("experiment_id", type=int)
 @DB_OPTION
 @click.option("--out", "out_dir", default="report", show_default=True, help="Folder for report.html and the plots.")
-def report_command(experiment_id: int, db: str | None, out_dir: str) -> None:
-    """Write the HTML report and the plots (PNG and SVG) of a stored experiment (for a sweep: points.csv,
-    sweep.json and its plots, with the Sobol' indices of a Sobol' design)."""
-    from credsup.results.output import write_outputs
+@report_options
+def report_command(experiment_id: int, db: str | None, out_dir: str, lang: str, templates: str | None) -> None:
+    """Write the HTML report and the plots (PNG and SVG) of a stored experiment (for a sweep: its
+    report.html, points.csv, sweep.json and its plots, with the Sobol' indices of a Sobol' design)."""
+    from credsup.i18n import language
+    from credsup.results.output import check_report_prerequisites, write_outputs
     from credsup.results.store import load_experiment
 
+    language_ = language(lang)
+    check_report_prerequisites(language_, templates_tuple(templates))
     results = load_experiment(_engine(db), experiment_id)
     if results.experiment["kind"] == "sweep":
         from credsup.results.sweep_plots import write_sweep_outputs
 
-        written = write_sweep_outputs(results, Path(out_dir))
+        written = write_sweep_outputs(results, Path(out_dir), lang=language_, templates=templates_tuple(templates))
         click.echo(f"wrote {', '.join(sorted(written))} in {out_dir}", err=True)
         return
-    report = write_outputs(results, Path(out_dir))
+    report = write_outputs(results, Path(out_dir), lang=language_, templates=templates_tuple(templates))
     click.echo(f"wrote {report}", err=True)
 
 

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from credsup.cli.compare_cmds import report_failures
+from credsup.cli.report_options import report_options, templates_tuple
 from credsup.cli.results_cmds import DB_OPTION
 from credsup.core.errors import InputError
 
 if TYPE_CHECKING:
+    from credsup.i18n import Lang
     from credsup.results.store import ExperimentResults
 
 
@@ -70,9 +72,10 @@ def _resume_hint(spec: str, experiment_id: int, db: str | None) -> str:
     "out",
     default=None,
     metavar="DIR",
-    help="Write points.csv, sweep.json and the plots (and the Sobol' indices) into this folder.",
+    help="Write report.html, points.csv, sweep.json and the plots (and the Sobol' indices) into this folder.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the per-point table (and indices) as JSON.")
+@report_options
 def sweep_command(
     spec: str,
     workers: int | None,
@@ -84,6 +87,8 @@ def sweep_command(
     overrides: tuple[str, ...],
     out: str | None,
     as_json: bool,
+    lang: str,
+    templates: str | None,
 ) -> None:
     """Run the sweep in SPEC (a sweep file, or a shipped example's name): every point of its design, for
     each jurisdiction and replication.
@@ -97,11 +102,17 @@ def sweep_command(
     from credsup.experiments.compare import output_dir
     from credsup.experiments.executors import open_executor
     from credsup.experiments.sweep import prepare, prepare_resume, run, start
+    from credsup.i18n import language
     from credsup.results.db import display_url, open_database, resolve_url
     from credsup.results.store import load_experiment, stored_runs
 
     if scheduler is not None and (dask_local or workers is not None):
         raise InputError("--scheduler runs on that cluster's workers: give it without --dask-local or --workers")
+    language_ = language(lang)
+    if out is not None:  # a missing font or template folder stops us before anything runs
+        from credsup.results.output import check_report_prerequisites
+
+        check_report_prerequisites(language_, templates_tuple(templates))
     if resume_id is None:
         prepared = prepare(spec, seed=seed, set_texts=overrides)
         out_path = output_dir(out)
@@ -149,16 +160,23 @@ def sweep_command(
             "failed_runs": tally.errors,
         },
         out_path=out_path if tally.ok + stored else None,
+        lang=language_,
+        templates=templates_tuple(templates),
     )
     click.echo(f"stored as experiment {exp_id} in {where}", err=True)
     report_failures(tally, exp_id)
 
 
 def show_sweep(
-    results: ExperimentResults, as_json: bool, extra: dict[str, Any] | None = None, out_path: Path | None = None
+    results: ExperimentResults,
+    as_json: bool,
+    extra: dict[str, Any] | None = None,
+    out_path: Path | None = None,
+    lang: Lang | None = None,
+    templates: tuple[str, ...] = (),
 ) -> None:
     """Print a stored sweep's per-point table and any Sobol' indices (also ``credsup results show``);
-    with ``out_path``, write its files there first."""
+    with ``out_path``, write its files (and its report page) there first."""
     from credsup.results.sensitivity import has_indices, render_indices, sobol_indices
     from credsup.results.sweep_table import MAX_TEXT_POINTS, point_summary, points_json, render_points
 
@@ -168,7 +186,7 @@ def show_sweep(
     if out_path is not None:
         from credsup.results.sweep_plots import write_sweep_outputs
 
-        written = write_sweep_outputs(results, out_path)
+        written = write_sweep_outputs(results, out_path, lang=lang, templates=templates)
     if as_json:
         from credsup.results.store import jsonable
 
@@ -186,7 +204,7 @@ def show_sweep(
         )
         return
     if len(results.points) <= MAX_TEXT_POINTS:
-        click.echo(render_points(summary), nl=False)
+        click.echo(render_points(summary, lang), nl=False)
     else:
         exp = results.experiment["id"]
         click.echo(
@@ -195,7 +213,7 @@ def show_sweep(
         )
     if indices is not None:
         click.echo("")
-        click.echo(render_indices(indices), nl=False)
+        click.echo(render_indices(indices, lang=lang), nl=False)
     if written:
         click.echo(f"wrote {', '.join(sorted(written))} in {out_path}", err=True)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from credsup.core.errors import InputError
-from credsup.results.plots import write_plots
-from credsup.results.report import write_report
+from credsup.i18n import Lang, language
 from credsup.results.store import ExperimentResults
 
 
@@ -29,8 +29,31 @@ def check_writable(out_dir: Path) -> None:
         raise InputError(f"cannot write to output folder {out_dir}")
 
 
-def write_outputs(results: ExperimentResults, out_dir: Path, point: int = 0) -> Path:
+def check_report_prerequisites(lang: Lang, templates: Sequence[str | Path] = ()) -> None:
+    """What a report in this language needs, checked before anything runs: a CJK font for Chinese plots,
+    the template folders. Raises InputError with what to install or fix."""
+    from credsup.results.fonts import plot_fonts
+    from credsup.results.templating import environment
+
+    plot_fonts(lang.code)
+    environment(lang, templates)
+
+
+def write_outputs(
+    results: ExperimentResults,
+    out_dir: Path,
+    point: int = 0,
+    lang: Lang | None = None,
+    templates: Sequence[str | Path] = (),
+) -> Path:
     """Plots into ``out_dir/plots/``, the report as ``out_dir/report.html``; returns the report path."""
+    from credsup.results.plots import figures, save_figures
+    from credsup.results.report import data_uris, write_report
+    from credsup.results.table import comparison
+
+    lang = lang or language()
     check_writable(out_dir)
-    write_plots(results, out_dir / "plots", point)
-    return write_report(results, out_dir / "report.html", point)
+    table = comparison(results, point, lang=lang)
+    figs = figures(results, point, lang, table) if table["jurisdictions"] else {}
+    written = save_figures(figs, out_dir / "plots", lang=lang)
+    return write_report(results, out_dir / "report.html", point, lang, templates, figs=figs, images=data_uris(written))

@@ -101,19 +101,29 @@ def _pm(x: float, half: float) -> str:
     return f"{x:.2f} ± {half:.2f}" if math.isfinite(half) else f"{x:.2f}"
 
 
-def render_indices(indices: dict[str, dict[str, dict[str, Any]]], level: float = 0.95) -> str:
-    """A block per jurisdiction and outcome: each parameter's S1 and ST with the interval's half-width."""
+def render_indices(indices: dict[str, dict[str, dict[str, Any]]], level: float = 0.95, lang: Any = None) -> str:
+    """A block per jurisdiction and outcome: each parameter's S1 and ST with the interval's half-width
+    (``lang``: a :class:`credsup.i18n.Lang` for the words; English by default)."""
+    from credsup.i18n import language
+
+    _ = (lang or language()).gettext
     pct = int(round(level * 100))
-    lines = [f"Sobol' indices: first-order S1 and total ST, ± the half-width of a {pct}% bootstrap interval.", ""]
+    lines = [
+        _("Sobol' indices: first-order S1 and total ST, ± the half-width of a {pct}% bootstrap interval.").format(
+            pct=pct
+        ),
+        "",
+    ]
     for j, by_metric in indices.items():
         for metric, entry in by_metric.items():
             lines.append(f"{metric} ({j})")
             if "error" in entry:
-                lines.append(f"  not computed: {entry['error']}")
+                lines.append("  " + _("not computed: {reason}").format(reason=entry["error"]))
                 lines.append("")
                 continue
             width = max(len(k) for k in entry["parameters"])
-            lines.append(f"  {'parameter':<{width}}  {'S1':>13}  {'ST':>13}")
+            head = _("parameter")
+            lines.append(f"  {head:<{width}}  {'S1':>13}  {'ST':>13}")
             for key, s in entry["parameters"].items():
                 lines.append(f"  {key:<{width}}  {_pm(s['S1'], s['S1_conf']):>13}  {_pm(s['ST'], s['ST_conf']):>13}")
             lines.append("")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from credsup.i18n import Lang, language
 from credsup.results.stats import Estimate, mean_ci
 from credsup.results.store import ExperimentResults
-from credsup.results.table import BETTER, cell, label
+from credsup.results.table import cell
 
 #: Beyond this many points the text table is left to ``credsup results export`` (the indices matter then).
 MAX_TEXT_POINTS = 60
@@ -40,8 +41,11 @@ def outcomes(results: ExperimentResults) -> list[str]:
 
 def point_summary(results: ExperimentResults, metrics: list[str] | None = None, level: float = 0.95) -> dict[str, Any]:
     """``{"parameters", "outcomes", "jurisdictions", "level", "rows": [{"point", "parameters",
-    "jurisdiction", "values": {outcome: Estimate}}]}``, one row per point and jurisdiction with runs."""
+    "jurisdiction", "values": {outcome: Estimate}}]}``, one row per point and jurisdiction with runs.
+    Intervals are kept within each outcome's range (:mod:`credsup.results.stats`)."""
     names = metrics or outcomes(results)
+    en = language()
+    bounds = {m: (en.metric(m).low, en.metric(m).high) for m in names}
     rows = []
     for p in sorted(results.points, key=lambda p: p["index"]):
         for j in results.jurisdictions:
@@ -53,7 +57,7 @@ def point_summary(results: ExperimentResults, metrics: list[str] | None = None, 
                     "point": p["index"],
                     "parameters": p["parameters"],
                     "jurisdiction": j,
-                    "values": {m: mean_ci(data.get(m, []), level) for m in names},
+                    "values": {m: mean_ci(data.get(m, []), level, bounds[m]) for m in names},
                 }
             )
     return {
@@ -118,16 +122,24 @@ def short_names(keys: list[str]) -> dict[str, str]:
     return out
 
 
+def _width(text: str) -> int:
+    from credsup.results.table import _width as width
+
+    return width(text)
+
+
 def _value(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
     return str(v)
 
 
-def render_points(summary: dict[str, Any]) -> str:
+def render_points(summary: dict[str, Any], lang: Lang | None = None) -> str:
     """One block per outcome: a row per point, the parameters then each jurisdiction's mean [CI]."""
+    lang = lang or language()
+    _ = lang.gettext
     if not summary["rows"]:
-        return "No finished runs yet.\n"
+        return _("No finished runs yet.") + "\n"
     heads = short_names(summary["parameters"])
     names = [j for j in summary["jurisdictions"] if any(r["jurisdiction"] == j for r in summary["rows"])]
     by_point: dict[int, dict[str, Any]] = {}
@@ -137,27 +149,31 @@ def render_points(summary: dict[str, Any]) -> str:
         ]
     pct = int(round(summary["level"] * 100))
     lines = [
-        f"Mean [{pct}% CI] over the replications at each point.",
-        "Parameters: " + "; ".join(f"{heads[k]} = {k}" for k in summary["parameters"]),
+        _("Mean [{pct}% CI] over the replications at each point.").format(pct=pct),
+        _("Parameters: {list}").format(list="; ".join(f"{heads[k]} = {k}" for k in summary["parameters"])),
         "",
     ]
     for metric in summary["outcomes"]:
-        better = BETTER.get(metric)
-        lines.append(f"{metric}: {label(metric)}" + (f" ({better} is better)" if better else ""))
-        table = [["point", *(heads[k] for k in summary["parameters"]), *names]]
+        info = lang.metric(metric)
+        better = {"higher": _("higher is better"), "lower": _("lower is better")}.get(info.better, "")
+        lines.append(f"{metric}: {info.label}" + (lang.paren(better) if better else ""))
+        table = [
+            [_("point"), *(heads[k] for k in summary["parameters"]), *(lang.name("jurisdictions", j) for j in names)]
+        ]
         for index, entry in sorted(by_point.items()):
             cells: list[str] = []
             for j in names:
                 e: Estimate | None = entry["values"].get(j, {}).get(metric)
                 cells.append(cell(e) if e is not None else "-")
             table.append([str(index), *(_value(entry["parameters"].get(k)) for k in summary["parameters"]), *cells])
-        widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
+        widths = [max(_width(row[c]) for row in table) for c in range(len(table[0]))]
         n_num = 1 + len(summary["parameters"])
         for row in table:
             lines.append(
                 "  "
                 + "  ".join(
-                    text.rjust(w) if c < n_num else text.ljust(w) for c, (text, w) in enumerate(zip(row, widths))
+                    " " * (w - _width(text)) + text if c < n_num else text + " " * (w - _width(text))
+                    for c, (text, w) in enumerate(zip(row, widths))
                 ).rstrip()
             )
         lines.append("")

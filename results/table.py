@@ -1,88 +1,273 @@
-"""The comparison table: each metric's mean and 95 % interval per jurisdiction, and the paired
-difference to the first (baseline) jurisdiction."""
+"""The comparison table: each metric's mean and 95 % interval per jurisdiction, the paired difference to
+the first (baseline) jurisdiction with its Benjamini-Hochberg adjusted p-value, and the effort each
+jurisdiction spent (inspections, visits, inspector utilisation; by inspection source when the runs report
+sources)."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from credsup.results.stats import Estimate, mean_ci, paired_difference
+import numpy as np
+
+from credsup.i18n import Lang, glossary, language
+from credsup.results.stats import MIN_REPLICATIONS, UNBOUNDED, Estimate, fdr_adjust, mean_ci, paired_difference
 from credsup.results.store import ExperimentResults
 
-#: Which direction is better for the standard metrics (docs/metrics.md); "" = neither (a description).
-BETTER: dict[str, str] = {
-    "hit_rate": "higher",
-    "inspections_per_detection": "lower",
-    "compliant_burden": "lower",
-    "violation_prevalence": "lower",
-    "undetected_exposure": "lower",
-    "mean_time_to_detection": "lower",
-    "complaint_backlog": "lower",
-    "grade_auc": "higher",
-    "wrongful_penalty_rate": "lower",
-    "repair_recidivism": "lower",
-}
+#: False discovery rate at which a difference is called clear (starred, bold, named in the conclusion).
+FDR = 0.05
+
+#: Which direction is better for each metric with one (from the glossary; docs/metrics.md).
+BETTER: dict[str, str] = {k: v["better"] for k, v in glossary()["metrics"].items() if v.get("better")}
+
+#: Effort measures summed from each run's periods (per 1,000 enterprises per year); per-source series
+#: are ``inspections.<source>`` and appear as rows under ``inspections``.
+EFFORT_SERIES = ("inspections", "visits")
+SOURCE_PREFIX = "inspections."
+#: Effort measures that are run metrics.
+EFFORT_METRICS = ("inspector_utilisation",)
 
 
-def _info(metric: str) -> tuple[str, str]:
-    """(label with unit, better direction) of a metric; unknown metrics show their key."""
-    from credsup.simulation.metrics import METRIC_INFO
-
-    name, unit = METRIC_INFO.get(metric, (metric, ""))
-    return (f"{name} ({unit})" if unit else name), BETTER.get(metric, "")
+def label(metric: str, lang: Lang | None = None) -> str:
+    """A metric's name with its unit."""
+    return (lang or language()).metric(metric).label
 
 
-def label(metric: str) -> str:
-    return _info(metric)[0]
+def _enterprises(results: ExperimentResults, point: int) -> float:
+    """Enterprises in the scenario (at this sweep point, when a point sets them)."""
+    params: dict[str, Any] = next((p["parameters"] for p in results.points if p["index"] == point), {})
+    n = params.get("scenario.population.enterprises")
+    if n is None:
+        scen = results.experiment.get("scenario_config") or {}
+        n = scen.get("population", {}).get("enterprises") if isinstance(scen, dict) else None
+    return float(n) if n else math.nan
 
 
-def comparison(results: ExperimentResults, point: int = 0, level: float = 0.95) -> dict[str, Any]:
-    """``{"baseline", "jurisdictions", "metrics": [{"metric", "label", "better", "values": {j: Estimate},
-    "difference": {j: Estimate}}]}`` for one point of an experiment."""
+def _aligned_array(results: ExperimentResults, point: int, jurisdiction: str, values: np.ndarray) -> dict[int, float]:
+    reps = results.replications.get((point, jurisdiction), [])
+    return {r: float(v) for r, v in zip(reps, values)}
+
+
+def _paired(base: dict[int, float], mine: dict[int, float], level: float, bounds: tuple[float, float]) -> Estimate:
+    common = sorted(set(base) & set(mine))
+    return paired_difference([mine[r] for r in common], [base[r] for r in common], level, bounds)
+
+
+def effort_series(results: ExperimentResults, point: int, jurisdiction: str) -> dict[str, np.ndarray]:
+    """Per-replication effort: ``{"inspections": ..., "inspections.<source>": ..., "visits": ...,
+    "inspector_utilisation": ...}``; counts per 1,000 enterprises per year over the measured periods."""
+    periods = results.periods.get((point, jurisdiction), {})
+    n = _enterprises(results, point)
+    out: dict[str, np.ndarray] = {}
+    keys = [k for k in EFFORT_SERIES if k in periods]
+    sources = sorted(k for k in periods if k.startswith(SOURCE_PREFIX))
+    if "inspections" in keys:
+        keys[keys.index("inspections") + 1 : keys.index("inspections") + 1] = sources
+    for key in keys:
+        data = periods[key]
+        years = data.shape[1] / 12
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[key] = 1000 * np.nansum(data, axis=1) / (n * years) if n and years else np.full(data.shape[0], np.nan)
+    for metric in EFFORT_METRICS:
+        values = results.summary.get((point, jurisdiction), {}).get(metric)
+        if values is not None:
+            out[metric] = values
+    return out
+
+
+def graded(results: ExperimentResults, point: int, jurisdiction: str) -> bool:
+    """Whether the jurisdiction grades at all: False when one class holds every enterprise in every
+    period of every replication (``traditional``: everyone in one class, which is no grade)."""
+    periods = results.periods.get((point, jurisdiction), {})
+    shares = [v for k, v in periods.items() if k.startswith("grade_share_")]
+    if not shares:
+        return True
+    used = sum(1 for v in shares if np.nanmax(np.nan_to_num(v, nan=0.0)) > 0)
+    return used > 1
+
+
+def comparison(
+    results: ExperimentResults, point: int = 0, level: float = 0.95, lang: Lang | None = None
+) -> dict[str, Any]:
+    """The table for one point of an experiment::
+
+        {"baseline", "jurisdictions", "level", "fdr", "tests", "replications": {j: n},
+         "small": bool (fewer than MIN_REPLICATIONS replications somewhere), "graded": {j: bool},
+         "metrics": [{"metric", "label", "better", "values": {j: Estimate}, "difference": {j: Estimate},
+                      "q": {j: float}, "clear": {j: bool}}],
+         "effort": [{"key", "source", "label", "unit", "values", "difference", "relative": {j: float}}]}
+
+    ``values`` intervals are kept inside the metric's range; ``q`` is the Benjamini-Hochberg adjusted
+    p-value over every paired test of the metrics (not of the effort rows); ``clear`` is q < FDR."""
+    lang = lang or language()
     names = [j for j in results.jurisdictions if (point, j) in results.summary]
     baseline = names[0] if names else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for metric in results.metric_names:
-        values = {j: mean_ci(results.summary[(point, j)].get(metric, []), level) for j in names}
+        info = lang.metric(metric)
+        bounds = (info.low, info.high)
+        values = {j: mean_ci(results.summary[(point, j)].get(metric, []), level, bounds) for j in names}
         diffs: dict[str, Estimate] = {}
         if baseline is not None:
             base = _aligned(results, point, baseline, metric)
             for j in names[1:]:
-                mine = _aligned(results, point, j, metric)
-                common = sorted(set(base) & set(mine))
-                diffs[j] = paired_difference([mine[r] for r in common], [base[r] for r in common], level)
-        label_, better = _info(metric)
-        rows.append({"metric": metric, "label": label_, "better": better, "values": values, "difference": diffs})
-    return {"baseline": baseline, "jurisdictions": names, "level": level, "metrics": rows}
+                diffs[j] = _paired(base, _aligned(results, point, j, metric), level, bounds)
+        rows.append(
+            {"metric": metric, "label": info.label, "better": info.better, "values": values, "difference": diffs}
+        )
+    tests = [(row, j) for row in rows for j in row["difference"]]
+    qs = fdr_adjust([row["difference"][j].p for row, j in tests])
+    for row in rows:
+        row["q"], row["clear"] = {}, {}
+    for (row, j), q in zip(tests, qs):
+        row["q"][j] = q
+        row["clear"][j] = math.isfinite(q) and q < FDR and row["difference"][j].mean != 0
+    _leaders(results, point, rows, level)
+    reps = {j: len(results.replications.get((point, j), [])) for j in names}
+    return {
+        "baseline": baseline,
+        "jurisdictions": names,
+        "level": level,
+        "fdr": FDR,
+        "tests": sum(1 for q in qs if math.isfinite(q)),
+        "replications": reps,
+        "small": any(n < MIN_REPLICATIONS for n in reps.values()),
+        "graded": {j: graded(results, point, j) for j in names},
+        "metrics": rows,
+        "effort": effort(results, point, names, level, lang),
+    }
+
+
+def _leaders(results: ExperimentResults, point: int, rows: list[dict[str, Any]], level: float) -> None:
+    """For each metric with a better direction: the best jurisdiction, the next best, and whether the best
+    is clearly ahead (paired test of the two, Benjamini-Hochberg over these tests): ``row["leader"]``."""
+    tests = []
+    for row in rows:
+        row["leader"] = None
+        if not row["better"]:
+            continue
+        ranked = sorted(
+            (j for j, e in row["values"].items() if e.n and math.isfinite(e.mean)),
+            key=lambda j: row["values"][j].mean,
+            reverse=row["better"] == "higher",
+        )
+        if len(ranked) < 2:
+            continue
+        best, second = ranked[:2]
+        d = _paired(
+            _aligned(results, point, second, row["metric"]),
+            _aligned(results, point, best, row["metric"]),
+            level,
+            UNBOUNDED,
+        )
+        row["leader"] = {"jurisdiction": best, "runner_up": second, "difference": d, "q": math.nan, "clear": False}
+        tests.append(row)
+    for row, q in zip(tests, fdr_adjust([r["leader"]["difference"].p for r in tests])):
+        row["leader"]["q"] = q
+        row["leader"]["clear"] = math.isfinite(q) and q < FDR and row["leader"]["difference"].mean != 0
+
+
+def effort(
+    results: ExperimentResults, point: int, names: list[str], level: float = 0.95, lang: Lang | None = None
+) -> list[dict[str, Any]]:
+    """The effort rows of :func:`comparison`: each measure's mean per jurisdiction, the paired
+    difference to the baseline and the relative change (difference / baseline mean)."""
+    lang = lang or language()
+    if not names:
+        return []
+    series = {j: effort_series(results, point, j) for j in names}
+    keys: list[str] = []
+    for j in names:
+        keys.extend(k for k in series[j] if k not in keys)
+    base = names[0]
+    rows = []
+    for key in keys:
+        source = key[len(SOURCE_PREFIX) :] if key.startswith(SOURCE_PREFIX) else None
+        bounds = (0.0, 1.0) if key in EFFORT_METRICS else (0.0, math.inf)
+        values = {j: mean_ci(series[j][key], level, bounds) for j in names if key in series[j]}
+        diffs, relative = {}, {}
+        if key in series[base]:
+            b = _aligned_array(results, point, base, series[base][key])
+            for j in names[1:]:
+                if key in series[j]:
+                    diffs[j] = _paired(b, _aligned_array(results, point, j, series[j][key]), level, bounds)
+                    bm = values[base].mean
+                    relative[j] = diffs[j].mean / bm if bm and math.isfinite(bm) else math.nan
+        if source is not None:
+            name, unit = lang.name("sources", source), lang.unit("effort", "inspections")
+        else:
+            name, unit = lang.name("effort", key), lang.unit("effort", key)
+        rows.append(
+            {
+                "key": key,
+                "source": source,
+                "label": name,
+                "unit": unit,
+                "values": values,
+                "difference": diffs,
+                "relative": relative,
+            }
+        )
+    return rows
 
 
 def _aligned(results: ExperimentResults, point: int, jurisdiction: str, metric: str) -> dict[int, float]:
-    reps = results.replications.get((point, jurisdiction), [])
     arr = results.summary.get((point, jurisdiction), {}).get(metric)
     if arr is None:
         return {}
-    return {r: float(v) for r, v in zip(reps, arr)}
+    return _aligned_array(results, point, jurisdiction, arr)
 
 
 def comparison_json(table: dict[str, Any]) -> dict[str, Any]:
     """The same table as plain JSON data."""
+
+    def clean(x: float) -> float | None:
+        return x if math.isfinite(x) else None
+
     return {
         "baseline": table["baseline"],
         "jurisdictions": table["jurisdictions"],
         "confidence_level": table["level"],
+        "false_discovery_rate": table["fdr"],
+        "replications": table["replications"],
+        "graded": table["graded"],
+        "effort": {
+            row["key"]: {
+                "label": row["label"],
+                "unit": row["unit"],
+                "source": row["source"],
+                "values": {j: e.as_dict() for j, e in row["values"].items()},
+                "difference_to_baseline": {j: e.as_dict() for j, e in row["difference"].items()},
+                "relative_to_baseline": {j: clean(x) for j, x in row["relative"].items()},
+            }
+            for row in table["effort"]
+        },
         "metrics": {
             row["metric"]: {
                 "label": row["label"],
                 "better": row["better"] or None,
+                "leader": (
+                    {
+                        "jurisdiction": row["leader"]["jurisdiction"],
+                        "runner_up": row["leader"]["runner_up"],
+                        "q": clean(row["leader"]["q"]),
+                        "clear": row["leader"]["clear"],
+                    }
+                    if row.get("leader")
+                    else None
+                ),
                 "values": {j: e.as_dict() for j, e in row["values"].items()},
-                "difference_to_baseline": {j: e.as_dict() for j, e in row["difference"].items()},
+                "difference_to_baseline": {
+                    j: {**e.as_dict(), "q": clean(row["q"][j]), "clear": row["clear"][j]}
+                    for j, e in row["difference"].items()
+                },
             }
             for row in table["metrics"]
         },
     }
 
 
-def fmt(x: float) -> str:
+def fmt(x: float | None) -> str:
     """A number in a table cell: 3 significant digits, thousands separated; "-" for undefined."""
     if x is None or not math.isfinite(x):
         return "-"
@@ -96,74 +281,114 @@ def fmt(x: float) -> str:
 def cell(e: Estimate) -> str:
     if e.n == 0:
         return "-"
-    if not math.isfinite(e.low):
+    if not e.has_interval:
         return fmt(e.mean)
     return f"{fmt(e.mean)} [{fmt(e.low)}, {fmt(e.high)}]"
 
 
-def diff_cell(e: Estimate) -> str:
+def diff_cell(e: Estimate, clear: bool | None = None) -> str:
+    """A paired difference with its interval; `` *`` when ``clear`` (by default: the interval excludes 0)."""
     if e.n == 0:
         return "-"
     sign = "+" if e.mean > 0 else ""
-    if not math.isfinite(e.low):
+    if not e.has_interval:
         return f"{sign}{fmt(e.mean)}"
-    marker = " *" if e.low > 0 or e.high < 0 else ""
-    return f"{sign}{fmt(e.mean)} [{fmt(e.low)}, {fmt(e.high)}]{marker}"
+    star = e.excludes_zero if clear is None else clear
+    return f"{sign}{fmt(e.mean)} [{fmt(e.low)}, {fmt(e.high)}]" + (" *" if star else "")
 
 
-def render_text(table: dict[str, Any]) -> str:
-    """A plain-text table for the terminal: one block per metric, one line per jurisdiction."""
+def jurisdiction_name(j: str, table: dict[str, Any], lang: Lang) -> str:
+    """A jurisdiction as shown: its glossary name (its own name when unknown)."""
+    return lang.name("jurisdictions", j)
+
+
+def render_text(table: dict[str, Any], lang: Lang | None = None) -> str:
+    """A plain-text table for the terminal: the effort block, then one block per metric, one line per
+    jurisdiction; the conclusion in words at the end."""
+    from credsup.results.conclusion import conclusion
+
+    lang = lang or language()
+    _ = lang.gettext
     names = table["jurisdictions"]
     if not names:
-        return "No finished runs to compare."
+        return _("No finished runs to compare.") + "\n"
     base = table["baseline"]
-    width = max(len(j) for j in names)
+    shown = {j: jurisdiction_name(j, table, lang) for j in names}
+    width = max(_width(s) for s in shown.values())
     pct = int(round(table["level"] * 100))
     lines = [
-        f"Mean [{pct}% CI] over replications; difference to {base} is paired (common random numbers);",
-        "* = the interval excludes 0.",
-        "",
+        _("Mean [{pct}% CI] over replications; the difference to {baseline} is paired (common random numbers).").format(
+            pct=pct, baseline=shown[base]
+        ),
+        _(
+            "* = clear at a {fdr}% false discovery rate over the table's {tests} paired tests (Benjamini-Hochberg)."
+        ).format(fdr=int(round(100 * table["fdr"])), tests=table["tests"]),
     ]
-    for row in table["metrics"]:
-        better = f" ({row['better']} is better)" if row["better"] else ""
-        lines.append(f"{row['metric']}: {row['label']}{better}")
-        for j in names:
-            diff = f"   vs {base}: {diff_cell(row['difference'][j])}" if j in row["difference"] else ""
-            lines.append(f"  {j:<{width}}  {cell(row['values'][j])}{diff}")
+    if table["small"]:
+        lines.append(_warning_small(table, lang))
+    lines.append("")
+    if table["effort"]:
+        lines.append(_("Effort: what each jurisdiction spent"))
+        for row in table["effort"]:
+            indent = "    " if row["source"] else "  "
+            lines.append(f"{indent}{row['label']}{lang.paren(row['unit'])}")
+            for j in names:
+                if j not in row["values"]:
+                    continue
+                rel = row["relative"].get(j)
+                diff = (
+                    "   "
+                    + _("vs {baseline}: {difference} ({relative})").format(
+                        baseline=shown[base], difference=diff_cell(row["difference"][j]), relative=lang.percent(rel)
+                    )
+                    if j in row["difference"]
+                    else ""
+                )
+                lines.append(f"{indent}  {_pad(shown[j], width)}  {cell(row['values'][j])}{diff}")
         lines.append("")
+    for row in table["metrics"]:
+        better = {"higher": _("higher is better"), "lower": _("lower is better")}.get(row["better"], "")
+        lines.append(f"{row['metric']}: {row['label']}" + (lang.paren(better) if better else ""))
+        for j in names:
+            diff = (
+                "   "
+                + _("vs {baseline}: {difference}").format(
+                    baseline=shown[base], difference=diff_cell(row["difference"][j], row["clear"][j])
+                )
+                if j in row["difference"]
+                else ""
+            )
+            lines.append(f"  {_pad(shown[j], width)}  {cell(row['values'][j])}{diff}")
+        lines.append("")
+    lines.append(_("In words"))
+    for paragraph in conclusion(table, lang):
+        lines.append("  " + paragraph)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def highlights(
-    table: dict[str, Any],
-    metrics: tuple[str, ...] = (
-        "violation_prevalence",
-        "undetected_exposure",
-        "hit_rate",
-        "compliant_burden",
-        "mean_time_to_detection",
-        "grade_auc",
-    ),
-) -> dict[str, list[str]]:
-    """Plain-language findings: for each jurisdiction, the key metrics whose paired difference to the
-    baseline has an interval excluding 0, as a relative change and whether that is better or worse."""
-    base = table["baseline"]
-    rows = {row["metric"]: row for row in table["metrics"]}
-    out: dict[str, list[str]] = {}
-    for j in table["jurisdictions"][1:]:
-        found = []
-        for metric in metrics:
-            row = rows.get(metric)
-            if row is None or j not in row["difference"]:
-                continue
-            d, b = row["difference"][j], row["values"][base]
-            if d.n < 2 or not math.isfinite(d.low) or (d.low <= 0 <= d.high):
-                continue
-            change = f"{100 * d.mean / b.mean:+.0f}%" if b.n and b.mean else f"{d.mean:+.3g}"
-            verdict = ""
-            if row["better"]:
-                good = (d.mean > 0) == (row["better"] == "higher")
-                verdict = " (better)" if good else " (worse)"
-            found.append(f"{row['label'].split(' (')[0]} {change}{verdict}")
-        out[j] = found
-    return out
+def _warning_small(table: dict[str, Any], lang: Lang) -> str:
+    n = min(table["replications"].values())
+    return lang.gettext(
+        "Warning: only {n} replication(s): intervals are rough and may miss; use --replications {min} or more."
+    ).format(n=n, min=MIN_REPLICATIONS)
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+KEY_METRICS = (
+    "violation_prevalence",
+    "undetected_exposure",
+    "hit_rate",
+    "compliant_burden",
+    "mean_time_to_detection",
+    "grade_auc",
+)

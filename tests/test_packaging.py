@@ -78,6 +78,8 @@ def test_wheel_contains_only_the_credsup_package(wheel: Path) -> None:
     assert "credsup/configs/sweeps/capacity-x-d-rate.toml" in names  # `credsup sweep capacity-x-d-rate`
     assert "credsup/testing/pytest_plugin.py" in names  # the conformance kit
     assert "credsup/cli/templates/plugin/module/__init__.py.tmpl" in names  # `credsup plugin new`
+    assert "credsup/results/templates/compare.html.j2" in names and "credsup/results/templates/report.css" in names
+    assert "credsup/i18n/locale/zh/LC_MESSAGES/credsup.po" in names and "credsup/i18n/glossary.toml" in names
     top_level = next(n for n in names if n.endswith("top_level.txt"))
     assert zipfile.ZipFile(wheel).read(top_level).decode().split() == ["credsup"]
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
@@ -109,6 +111,20 @@ def test_wheel_install_has_no_top_level_core(wheel: Path, fresh_python: Path, tm
         cwd=tmp_path,
     )
     assert check.returncode == 0, check.stdout + check.stderr  # the kit runs without the dev extras
+    # the installed wheel finds its message catalogues, glossary and report templates (--lang zh)
+    zh = subprocess.run(
+        [
+            str(fresh_python),
+            "-c",
+            "from credsup.i18n import language; from credsup.results.templating import environment; "
+            "z = language('zh'); environment(z).get_template('compare.html.j2'); "
+            "print(z.gettext('Baseline'), z.metric('hit_rate').name)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert zh.returncode == 0 and zh.stdout.split() == ["基准", "检查命中率"], zh.stderr
 
 
 def test_editable_install_has_no_top_level_core(fresh_python: Path, tmp_path: Path) -> None:

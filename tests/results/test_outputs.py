@@ -25,7 +25,7 @@ def test_plots_are_written_as_png_and_svg(filled_sqlite, tmp_path: Path) -> None
 
     engine, exp = filled_sqlite
     written = write_plots(load_experiment(engine, exp), tmp_path / "plots")
-    assert set(written) == {"metrics", "time_series", "by_grade", "grade_shares"}
+    assert set(written) == {"differences", "effort", "metrics", "time_series", "by_grade", "grade_shares"}
     for files in written.values():
         assert files["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert b"<svg" in files["svg"].read_bytes()[:500]
@@ -38,7 +38,7 @@ def test_report_is_self_contained(filled_sqlite, tmp_path: Path) -> None:
     path = write_outputs(load_experiment(engine, exp), tmp_path / "out")
     text = path.read_text()
     assert "<title>credsup comparison: demo</title>" in text
-    assert text.count('src="data:image/png;base64,') == 4
+    assert text.count('src="data:image/png;base64,') == 6
     assert "http://" not in text and "https://" not in text  # nothing fetched from elsewhere
     assert "credsup compare --scenario demo -j national -j dalian" in text
     assert "12345678901234567890" in text and "Failed runs" in text
@@ -85,7 +85,7 @@ def test_report_renders_in_headless_chromium(filled_sqlite, tmp_path: Path) -> N
         images = driver.execute_script(
             "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
         )
-        assert len(images) == 4
+        assert len(images) == 6
         assert all(complete and w > 100 and h > 100 for complete, w, h in images), images
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []
