@@ -30,12 +30,14 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
+from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
+from credsup.core.declare import PROJECT, hook, hookspec, result_column
+
 if TYPE_CHECKING:
     import numpy as np
 
     from credsup.core.batch import EnterpriseBatch, Period
     from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatch
-    from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
     from credsup.core.enums import CommitmentKind
     from credsup.core.params import JurisdictionParams
 
@@ -44,15 +46,21 @@ if TYPE_CHECKING:
 #: MAJOR changes when a hook's signature or meaning changes; MINOR when hooks or columns are added.
 CONTRACT_VERSION = "1.0"
 
-PROJECT = "credsup"
-hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+__all__ = ["CONTRACT_VERSION", "PROJECT", "hookimpl", "hookspec"]
+
+#: What the array-valued hooks answer (the decisions batches are in ``credsup.core.decisions``).
+GRADE = result_column("grade", "int8", "Grade code", lo=0, hi=3)
+PROBABILITY = result_column("probability", "float64", "probability", lo=0.0, hi=1.0)
+MASK = result_column("mask", "bool", "eligibility or status")
+MULTIPLIER = result_column("multiplier", "float64", "complaint multiplier", lo=0.0, hi=100.0)
 
 
 # --------------------------------------------------------------------------------------- commitment
 
 
-@hookspec(firstresult=True)
+@hook(family="commitment", result=MASK)
 def credsup_commitment_eligible(
     batch: EnterpriseBatch, kind: CommitmentKind, params: JurisdictionParams, today: dt.date
 ) -> np.ndarray | None:
@@ -69,7 +77,7 @@ def credsup_commitment_eligible(
     """
 
 
-@hookspec(firstresult=True)
+@hook(family="commitment", result=PROBABILITY)
 def credsup_commitment_verification(
     batch: EnterpriseBatch, kind: CommitmentKind, params: JurisdictionParams, today: dt.date
 ) -> np.ndarray | None:
@@ -88,7 +96,7 @@ def credsup_commitment_verification(
 # ------------------------------------------------------------------------------------------ grading
 
 
-@hookspec(firstresult=True)
+@hook(family="grading", result=GRADE)
 def credsup_grade(batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date) -> np.ndarray | None:
     """Credit grade of each enterprise from its record summary and attributes.
 
@@ -102,7 +110,7 @@ def credsup_grade(batch: EnterpriseBatch, params: JurisdictionParams, today: dt.
     """
 
 
-@hookspec(firstresult=True)
+@hook(family="grading", result=MASK)
 def credsup_demonstration(batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date) -> np.ndarray | None:
     """Which enterprises hold good-credit demonstration status after this evaluation.
 
@@ -119,7 +127,7 @@ def credsup_demonstration(batch: EnterpriseBatch, params: JurisdictionParams, to
 # ------------------------------------------------------------------------------ inspection frequency
 
 
-@hookspec(firstresult=True)
+@hook(family="inspection frequency", result=PROBABILITY)
 def credsup_inspection_probability(
     batch: EnterpriseBatch, params: JurisdictionParams, period: Period
 ) -> np.ndarray | None:
@@ -141,7 +149,7 @@ def credsup_inspection_probability(
 # -------------------------------------------------------------------------------- social supervision
 
 
-@hookspec(firstresult=True)
+@hook(family="social supervision", result=MULTIPLIER)
 def credsup_complaint_intensity(
     batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> np.ndarray | None:
@@ -156,7 +164,7 @@ def credsup_complaint_intensity(
     """
 
 
-@hookspec(firstresult=True)
+@hook(family="social supervision", result=PROBABILITY)
 def credsup_complaint_verification(
     batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> np.ndarray | None:
@@ -173,7 +181,7 @@ def credsup_complaint_verification(
 # ----------------------------------------------------------------------------------------- tolerance
 
 
-@hookspec(firstresult=True)
+@hook(family="tolerance", result=ToleranceDecisions)
 def credsup_tolerance(
     violations: ViolationBatch, batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> ToleranceDecisions | None:
@@ -192,7 +200,7 @@ def credsup_tolerance(
 # ------------------------------------------------------------------------------ sanction / listing
 
 
-@hookspec(firstresult=True)
+@hook(family="sanction", result=Sanctions)
 def credsup_sanction(
     violations: ViolationBatch,
     decisions: ToleranceDecisions,
@@ -216,7 +224,7 @@ def credsup_sanction(
 # -------------------------------------------------------------------------------------------- repair
 
 
-@hookspec(firstresult=True)
+@hook(family="repair", result=RepairDecisions)
 def credsup_repair(
     applications: RepairApplications, batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> RepairDecisions | None:
@@ -231,7 +239,7 @@ def credsup_repair(
     """
 
 
-@hookspec(firstresult=True)
+@hook(family="repair", result=ObjectionDecisions)
 def credsup_objection(
     objections: ObjectionBatch, batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> ObjectionDecisions | None:

@@ -88,16 +88,6 @@ BROKEN = {
         "credsup_grade: row-dependent: row ",
         "in the batch grade 0, alone 3",
     ),
-    "adapter": (
-        """
-        @hookimpl
-        @per_enterprise
-        def credsup_grade(enterprise, params, today):
-            return min(3, 0.9 * enterprise.serious_36m)   # 0.9 is not a grade: the adapter truncates it
-        """,
-        "credsup_grade: per-enterprise adapter disagrees: row ",
-        "; the adapter made it ",  # which value hypothesis finds depends on the search
-    ),
     "mutates": (
         """
         @hookimpl
@@ -147,6 +137,23 @@ BROKEN = {
         "(plugin): does not load: PARAMS_CLASS must be an attrs class",
     ),
 }
+
+
+def test_a_one_row_rule_answering_no_grade_is_refused_with_its_row(plugin_dist) -> None:
+    """0.9 is not a grade: the adapter refuses it (it used to truncate it to 0)."""
+    plugin_dist(
+        "broken",
+        """
+        @hookimpl
+        @per_enterprise
+        def credsup_grade(enterprise, params, today):
+            return min(3, 0.9 * enterprise.serious_36m)
+        """,
+    )
+    (failure,) = check_jurisdiction("broken", **FAST).failures
+    assert failure.kind == "type" and failure.hook == "credsup_grade", str(failure)
+    assert "expected an integer (Grade code)" in failure.problem and "(float)" in failure.problem
+    assert failure.problem.startswith("row "), failure.problem
 
 
 @pytest.mark.parametrize("kind", list(BROKEN))
