@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -81,17 +82,47 @@ def _value_text(value: Any) -> str:
 
 
 @click.command("params")
-@click.argument("jurisdiction")
+@click.argument("jurisdiction", metavar="NAME[+REFORM]")
 @jurisdiction_config_options
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Show the values in force on this date, YYYY-MM-DD (default: the latest, with every dated value).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def params_command(jurisdiction: str, config_path: str | None, overrides: tuple[str, ...], as_json: bool) -> None:
-    """Show a jurisdiction's parameters: every value with its source."""
-    j = load_jurisdiction(jurisdiction, config=config_path, overrides=[parse_override(o) for o in overrides])
-    rows = [{"key": key, "value": p["value"], "source": p["source"] or ""} for key, p in j.parameters().items()]
+def params_command(
+    jurisdiction: str, config_path: str | None, overrides: tuple[str, ...], as_of: dt.datetime | None, as_json: bool
+) -> None:
+    """Show a jurisdiction's parameters: every value with its source.
+
+    NAME+REFORM applies reforms (configs/reforms/ or a .toml path). A parameter that changes over time
+    shows every value with the date it takes effect; --as-of shows the values in force on that date.
+    """
+    day = as_of.date() if as_of is not None else None
+    j = load_jurisdiction(jurisdiction, config=config_path, overrides=[parse_override(o) for o in overrides], as_of=day)
+    params = j.parameters()
+    rows = [
+        {
+            "key": key,
+            "value": p["value"],
+            "source": p["source"] or "",
+            **({"dated": p["dated"]} if "dated" in p else {}),
+        }
+        for key, p in params.items()
+    ]
     if as_json:
         click.echo(
             json.dumps(
-                {"jurisdiction": j.name, "version": j.version, "files": list(j.config.files), "parameters": rows},
+                {
+                    "jurisdiction": j.name,
+                    "version": j.version,
+                    "layers": list(j.layers),
+                    "as_of": day.isoformat() if day else None,
+                    "files": list(j.config.files),
+                    "parameters": rows,
+                },
                 indent=2,
                 ensure_ascii=False,
                 default=str,
@@ -99,11 +130,18 @@ def params_command(jurisdiction: str, config_path: str | None, overrides: tuple[
         )
         return
     click.echo(f"{j.name} {j.version}: {j.config.title or j.info.title}")
+    if len(j.layers) > 1:
+        click.echo(f"layers: {j.layers_text}")
     click.echo(f"from {', '.join(Path(f).name for f in j.config.files)}")
+    click.echo(f"values in force on {day}" if day else "latest values (dated parameters list every value)")
     width = max(len(r["key"]) for r in rows)
     for r in rows:
         click.echo(f"  {r['key']:<{width}}  {_value_text(r['value'])}")
         click.echo(f"  {'':<{width}}  source: {r['source']}")
+        if day is None:
+            for entry in r.get("dated", []):
+                since = f"since {entry['since']}" if entry["since"] else "before any change"
+                click.echo(f"  {'':<{width}}    {since}: {_value_text(entry['value'])} ({entry['source']})")
 
 
 COMMANDS = [validate_command, params_command]

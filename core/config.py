@@ -28,6 +28,7 @@ import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
+from credsup.core.dated import check_source as check_source  # re-exported: the sources' one rule
 from credsup.core.errors import ConfigError, Problem
 from credsup.core.params import ParamValueError
 
