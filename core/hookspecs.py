@@ -43,8 +43,11 @@ if TYPE_CHECKING:
 
 #: Version of this hook contract, "MAJOR.MINOR". A plugin declares the version it was written for in
 #: ``CREDSUP_CONTRACT``; it loads when the majors are equal and its minor is not newer than ours.
-#: MAJOR changes when a hook's signature or meaning changes; MINOR when hooks or columns are added.
-CONTRACT_VERSION = "1.0"
+#: MAJOR changes when a hook's signature or meaning changes; MINOR when hooks, columns or ways to answer
+#: are added. 1.1 added layers (``inherits``, any depth; ``tryfirst``, ``trylast``, ``wrapper=True``),
+#: ``DEFER`` for one row, dated parameters and reforms; a plugin written for 1.0 loads unchanged, except
+#: that a one-row rule's answer of the wrong type is now refused (with the row), not coerced.
+CONTRACT_VERSION = "1.1"
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 

@@ -61,6 +61,7 @@ def test_plugins_json(run, plugin_dist) -> None:
         "module": data["partial"]["module"],
         "contract": "1.0",
         "hooks": ["credsup_grade"],
+        "inherits": "national",
         "status": "ok",
         "error": None,
     }

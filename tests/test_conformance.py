@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 from credsup.cli.main import cli
-from credsup.core import HOOKS, Grade, UnknownJurisdictionError, load_jurisdiction
+from credsup.core import CONTRACT_VERSION, HOOKS, Grade, UnknownJurisdictionError, load_jurisdiction
 from credsup.plugins import national as national_plugin
 from credsup.testing import (
     ConformanceError,
@@ -282,7 +282,7 @@ def test_correct_one_row_rules_and_delegation_pass(plugin_dist) -> None:
 def test_builtin_jurisdictions_conform(name: str) -> None:
     report = assert_conforms(name, timing_rows=1000)
     assert [h.hook for h in report.hooks] == list(HOOKS)
-    assert report.contract == report.provided == "1.0"
+    assert report.contract == report.provided == CONTRACT_VERSION
 
 
 def test_assert_conforms_raises_an_assertion_listing_every_failure(plugin_dist) -> None:

@@ -122,8 +122,16 @@ def test_unknown_jurisdiction_names_the_installed_ones() -> None:
     ("body", "header", "message"),
     [
         ("", False, "does not declare CREDSUP_CONTRACT"),
-        ('CREDSUP_CONTRACT = "2.0"\n', False, "declares hook contract 2.0 but this credsup provides 1.0"),
-        ('CREDSUP_CONTRACT = "1.9"\n', False, "declares hook contract 1.9 but this credsup provides 1.0"),
+        (
+            'CREDSUP_CONTRACT = "2.0"\n',
+            False,
+            f"declares hook contract 2.0 but this credsup provides {CONTRACT_VERSION}",
+        ),
+        (
+            'CREDSUP_CONTRACT = "1.9"\n',
+            False,
+            f"declares hook contract 1.9 but this credsup provides {CONTRACT_VERSION}",
+        ),
         ('CREDSUP_CONTRACT = "one"\n', False, "is not a version like"),
     ],
 )
