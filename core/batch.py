@@ -13,6 +13,7 @@ years (国办发〔2025〕22号); after it a record no longer weighs on the ente
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 import numpy as np
@@ -23,8 +24,8 @@ from credsup.core.columns import DATE, Columnar, code_mask, column
 RECORD_WINDOW_MONTHS = 36
 
 
-def _names(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value)  # type: ignore[union-attr]
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
 
 
 @attrs.frozen

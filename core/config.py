@@ -175,7 +175,11 @@ def _problems_from(exc: BaseException, path: str = "$") -> list[tuple[str, str]]
     if isinstance(exc, (ClassValidationError, IterableValidationError)):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
-            sub_path = f"{path}[{note.index!r}]" if isinstance(exc, IterableValidationError) else f"{path}.{note.name}"
+            sub_path = (
+                f"{path}[{note.index!r}]"
+                if isinstance(exc, IterableValidationError)
+                else f"{path}.{getattr(note, 'name', '')}"
+            )
             out.extend(_problems_from(sub, sub_path))
         for sub in without:
             out.extend(_problems_from(sub, path))

@@ -226,7 +226,7 @@ class HookContract:
         """What a one-row rule returns: ``bool``, ``int``, ``float`` or a decision value class."""
         if isinstance(self.result, ColumnSpec):
             return _kind_of(self.result.dtype)
-        return self.result.row_class  # type: ignore[attr-defined,no-any-return]
+        return self.result.row_class  # type: ignore[attr-defined]
 
     @property
     def method(self) -> str:

@@ -231,7 +231,7 @@ def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> lis
         dist = ep.dist
         dist_name = dist.metadata["Name"] if dist is not None else "?"
         version = dist.version if dist is not None else "?"
-        base = dict(
+        base: dict[str, Any] = dict(
             name=ep.name, target=ep.value, distribution=dist_name, version=version, builtin=dist_name == "credsup"
         )
         if ep.name in found:

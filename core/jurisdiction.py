@@ -672,7 +672,8 @@ def params_class_of(name: str, infos: Mapping[str, PluginInfo] | None = None) ->
     if info is None or info.status != "ok":
         check_usable(info, ref.base, infos)
     assert info is not None
-    return info.plugin.PARAMS_CLASS  # type: ignore[no-any-return]
+    params_class: type = info.plugin.PARAMS_CLASS
+    return params_class
 
 
 __all__ = [

@@ -48,6 +48,7 @@ def resolve_chain(name: str, infos: Mapping[str, PluginInfo]) -> tuple[PluginInf
     while chain[-1].inherits is not None:
         child = chain[-1]
         parent_name = child.inherits
+        assert parent_name is not None
         file = config_file(child)
         seen = [i.name for i in chain]
         if parent_name in seen:
