@@ -37,12 +37,20 @@ def validate_file(path: str, infos: dict[str, Any] | None = None) -> list[Proble
                 known = ", ".join(sorted(n for n, i in infos.items() if i.status == "ok"))
                 return [Problem(path, "jurisdiction", f"unknown jurisdiction {name!r} (installed: {known})")]
             load_config(info, path=path, lookup=infos)
+        elif "reform" in raw:
+            infos = infos if infos is not None else {i.name: i for i in discover()}
+            applies = raw.get("applies_to") or ["national"]
+            base = applies if isinstance(applies, str) else applies[0] if isinstance(applies, list) else "national"
+            info = infos.get(base) if isinstance(base, str) else None
+            if info is None or info.status != "ok":
+                return [Problem(path, "applies_to", f"unknown jurisdiction {base!r} to check this reform on")]
+            load_config(info, lookup=infos, reforms=[path if "/" in path or path.endswith(".toml") else f"./{path}"])
         elif "scenario" in raw:
             from credsup.simulation.scenario import load_scenario
 
             load_scenario(path)
         else:
-            names = ", ".join(["jurisdiction", "scenario", *kinds])
+            names = ", ".join(["jurisdiction", "reform", "scenario", *kinds])
             return [
                 Problem(path, "", f"cannot tell what this file is: expected a top-level key naming its kind ({names})")
             ]
@@ -56,7 +64,7 @@ def validate_file(path: str, infos: dict[str, Any] | None = None) -> list[Proble
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate_command(files: tuple[str, ...]) -> None:
-    """Check config files: jurisdiction parameters (with sources), scenarios, sweep specs.
+    """Check config files: jurisdiction parameters (with sources), reforms, scenarios, sweep specs.
 
     Prints one line per problem, ``file: key.path: problem``, and exits 1 if there is any.
     """

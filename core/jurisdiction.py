@@ -155,11 +155,7 @@ def load_config(
         rfile = str(rpath)
         raw = read_toml(rpath)
         check_applies(rfile, raw, chain_names, info.name)
-        found = _file_leaves(rfile, raw, REFORM_META_KEYS, problems)
-        for key in found:
-            why = check_path(params_class, key)
-            if why:
-                problems.append(Problem(rfile, key, why))
+        found = _file_leaves(rfile, raw, REFORM_META_KEYS, problems)  # unknown keys: reported when structured
         leaves = dated.stack(leaves, found)
         files.append(rfile)
     for key, value in overrides:

@@ -62,6 +62,7 @@ def test_guide_sections_cover_the_brief() -> None:
         "Quickstart: from the scaffold",
         "The entry point",
         "The hook reference",
+        "Layers",
         "The life cycle of a run",
         "Configs and parameter sources",
         "Testing with the conformance suite",

@@ -299,7 +299,7 @@ def test_a_reform_changes_parameters_from_its_date_with_its_sources(tmp_path) ->
     [
         (
             'reform = "x"\n[inspection]\nrate = { value = 1, source = "assumption: typo" }\n',
-            "x.toml: inspection.rate: no such parameter",
+            "x.toml: inspection.rate: unknown key",
         ),
         (
             'reform = "x"\napplies_to = ["dalian"]\n',
