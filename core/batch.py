@@ -2,7 +2,7 @@
 
 This module is the one place where the fields, dtypes and units of an enterprise batch are written
 down (``docs/batch.md`` is generated from it). The *record summary* columns are derived from an
-enterprise's credit record (DESIGN.md, "The kernel"): the registry tools compute them from events, the
+enterprise's credit record (``../shared/DESIGN.md``, "The kernel"): the registry tools compute them from events, the
 simulator keeps them up to date incrementally, and hooks read them, never raw events.
 
 Windows: counts named ``*_36m`` cover the 36 months up to the evaluation date, ``*_12m`` the last 12.

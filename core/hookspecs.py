@@ -2,7 +2,9 @@
 
 Each function below is a hook *specification*; its docstring is the whole contract: arguments, units,
 return value, invariants and the policy text it models. A jurisdiction plugin implements the hooks it
-wants to decide differently and leaves the rest to the ``national`` fallback (DESIGN.md, "The kernel").
+wants to decide differently and leaves the rest to the layer it builds on (its parameter file's
+``inherits``), down to ``national`` (docs/plugin-guide.md, "Layers"). Each function is declared once, with
+:func:`~credsup.core.declare.hook`: its signature, this docstring and its result are the whole contract.
 
 Conventions for every hook:
 
@@ -12,11 +14,14 @@ Conventions for every hook:
 * **Row independence.** The answer for a row depends only on that row, ``params`` and the date.
 * **Purity.** A hook must not write into its inputs (they are read-only views) and must be
   deterministic: the same inputs give the same answer.
-* **Delegation.** All hooks are ``firstresult``: return ``None`` to let the ``national`` fallback decide.
+* **Delegation.** All hooks are ``firstresult`` and fall through the layers: return ``None`` to let the
+  layer below decide (a one-row rule returns ``DEFER`` to leave one row to it); ``tryfirst``,
+  ``trylast`` and ``wrapper=True`` mean what they mean in pytest.
 * **Validation.** The kernel checks every result (type, shape, dtype, range, NaN) and raises
   :class:`~credsup.core.errors.HookResultError` naming the plugin and the hook when it is wrong.
 * **Dates.** ``today`` is a ``datetime.date``; date columns are ``numpy.datetime64[D]``.
-* **params** is the jurisdiction's validated, frozen parameter object loaded from its TOML config.
+* **params** is the jurisdiction's validated, frozen parameter object loaded from its TOML config: the
+  values in force on ``today`` (or on the first day of ``period``), since a parameter may change by date.
 
 Seed files are in ``shared/seeds/`` (000 Dalian, 001 forum, 002 national Guiding Opinions explainer,
 003 Shanghai SMPG G [2020] No. 7, 004 Hainan [2021] No. 4). "para 11" and "(XIII)" are the documents'
