@@ -206,20 +206,23 @@ class HookContract:
     #: a ColumnSpec for array results, or the Columnar class of a decisions result
     result: ColumnSpec | type[Columnar]
     spec: Any = attrs.field(repr=False, eq=False)
+    #: the specification's argument names, in order (read once: every call of the hook needs them)
+    argnames: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    arguments: tuple[Argument, ...] = attrs.field(init=False, eq=False, repr=False)
+    #: the argument whose rows the result follows: the case argument, else the enterprise batch
+    rows: str = attrs.field(init=False, eq=False, repr=False)
+    #: the argument that dates a call (its parameters are those in force then), if any
+    date_argument: Argument | None = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def argnames(self) -> tuple[str, ...]:
-        return tuple(inspect.signature(self.spec).parameters)
-
-    @property
-    def arguments(self) -> tuple[Argument, ...]:
-        return tuple(ARGUMENTS[a] for a in self.argnames)
-
-    @property
-    def rows(self) -> str:
-        """The argument whose rows the result follows: the case argument, else the enterprise batch."""
-        cases = [a.name for a in self.arguments if a.role == "cases"]
-        return cases[0] if cases else next(a.name for a in self.arguments if a.role == "enterprises")
+    def __attrs_post_init__(self) -> None:
+        names = tuple(inspect.signature(self.spec).parameters)
+        args = tuple(ARGUMENTS[a] for a in names)
+        cases = [a.name for a in args if a.role == "cases"]
+        rows = cases[0] if cases else next(a.name for a in args if a.role == "enterprises")
+        object.__setattr__(self, "argnames", names)
+        object.__setattr__(self, "arguments", args)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "date_argument", next((a for a in args if a.date_of is not None), None))
 
     @property
     def row_result(self) -> type:
@@ -232,11 +235,6 @@ class HookContract:
     def method(self) -> str:
         """The name of the typed method of a Jurisdiction (``credsup_grade`` -> ``grade``)."""
         return self.name.removeprefix(f"{PROJECT}_")
-
-    @property
-    def date_argument(self) -> Argument | None:
-        """The argument that dates a call (its parameters are those in force then), if any."""
-        return next((a for a in self.arguments if a.date_of is not None), None)
 
     @property
     def summary(self) -> str:

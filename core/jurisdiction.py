@@ -74,9 +74,9 @@ class LoadedConfig:
 
     def index(self, day: dt.date | None) -> int:
         """The segment in force on ``day`` (None: the latest)."""
-        if day is None:
+        if day is None or len(self.starts) == 1:
             return len(self.starts) - 1
-        return max(0, bisect.bisect_right([s or dt.date.min for s in self.starts], day) - 1)
+        return max(0, bisect.bisect_right(self.starts, day, lo=1) - 1)
 
     def params_at(self, day: dt.date | None) -> JurisdictionParams:
         return self.segments[self.index(day)] if self.segments else self.params

@@ -369,7 +369,7 @@ def test_cli_check_fails_a_broken_plugin_with_the_failures(plugin_dist) -> None:
     assert result.exit_code == 1
     assert "credsup_complaint_intensity: NaN or infinite values" in result.output
     assert "1 failure(s)" in result.output
-    assert "from national (not checked here): commitment_eligible" in result.output
+    assert "from the layers it builds on (not checked here): commitment_eligible" in result.output
 
 
 def test_cli_check_json(plugin_dist) -> None:
