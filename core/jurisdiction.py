@@ -76,7 +76,11 @@ class LoadedConfig:
         """The segment in force on ``day`` (None: the latest)."""
         if day is None or len(self.starts) == 1:
             return len(self.starts) - 1
-        return max(0, bisect.bisect_right(self.starts, day, lo=1) - 1)
+        return bisect.bisect_right(self._dates, day)  # ``starts[0]`` is None: before the first change
+
+    @property
+    def _dates(self) -> list[dt.date]:
+        return [s for s in self.starts[1:] if s is not None]
 
     def params_at(self, day: dt.date | None) -> JurisdictionParams:
         return self.segments[self.index(day)] if self.segments else self.params
