@@ -525,7 +525,7 @@ def check_jurisdiction(
         available = sorted(n for n, i in infos.items() if i.status == "ok")
         raise UnknownJurisdictionError(name, available, why=(info.error or "") if info else "")
     declared = info.contract or getattr(info.plugin, "CREDSUP_CONTRACT", None)
-    base = dict(
+    base: dict[str, Any] = dict(
         name=name,
         version=info.version,
         distribution=info.distribution,

@@ -100,7 +100,7 @@ class HookInputs:
         contract = HOOKS[self.hook]
         kwargs = dict(self.kwargs)
         if contract.rows != "batch":
-            case = self.rows.take([i])
+            case: Any = self.rows.take([i])
             kwargs["batch"] = self.kwargs["batch"].take(case.enterprise)
             kwargs[self.rows_arg] = attrs.evolve(case, enterprise=np.zeros(1, dtype=case.enterprise.dtype))
         for arg in contract.arguments:
