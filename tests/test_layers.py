@@ -349,3 +349,49 @@ def test_a_reformed_batch_is_graded_like_the_base(plugin_dist) -> None:
     base, reformed = load_jurisdiction("national"), load_jurisdiction("national+quarterly-grading")
     batch = EnterpriseBatch.build(2, serious_36m=[0, 2])
     assert np.array_equal(base.grade(batch, TODAY), reformed.grade(batch, TODAY))
+
+
+# ------------------------------------------------------------------------- reforms on the command line
+
+
+def test_run_compare_and_params_name_a_reform(tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from credsup.cli.main import cli
+    from credsup.results.db import open_database
+    from credsup.results.store import load_experiment
+
+    small = ["--set", "scenario.population.enterprises=500", "--set", "scenario.months=4"]
+    runner = CliRunner()
+    ran = runner.invoke(cli, ["run", "-s", "demo", "-j", "national+quarterly-grading", "--seed", "2", "--json", *small])
+    assert ran.exit_code == 0, ran.output
+    data = json.loads(ran.stdout)
+    assert data["jurisdiction"] == "national+quarterly-grading"
+    assert data["jurisdiction_params"]["schedule.grading_months"] == {
+        "value": 3,
+        "source": "seed 000 (IV): 'regulatory credit re-evaluation ... every quarter to remove the old and introduce "
+        "the new'",
+    }
+    db = tmp_path / "r.db"
+    compared = runner.invoke(
+        cli,
+        [
+            "compare", "-j", "national", "-j", "national+quarterly-grading", "-r", "1", "--seed", "2", "--db", str(db),
+            "--json", *small, "--set", "national+quarterly-grading:schedule.grading_months=6",
+        ],
+    )  # fmt: skip
+    assert compared.exit_code == 0, compared.output
+    assert json.loads(compared.stdout)["jurisdictions"] == ["national", "national+quarterly-grading"]
+    stored = {j["name"]: j for j in load_experiment(open_database(str(db)), 1).experiment["jurisdictions"]}
+    assert stored["national+quarterly-grading"]["params"]["schedule.grading_months"]["value"] == 6  # --set on top
+    assert stored["national"]["params"]["schedule.grading_months"]["value"] == 12
+    assert any("configs/reforms/quarterly-grading.toml" in f for f in stored["national+quarterly-grading"]["config"])
+    shown = runner.invoke(cli, ["params", "national+minor-unpublished", "--as-of", "2025-01-01", "--json"])
+    rows = {r["key"]: r for r in json.loads(shown.stdout)["parameters"]}
+    assert rows["sanction.publicity_days.minor"]["value"] == 90  # national's: the reform starts 2025-06-22
+    later = runner.invoke(cli, ["params", "national+minor-unpublished", "--as-of", "2025-07-01", "--json"])
+    rows = {r["key"]: r for r in json.loads(later.stdout)["parameters"]}
+    assert rows["sanction.publicity_days.minor"]["value"] == 0
+    assert rows["sanction.publicity_days.minor"]["source"].startswith("国办发〔2025〕22号")
