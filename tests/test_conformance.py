@@ -128,7 +128,7 @@ BROKEN = {
         """
         CREDSUP_CONTRACT = "2.0"
         """,
-        "(plugin): wrong contract version: declares hook contract 2.0 but this credsup provides 1.0",
+        f"(plugin): wrong contract version: declares hook contract 2.0 but this credsup provides {CONTRACT_VERSION}",
     ),
     "load": (
         """
