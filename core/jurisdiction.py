@@ -254,6 +254,8 @@ class Jurisdiction:
     Use :func:`load_jurisdiction` to make one. Besides :meth:`call`, every hook of the contract is a
     method named after it without the ``credsup_`` prefix, taking the hook's arguments except ``params``
     (``j.grade(batch, today)``, ``j.tolerance(violations, batch, today)``); see ``docs/hooks.md``.
+    A call keeps track of which layer answered which rows, so one Jurisdiction serves one thread at a
+    time (load one per thread; processes load their own).
     """
 
     def __init__(self, chain: Sequence[PluginInfo], config: LoadedConfig, *, name: str | None = None):
