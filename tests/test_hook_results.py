@@ -349,3 +349,37 @@ def credsup_grade(batch, params, today):
     assert who == "national" and raw[0] == 3  # listed: D
     with pytest.raises(HookResultError, match="grade 9 at row 0"):
         j.grade(clean, today)
+
+
+def test_rows_deferred_by_a_root_layer_are_an_error_naming_it(plugin_dist, today) -> None:
+    """A root layer (no `inherits`) has nobody below it: its DEFER is a mistake, reported as such."""
+    from credsup.core import EnterpriseBatch
+    from credsup.plugins import traditional
+
+    config = traditional.DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+        'jurisdiction = "traditional"', 'jurisdiction = "rootish"'
+    )
+    hooks = [h for h in dir(traditional) if h.startswith("credsup_") and h != "credsup_grade"]
+    plugin_dist(
+        "rootish",
+        f"""
+from credsup.core import DEFER
+from credsup.plugins.traditional import TraditionalParams, {", ".join(hooks)}
+
+PARAMS_CLASS = TraditionalParams
+
+@hookimpl
+@per_enterprise
+def credsup_grade(enterprise, params, today):
+    return DEFER if enterprise.listed else Grade.B
+""",
+        config=config,
+    )
+    j = load_jurisdiction("rootish")
+    assert j.layers == ("rootish",)
+    assert j.grade(EnterpriseBatch.build(2), today).tolist() == [1, 1]
+    with pytest.raises(
+        HookResultError,
+        match=r"plugin 'rootish', hook credsup_grade: left 1 row\(s\) to the layers below \(DEFER\), but none",
+    ):
+        j.grade(EnterpriseBatch.build(2, listed=[False, True]), today)
