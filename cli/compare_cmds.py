@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     "-j",
     "jurisdictions",
     multiple=True,
-    metavar="NAME",
-    help="Jurisdiction to compare (repeatable; the first is the baseline). Default: every "
-    "installed one, traditional first.",
+    metavar="NAME[+REFORM]",
+    help="Jurisdiction to compare (repeatable; the first is the baseline), with reforms: national+my-reform. "
+    "Default: every installed one, traditional first.",
 )
 @click.option(
     "--replications",

@@ -152,7 +152,8 @@ def _print_report(report: ConformanceReport, max_rows: int, timing_rows: int) ->
                 click.echo(_indent(str(failure), 6))
     if report.fallback and report.name != "national":
         click.echo(
-            "from national (not checked here): " + ", ".join(h.removeprefix("credsup_") for h in report.fallback)
+            "from the layers it builds on (not checked here): "
+            + ", ".join(h.removeprefix("credsup_") for h in report.fallback)
         )
     n = len(report.failures)
     click.echo(f"{len(report.hooks)} hook(s) checked, " + (f"{n} failure(s)." if n else "no failures."))

@@ -7,11 +7,22 @@ import json
 import click
 
 from credsup.core.contracts import HOOKS
-from credsup.core.discovery import DISABLE_ENV, discover
+from credsup.core.discovery import DISABLE_ENV, PluginInfo, discover
 
 
 def _short(hook: str) -> str:
     return hook.removeprefix("credsup_")
+
+
+def _chain(info: PluginInfo, infos: dict[str, PluginInfo]) -> list[str]:
+    """The layers ``info`` builds on, nearest first (as far as they are installed; a cycle stops)."""
+    out: list[str] = []
+    parent = info.inherits
+    while parent is not None and parent not in out and parent != info.name:
+        out.append(parent)
+        nxt = infos.get(parent)
+        parent = nxt.inherits if nxt is not None else None
+    return out
 
 
 @click.command("plugins")
@@ -37,9 +48,12 @@ def plugins_command(as_json: bool) -> None:
             click.echo(f"{head}: ok" + (f" - {info.title}" if info.title else ""))
             own = [_short(h) for h in HOOKS if h in info.hooks]
             click.echo(f"  hooks ({len(own)}/{len(HOOKS)}): {', '.join(own) if own else 'none'}")
-            fallback = [_short(h) for h in HOOKS if h not in info.hooks]
-            if fallback and info.name != "national":
-                click.echo(f"  from national: {', '.join(fallback)}")
+            if info.inherits is not None:
+                chain = _chain(info, {i.name: i for i in infos})
+                click.echo(f"  inherits: {' -> '.join(chain)}")
+                fallback = [_short(h) for h in HOOKS if h not in info.hooks]
+                if fallback:
+                    click.echo(f"  from {chain[0]} and below: {', '.join(fallback)}")
         elif info.status == "disabled":
             click.echo(f"{head}: disabled ({DISABLE_ENV})")
         else:

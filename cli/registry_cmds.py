@@ -47,8 +47,9 @@ def overrides_for(name: str, sets: Iterable[str]) -> list[tuple[str, Any]]:
     return out
 
 
-def jurisdiction_of(name: str, config: str | None, sets: Sequence[str]) -> Jurisdiction:
-    return load_jurisdiction(name, config=config, overrides=overrides_for(name, sets))
+def jurisdiction_of(name: str, config: str | None, sets: Sequence[str], as_of: dt.date | None = None) -> Jurisdiction:
+    """The jurisdiction ``name`` (``NAME[+REFORM]...``) with its parameters as in force on ``as_of``."""
+    return load_jurisdiction(name, config=config, overrides=overrides_for(name, sets), as_of=as_of)
 
 
 def write_atomic(path: str | Path, text: str) -> None:
@@ -114,7 +115,14 @@ def common(fn: Any) -> Any:
         default=None,
         help="Use this parameter file instead of the jurisdiction's default one.",
     )(fn)
-    return click.option("-j", "--jurisdiction", "name", required=True, help="Jurisdiction plugin to decide with.")(fn)
+    return click.option(
+        "-j",
+        "--jurisdiction",
+        "name",
+        required=True,
+        metavar="NAME[+REFORM]",
+        help="Jurisdiction plugin to decide with, with reforms: national+my-reform (parameters in force on the date).",
+    )(fn)
 
 
 def _pct(part: int, whole: int) -> str:
@@ -149,10 +157,10 @@ def grade_command(
     from credsup.registry.output import csv_text
     from credsup.registry.summary import summarise
 
-    j = jurisdiction_of(name, config, sets)
+    day = _as_date(as_of)
+    j = jurisdiction_of(name, config, sets, day)
     reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
     report_loading(reg)
-    day = _as_date(as_of)
     evaluation = evaluate(j, summarise(reg, day), day)
     reasons = explain(evaluation)
     emit(csv_text(grade_table(evaluation, reasons, reg.ids)), out)
@@ -215,7 +223,7 @@ def plan_command(
         per = Period.parse(period)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--period") from None
-    j = jurisdiction_of(name, config, sets)
+    j = jurisdiction_of(name, config, sets, per.start)
     reg = load_registry(registry, skip_bad_rows=skip_bad_rows, need=("checklist",))
     insp, insp_input, insp_skipped = load_inspectors(inspectors, reg, skip_bad_rows=skip_bad_rows)
     report_loading(reg, insp_skipped)
@@ -293,10 +301,11 @@ def repair_check_command(
     from credsup.registry.load import load_registry
     from credsup.registry.repair import check_repair
 
-    j = jurisdiction_of(name, config, sets)
+    day = _as_date(as_of)
+    j = jurisdiction_of(name, config, sets, day)
     reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
     report_loading(reg)
-    result = check_repair(reg, j, enterprise_id, _as_date(as_of))
+    result = check_repair(reg, j, enterprise_id, day)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return

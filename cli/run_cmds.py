@@ -11,8 +11,7 @@ from typing import Any
 import click
 import numpy as np
 
-from credsup.core.discovery import discover
-from credsup.core.jurisdiction import load_jurisdiction
+from credsup.core.jurisdiction import load_jurisdiction, params_class_of
 from credsup.simulation.metrics import GRADE_LABELS, METRIC_INFO, METRICS
 from credsup.simulation.overrides import load_scenario_set, split_overrides
 from credsup.simulation.runner import RunResult, run_simulation
@@ -65,6 +64,7 @@ def result_json(result: RunResult, *, timings: bool) -> dict[str, Any]:
         "periods": result.periods,
         "grades": result.grades,
         "counts": result.counts,
+        "jurisdiction_params": result.jurisdiction_params,
     }
     if timings:
         out["timings"] = result.timings
@@ -109,8 +109,8 @@ def print_summary(result: RunResult, seed_text: str) -> None:
     "-j",
     "jurisdiction",
     required=True,
-    metavar="NAME",
-    help="An installed jurisdiction (see `credsup plugins`).",
+    metavar="NAME[+REFORM]",
+    help="An installed jurisdiction (see `credsup plugins`), with reforms: national+my-reform.",
 )
 @click.option(
     "--seed",
@@ -135,11 +135,8 @@ def run_command(
 
     The same seed gives the same numbers. Progress goes to stderr when it is a terminal.
     """
-    infos = {i.name: i for i in discover()}
-    info = infos.get(jurisdiction)
-    if info is None or info.status != "ok":
-        load_jurisdiction(jurisdiction)  # raises the right error: unknown, disabled or broken
-    scenario_overrides, per = split_overrides(overrides, {jurisdiction: info.plugin.PARAMS_CLASS})
+    # NAME or NAME+REFORM...; an unknown, disabled or broken one raises the kernel's own error
+    scenario_overrides, per = split_overrides(overrides, {jurisdiction: params_class_of(jurisdiction)})
     sc = load_scenario_set(scenario, scenario_overrides)
     j = load_jurisdiction(jurisdiction, overrides=per[jurisdiction])
     if seed is None:

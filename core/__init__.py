@@ -4,11 +4,11 @@ It knows nothing of simulation: the same jurisdiction decides on a real registry
 Everything a plugin author or a caller needs is importable from here.
 """
 
-from credsup.core.adapter import per_enterprise
+from credsup.core.adapter import DEFER, PartialAnswer, per_enterprise
 from credsup.core.batch import RECORD_WINDOW_MONTHS, EnterpriseBatch, Period
 from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatch
 from credsup.core.columns import FOREVER, INDEFINITE_DAYS, Columnar, ColumnSpec, column, until
-from credsup.core.contracts import FAMILIES, HOOKS, HookContract
+from credsup.core.contracts import FAMILIES, HOOKS, HookContract, extra_hooks
 from credsup.core.decisions import (
     ObjectionDecision,
     ObjectionDecisions,
@@ -19,6 +19,7 @@ from credsup.core.decisions import (
     ToleranceDecision,
     ToleranceDecisions,
 )
+from credsup.core.declare import hook
 from credsup.core.discovery import PluginInfo, discover
 from credsup.core.enums import (
     NO_GRADE,
@@ -46,7 +47,7 @@ from credsup.core.errors import (
     UnknownJurisdictionError,
 )
 from credsup.core.hookspecs import CONTRACT_VERSION, hookimpl, hookspec
-from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction
+from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction, params_class_of
 from credsup.core.params import (
     ByGrade,
     BySeverity,
@@ -60,8 +61,16 @@ from credsup.core.params import (
     require,
     section,
 )
+from credsup.core.reforms import JurisdictionRef, parse_ref
 
 __all__ = [
+    "DEFER",
+    "JurisdictionRef",
+    "PartialAnswer",
+    "extra_hooks",
+    "hook",
+    "params_class_of",
+    "parse_ref",
     "BanScope",
     "ByGrade",
     "BySeverity",

@@ -2,7 +2,7 @@
 
 This module is the one place where the fields, dtypes and units of an enterprise batch are written
 down (``docs/batch.md`` is generated from it). The *record summary* columns are derived from an
-enterprise's credit record (DESIGN.md, "The kernel"): the registry tools compute them from events, the
+enterprise's credit record (``../shared/DESIGN.md``, "The kernel"): the registry tools compute them from events, the
 simulator keeps them up to date incrementally, and hooks read them, never raw events.
 
 Windows: counts named ``*_36m`` cover the 36 months up to the evaluation date, ``*_12m`` the last 12.
@@ -13,6 +13,7 @@ years (国办发〔2025〕22号); after it a record no longer weighs on the ente
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 import numpy as np
@@ -23,8 +24,8 @@ from credsup.core.columns import DATE, Columnar, code_mask, column
 RECORD_WINDOW_MONTHS = 36
 
 
-def _names(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value)  # type: ignore[union-attr]
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
 
 
 @attrs.frozen

@@ -6,14 +6,16 @@ passed to the same hook call (column ``enterprise``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import numpy as np
 
 from credsup.core.columns import DATE, Columnar, code_mask, column
 
 
-def _names(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value)  # type: ignore[union-attr]
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
 
 
 @attrs.frozen

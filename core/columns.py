@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 import attrs
 import numpy as np
@@ -186,7 +186,9 @@ class Columnar:
         """The column schema, in declaration order."""
         if not cls.__dict__.get("_specs"):
             cls._specs = tuple(
-                ColumnSpec(name=f.name, **f.metadata["column"]) for f in attrs.fields(cls) if "column" in f.metadata
+                ColumnSpec(name=f.name, **f.metadata["column"])
+                for f in attrs.fields(cast(Any, cls))
+                if "column" in f.metadata
             )
         return cls._specs
 
@@ -196,7 +198,7 @@ class Columnar:
 
     @classmethod
     def _extras(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in attrs.fields(cls) if "column" not in f.metadata)
+        return tuple(f.name for f in attrs.fields(cast(Any, cls)) if "column" not in f.metadata)
 
     def __attrs_post_init__(self) -> None:
         n = None
@@ -369,11 +371,6 @@ def until(start: dt.date | np.datetime64 | np.ndarray, days: int | np.ndarray) -
     end = start64 + np.minimum(d, INDEFINITE_DAYS).astype("timedelta64[D]")
     end = np.where(d >= INDEFINITE_DAYS, FOREVER, end)
     return np.where(d <= 0, NAT, end).astype(DATE)
-
-
-def as_datetime64(day: dt.date | np.datetime64 | str) -> np.datetime64:
-    """A date as ``numpy.datetime64[D]``."""
-    return np.datetime64(day, "D")
 
 
 def schema_table(cls: type[Columnar]) -> str:

@@ -2,10 +2,11 @@
 
 Two kinds of file are read here:
 
-* **Sourced files** (jurisdiction parameters): every parameter is written ``key = { value = ..., source =
-  "..." }``; the source is a seed file and paragraph, an official text, or ``"assumption: why"``.
-  :func:`load_sourced` separates values from sources, applies ``--set`` overrides, and structures the
-  values into the parameter class.
+* **Sourced files** (jurisdiction parameters, reforms): every parameter is written ``key = { value = ...,
+  source = "..." }`` (or a list of them by date); the source is a seed file and paragraph, an official
+  text, or ``"assumption: why"``. :mod:`credsup.core.dated` reads them into timelines and stacks the
+  files; :func:`credsup.core.jurisdiction.load_config` structures each stretch of time into the
+  parameter class with :func:`structure`.
 * **Plain files** (scenarios, sweep specs): :func:`load_plain` structures the TOML as it is.
 
 Values are read with ``tomllib`` and structured by a strict cattrs converter (``forbid_extra_keys``, no
@@ -27,15 +28,12 @@ import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
+from credsup.core.dated import check_source as check_source  # re-exported: the sources' one rule
 from credsup.core.errors import ConfigError, Problem
 from credsup.core.params import ParamValueError
 
 T = TypeVar("T")
 
-#: Top-level keys of a jurisdiction file that are not parameters.
-META_KEYS = ("jurisdiction", "title", "inherits")
-#: Keys allowed inside a ``{ value = ..., source = ... }`` leaf.
-LEAF_KEYS = frozenset({"value", "source", "note"})
 OVERRIDE_SOURCE = "override"
 
 
@@ -177,7 +175,11 @@ def _problems_from(exc: BaseException, path: str = "$") -> list[tuple[str, str]]
     if isinstance(exc, (ClassValidationError, IterableValidationError)):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
-            sub_path = f"{path}[{note.index!r}]" if isinstance(exc, IterableValidationError) else f"{path}.{note.name}"
+            sub_path = (
+                f"{path}[{note.index!r}]"
+                if isinstance(exc, IterableValidationError)
+                else f"{path}.{getattr(note, 'name', '')}"
+            )
             out.extend(_problems_from(sub, sub_path))
         for sub in without:
             out.extend(_problems_from(sub, path))
@@ -217,15 +219,27 @@ def structure(
     except Exception as exc:  # cattrs wraps everything it finds into one group
         problems = list(known)
         for path, message in _problems_from(exc):
-            blamed = file
-            for key, where in (attribute or {}).items():
-                if path == key or path.startswith(key + ".") or key.startswith(path + "."):
-                    blamed = where
-            problems.append(Problem(blamed, path, message))
+            problems.append(Problem(_blamed(path, file, attribute or {}), path, message))
         raise ConfigError(problems) from exc
     if known:
         raise ConfigError(known)
     return result
+
+
+def _blamed(path: str, file: str, attribute: Mapping[str, str]) -> str:
+    """Where a problem at ``path`` comes from: its own key's file, the enclosing parameter's, else a key
+    inside it (a table-valued override), else ``file``."""
+    if path in attribute:
+        return attribute[path]
+    parts = path.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        enclosing = ".".join(parts[:i])
+        if enclosing in attribute:
+            return attribute[enclosing]
+    inside = [where for key, where in attribute.items() if key.startswith(path + ".")]
+    if inside and all(w == inside[0] for w in inside):
+        return inside[0]
+    return file
 
 
 def load_plain(
@@ -242,84 +256,12 @@ def load_plain(
 
 @attrs.frozen
 class Sourced:
-    """A parameter tree split into values and sources: ``sources["inspection.ratio"] = "seed 003 para 11"``.
-
-    ``problems`` are the leaves whose source is missing or malformed (their values are still kept, so
-    that structuring can report every other problem of the file in the same run).
-    """
+    """A value tree with the source of each value (``sources["inspection.ratio"] = "override: ..."``) and
+    the problems found reading it; plain files (scenarios, sweep specs) use it to apply ``--set``."""
 
     values: dict[str, Any]
     sources: dict[str, str]
     problems: tuple[Problem, ...] = ()
-
-
-def _is_leaf(node: Any) -> bool:
-    return isinstance(node, dict) and "value" in node and set(node) <= LEAF_KEYS
-
-
-def split_sources(tree: Mapping[str, Any], file: str, *, skip: Iterable[str] = META_KEYS) -> Sourced:
-    """Separate ``{ value, source }`` leaves into a value tree and a ``path -> source`` map.
-
-    Every leaf must carry a non-empty ``source``; ``"assumption"`` must say why (``"assumption: ..."``).
-    A bare value (``key = 0.5``) is a problem: its source is missing. Problems are collected on the
-    result, not raised.
-    """
-    problems: list[Problem] = []
-    sources: dict[str, str] = {}
-
-    def walk(node: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, child in node.items():
-            path = f"{prefix}{key}"
-            if not prefix and key in skip:
-                continue
-            if _is_leaf(child):
-                out[key] = child["value"]
-                problem = check_source(child.get("source"))
-                if problem:
-                    problems.append(Problem(file, path, problem))
-                else:
-                    sources[path] = child["source"].strip()
-            elif isinstance(child, dict) and ("value" in child or "source" in child):
-                extra = sorted(set(child) - LEAF_KEYS)
-                missing = "value" if "value" not in child else ""
-                problems.append(
-                    Problem(
-                        file,
-                        path,
-                        'a parameter is { value = ..., source = "..." }; '
-                        + (f"missing '{missing}'" if missing else f"unexpected {extra}"),
-                    )
-                )
-            elif isinstance(child, dict):
-                out[key] = walk(child, path + ".")
-            else:
-                out[key] = child
-                problems.append(
-                    Problem(
-                        file,
-                        path,
-                        f"missing source: write {{ value = {_toml_repr(child)}, "
-                        'source = "..." } citing a seed paragraph, an official text or '
-                        '"assumption: why"',
-                    )
-                )
-        return out
-
-    values = walk(tree, "")
-    return Sourced(values, sources, tuple(problems))
-
-
-def check_source(source: Any) -> str:
-    """Why ``source`` is not an acceptable parameter source ("" when it is)."""
-    if not isinstance(source, str) or not source.strip():
-        return 'missing source: add source = "seed NNN para N" (or an official text, or "assumption: why")'
-    text = source.strip()
-    if text.lower().startswith("assumption"):
-        reason = text[len("assumption") :].lstrip(" :-")
-        if len(reason) < 5:
-            return 'an assumption must say why: source = "assumption: <reason>"'
-    return ""
 
 
 def _toml_repr(value: Any) -> str:
@@ -328,22 +270,6 @@ def _toml_repr(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
-    """Deep-merge two raw TOML trees; leaves of ``top`` replace those of ``base`` whole."""
-    out = dict(base)
-    for key, value in top.items():
-        if (
-            isinstance(value, dict)
-            and not _is_leaf(value)
-            and isinstance(out.get(key), dict)
-            and not _is_leaf(out[key])
-        ):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def check_path(cls: type, key: str) -> str:

@@ -8,6 +8,7 @@ adapter stacks them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import attrs
 import numpy as np
@@ -27,6 +28,9 @@ class ToleranceDecision:
 @attrs.frozen
 class ToleranceDecisions(Columnar):
     """Tolerance decisions, one per violation of the :class:`ViolationBatch` decided."""
+
+    #: what a one-row rule (``@per_enterprise``) returns for one case
+    row_class: ClassVar[type] = ToleranceDecision
 
     decision: np.ndarray = column("int8", "Tolerance code: exempt, mitigate, penalise", lo=0, hi=2)
     reason: np.ndarray = column("int16", "Reason code", lo=0, hi=int(max(Reason)))
@@ -52,6 +56,9 @@ class Sanction:
 @attrs.frozen
 class Sanctions(Columnar):
     """Sanctions, one per violation decided (seed 002 para 13 and 19; seed 004 (XIV)-(XVII))."""
+
+    #: what a one-row rule (``@per_enterprise``) returns for one case
+    row_class: ClassVar[type] = Sanction
 
     fine: np.ndarray = column("float64", "administrative fine", unit="yuan", lo=0.0)
     publicity_days: np.ndarray = column(
@@ -87,6 +94,9 @@ class RepairDecision:
 class RepairDecisions(Columnar):
     """Repair decisions, one per application."""
 
+    #: what a one-row rule (``@per_enterprise``) returns for one case
+    row_class: ClassVar[type] = RepairDecision
+
     status: np.ndarray = column("int8", "RepairStatus code: approved, refused, not yet", lo=0, hi=2)
     earliest: np.ndarray = column(DATE, "first date the repair can be approved, NaT if refused", unit="date")
     missing: np.ndarray = column("uint16", "RepairCondition bit mask of unmet conditions", lo=0, hi=127)
@@ -104,6 +114,9 @@ class ObjectionDecision:
 @attrs.frozen
 class ObjectionDecisions(Columnar):
     """Objection decisions, one per objection."""
+
+    #: what a one-row rule (``@per_enterprise``) returns for one case
+    row_class: ClassVar[type] = ObjectionDecision
 
     upheld: np.ndarray = column("bool", "the record is withdrawn")
     review_days: np.ndarray = column("int16", "working days the review takes", unit="working days", lo=0)

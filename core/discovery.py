@@ -4,9 +4,12 @@ A jurisdiction plugin is a module (or any object) named by an entry point in the
 ``credsup.jurisdictions``; the entry point's name is the jurisdiction's name. The module holds the hook
 implementations and three declarations::
 
-    CREDSUP_CONTRACT = "1.0"           # hook-contract version it was written for
+    CREDSUP_CONTRACT = "1.1"           # hook-contract version it was written for
     PARAMS_CLASS = MyParams            # frozen attrs class of its parameters
     DEFAULT_CONFIG = files(__package__) / "my.toml"   # its parameter file (a path or Traversable)
+
+The parameter file names the jurisdiction it builds on (``inherits = "shanghai"``); a file without
+``inherits`` is a root layer that answers every hook itself (``national``, ``traditional``).
 
 Discovery never raises because one plugin is broken: each is imported inside its own ``try`` and a
 failure is recorded on its :class:`PluginInfo` (as tox 4 does), so ``credsup plugins`` can show it.
@@ -20,14 +23,13 @@ import importlib.metadata as md
 import inspect
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 import pluggy
 
 from credsup.core import hookspecs
-from credsup.core.errors import ContractVersionError, PluginLoadError
+from credsup.core.errors import ConfigError, ContractVersionError, PluginLoadError
 from credsup.core.params import JurisdictionParams
 
 ENTRY_POINT_GROUP = "credsup.jurisdictions"
@@ -51,6 +53,8 @@ class PluginInfo:
     title: str = ""
     contract: str | None = None
     hooks: tuple[str, ...] = ()
+    #: the jurisdiction this one builds on (its parameter file's ``inherits``); None for a root layer
+    inherits: str | None = None
     plugin: Any = attrs.field(default=None, repr=False, eq=False)
     #: the exception behind ``status == "error"`` (re-raised by ``load_jurisdiction``)
     failure: BaseException | None = attrs.field(default=None, repr=False, eq=False)
@@ -66,6 +70,7 @@ class PluginInfo:
             "module": self.target,
             "contract": self.contract,
             "hooks": list(self.hooks),
+            "inherits": self.inherits,
             "status": self.status,
             "error": self.error,
         }
@@ -106,13 +111,32 @@ def check_contract(name: str, declared: Any) -> str:
 
 
 def implemented_hooks(plugin: Any) -> tuple[str, ...]:
-    """Names of the hooks ``plugin`` implements (attributes marked with ``@hookimpl``)."""
-    marker = f"{hookspecs.PROJECT}_impl"
-    return tuple(
-        sorted(
-            name for name in dir(plugin) if name.startswith("credsup_") and hasattr(getattr(plugin, name, None), marker)
-        )
-    )
+    """Names of the hooks ``plugin`` implements (attributes marked with ``@hookimpl``, under their own
+    name or the ``specname`` they give), as pluggy registers them."""
+    pm = new_plugin_manager()
+    try:
+        pm.register(plugin)
+    except (pluggy.PluginValidationError, ValueError):
+        marker = f"{hookspecs.PROJECT}_impl"
+        return tuple(sorted(n for n in dir(plugin) if n.startswith("credsup_") and hasattr(getattr(plugin, n), marker)))
+    return tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or ()))
+
+
+def declared_parent(name: str, plugin: Any) -> str | None:
+    """The ``inherits`` key of the plugin's default parameter file (None: a root layer).
+
+    Raises :class:`PluginLoadError` when the file cannot be read or the key is not a name.
+    """
+    from credsup.core.config import read_toml
+
+    try:
+        raw = read_toml(plugin.DEFAULT_CONFIG)
+    except ConfigError as exc:
+        raise PluginLoadError(name, str(exc)) from None
+    parent = raw.get("inherits")
+    if parent is not None and (not isinstance(parent, str) or not parent.strip()):
+        raise PluginLoadError(name, f"{plugin.DEFAULT_CONFIG}: inherits: expected a jurisdiction name, got {parent!r}")
+    return parent.strip() if isinstance(parent, str) else None
 
 
 def validate_plugin(name: str, plugin: Any) -> tuple[str, tuple[str, ...]]:
@@ -120,7 +144,8 @@ def validate_plugin(name: str, plugin: Any) -> tuple[str, tuple[str, ...]]:
 
     Checks: declared contract version; the params class; unmarked ``credsup_*`` functions (a forgotten
     ``@hookimpl``); pluggy's own validation (argument names) and ``check_pending`` (hooks that match no
-    specification, e.g. a misspelt name).
+    specification, e.g. a misspelt name); old-style ``hookwrapper=True`` implementations, which are
+    refused (write ``wrapper=True``: the new-style wrappers pluggy and pytest recommend).
     """
     contract = check_contract(name, getattr(plugin, "CREDSUP_CONTRACT", None))
     params_class = getattr(plugin, "PARAMS_CLASS", None)
@@ -150,6 +175,19 @@ def validate_plugin(name: str, plugin: Any) -> tuple[str, tuple[str, ...]]:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginLoadError(name, _pluggy_message(exc)) from exc
+    old_style = sorted(
+        caller.name
+        for caller in pm.get_hookcallers(plugin) or ()
+        for impl in caller.get_hookimpls()
+        if impl.plugin is plugin and impl.hookwrapper
+    )
+    if old_style:
+        raise PluginLoadError(
+            name,
+            f"{', '.join(old_style)}: old-style hookwrapper=True is not supported; write "
+            "@hookimpl(wrapper=True) and return the (changed) result after `result = yield` "
+            "(docs/plugin-guide.md, 'Layers')",
+        )
     return contract, implemented_hooks(plugin)
 
 
@@ -168,8 +206,11 @@ def _pluggy_message(exc: pluggy.PluginValidationError) -> str:
 
 def new_plugin_manager() -> pluggy.PluginManager:
     """A fresh, empty plugin manager with the credsup hook specifications (nothing global)."""
+    from credsup.core.contracts import SPEC_MODULES
+
     pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
+    for module in SPEC_MODULES:
+        pm.add_hookspecs(module)
     return pm
 
 
@@ -190,7 +231,7 @@ def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> lis
         dist = ep.dist
         dist_name = dist.metadata["Name"] if dist is not None else "?"
         version = dist.version if dist is not None else "?"
-        base = dict(
+        base: dict[str, Any] = dict(
             name=ep.name, target=ep.value, distribution=dist_name, version=version, builtin=dist_name == "credsup"
         )
         if ep.name in found:
@@ -217,6 +258,7 @@ def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> lis
             continue
         try:
             contract, hooks = validate_plugin(ep.name, plugin)
+            parent = declared_parent(ep.name, plugin)
         except PluginLoadError as exc:
             found[ep.name] = PluginInfo(
                 **base,
@@ -230,22 +272,6 @@ def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> lis
             )
             continue
         found[ep.name] = PluginInfo(
-            **base, status="ok", title=_title(plugin), contract=contract, hooks=hooks, plugin=plugin
+            **base, status="ok", title=_title(plugin), contract=contract, hooks=hooks, inherits=parent, plugin=plugin
         )
     return [found[name] for name in sorted(found)]
-
-
-def find(name: str, *, environ: dict[str, str] | None = None) -> tuple[PluginInfo, list[PluginInfo]]:
-    """The plugin called ``name`` and the full discovery list (to name alternatives in errors)."""
-    infos = discover(environ=environ)
-    for info in infos:
-        if info.name == name:
-            return info, infos
-    from credsup.core.errors import UnknownJurisdictionError
-
-    raise UnknownJurisdictionError(name, [i.name for i in infos if i.status == "ok"])
-
-
-def config_path(plugin: Any) -> Path | Any:
-    """The plugin's ``DEFAULT_CONFIG`` as something with ``open('rb')`` (a Path or Traversable)."""
-    return plugin.DEFAULT_CONFIG

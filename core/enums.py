@@ -1,7 +1,7 @@
 """The vocabulary of credit supervision as small integer codes.
 
 Every enum here is stored in numpy columns by its integer value (``int8`` unless said otherwise), so a
-batch of a million enterprises stays a handful of arrays. The names follow DESIGN.md's vocabulary.
+batch of a million enterprises stays a handful of arrays. The names follow the vocabulary of ``../shared/DESIGN.md``.
 """
 
 from __future__ import annotations

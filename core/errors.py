@@ -5,7 +5,7 @@ garbage, a missing file) raises a subclass of :class:`CredsupError`. The CLI pri
 stderr and exits non-zero without a traceback; ``--debug`` shows the traceback. Anything else escaping
 to the CLI is a bug in credsup.
 
-Message style (STYLE.md): what is wrong, where (file and key, or plugin and hook), what would fix it.
+Message style (``../shared/STYLE.md``, "Everyday habits"): what is wrong, where (file and key, or plugin and hook), what would fix it.
 """
 
 from __future__ import annotations

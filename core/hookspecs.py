@@ -2,7 +2,9 @@
 
 Each function below is a hook *specification*; its docstring is the whole contract: arguments, units,
 return value, invariants and the policy text it models. A jurisdiction plugin implements the hooks it
-wants to decide differently and leaves the rest to the ``national`` fallback (DESIGN.md, "The kernel").
+wants to decide differently and leaves the rest to the layer it builds on (its parameter file's
+``inherits``), down to ``national`` (docs/plugin-guide.md, "Layers"). Each function is declared once, with
+:func:`~credsup.core.declare.hook`: its signature, this docstring and its result are the whole contract.
 
 Conventions for every hook:
 
@@ -12,11 +14,14 @@ Conventions for every hook:
 * **Row independence.** The answer for a row depends only on that row, ``params`` and the date.
 * **Purity.** A hook must not write into its inputs (they are read-only views) and must be
   deterministic: the same inputs give the same answer.
-* **Delegation.** All hooks are ``firstresult``: return ``None`` to let the ``national`` fallback decide.
+* **Delegation.** All hooks are ``firstresult`` and fall through the layers: return ``None`` to let the
+  layer below decide (a one-row rule returns ``DEFER`` to leave one row to it); ``tryfirst``,
+  ``trylast`` and ``wrapper=True`` mean what they mean in pytest.
 * **Validation.** The kernel checks every result (type, shape, dtype, range, NaN) and raises
   :class:`~credsup.core.errors.HookResultError` naming the plugin and the hook when it is wrong.
 * **Dates.** ``today`` is a ``datetime.date``; date columns are ``numpy.datetime64[D]``.
-* **params** is the jurisdiction's validated, frozen parameter object loaded from its TOML config.
+* **params** is the jurisdiction's validated, frozen parameter object loaded from its TOML config: the
+  values in force on ``today`` (or on the first day of ``period``), since a parameter may change by date.
 
 Seed files are in ``shared/seeds/`` (000 Dalian, 001 forum, 002 national Guiding Opinions explainer,
 003 Shanghai SMPG G [2020] No. 7, 004 Hainan [2021] No. 4). "para 11" and "(XIII)" are the documents'
@@ -30,29 +35,40 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
+from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
+from credsup.core.declare import PROJECT, hook, hookspec, result_column
+
 if TYPE_CHECKING:
     import numpy as np
 
     from credsup.core.batch import EnterpriseBatch, Period
     from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatch
-    from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
     from credsup.core.enums import CommitmentKind
     from credsup.core.params import JurisdictionParams
 
 #: Version of this hook contract, "MAJOR.MINOR". A plugin declares the version it was written for in
 #: ``CREDSUP_CONTRACT``; it loads when the majors are equal and its minor is not newer than ours.
-#: MAJOR changes when a hook's signature or meaning changes; MINOR when hooks or columns are added.
-CONTRACT_VERSION = "1.0"
+#: MAJOR changes when a hook's signature or meaning changes; MINOR when hooks, columns or ways to answer
+#: are added. 1.1 added layers (``inherits``, any depth; ``tryfirst``, ``trylast``, ``wrapper=True``),
+#: ``DEFER`` for one row, dated parameters and reforms; a plugin written for 1.0 loads unchanged, except
+#: that a one-row rule's answer of the wrong type is now refused (with the row), not coerced.
+CONTRACT_VERSION = "1.1"
 
-PROJECT = "credsup"
-hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+__all__ = ["CONTRACT_VERSION", "PROJECT", "hookimpl", "hookspec"]
+
+#: What the array-valued hooks answer (the decisions batches are in ``credsup.core.decisions``).
+GRADE = result_column("grade", "int8", "Grade code", lo=0, hi=3)
+PROBABILITY = result_column("probability", "float64", "probability", lo=0.0, hi=1.0)
+MASK = result_column("mask", "bool", "eligibility or status")
+MULTIPLIER = result_column("multiplier", "float64", "complaint multiplier", lo=0.0, hi=100.0)
 
 
 # --------------------------------------------------------------------------------------- commitment
 
 
-@hookspec(firstresult=True)
+@hook(family="commitment", result=MASK)
 def credsup_commitment_eligible(
     batch: EnterpriseBatch, kind: CommitmentKind, params: JurisdictionParams, today: dt.date
 ) -> np.ndarray | None:
@@ -69,7 +85,7 @@ def credsup_commitment_eligible(
     """
 
 
-@hookspec(firstresult=True)
+@hook(family="commitment", result=PROBABILITY)
 def credsup_commitment_verification(
     batch: EnterpriseBatch, kind: CommitmentKind, params: JurisdictionParams, today: dt.date
 ) -> np.ndarray | None:
@@ -88,7 +104,7 @@ def credsup_commitment_verification(
 # ------------------------------------------------------------------------------------------ grading
 
 
-@hookspec(firstresult=True)
+@hook(family="grading", result=GRADE)
 def credsup_grade(batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date) -> np.ndarray | None:
     """Credit grade of each enterprise from its record summary and attributes.
 
@@ -102,7 +118,7 @@ def credsup_grade(batch: EnterpriseBatch, params: JurisdictionParams, today: dt.
     """
 
 
-@hookspec(firstresult=True)
+@hook(family="grading", result=MASK)
 def credsup_demonstration(batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date) -> np.ndarray | None:
     """Which enterprises hold good-credit demonstration status after this evaluation.
 
@@ -119,7 +135,7 @@ def credsup_demonstration(batch: EnterpriseBatch, params: JurisdictionParams, to
 # ------------------------------------------------------------------------------ inspection frequency
 
 
-@hookspec(firstresult=True)
+@hook(family="inspection frequency", result=PROBABILITY)
 def credsup_inspection_probability(
     batch: EnterpriseBatch, params: JurisdictionParams, period: Period
 ) -> np.ndarray | None:
@@ -141,7 +157,7 @@ def credsup_inspection_probability(
 # -------------------------------------------------------------------------------- social supervision
 
 
-@hookspec(firstresult=True)
+@hook(family="social supervision", result=MULTIPLIER)
 def credsup_complaint_intensity(
     batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> np.ndarray | None:
@@ -156,7 +172,7 @@ def credsup_complaint_intensity(
     """
 
 
-@hookspec(firstresult=True)
+@hook(family="social supervision", result=PROBABILITY)
 def credsup_complaint_verification(
     batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> np.ndarray | None:
@@ -173,7 +189,7 @@ def credsup_complaint_verification(
 # ----------------------------------------------------------------------------------------- tolerance
 
 
-@hookspec(firstresult=True)
+@hook(family="tolerance", result=ToleranceDecisions)
 def credsup_tolerance(
     violations: ViolationBatch, batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> ToleranceDecisions | None:
@@ -192,7 +208,7 @@ def credsup_tolerance(
 # ------------------------------------------------------------------------------ sanction / listing
 
 
-@hookspec(firstresult=True)
+@hook(family="sanction", result=Sanctions)
 def credsup_sanction(
     violations: ViolationBatch,
     decisions: ToleranceDecisions,
@@ -216,7 +232,7 @@ def credsup_sanction(
 # -------------------------------------------------------------------------------------------- repair
 
 
-@hookspec(firstresult=True)
+@hook(family="repair", result=RepairDecisions)
 def credsup_repair(
     applications: RepairApplications, batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> RepairDecisions | None:
@@ -231,7 +247,7 @@ def credsup_repair(
     """
 
 
-@hookspec(firstresult=True)
+@hook(family="repair", result=ObjectionDecisions)
 def credsup_objection(
     objections: ObjectionBatch, batch: EnterpriseBatch, params: JurisdictionParams, today: dt.date
 ) -> ObjectionDecisions | None:

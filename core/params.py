@@ -61,6 +61,11 @@ def fraction(doc: str = "", default: Any = attrs.NOTHING) -> Any:
     return param(lo=0.0, hi=1.0, doc=doc, default=default)
 
 
+def flag(doc: str = "") -> Any:
+    """A parameter without a range (a switch, a name), with its one-line meaning for ``credsup params``."""
+    return attrs.field(metadata={"doc": doc})
+
+
 def section(doc: str = "") -> Any:
     """A nested table of parameters."""
     return attrs.field(metadata={"doc": doc})

@@ -16,8 +16,9 @@ from credsup.core import hookspecs
 from credsup.core.batch import RECORD_WINDOW_MONTHS, EnterpriseBatch
 from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatch
 from credsup.core.columns import schema_table
-from credsup.core.contracts import FAMILIES, HOOKS, HookContract
+from credsup.core.contracts import HOOKS, HookContract, families
 from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
+from credsup.core.declare import ARGUMENTS
 
 BATCH_DOC = "docs/batch.md"
 HOOKS_DOC = "docs/hooks.md"
@@ -53,15 +54,6 @@ def batch_markdown() -> str:
 
 # ------------------------------------------------------------------------------------------ hooks
 
-#: the argument a per-enterprise rule gets in place of each batch argument
-ROW_NAMES = {
-    "batch": "enterprise",
-    "violations": "violation",
-    "decisions": "decision",
-    "applications": "application",
-    "objections": "objection",
-}
-
 
 def markdown_from_rst(text: str) -> str:
     """The few reST constructs our docstrings use, as Markdown: ``code``, :func:`credsup_x` (a link to
@@ -80,7 +72,7 @@ def signature(contract: HookContract) -> str:
 
 def row_signature(contract: HookContract) -> str:
     """The one-row form a ``@per_enterprise`` rule takes: ``credsup_grade(enterprise, params, today) -> int``."""
-    args = ", ".join(ROW_NAMES.get(a, a) for a in contract.argnames)
+    args = ", ".join(ARGUMENTS[a].row_name or a for a in contract.argnames)
     return f"{contract.name}({args}) -> {contract.row_result.__name__}"
 
 
@@ -101,7 +93,8 @@ def hooks_markdown() -> str:
         "",
         f"Hook contract version **{hookspecs.CONTRACT_VERSION}** (`credsup.core.hookspecs.CONTRACT_VERSION`).",
         "A jurisdiction plugin implements the hooks it decides differently, each marked `@hookimpl`",
-        "(`from credsup.core import hookimpl`); every other hook is answered by the `national` fallback.",
+        "(`from credsup.core import hookimpl`); every other hook falls through to the layer it builds on",
+        "(its parameter file's `inherits`), down to `national`.",
         "Each hook's docstring in `credsup/core/hookspecs.py` is its contract; this page shows them all, with",
         f"the result the kernel checks. A result follows the rows of one argument ({rows});",
         "the batch columns are listed in [batch.md](batch.md). When each hook is called during a run:",
@@ -114,7 +107,7 @@ def hooks_markdown() -> str:
     ]
     for c in HOOKS.values():
         parts.append(f"| [`{c.name}`](#{c.name}) | {c.family} | {markdown_from_rst(c.summary)} | `{c.result_text}` |")
-    for family in FAMILIES:
+    for family in families():
         parts += ["", f"## {family[0].upper()}{family[1:]}"]
         for c in (c for c in HOOKS.values() if c.family == family):
             doc = inspect.getdoc(c.spec) or ""
@@ -128,8 +121,9 @@ def hooks_markdown() -> str:
                 "```",
                 "",
                 f"- **Result:** `{c.result_text}`, one per row of `{c.rows}` (checked by the kernel; `None` "
-                "delegates to `national`)",
-                f"- **One-row form** (`@per_enterprise`): `{row_signature(c)}`",
+                "leaves the call to the layer below)",
+                f"- **One-row form** (`@per_enterprise`): `{row_signature(c)}` (or `DEFER`)",
+                f"- **Method of a loaded jurisdiction:** `j.{c.method}{c.facade_signature()}`".replace("'", ""),
                 "",
                 markdown_from_rst(doc),
             ]

@@ -72,8 +72,3 @@ ITEMS: Mapping[str, ItemInfo] = {
 
 #: Provinces whose dishonesty lists Hainan recognises (seed 004; mutual recognition), and neighbours.
 REGIONS: tuple[str, ...] = ("guangdong", "guangxi", "fujian", "liaoning", "shanghai", "hainan")
-
-
-def items_of(severity: Severity) -> tuple[str, ...]:
-    """Standard items whose usual severity is ``severity``."""
-    return tuple(name for name, info in ITEMS.items() if info.severity == severity)

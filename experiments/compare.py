@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from credsup.core.discovery import discover
 from credsup.core.errors import InputError
-from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction
+from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction, params_class_of
 from credsup.experiments.executors import Executor, local_executor
 from credsup.experiments.runner import Tally, run_experiment
 from credsup.experiments.seeds import new_seed
@@ -94,10 +94,8 @@ def prepare(
         raise InputError(f"jurisdiction given twice: {', '.join(dup)}")
     ref = str(scenario_path(scenario)) if not _is_builtin(scenario) else scenario
     infos = {i.name: i for i in discover()}
-    loaded_classes = {n: infos[n].plugin.PARAMS_CLASS for n in names if n in infos and infos[n].status == "ok"}
-    for n in names:  # unknown or broken ones: the kernel's own error, naming the installed ones
-        if n not in loaded_classes:
-            load_jurisdiction(n)
+    # NAME or NAME+REFORM...; unknown or broken ones: the kernel's own error, naming the installed ones
+    loaded_classes = {n: params_class_of(n, infos) for n in names}
     scen_over, per = split_overrides(set_texts, loaded_classes)
     sc = load_scenario_set(ref, scen_over)
     loaded = tuple(load_jurisdiction(n, overrides=per[n]) for n in names)

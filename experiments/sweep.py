@@ -28,7 +28,8 @@ from sqlalchemy import Engine
 from credsup.core.config import check_path, parse_override
 from credsup.core.discovery import discover
 from credsup.core.errors import ConfigError, CredsupError, InputError, Problem
-from credsup.core.jurisdiction import Jurisdiction, load_config, load_jurisdiction
+from credsup.core.jurisdiction import Jurisdiction, load_config, load_jurisdiction, params_class_of
+from credsup.core.reforms import parse_ref
 from credsup.experiments.compare import describe_jurisdiction
 from credsup.experiments.design import design_points
 from credsup.experiments.executors import Executor
@@ -143,13 +144,12 @@ def prepare(
     sweep = load_spec(path)
     s, file = sweep.spec, sweep.path
     infos = {i.name: i for i in discover()}
-    for name in s.jurisdictions:  # unknown or broken: the kernel's own message, blamed on the spec
-        if name not in infos or infos[name].status != "ok":
-            try:
-                load_jurisdiction(name)
-            except CredsupError as exc:
-                raise ConfigError([Problem(file, "jurisdictions", str(exc))]) from None
-    classes = {n: infos[n].plugin.PARAMS_CLASS for n in s.jurisdictions}
+    classes = {}
+    for name in s.jurisdictions:  # NAME or NAME+REFORM; unknown or broken: the kernel's message, on the spec
+        try:
+            classes[name] = params_class_of(name, infos)
+        except CredsupError as exc:
+            raise ConfigError([Problem(file, "jurisdictions", str(exc))]) from None
     scenario_ref = _scenario_ref(s.scenario, Path(file).parent)
 
     # where each override comes from, to blame a problem on what the user wrote
@@ -256,6 +256,12 @@ def _load_jurisdiction(name: str, overrides: list[Override], file: str, origins:
         raise ConfigError(_blame(exc.problems, file, origins, name)) from None
 
 
+def _load_config(name: str, overrides: list[Override], infos: Mapping[str, Any]) -> Any:
+    """The parameters of ``name`` (``NAME[+REFORM]...``) with ``overrides``, validated."""
+    ref = parse_ref(name)
+    return load_config(infos[ref.base], overrides=overrides, lookup=infos, reforms=ref.reforms)
+
+
 def _field_type(cls: Any, path: str) -> Any:
     """The declared type at ``path`` of attrs class ``cls`` (None when unknown)."""
     current = cls
@@ -327,7 +333,7 @@ def _validate_points(
         scen, per = route_overrides([*base, *params.items()], classes)
         loads = [(repr(scen), None, lambda: load_scenario_set(scenario_ref, scen))]  # noqa: B023 (called at once)
         loads += [
-            (f"{n}:{per[n]!r}", n, lambda n=n: load_config(infos[n], overrides=per[n], lookup=infos))  # noqa: B023 (called at once)
+            (f"{n}:{per[n]!r}", n, lambda n=n: _load_config(n, per[n], infos))  # noqa: B023 (called at once)
             for n in classes
         ]
         problems: list[Problem] = []

@@ -187,8 +187,6 @@ class Reasons:
     decided_by: np.ndarray
     #: ``"serious_36m=1; minor_36m=2"``
     record: np.ndarray
-    #: the grade of the same enterprise with a clean record (every indicator reset)
-    clean_grade: np.ndarray
     #: indicator name -> number of enterprises whose grade it decided
     deciding: dict[str, int]
 
@@ -253,7 +251,7 @@ def explain(evaluation: Evaluation) -> Reasons:
         )
         piece = np.strings.add(np.strings.add(text[hit], " ("), np.strings.add(parts[hit], ")"))
         _append(decided, rows[hit], piece)
-    return Reasons(decided, record, clean_grades, deciding)
+    return Reasons(decided, record, deciding)
 
 
 def grade_letters(codes: np.ndarray) -> np.ndarray:

@@ -327,7 +327,7 @@ def _assemble(
     b = np.where(is_insp, second[src] if k else -1, -1)
     why = np.where(is_insp, reason[src] if k else 0, -1)
     pool = np.where(is_insp, ins_pool[src] if k else -1, -1)
-    joint = bool(jurisdiction.schedule.joint_visits)
+    joint = bool(jurisdiction.schedule_at(period.start).joint_visits)
     if joint:
         new = np.append(True, ent[1:] != ent[:-1]) if len(ent) else np.zeros(0, dtype=bool)
         visit_no = np.cumsum(new)

@@ -106,7 +106,7 @@ class Regulator:
         self.T = scenario.months
         self.tally = Tally(self.T)
         self.records = Records(capacity=max(1024, world.n // 8))
-        self.schedule = jurisdiction.schedule
+        self.schedule = jurisdiction.schedule_during(scenario.start, add_months(scenario.start, scenario.months))
         reg = scenario.regulator
         self.starts = month_starts(scenario.start, self.T)
         self.end_day = int(self.starts[-1])

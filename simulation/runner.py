@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from credsup.core import Jurisdiction, load_jurisdiction
+from credsup.core import HOOKS, Jurisdiction, load_jurisdiction
 from credsup.core.config import CONVERTER, load_plain
 from credsup.simulation.metrics import METRICS, counts, summarise
 from credsup.simulation.population import generate, item_table
@@ -27,20 +27,8 @@ from credsup.simulation.streams import as_seed_sequence, describe, streams
 
 Override = tuple[str, Any]
 
-#: Jurisdiction methods the regulator calls, by hook.
-_HOOK_METHODS = {
-    "commitment_eligible": "credsup_commitment_eligible",
-    "commitment_verification": "credsup_commitment_verification",
-    "grade": "credsup_grade",
-    "demonstration": "credsup_demonstration",
-    "inspection_probability": "credsup_inspection_probability",
-    "complaint_intensity": "credsup_complaint_intensity",
-    "complaint_verification": "credsup_complaint_verification",
-    "tolerance": "credsup_tolerance",
-    "sanction": "credsup_sanction",
-    "repair": "credsup_repair",
-    "objection": "credsup_objection",
-}
+#: Jurisdiction methods the regulator calls, by hook (from the hook declarations: ``grade`` -> ``credsup_grade``).
+_HOOK_METHODS = {c.method: name for name, c in HOOKS.items()}
 
 
 class TimedJurisdiction:

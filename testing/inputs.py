@@ -16,54 +16,16 @@ from typing import Any
 import attrs
 import numpy as np
 
-from credsup.core.batch import Period
 from credsup.core.columns import Columnar
 from credsup.core.contracts import HOOKS
-from credsup.core.decisions import ToleranceDecision
-from credsup.core.enums import CommitmentKind, Reason, Tolerance
-from credsup.core.samples import (
-    random_applications,
-    random_batch,
-    random_decisions,
-    random_objections,
-    random_violations,
-)
+from credsup.core.declare import ARGUMENTS, PERIOD_MONTHS, DrawContext
+from credsup.core.samples import random_batch
 
-#: Arguments that are columnar batches (the rest are a date, a period, a commitment kind).
-COLUMNAR_ARGS = ("batch", "violations", "decisions", "applications", "objections")
 #: Dates are drawn from this decade, so date rules meet leap years and month ends.
 FIRST_DAY = dt.date(2020, 1, 1)
 DAYS = 3653
-PERIOD_MONTHS = (1, 3, 12)
 
-_CASES = {
-    "violations": random_violations,
-    "applications": random_applications,
-    "objections": random_objections,
-}
-_ROW_NAMES = {
-    "batch": "enterprise",
-    "violations": "violation",
-    "applications": "application",
-    "objections": "objection",
-    "decisions": "decision",
-}
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    return dt.date(day.year + y, m + 1, 1)
-
-
-def _period(rng: np.random.Generator, today: dt.date) -> Period:
-    months = PERIOD_MONTHS[int(rng.integers(0, len(PERIOD_MONTHS)))]
-    start = dt.date(today.year, today.month, 1)
-    label = {1: f"{start:%Y-%m}", 3: f"{start.year}Q{(start.month - 1) // 3 + 1}", 12: f"{start.year}"}[months]
-    if months == 3:
-        start = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
-    elif months == 12:
-        start = dt.date(start.year, 1, 1)
-    return Period(start, _add_months(start, months), label)
+__all__ = ["DAYS", "FIRST_DAY", "PERIOD_MONTHS", "HookInputs", "make_inputs"]
 
 
 @attrs.frozen
@@ -134,40 +96,38 @@ class HookInputs:
 
     def row(self, i: int) -> HookInputs:
         """Row ``i`` alone: the ``i``-th enterprise, or the ``i``-th case with its own enterprise as the
-        one-row batch (and its tolerance decision, for the sanction hook)."""
+        one-row batch (and the rows that go with it, such as its tolerance decision)."""
+        contract = HOOKS[self.hook]
         kwargs = dict(self.kwargs)
-        if self.rows_arg == "batch":
-            kwargs["batch"] = self.kwargs["batch"].take([i])
-        else:
-            case = self.rows.take([i])
+        if contract.rows != "batch":
+            case: Any = self.rows.take([i])
             kwargs["batch"] = self.kwargs["batch"].take(case.enterprise)
             kwargs[self.rows_arg] = attrs.evolve(case, enterprise=np.zeros(1, dtype=case.enterprise.dtype))
-            if "decisions" in kwargs:
-                kwargs["decisions"] = self.kwargs["decisions"].take([i])
+        for arg in contract.arguments:
+            if arg.name == "batch" and contract.rows == "batch" or arg.role == "aligned":
+                kwargs[arg.name] = self.kwargs[arg.name].take([i])
         return HookInputs(self.hook, kwargs)
 
     def row_text(self, i: int) -> str:
         """Row ``i`` of the inputs, as the namedtuples a per-enterprise rule receives."""
         one = self.row(i).kwargs
-        parts = [f"{_ROW_NAMES[k]}={one[k].row(0)}" for k in COLUMNAR_ARGS if k in one and len(one[k])]
+        parts = [f"{ARGUMENTS[k].row_name}={v.row(0)}" for k, v in one.items() if isinstance(v, Columnar) and len(v)]
         return "; ".join(parts)
 
     def rule_args(self, i: int, params: Any) -> tuple[Any, ...]:
         """The positional arguments a per-enterprise rule gets for result row ``i`` (see
-        :func:`credsup.core.per_enterprise`): each batch replaced by its row, a tolerance decision as a
-        :class:`~credsup.core.decisions.ToleranceDecision`."""
+        :func:`credsup.core.per_enterprise`): each batch replaced by its row (a tolerance decision as a
+        :class:`~credsup.core.decisions.ToleranceDecision`)."""
         one = self.row(i).kwargs
         args: list[Any] = []
-        for name in HOOKS[self.hook].argnames:
-            if name == "params":
+        for arg in HOOKS[self.hook].arguments:
+            if arg.role == "params":
                 args.append(params)
-            elif name == "decisions":
-                d = one[name]
-                args.append(ToleranceDecision(Tolerance(int(d.decision[0])), Reason(int(d.reason[0]))))
-            elif name in COLUMNAR_ARGS:
-                args.append(one[name].row(0))
+            elif arg.columnar:
+                row = one[arg.name].row(0)
+                args.append(arg.row_value(row) if arg.row_value is not None else row)
             else:
-                args.append(one[name])
+                args.append(one[arg.name])
         return tuple(args)
 
 
@@ -186,25 +146,26 @@ def make_inputs(hook: str, seed: int, n: int, *, enterprises: int | None = None)
     rng = np.random.default_rng(seed)
     today = FIRST_DAY + dt.timedelta(days=int(rng.integers(0, DAYS)))
     graded = bool(rng.random() < 0.7)
-    kwargs: dict[str, Any] = {}
+    drawn: dict[str, Any] = {}
+    ctx = DrawContext(rng, today, n, drawn)
     if contract.rows == "batch":
-        kwargs["batch"] = random_batch(rng, n, today, graded=graded)
+        drawn["batch"] = random_batch(rng, n, today, graded=graded)
     else:
         k = enterprises if enterprises is not None else (int(rng.integers(1, n + 1)) if n else 3)
         if n and not k:
             raise ValueError(f"{n} cases need at least one enterprise")
-        batch = random_batch(rng, k, today, graded=graded)
-        kwargs["batch"] = batch
-        kwargs[contract.rows] = _CASES[contract.rows](rng, batch, n, today)
-        if "decisions" in contract.argnames:
-            kwargs["decisions"] = random_decisions(rng, n)
-    if "kind" in contract.argnames:
-        kwargs["kind"] = CommitmentKind(int(rng.integers(0, len(CommitmentKind))))
-    if "period" in contract.argnames:
-        kwargs["period"] = _period(rng, today)
-    if "today" in contract.argnames:
-        kwargs["today"] = today
-    ordered = {name: kwargs[name] for name in contract.argnames if name in kwargs}
+        drawn["batch"] = random_batch(rng, k, today, graded=graded)
+    # the batches first (cases refer to the enterprises, aligned rows to the cases), then plain values,
+    # each in the order of the hook's arguments
+    order = sorted(
+        (a for a in contract.arguments if a.role not in ("enterprises", "params")),
+        key=lambda a: {"cases": 0, "aligned": 1}.get(a.role, 2),
+    )
+    for arg in order:
+        if arg.draw is None:
+            raise ValueError(f"argument {arg.name!r} of {hook} has no way to draw a value (credsup.core.declare)")
+        drawn[arg.name] = arg.draw(ctx)
+    ordered = {name: drawn[name] for name in contract.argnames if name in drawn}
     return HookInputs(
         hook,
         ordered,

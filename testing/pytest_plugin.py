@@ -76,14 +76,12 @@ def credsup_check(request: pytest.FixtureRequest) -> Callable[..., ConformanceRe
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    timed = [(r, h) for r in config.stash.get(_REPORTS, []) for h in r.hooks if h.timing is not None]
+    timed = [(r, h, h.timing) for r in config.stash.get(_REPORTS, []) for h in r.hooks if h.timing is not None]
     if not timed:
         return
     terminalreporter.section("credsup conformance: time per row (reported, not asserted)")
-    width = max(len(f"{r.name} {h.hook}") for r, h in timed)
-    for report, hook in timed:
+    width = max(len(f"{r.name} {h.hook}") for r, h, _ in timed)
+    for report, hook, timing in timed:
         label = f"{report.name} {hook.hook}"
         row = report.row_kinds.get(hook.hook, "row")
-        terminalreporter.write_line(
-            f"{label:<{width}}  {hook.timing.per_row_us:10.3f} us per {row} ({hook.timing.rows:,} rows)"
-        )
+        terminalreporter.write_line(f"{label:<{width}}  {timing.per_row_us:10.3f} us per {row} ({timing.rows:,} rows)")

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from credsup.cli.main import cli
+from credsup.core import CONTRACT_VERSION
 
 CONFIGS = Path(__file__).parents[1] / "configs"
 
@@ -24,7 +25,7 @@ def run():
 def test_version(run) -> None:
     result = run("--version")
     assert result.exit_code == 0
-    assert result.output.startswith("credsup 0.") and "hook contract 1.0" in result.output
+    assert result.output.startswith("credsup 0.") and f"hook contract {CONTRACT_VERSION}" in result.output
 
 
 def test_plugins_lists_builtins_with_their_hooks(run) -> None:
@@ -61,6 +62,7 @@ def test_plugins_json(run, plugin_dist) -> None:
         "module": data["partial"]["module"],
         "contract": "1.0",
         "hooks": ["credsup_grade"],
+        "inherits": "national",
         "status": "ok",
         "error": None,
     }
@@ -79,7 +81,7 @@ def test_plugins_text_shows_the_broken_one_and_what_falls_back(run, plugin_dist)
     out = run("plugins").output
     assert "broken 1.0 (credsup-test-broken, third-party): ERROR ImportError: no such thing" in out
     assert "  hooks (1/11): grade" in out
-    assert "  from national: commitment_eligible" in out
+    assert "  inherits: national\n  from national and below: commitment_eligible" in out
 
 
 def test_validate_passes_on_shipped_configs(run) -> None:
@@ -108,7 +110,7 @@ def test_validate_unknown_kind_and_missing_file(run, tmp_path: Path) -> None:
     result = run("validate", str(odd), str(tmp_path / "missing.toml"))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{odd}: cannot tell what this file is: expected a top-level key naming its kind (jurisdiction, scenario, sweep)",
+        f"{odd}: cannot tell what this file is: expected a top-level key naming its kind (jurisdiction, reform, scenario, sweep)",
         f"{tmp_path / 'missing.toml'}: file not found",
     ]
 

@@ -79,7 +79,8 @@ def test_missing_and_empty_sources(tmp_path: Path) -> None:
     )
     assert problems_of(path) == [
         f'{path}: commitment.ungraded_verification: missing source: write {{ value = 0.2, source = "..." }} '
-        'citing a seed paragraph, an official text or "assumption: why"'
+        'citing a seed paragraph, an official text or "assumption: why" (or a list of such tables, each with '
+        "`since = YYYY-MM-DD`)"
     ]
     path = national_with(
         tmp_path, 'source = "assumption: an unknown promiser is verified like grade B"', 'source = "assumption"'

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 from credsup.cli.main import cli
-from credsup.core import HOOKS, Grade, UnknownJurisdictionError, load_jurisdiction
+from credsup.core import CONTRACT_VERSION, HOOKS, Grade, UnknownJurisdictionError, load_jurisdiction
 from credsup.plugins import national as national_plugin
 from credsup.testing import (
     ConformanceError,
@@ -88,16 +88,6 @@ BROKEN = {
         "credsup_grade: row-dependent: row ",
         "in the batch grade 0, alone 3",
     ),
-    "adapter": (
-        """
-        @hookimpl
-        @per_enterprise
-        def credsup_grade(enterprise, params, today):
-            return min(3, 0.9 * enterprise.serious_36m)   # 0.9 is not a grade: the adapter truncates it
-        """,
-        "credsup_grade: per-enterprise adapter disagrees: row ",
-        "; the adapter made it ",  # which value hypothesis finds depends on the search
-    ),
     "mutates": (
         """
         @hookimpl
@@ -138,7 +128,7 @@ BROKEN = {
         """
         CREDSUP_CONTRACT = "2.0"
         """,
-        "(plugin): wrong contract version: declares hook contract 2.0 but this credsup provides 1.0",
+        f"(plugin): wrong contract version: declares hook contract 2.0 but this credsup provides {CONTRACT_VERSION}",
     ),
     "load": (
         """
@@ -147,6 +137,23 @@ BROKEN = {
         "(plugin): does not load: PARAMS_CLASS must be an attrs class",
     ),
 }
+
+
+def test_a_one_row_rule_answering_no_grade_is_refused_with_its_row(plugin_dist) -> None:
+    """0.9 is not a grade: the adapter refuses it (it used to truncate it to 0)."""
+    plugin_dist(
+        "broken",
+        """
+        @hookimpl
+        @per_enterprise
+        def credsup_grade(enterprise, params, today):
+            return min(3, 0.9 * enterprise.serious_36m)
+        """,
+    )
+    (failure,) = check_jurisdiction("broken", **FAST).failures
+    assert failure.kind == "type" and failure.hook == "credsup_grade", str(failure)
+    assert "expected an integer (Grade code)" in failure.problem and "(float)" in failure.problem
+    assert failure.problem.startswith("row "), failure.problem
 
 
 @pytest.mark.parametrize("kind", list(BROKEN))
@@ -275,7 +282,7 @@ def test_correct_one_row_rules_and_delegation_pass(plugin_dist) -> None:
 def test_builtin_jurisdictions_conform(name: str) -> None:
     report = assert_conforms(name, timing_rows=1000)
     assert [h.hook for h in report.hooks] == list(HOOKS)
-    assert report.contract == report.provided == "1.0"
+    assert report.contract == report.provided == CONTRACT_VERSION
 
 
 def test_assert_conforms_raises_an_assertion_listing_every_failure(plugin_dist) -> None:
@@ -351,7 +358,7 @@ def test_pytest_plugin_fails_a_test_with_the_failures_and_sums_up_timings(pytest
 def test_cli_check_passes_a_good_plugin_and_reports_timings() -> None:
     result = CliRunner().invoke(cli, ["plugin", "check", "national", "--examples", "5", "--timing-rows", "500"])
     assert result.exit_code == 0, result.output
-    assert "national 0.1.0 (credsup): hook contract 1.0, this credsup provides 1.0: ok" in result.output
+    assert "national 0.1.0 (credsup): hook contract 1.1, this credsup provides 1.1: ok" in result.output
     assert "credsup_grade" in result.output and "us per enterprise" in result.output
     assert "11 hook(s) checked, no failures." in result.output
 
@@ -362,7 +369,7 @@ def test_cli_check_fails_a_broken_plugin_with_the_failures(plugin_dist) -> None:
     assert result.exit_code == 1
     assert "credsup_complaint_intensity: NaN or infinite values" in result.output
     assert "1 failure(s)" in result.output
-    assert "from national (not checked here): commitment_eligible" in result.output
+    assert "from the layers it builds on (not checked here): commitment_eligible" in result.output
 
 
 def test_cli_check_json(plugin_dist) -> None:

@@ -6,7 +6,7 @@ import importlib.metadata as md
 
 import pytest
 
-from credsup.core import CONTRACT_VERSION, HOOKS, load_jurisdiction
+from credsup.core import CONTRACT_VERSION, HOOKS, ConfigError, load_jurisdiction
 from credsup.core.discovery import DISABLE_ENV, ENTRY_POINT_GROUP, discover
 from credsup.core.errors import ContractVersionError, PluginLoadError, UnknownJurisdictionError
 
@@ -70,8 +70,9 @@ def test_each_use_builds_its_own_plugin_manager(plugin_dist) -> None:
     plugin_dist("testland")
     a, b = load_jurisdiction("testland"), load_jurisdiction("national")
     assert a.pm is not b.pm
-    assert {n for n, _ in a.pm.list_name_plugin()} == {"testland", "national"}
-    assert {n for n, _ in b.pm.list_name_plugin()} == {"national"}
+    assert a.layers == ("national", "testland") and b.layers == ("national",)
+    assert {n.split(":")[0] for n, _ in a.pm.list_name_plugin()} == {"testland", "national"}
+    assert {n.split(":")[0] for n, _ in b.pm.list_name_plugin()} == {"national"}
 
 
 def test_broken_import_is_reported_by_name_and_others_still_load(plugin_dist) -> None:
@@ -98,10 +99,15 @@ def test_environment_variable_disables_plugins_by_name(plugin_dist, monkeypatch)
         load_jurisdiction("traditional")
 
 
-def test_disabling_the_fallback_is_an_error_for_everyone(monkeypatch) -> None:
+def test_disabling_a_layer_is_an_error_for_every_jurisdiction_built_on_it(monkeypatch) -> None:
     monkeypatch.setenv(DISABLE_ENV, "national")
-    with pytest.raises(PluginLoadError, match="plugin 'national': the fallback every jurisdiction needs"):
-        load_jurisdiction("traditional")
+    with pytest.raises(ConfigError) as err:
+        load_jurisdiction("shanghai")
+    message = str(err.value)
+    assert "\n" not in message and message.endswith(
+        "shanghai.toml: inherits: 'national' is disabled (disabled by CREDSUP_DISABLE_PLUGINS)"
+    )
+    assert load_jurisdiction("traditional").layers == ("traditional",)  # a root layer needs no other
 
 
 def test_unknown_jurisdiction_names_the_installed_ones() -> None:
@@ -116,8 +122,16 @@ def test_unknown_jurisdiction_names_the_installed_ones() -> None:
     ("body", "header", "message"),
     [
         ("", False, "does not declare CREDSUP_CONTRACT"),
-        ('CREDSUP_CONTRACT = "2.0"\n', False, "declares hook contract 2.0 but this credsup provides 1.0"),
-        ('CREDSUP_CONTRACT = "1.9"\n', False, "declares hook contract 1.9 but this credsup provides 1.0"),
+        (
+            'CREDSUP_CONTRACT = "2.0"\n',
+            False,
+            f"declares hook contract 2.0 but this credsup provides {CONTRACT_VERSION}",
+        ),
+        (
+            'CREDSUP_CONTRACT = "1.9"\n',
+            False,
+            f"declares hook contract 1.9 but this credsup provides {CONTRACT_VERSION}",
+        ),
         ('CREDSUP_CONTRACT = "one"\n', False, "is not a version like"),
     ],
 )
@@ -212,10 +226,32 @@ def test_own_params_without_national_base_must_implement_every_hook(plugin_dist)
         'general = { value = 10, source = "assumption: test value" }\n'
         'serious = { value = 10, source = "assumption: test value" }\n',
     )
+    # no `inherits`: a root layer, which must answer every hook itself
     with pytest.raises(
         PluginLoadError,
-        match="leaves credsup_commitment_eligible, .* to the 'national' fallback, "
-        "but its PARAMS_CLASS Mine does not derive from NationalParams",
+        match="plugin 'partial': no layer of partial implements credsup_commitment_eligible, .*; a root layer",
+    ):
+        load_jurisdiction("partial")
+
+
+def test_a_layer_whose_params_do_not_derive_from_its_parents_is_refused(plugin_dist) -> None:
+    plugin_dist(
+        "partial",
+        """
+        import attrs
+        from credsup.core import JurisdictionParams
+
+        @attrs.frozen
+        class Mine(JurisdictionParams):
+            pass
+
+        PARAMS_CLASS = Mine
+    """,
+    )
+    with pytest.raises(
+        PluginLoadError,
+        match="plugin 'partial': PARAMS_CLASS Mine does not derive from NationalParams, the PARAMS_CLASS of "
+        "'national' it builds on",
     ):
         load_jurisdiction("partial")
 

@@ -192,8 +192,120 @@ def credsup_grade(enterprise, params, today):
     return 7 if enterprise.listed else Grade.B
 """,
     )
-    with pytest.raises(HookResultError, match="credsup_grade: grade 7 at row 1 is outside"):
+    with pytest.raises(
+        HookResultError, match=r"plugin 'faulty', hook credsup_grade: row 1: returned 7, outside \[0, 3\]"
+    ):
         j.grade(batch, today)
+
+
+@pytest.mark.parametrize(
+    ("hook", "answer", "problem"),
+    [
+        # each used to be coerced silently: None -> False, "no" -> True, 2.7 -> 2, 259 -> 3 (int8 wraps)
+        ("credsup_demonstration", "None", r"row 1: returned None \(None\), expected a bool"),
+        ("credsup_demonstration", "'no'", r"row 1: returned 'no' \(str\), expected a bool"),
+        ("credsup_demonstration", "1", r"row 1: returned 1 \(int\), expected a bool"),
+        ("credsup_grade", "2.7", r"row 1: returned 2.7 \(float\), expected an integer \(Grade code\)"),
+        ("credsup_grade", "2.0", r"row 1: returned 2.0 \(float\), expected an integer"),
+        ("credsup_grade", "259", r"row 1: returned 259, outside \[0, 3\]"),
+        ("credsup_grade", "True", r"row 1: returned True \(bool\), expected an integer"),
+        ("credsup_complaint_intensity", "'1.5'", r"row 1: returned '1.5' \(str\), expected a number"),
+        ("credsup_complaint_verification", "None", r"row 1: returned None \(None\), expected a number"),
+    ],
+)
+def test_a_one_row_answer_of_the_wrong_type_is_refused_not_coerced(plugin_dist, today, hook, answer, problem) -> None:
+    from credsup.core import EnterpriseBatch
+
+    method = hook.removeprefix("credsup_")
+    good = {"credsup_demonstration": "False", "credsup_grade": "1"}.get(hook, "0.5")
+    j = jurisdiction_with(
+        plugin_dist,
+        f"""
+@hookimpl
+@per_enterprise
+def {hook}(enterprise, params, today):
+    return {answer} if enterprise.listed else {good}
+""",
+    )
+    batch = EnterpriseBatch.build(3, listed=[False, True, False])
+    with pytest.raises(HookResultError, match=f"plugin 'faulty', hook {hook}: {problem}"):
+        getattr(j, method)(batch, today)
+
+
+def test_a_case_rule_names_the_case_row(plugin_dist, today) -> None:
+    from credsup.core import EnterpriseBatch, ViolationBatch
+
+    j = jurisdiction_with(
+        plugin_dist,
+        """
+from credsup.core import Tolerance, ToleranceDecision
+
+@hookimpl
+@per_enterprise
+def credsup_tolerance(violation, enterprise, params, today):
+    return "exempt" if violation.severity == 2 else ToleranceDecision(Tolerance.PENALISE)
+""",
+    )
+    v = ViolationBatch.build(3, enterprise=[0, 0, 1], severity=[0, 0, 2])
+    with pytest.raises(
+        HookResultError, match=r"hook credsup_tolerance: row 2: returned 'exempt' \(str\), expected a ToleranceDecision"
+    ):
+        j.tolerance(v, EnterpriseBatch.build(2), today)
+
+
+def test_a_row_answered_defer_is_decided_by_the_layer_below(plugin_dist, today) -> None:
+    """The rule decides listed enterprises (D) and defers the others: national grades those, and is asked
+    about those rows only (its answer for them is the one it gives when asked alone)."""
+    from credsup.core import load_jurisdiction
+    from credsup.core.samples import random_batch
+
+    j = jurisdiction_with(
+        plugin_dist,
+        """
+from credsup.core import DEFER
+
+SEEN = []
+
+@hookimpl
+@per_enterprise
+def credsup_grade(enterprise, params, today):
+    return Grade.A if enterprise.sector_name == "retail" else DEFER
+
+@hookimpl(wrapper=False, trylast=True)
+def credsup_demonstration(batch, params, today):
+    return None
+""",
+    )
+    batch = random_batch(np.random.default_rng(4), 60, today)
+    retail = np.array([batch.sectors[c] == "retail" for c in batch.sector])
+    assert 0 < retail.sum() < 60
+    national = load_jurisdiction("national")
+    grades = j.grade(batch, today)
+    assert (grades[retail] == 0).all()
+    others = np.flatnonzero(~retail)
+    assert grades[others].tolist() == national.grade(batch.take(others), today).tolist()
+    assert j.call_unchecked("credsup_grade", batch=batch, today=today)[0] == "faulty+national"
+    only_retail = batch.take(np.flatnonzero(retail))
+    assert j.call_unchecked("credsup_grade", batch=only_retail, today=today)[0] == "faulty"
+
+
+def test_defer_in_a_root_layer_is_an_error_naming_it(plugin_dist, today) -> None:
+    from credsup.core import EnterpriseBatch
+
+    j = jurisdiction_with(
+        plugin_dist,
+        """
+from credsup.core import DEFER
+
+@hookimpl(trylast=True)
+@per_enterprise
+def credsup_grade(enterprise, params, today):
+    return DEFER if enterprise.listed else Grade.B
+""",
+    )
+    # trylast: called after national, which answers every row, so this rule is never asked
+    assert j.answered_by("credsup_grade") == "national"
+    assert j.grade(EnterpriseBatch.build(2, listed=[True, False]), today).dtype == np.int8
 
 
 @pytest.mark.parametrize(
@@ -237,3 +349,37 @@ def credsup_grade(batch, params, today):
     assert who == "national" and raw[0] == 3  # listed: D
     with pytest.raises(HookResultError, match="grade 9 at row 0"):
         j.grade(clean, today)
+
+
+def test_rows_deferred_by_a_root_layer_are_an_error_naming_it(plugin_dist, today) -> None:
+    """A root layer (no `inherits`) has nobody below it: its DEFER is a mistake, reported as such."""
+    from credsup.core import EnterpriseBatch
+    from credsup.plugins import traditional
+
+    config = traditional.DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+        'jurisdiction = "traditional"', 'jurisdiction = "rootish"'
+    )
+    hooks = [h for h in dir(traditional) if h.startswith("credsup_") and h != "credsup_grade"]
+    plugin_dist(
+        "rootish",
+        f"""
+from credsup.core import DEFER
+from credsup.plugins.traditional import TraditionalParams, {", ".join(hooks)}
+
+PARAMS_CLASS = TraditionalParams
+
+@hookimpl
+@per_enterprise
+def credsup_grade(enterprise, params, today):
+    return DEFER if enterprise.listed else Grade.B
+""",
+        config=config,
+    )
+    j = load_jurisdiction("rootish")
+    assert j.layers == ("rootish",)
+    assert j.grade(EnterpriseBatch.build(2), today).tolist() == [1, 1]
+    with pytest.raises(
+        HookResultError,
+        match=r"plugin 'rootish', hook credsup_grade: left 1 row\(s\) to the layers below \(DEFER\), but none",
+    ):
+        j.grade(EnterpriseBatch.build(2, listed=[False, True]), today)

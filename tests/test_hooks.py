@@ -79,7 +79,18 @@ def test_hook_credsup_grade(j, batch) -> None:
 
 
 def test_hook_credsup_demonstration(j, batch) -> None:
-    """A jurisdiction without demonstration status (both built-ins) returns all False."""
+    """A jurisdiction without demonstration status (both built-ins) returns all False, even for enterprises
+    that held the status before this evaluation and are graded A now (a rule that kept the previous status,
+    or granted it to A, would fail here)."""
+    holders = EnterpriseBatch.build(
+        len(batch),
+        **{c: getattr(batch, c) for c in batch.column_names() if c not in ("grade", "demonstration")},
+        grade=np.zeros(len(batch), dtype=np.int8),
+        demonstration=np.ones(len(batch), dtype=bool),
+        sectors=batch.sectors,
+        regions=batch.regions,
+    )
+    assert not j.demonstration(holders, TODAY).any()
     assert not j.demonstration(batch, TODAY).any()
 
 
@@ -98,13 +109,23 @@ def test_hook_credsup_inspection_probability(j) -> None:
 
 
 def test_hook_credsup_complaint_intensity(j, batch) -> None:
-    """1.0 is the scenario's baseline reporting; both built-ins keep it."""
-    assert (j.complaint_intensity(batch, TODAY) == 1.0).all()
+    """One reporting intensity for every enterprise, whatever its grade or record: national's is its
+    parameter (here set to 2.5 by an override, the oracle), traditional's the scenario's baseline 1.0."""
+    if j.name == "national":
+        j = load_jurisdiction("national", overrides=[("social.complaint_multiplier", 2.5)])
+        expected = 2.5
+    else:
+        expected = 1.0
+    assert j.complaint_intensity(batch, TODAY).tolist() == [expected] * len(batch)
+    assert len(set(batch.grade.tolist())) > 2 and batch.listed.any()  # the batch has different records
 
 
 def test_hook_credsup_complaint_verification(j, batch) -> None:
-    """Complaints are verified whatever the grade ('no disturbance without cause' admits complaints)."""
-    assert (j.complaint_verification(batch, TODAY) == 1.0).all()
+    """Complaints are verified whatever the grade ('no disturbance without cause' admits complaints): the
+    probability is the jurisdiction's parameter for every enterprise (set to 0.3 here, the oracle)."""
+    key = "social.verification_probability" if j.name == "national" else "complaints.verification_probability"
+    j = load_jurisdiction(j.name, overrides=[(key, 0.3)])
+    assert j.complaint_verification(batch, TODAY).tolist() == [0.3] * len(batch)
 
 
 def _minor_first_corrected() -> tuple[ViolationBatch, EnterpriseBatch]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from credsup.core.params import fraction, grade_letter, param, section
+from credsup.core.params import flag, fraction, grade_letter, param, section
 from credsup.core.vocabulary import SECTORS
 from credsup.plugins.national.params import NationalParams, names_from, size_name
 
@@ -22,14 +22,12 @@ class Demonstration:
     min_age_years: float = param(lo=0.0, hi=100.0, doc="established at least this long", unit="years")
     min_size: str = size_name("at least this size class (micro, small, medium, large)")
     # dynamic information
-    require_annual_report: bool = attrs.field(metadata={"doc": "last annual report published on time"})
-    require_social_security: bool = attrs.field(metadata={"doc": "social security contributions paid"})
-    require_tax: bool = attrs.field(metadata={"doc": "no tax arrears"})
-    require_ip: bool = attrs.field(metadata={"doc": "holds registered intellectual property"})
+    require_annual_report: bool = flag("last annual report published on time")
+    require_social_security: bool = flag("social security contributions paid")
+    require_tax: bool = flag("no tax arrears")
+    require_ip: bool = flag("holds registered intellectual property")
     # supervision information
-    exclude_abnormal_operation: bool = attrs.field(
-        metadata={"doc": "an enterprise on the abnormal-operation list is not selected"}
-    )
+    exclude_abnormal_operation: bool = flag("an enterprise on the abnormal-operation list is not selected")
     max_serious_36m: int = param(lo=0, hi=1000, doc="at most this many serious violations in the window")
     max_displayed_penalties: int = param(lo=0, hi=1000, doc="at most this many penalties on public display")
     max_violations_12m: int = param(lo=0, hi=1000, doc="at most this many violations found in 12 months")

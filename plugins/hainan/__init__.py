@@ -42,7 +42,7 @@ from credsup.core.params import condition_mask
 from credsup.plugins import national
 from credsup.plugins.hainan.params import HainanParams
 
-CREDSUP_CONTRACT = "1.0"
+CREDSUP_CONTRACT = "1.1"
 PARAMS_CLASS = HainanParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "hainan.toml"
 

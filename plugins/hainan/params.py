@@ -13,6 +13,7 @@ import attrs
 from credsup.core.params import (
     BySeverity,
     DaysBySeverity,
+    flag,
     fraction,
     grade_letter,
     param,
@@ -36,11 +37,11 @@ class CommitmentRules:
     """Who may use notification-commitment, and how the promiser's credit sets verification (seed 004 (I)-(V),
     (XIII))."""
 
-    key_sector_excluded: bool = attrs.field(
-        metadata={"doc": "no notification or certification commitment in fields of public safety, life and health"}
+    key_sector_excluded: bool = flag(
+        "no notification or certification commitment in fields of public safety, life and health"
     )
-    false_commitment_barred: bool = attrs.field(
-        metadata={"doc": "an enterprise with a commitment found false is barred until it repairs its credit"}
+    false_commitment_barred: bool = flag(
+        "an enterprise with a commitment found false is barred until it repairs its credit"
     )
     prior_false_verification: float = fraction(
         "verification probability for a promiser with a commitment found false in the window"

@@ -44,7 +44,7 @@ from credsup.core import (
 from credsup.core.params import condition_mask
 from credsup.plugins.national.params import NationalParams
 
-CREDSUP_CONTRACT = "1.0"
+CREDSUP_CONTRACT = "1.1"
 PARAMS_CLASS = NationalParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "national.toml"
 

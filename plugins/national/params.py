@@ -20,6 +20,7 @@ from credsup.core.params import (
     ParamValueError,
     RatesByGrade,
     SharesByGrade,
+    flag,
     fraction,
     grade_letter,
     param,
@@ -131,7 +132,7 @@ class Inspection:
 
 @attrs.frozen
 class Commitment:
-    listed_barred: bool = attrs.field(metadata={"doc": "an enterprise under joint punishment may not commit"})
+    listed_barred: bool = flag("an enterprise under joint punishment may not commit")
     verification: SharesByGrade = section("probability a commitment is verified, by the promiser's grade")
     ungraded_verification: float = fraction("the same for an enterprise not yet graded")
 
@@ -144,12 +145,8 @@ class Social:
 
 @attrs.frozen
 class Tolerance:
-    exempt_first_minor_corrected: bool = attrs.field(
-        metadata={"doc": "first minor offence corrected in time without harm is not penalised"}
-    )
-    mitigate_first_general_corrected: bool = attrs.field(
-        metadata={"doc": "first general offence corrected in time is penalised lightly"}
-    )
+    exempt_first_minor_corrected: bool = flag("first minor offence corrected in time without harm is not penalised")
+    mitigate_first_general_corrected: bool = flag("first general offence corrected in time is penalised lightly")
 
 
 @attrs.frozen
@@ -160,16 +157,14 @@ class Sanction:
     list_serious_harm: float = param(
         lo=0.0, doc="a serious violation with at least this harm is listed", unit="harm units"
     )
-    list_uncorrected_serious: bool = attrs.field(
-        metadata={"doc": "a serious violation not corrected in time is listed"}
-    )
+    list_uncorrected_serious: bool = flag("a serious violation not corrected in time is listed")
     list_days: int = param(lo=0, hi=36_500, doc="days on the dishonesty list", unit="days")
     listed_rectify_days: int = param(lo=0, hi=3650, doc="time limit for a listed entity to rectify", unit="days")
     ban_harm: float = param(
         lo=0.0, doc="a listed violation in a key field with at least this harm brings a ban", unit="harm units"
     )
     ban_days: int = param(lo=0, hi=36_500, doc="length of a market or industry ban", unit="days")
-    ban_scope: str = attrs.field(metadata={"doc": "'industry' or 'market'"})
+    ban_scope: str = flag("'industry' or 'market'")
 
     def __attrs_post_init__(self) -> None:
         require(
@@ -189,7 +184,7 @@ class Repair:
 
 @attrs.frozen
 class Objection:
-    uphold_with_evidence: bool = attrs.field(metadata={"doc": "a record shown wrong is withdrawn"})
+    uphold_with_evidence: bool = flag("a record shown wrong is withdrawn")
     review_working_days: int = param(lo=0, hi=365, doc="time the review takes", unit="working days")
 
 

@@ -38,7 +38,7 @@ from credsup.plugins import national
 from credsup.plugins.national.params import grade_codes, severity_code
 from credsup.plugins.shanghai.params import ShanghaiParams
 
-CREDSUP_CONTRACT = "1.0"
+CREDSUP_CONTRACT = "1.1"
 PARAMS_CLASS = ShanghaiParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "shanghai.toml"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from credsup.core.params import param, require, section
+from credsup.core.params import flag, param, require, section
 from credsup.core.vocabulary import ITEMS, SECTORS
 from credsup.plugins.national.params import NationalParams, grade_letters, names_from, severity_name
 
@@ -21,9 +21,7 @@ class KeySupervision:
     grades: tuple[str, ...] = grade_letters(
         "enterprises of a key field with one of these grades are key supervision objects"
     )
-    include_warned: bool = attrs.field(
-        metadata={"doc": "enterprises of a key field under a risk warning are key supervision objects too"}
-    )
+    include_warned: bool = flag("enterprises of a key field under a risk warning are key supervision objects too")
     coverage_months: int = param(
         lo=1, hi=60, doc="full coverage: each object is visited once in this many months", unit="months"
     )
@@ -36,7 +34,7 @@ class RiskWarning:
     violations_12m: int = param(lo=0, hi=1000, doc="warn at this many violations found in 12 months")
     failed_rectifications_36m: int = param(lo=0, hi=1000, doc="warn at this many missed rectification deadlines")
     verified_complaints_36m: int = param(lo=0, hi=1000, doc="warn at this many founded complaints")
-    abnormal_operation: bool = attrs.field(metadata={"doc": "warn for an enterprise with abnormal operations"})
+    abnormal_operation: bool = flag("warn for an enterprise with abnormal operations")
     rate_multiplier: float = param(lo=0.0, hi=12.0, doc="multiplies the spot-check rate of a warned enterprise")
 
 

@@ -32,7 +32,10 @@ def test_plugins_lists_all_five_with_their_hooks() -> None:
     assert "credsup_tolerance" in data["shanghai"]["hooks"]
     assert "credsup_repair" in data["hainan"]["hooks"]
     text = run("plugins").output
-    assert "dalian 0." in text and "  from national: commitment_eligible, tolerance, repair, objection" in text
+    assert (
+        "dalian 0." in text
+        and "  inherits: national\n  from national and below: commitment_eligible, tolerance, repair, objection" in text
+    )
 
 
 def test_validate_the_jurisdiction_configs() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from credsup.core import discover, load_jurisdiction
-from credsup.core.config import check_source, leaf_paths, read_toml, source_of, split_sources
+from credsup.core.config import check_source, leaf_paths, read_toml, source_of
+from credsup.core.dated import read_leaves
 
 BUILTIN = sorted(i.name for i in discover() if i.builtin)
 REGIONAL_SEED = {"dalian": "seed 000", "shanghai": "seed 003", "hainan": "seed 004"}
@@ -29,7 +30,8 @@ def test_what_a_region_models_carries_the_regions_own_source(name: str) -> None:
     j = load_jurisdiction(name)
     national = leaf_paths(load_jurisdiction("national").params)
     info = next(i for i in discover() if i.name == name)
-    own = split_sources(read_toml(info.plugin.DEFAULT_CONFIG), name).sources
+    leaves, _ = read_leaves(read_toml(info.plugin.DEFAULT_CONFIG), name, skip=("jurisdiction", "title", "inherits"))
+    own = {path: e.source for path, entries in leaves.items() for e in entries if e.source}
     for path, value in leaf_paths(j.params).items():
         if path not in national or national[path] != value:
             assert source_of(own, path), f"{name}: {path} is modelled but its source is inherited"

@@ -52,14 +52,30 @@ def test_dalian_demonstration_enterprises_with_good_credit_are_never_drawn(run) 
 
 
 def test_shanghai_key_supervision_enterprises_that_are_due_are_all_planned(run) -> None:
-    """Seed 003 para 8: full coverage of key-supervision lists; probability 1.0 means always in the plan."""
-    first, stderr = plan_rows(run, "shanghai", seed=1)
-    full = {r["enterprise"] for r in first if float(r["probability"]) == 1.0}
-    assert full, "the example registry has key-supervision enterprises due this quarter"
+    """Seed 003 para 8: full coverage of key-supervision lists; probability 1.0 means always in the plan.
+
+    The oracle is Shanghai's rule applied to the registry's files: an enterprise of a key sector graded C
+    or D (`shanghai.toml` key_supervision.grades, graded by `credsup grade`, another hook) whose last
+    inspection is more than 12 months (coverage_months) before the period ends is due. Enterprises under
+    a risk warning are key supervision objects too, so the plan may cover more, never fewer, and only
+    enterprises of key sectors."""
+    graded = rows(run("grade", EXAMPLE, "-j", "shanghai", "--as-of", "2027-01-01").stdout)
+    grade = {r["enterprise"]: r["grade"] for r in graded}
     with (EXAMPLE / "enterprises.csv").open() as fh:
         sector = {e["id"]: e["sector"] for e in csv.DictReader(fh)}
+    last: dict[str, str] = {}
+    with (EXAMPLE / "inspections.csv").open() as fh:
+        for i in csv.DictReader(fh):
+            if i["date"] < "2027-01-01":
+                last[i["enterprise"]] = max(last.get(i["enterprise"], ""), i["date"])
+    cutoff = "2026-04-01"  # 12 months before the end of 2027Q1
+    due = {e for e, s in sector.items() if SECTORS[s].key and grade[e] in ("C", "D") and last.get(e, "") < cutoff}
+    assert len(due) >= 5, "the example registry has key-supervision enterprises due this quarter"
+    first, stderr = plan_rows(run, "shanghai", seed=1)
+    full = {r["enterprise"] for r in first if float(r["probability"]) == 1.0}
+    assert due <= full
     assert all(SECTORS[sector[e]].key for e in full)
     for seed in (2, 3, 4):
         drawn, _ = plan_rows(run, "shanghai", seed)
-        assert full <= {r["enterprise"] for r in drawn}
-    assert "full coverage (probability 1)" in stderr
+        assert due <= {r["enterprise"] for r in drawn}
+    assert f"full coverage (probability 1) {len(full)}" in stderr

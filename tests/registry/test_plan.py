@@ -89,10 +89,14 @@ def test_it_prints_the_seed_and_the_hashes_to_verify_the_draw(run, tmp_path) -> 
 
 
 def test_demonstration_enterprises_are_never_drawn_and_key_ones_always(run, demo_jurisdiction) -> None:
+    """The demo plugin (conftest) keeps demonstration status for grade A holders: the oracle is the
+    registry's own demonstration column and the grade `credsup grade` gives (another hook), not the plan."""
     graded = rows(run("grade", EXAMPLE, "-j", demo_jurisdiction, "--as-of", "2027-01-01").stdout)
-    demo = {r["enterprise"] for r in graded if r["demonstration"] == "true"}
+    grade_a = {r["enterprise"] for r in graded if r["grade"] == "A"}
     with (EXAMPLE / "enterprises.csv").open() as fh:
         ents = list(csv.DictReader(fh))
+    demo = {e["id"] for e in ents if e["demonstration"] == "true"} & grade_a
+    assert demo == {r["enterprise"] for r in graded if r["demonstration"] == "true"}
     from credsup.core.vocabulary import SECTORS
 
     key = {e["id"] for e in ents if SECTORS[e["sector"]].key} - demo

@@ -33,7 +33,7 @@ from credsup.core import EnterpriseBatch, Grade, Period, hookimpl, per_enterpris
 from credsup.plugins import national
 from credsup_xianyou.params import Brand, XianyouParams
 
-CREDSUP_CONTRACT = "1.0"
+CREDSUP_CONTRACT = "1.1"
 PARAMS_CLASS = XianyouParams
 DEFAULT_CONFIG = files(__name__) / "xianyou.toml"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from credsup.core.params import fraction, param, require, section
+from credsup.core.params import flag, fraction, param, require, section
 from credsup.plugins.national import NationalParams
 
 
@@ -100,9 +100,7 @@ class Evaluation:
 @attrs.frozen
 class Demonstration:
     min_brand: float = points("brand score a demonstration enterprise needs (besides grade A)")
-    requires_self_report: bool = attrs.field(
-        metadata={"doc": "it must have self-reported credit information that was verified"}
-    )
+    requires_self_report: bool = flag("it must have self-reported credit information that was verified")
 
 
 @attrs.frozen
