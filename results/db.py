@@ -47,16 +47,16 @@ def display_url(url: str) -> str:
         return url.split("@")[-1] if "@" in url else url
 
 
-def _alembic_config(engine: Engine) -> Config:
+def _alembic_config(engine: Engine, script_location: str | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(files("credsup.results") / "migrations"))
+    cfg.set_main_option("script_location", script_location or str(files("credsup.results") / "migrations"))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 
-def head_revision() -> str:
+def head_revision(script_location: str | None = None) -> str:
     cfg = Config()
-    cfg.set_main_option("script_location", str(files("credsup.results") / "migrations"))
+    cfg.set_main_option("script_location", script_location or str(files("credsup.results") / "migrations"))
     return ScriptDirectory.from_config(cfg).get_current_head() or ""
 
 
@@ -115,13 +115,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, *, script_location: str | None = None) -> None:
     """Apply every pending migration (a no-op on an up-to-date database)."""
-    if current_revision(engine) == head_revision():
+    if current_revision(engine) == head_revision(script_location):
         return
     try:
         with engine.begin() as conn:
-            cfg = _alembic_config(engine)
+            cfg = _alembic_config(engine, script_location)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
