@@ -27,9 +27,7 @@ TABLES = (Experiment, Point, Run, Metric, PeriodMetric, GradeMetric)
 def scripts_with(tmp_path: Path, *migrations: str) -> str:
     """A copy of credsup's migration scripts with ``migrations`` (module sources) added; its location."""
     where = tmp_path / "migrations"
-    shutil.copytree(
-        str(files("credsup.results") / "migrations"), where, ignore=shutil.ignore_patterns("__pycache__")
-    )
+    shutil.copytree(str(files("credsup.results") / "migrations"), where, ignore=shutil.ignore_patterns("__pycache__"))
     for i, source in enumerate(migrations):
         (where / "versions" / f"9{i:03d}_test.py").write_text(textwrap.dedent(source), encoding="utf-8")
     return str(where)
@@ -72,3 +70,81 @@ def test_a_batch_migration_that_rebuilds_run_keeps_every_metric_row(db_url, tmp_
     upgrade(engine, script_location=scripts)
     assert current_revision(engine) == "9000"
     assert row_counts(engine) == before
+
+
+# ------------------------------------------------------------------------- concurrent first use
+
+#: A contender imports credsup once, then for each trial k: says it is ready, waits for the start signal,
+#: opens that trial's fresh database, and writes what happened.
+CONTENDER = """
+import sys, time
+from pathlib import Path
+from credsup.results.db import open_database
+folder, me, urls = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+for k, url in enumerate(urls):
+    (folder / f"ready-{k}-{me}").touch()
+    while not (folder / f"go-{k}").exists():
+        time.sleep(0.001)
+    try:
+        open_database(url)
+        outcome = "ok"
+    except Exception as exc:
+        outcome = f"{type(exc).__name__}: {exc}"
+    (folder / f"done-{k}-{me}").write_text(outcome)
+"""
+
+#: Processes that open each fresh database at the same moment.
+CONTENDERS = 4
+
+
+def wait_for(folder: Path, pattern: str, n: int, timeout: float = 120.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while len(list(folder.glob(pattern))) < n:
+        assert time.monotonic() < deadline, f"contenders did not reach {pattern} in {timeout} s"
+        time.sleep(0.005)
+
+
+def test_concurrent_first_use_of_a_fresh_database_is_safe(tmp_path) -> None:
+    """Several processes open the same fresh database at once, on SQLite and PostgreSQL, several times:
+    every one succeeds and the schema is created once (the issue saw 7 of 8 PostgreSQL trials and 2 of
+    15 SQLite trials fail)."""
+    import contextlib
+    import os
+    import subprocess
+    import sys
+
+    from credsup.results.db import open_database
+
+    from .conftest import _postgres_database
+
+    trials = int(os.environ.get("CREDSUP_CONCURRENCY_TRIALS", "4"))
+    with contextlib.ExitStack() as stack:
+        urls = [f"sqlite:///{tmp_path / f'fresh-{k}.db'}" for k in range(trials)]
+        for _ in range(trials):  # a fresh PostgreSQL database per trial, dropped at the end
+            databases = _postgres_database()
+            urls.append(next(databases))
+            stack.callback(lambda g=databases: next(g, None))
+        folder = tmp_path / "signals"
+        folder.mkdir()
+        procs = [
+            subprocess.Popen([sys.executable, "-c", CONTENDER, str(folder), str(i), *urls], stderr=subprocess.PIPE)
+            for i in range(CONTENDERS)
+        ]
+        try:
+            for k in range(len(urls)):
+                wait_for(folder, f"ready-{k}-*", CONTENDERS)
+                (folder / f"go-{k}").touch()
+                wait_for(folder, f"done-{k}-*", CONTENDERS)
+        finally:
+            for p in procs:
+                p.wait(timeout=60)
+        outcomes = {f.name: f.read_text() for f in folder.glob("done-*")}
+        assert len(outcomes) == CONTENDERS * len(urls)
+        failed = {name: text for name, text in outcomes.items() if text != "ok"}
+        assert failed == {}
+        for url in urls:
+            engine = open_database(url, migrate=False)
+            assert current_revision(engine) == head_revision()
+            engine.dispose()
