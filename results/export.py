@@ -80,7 +80,8 @@ def _arr(a: np.ndarray) -> Any:
 
 
 def to_json(results: ExperimentResults) -> str:
-    """The experiment record, its runs, per-run metrics and the comparison table of each point."""
+    """The experiment record, how many of its planned runs it holds, its runs, per-run metrics and the
+    comparison table of each point."""
     by_point: dict[int, dict[str, Any]] = {}
     for (point, j), metrics in results.summary.items():
         entry = by_point.setdefault(point, {"jurisdictions": {}})
@@ -98,6 +99,8 @@ def to_json(results: ExperimentResults) -> str:
         entry["parameters"] = params
     doc = {
         "experiment": jsonable(results.experiment),
+        # how many of the planned runs are stored: an incomplete experiment says so
+        "completeness": results.completeness.as_dict(),
         "runs": jsonable(results.runs),
         "period_starts": results.period_starts,
         "points": {str(k): v for k, v in sorted(by_point.items())},

@@ -72,6 +72,17 @@ def _table_html(table: dict[str, Any]) -> str:
     )
 
 
+def _incomplete_html(results: ExperimentResults) -> str:
+    """A warning when the experiment holds fewer runs than planned (an interrupted or failed one)."""
+    c = results.completeness
+    if c.complete:
+        return ""
+    return (
+        f'<p id="incomplete" class="sig">Incomplete: {c} stored ({c.missing} missing), status '
+        f"{_e(results.experiment['status'])}. The numbers below use only the stored runs.</p>"
+    )
+
+
 def render_report(results: ExperimentResults, point: int = 0) -> str:
     """The report as one HTML string."""
     exp = results.experiment
@@ -123,6 +134,7 @@ def render_report(results: ExperimentResults, point: int = 0) -> str:
 </head>
 <body>
 <h1>{_e(title)}</h1>
+{_incomplete_html(results)}
 <p class="muted">{_e(scen.get("title", "") if isinstance(scen, dict) else "")}</p>
 <dl>
 <dt>Scenario</dt><dd>{_e(exp["scenario"])}: {_e(population.get("enterprises", "?"))} enterprises,
