@@ -171,6 +171,8 @@ class WorkerPool(Generic[T]):
                     if worker.conn in ready or worker.process.sentinel in ready:
                         finished = self._receive(worker)
                         if finished is not None:
+                            if worker in self._workers:  # its next task first: it works while ours is stored
+                                self._give(worker)
                             yield finished
         finally:
             self.close()
