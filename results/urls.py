@@ -76,10 +76,12 @@ def parse_url(url: str) -> URL:
     try:
         return _read(url)
     except ValueError:  # SQLAlchemy's message quotes the bad port, which may be a password
-        raise DatabaseError(
-            f"malformed database URL {display_url(url)!r}: the port is not a number (a password "
-            "needs a user and an @HOST after it: DIALECT://USER:PASSWORD@HOST:PORT/DATABASE)"
-        ) from None
+        hint = (
+            ""
+            if "@" in url
+            else " (a password needs a user and an @HOST after it: DIALECT://USER:PASSWORD@HOST:PORT/DATABASE)"
+        )
+        raise DatabaseError(f"malformed database URL {display_url(url)!r}: the port is not a number{hint}") from None
     except ArgumentError:  # SQLAlchemy's message quotes the whole URL
         raise DatabaseError(
             f"malformed database URL {display_url(url)!r}: expected DIALECT[+DRIVER]://USER:PASSWORD@HOST:PORT/"
@@ -107,8 +109,8 @@ def _masked(url: str) -> str:
     """An unreadable URL with whatever could be a password hidden: the user part and anything after a
     ``:`` in the host part, and the query string."""
     m = _SCHEME.fullmatch(url)
-    if m is None:
-        return HIDDEN
+    if m is None:  # not even a dialect name: only what comes before "://" can be shown
+        return f"{url.split('://', 1)[0]}://{HIDDEN}" if "://" in url else HIDDEN
     head, q, _ = m["rest"].partition("?")
     if _is_sqlite(m["scheme"]):
         shown = head
