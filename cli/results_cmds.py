@@ -13,6 +13,8 @@ import click
 from credsup.core.errors import InputError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from credsup.results.store import ExperimentResults
 
 DB_OPTION = click.option(
@@ -24,7 +26,7 @@ DB_OPTION = click.option(
 )
 
 
-def _engine(db: str | None):  # type: ignore[no-untyped-def]
+def _engine(db: str | None) -> Engine:
     from credsup.results.db import open_database
 
     return open_database(db)

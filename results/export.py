@@ -95,7 +95,7 @@ def to_json(results: ExperimentResults) -> str:
         }
     for point, entry in by_point.items():
         entry["comparison"] = comparison_json(comparison(results, point))
-        params = next((p["parameters"] for p in results.points if p["index"] == point), {})
+        params: dict[str, Any] = next((p["parameters"] for p in results.points if p["index"] == point), {})
         entry["parameters"] = params
     doc = {
         "experiment": jsonable(results.experiment),

@@ -34,6 +34,7 @@ import sys
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -184,7 +185,7 @@ def _upgrade_sqlite(engine: Engine, script: ScriptDirectory, location: str, say:
     return copies[0] if copies else None
 
 
-def _migration_connection(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _migration_connection(dbapi_connection: Any, _record: Any) -> None:
     """A SQLite connection for migrations: foreign keys off, transactions begun by us (``BEGIN
     IMMEDIATE``), and a long wait for a lock held by another process's upgrade."""
     dbapi_connection.isolation_level = None  # the driver begins no transaction of its own

@@ -8,7 +8,7 @@ Offline mode (``as_sql``) writes a dialect's DDL as text; the release fixtures o
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from credsup.results.models import Base
 
@@ -28,7 +28,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     # render_as_batch lets ALTER TABLE work on SQLite (Alembic "batch mode")
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True)
     with context.begin_transaction():
