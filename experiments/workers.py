@@ -98,8 +98,10 @@ def _serve(
             message = ("raised", TaskError(f"{type(exc).__name__}: {exc}"))
         try:
             conn.send(message)
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # the parent is gone
             return
+        except Exception as exc:  # the result cannot be pickled: say so rather than die
+            conn.send(("raised", TaskError(f"its result cannot be sent back: {type(exc).__name__}: {exc}")))
 
 
 @attrs.define(eq=False)

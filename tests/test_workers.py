@@ -38,6 +38,11 @@ def test_an_exception_in_the_task_comes_back_and_the_worker_goes_on() -> None:
     assert results["1 + 1"] == 2
 
 
+def test_a_result_that_cannot_be_pickled_comes_back_as_an_error() -> None:
+    ((task, result),) = WorkerPool(1, eval).run(["lambda: 1"])
+    assert isinstance(result, TaskError) and "cannot be sent back" in str(result)
+
+
 def test_workers_that_cannot_start_end_the_pool_with_a_clear_error() -> None:
     pool = WorkerPool(2, eval, initializer=os._exit, initargs=(3,))
     with pytest.raises(WorkerStartError, match="worker processes end before running anything .*exit status 3"):
