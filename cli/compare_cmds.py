@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from credsup.cli.report_options import report_options, templates_tuple
-from credsup.cli.results_cmds import DB_OPTION
+from credsup.cli.results_cmds import DB_OPTION, completeness_note, resume_hint
+from credsup.core.errors import InputError
 
 if TYPE_CHECKING:
     from credsup.experiments.runner import Tally
@@ -62,9 +63,20 @@ if TYPE_CHECKING:
     help="Override a parameter: scenario.<path>=v, <path>=v (every jurisdiction that has it), "
     "<jurisdiction>:<path>=v. Repeatable; values are TOML literals.",
 )
+@click.option(
+    "--resume",
+    "resume_id",
+    type=int,
+    default=None,
+    metavar="ID",
+    help="Run only what is missing (or failed) of stored comparison ID, after an interruption (even kill -9); "
+    "its scenario, jurisdictions, replications, seed and --set come from the database.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @report_options
+@click.pass_context
 def compare_command(
+    ctx: click.Context,
     scenario: str,
     jurisdictions: tuple[str, ...],
     replications: int,
@@ -73,6 +85,7 @@ def compare_command(
     db: str | None,
     out: str | None,
     overrides: tuple[str, ...],
+    resume_id: int | None,
     as_json: bool,
     lang: str,
     templates: str | None,
@@ -85,35 +98,74 @@ def compare_command(
     each spent, and the conclusion in words. The experiment is stored in the results database (see
     `credsup results`).
     """
-    from credsup.experiments.compare import output_dir, prepare, run_compare
+    from credsup.experiments.compare import output_dir, prepare, prepare_resume, resume_compare, start
+    from credsup.experiments.executors import local_executor
+    from credsup.experiments.runner import run_experiment
     from credsup.i18n import language
     from credsup.results.db import display_url, open_database, resolve_url
-    from credsup.results.store import load_experiment
+    from credsup.results.store import load_experiment, read_experiment, stored_runs
     from credsup.results.table import comparison, comparison_json, render_text
 
     language_ = language(lang)
-    prepared = prepare(scenario, jurisdictions, replications=replications, seed=seed, set_texts=overrides)
+    if resume_id is None:
+        prepared = prepare(scenario, jurisdictions, replications=replications, seed=seed, set_texts=overrides)
+    else:
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in ("scenario", "jurisdictions", "replications", "seed", "overrides")
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        ]
+        if given:
+            raise InputError(
+                f"--resume takes the comparison's scenario, jurisdictions, replications, seed and --set from the "
+                f"database: drop {', '.join(given).replace('--jurisdictions', '-j').replace('--overrides', '--set')}"
+            )
     out_path = output_dir(out)
     if out_path is not None:  # a missing font or template folder stops us before anything runs
         from credsup.results.output import check_report_prerequisites
 
         check_report_prerequisites(language_, templates_tuple(templates))
     engine = open_database(db)
-    if seed is None:
+    if resume_id is not None:
+        prepared = prepare_resume(engine, resume_id)
+    if seed is None and resume_id is None:
         click.echo(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this comparison)", err=True)
     names = ", ".join(j.name for j in prepared.jurisdictions)
+    total = len(prepared.tasks())
     click.echo(
-        f"comparing {names} on {prepared.scenario.scenario}: {replications} replication(s) each, {workers} worker(s)",
+        f"comparing {names} on {prepared.scenario.scenario}: {prepared.replications} replication(s) each, "
+        f"{workers} worker(s)",
         err=True,
     )
-    exp_id, tally = run_compare(engine, prepared, workers=workers)
+    executor = local_executor(workers)
+    if resume_id is None:
+        exp_id = start(engine, prepared, executor)
+    else:
+        exp_id = resume_id
+        stored = len(stored_runs(engine, resume_id))
+        click.echo(f"resuming experiment {resume_id}: {stored} run(s) stored, {total - stored} to run", err=True)
+    try:
+        if resume_id is None:
+            label = f"{prepared.scenario.scenario}: runs"
+            tally = run_experiment(engine, exp_id, prepared.tasks(), executor, label=label)
+        else:
+            tally = resume_compare(engine, resume_id, prepared, executor=executor)
+    except KeyboardInterrupt:
+        record, _ = read_experiment(engine, exp_id)
+        click.echo(
+            f"interrupted with {len(stored_runs(engine, exp_id))} of {total} run(s) stored; resume with: "
+            f"{resume_hint(record, db)}",
+            err=True,
+        )
+        raise
     results = load_experiment(engine, exp_id)
     table = comparison(results, lang=language_)
     report = None
-    if out_path is not None and tally.ok:
+    if out_path is not None and results.completeness.stored:
         from credsup.results.output import write_outputs  # matplotlib only when plots are wanted
 
         report = write_outputs(results, out_path, lang=language_, templates=templates_tuple(templates))
+    note = completeness_note(results, db)
     if as_json:
         click.echo(
             json.dumps(
@@ -122,8 +174,10 @@ def compare_command(
                     "database": display_url(resolve_url(db)),
                     "scenario": prepared.scenario.scenario,
                     "seed": prepared.seed,
-                    "replications": replications,
+                    "replications": prepared.replications,
                     "command": prepared.command(),
+                    "status": results.experiment["status"],
+                    "completeness": results.completeness.as_dict(),
                     "failed_runs": tally.errors,
                     "report": str(report) if report else None,
                     **comparison_json(table),
@@ -132,6 +186,8 @@ def compare_command(
             )
         )
     else:
+        if note:
+            click.echo(note)
         click.echo(render_text(table, language_), nl=False)
     click.echo(
         f"stored as experiment {exp_id} in {display_url(resolve_url(db))}" + (f"; report: {report}" if report else ""),

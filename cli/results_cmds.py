@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from credsup.cli.report_options import lang_option, report_options, templates_tuple
 from credsup.core.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from credsup.results.store import ExperimentResults
 
 DB_OPTION = click.option(
     "--db",
@@ -19,10 +27,54 @@ DB_OPTION = click.option(
 )
 
 
-def _engine(db: str | None):  # type: ignore[no-untyped-def]
+def _engine(db: str | None) -> Engine:
     from credsup.results.db import open_database
 
     return open_database(db)
+
+
+def db_hint(db: str | None) -> tuple[list[str], str]:
+    """The ``--db`` words of a command to paste, and a note: nothing for ``$CREDSUP_DB`` or the default;
+    the URL itself when it holds no password; else ``--db "$CREDSUP_DB"`` with a note to set it (a
+    masked password could not be pasted back, and a real one is never printed)."""
+    from credsup.results.db import DB_ENV, has_password, resolve_url
+
+    if db is None:
+        return [], ""
+    url = resolve_url(db)
+    env = os.environ.get(DB_ENV)
+    if env and resolve_url(env) == url:
+        return [], ""
+    if not has_password(url):
+        return ["--db", url], ""
+    return ["--db", f'"${DB_ENV}"'], f" (with {DB_ENV} set to the database URL: its password is not shown here)"
+
+
+def resume_hint(record: dict[str, Any], db: str | None, spec: str | None = None) -> str:
+    """The command that completes a stored experiment: ``credsup compare --resume ID`` or, for a sweep,
+    the sweep's own command (``spec`` as the user named it, else as stored) with ``--resume ID``."""
+    if record["kind"] == "sweep":
+        words = shlex.split(record["command"])
+        if spec is not None and len(words) > 2:
+            words[2] = spec
+        words += ["--resume", str(record["id"])]
+    else:
+        words = ["credsup", "compare", "--resume", str(record["id"])]
+    extra, note = db_hint(db)
+    # "$CREDSUP_DB" must stay unquoted by shlex for the shell to expand it
+    return shlex.join(words) + "".join(f" {w}" if w.startswith('"$') else f" {shlex.quote(w)}" for w in extra) + note
+
+
+def completeness_note(results: ExperimentResults, db: str | None) -> str | None:
+    """One line for an experiment that holds fewer runs than planned ("115 of 120 runs ..."), with the
+    command that completes it; None for a complete one."""
+    c = results.completeness
+    if c.complete:
+        return None
+    failed = f", {c.failed} failed" if c.failed else ""
+    return (
+        f"Incomplete: {c} stored ({c.missing} missing{failed}); complete it with: {resume_hint(results.experiment, db)}"
+    )
 
 
 @click.group("results")
@@ -34,7 +86,10 @@ def results_group() -> None:
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def list_command(db: str | None, as_json: bool) -> None:
-    """List stored experiments, newest first."""
+    """List stored experiments, newest first.
+
+    RUNS is the number of finished runs; "115/120" when fewer than planned are stored, "+2!" when runs
+    failed. An experiment whose process ended without finishing it shows as interrupted."""
     from credsup.results.store import list_experiments
 
     rows = list_experiments(_engine(db))
@@ -46,7 +101,8 @@ def list_command(db: str | None, as_json: bool) -> None:
         return
     click.echo(f"{'id':>4}  {'kind':<8} {'scenario':<12} {'status':<11} {'runs':>9}  {'created':<19}  jurisdictions")
     for r in rows:
-        runs = f"{r['runs']}" + (f"+{r['failed_runs']}!" if r["failed_runs"] else "")
+        runs = f"{r['runs']}" if r["runs"] >= r["planned_runs"] else f"{r['runs']}/{r['planned_runs']}"
+        runs += f"+{r['failed_runs']}!" if r["failed_runs"] else ""
         click.echo(
             f"{r['id']:>4}  {r['kind']:<8} {r['scenario']:<12} {r['status']:<11} {runs:>9}  "
             f"{r['created_at']:<19}  {', '.join(r['jurisdictions'])}"
@@ -77,22 +133,28 @@ def show_command(experiment_id: int, db: str | None, point: int | None, as_json:
     sweep = is_sweep(results) and point is None
     if point is not None and point not in {p["index"] for p in results.points}:
         raise InputError(f"experiment {experiment_id} has no point {point} (points 0-{len(results.points) - 1})")
+    exp = results.experiment
+    runs = {"status": exp["status"], "completeness": results.completeness.as_dict()}
     if sweep and as_json:
         from credsup.cli.sweep_cmds import show_sweep
 
-        show_sweep(results, as_json=True, extra={"experiment": experiment_id}, lang=language_)
+        show_sweep(results, as_json=True, extra={"experiment": experiment_id, **runs}, lang=language_)
         return
     table = comparison(results, point or 0, lang=language_)
     if as_json:
-        click.echo(json.dumps({"experiment": experiment_id, **comparison_json(table)}, indent=2))
+        click.echo(json.dumps({"experiment": experiment_id, **runs, **comparison_json(table)}, indent=2))
         return
-    exp = results.experiment
     failed = [r for r in results.runs if r["status"] == "failed"]
     what = f"sweep {exp['name']}, {len(results.points)} points, " if exp["kind"] == "sweep" else ""
     click.echo(
         f"Experiment {exp['id']} ({exp['kind']}, {exp['status']}): {what}scenario {exp['scenario']}, "
         f"{exp['replications']} replications, seed {exp['seed']}"
     )
+    if exp["status"] == "interrupted" and exp["error"]:
+        click.echo(f"  interrupted: {exp['error']}")
+    note = completeness_note(results, db)
+    if note:
+        click.echo(f"  {note}")
     click.echo(f"  command: {exp['command']}")
     for r in failed:
         at = f" point {r['point']}" if exp["kind"] == "sweep" else ""
@@ -134,6 +196,9 @@ def export_command(experiment_id: int, db: str | None, fmt: str, table: str, out
 
     results = load_experiment(_engine(db), experiment_id)
     text = to_json(results) if fmt == "json" else to_csv(results, table)
+    note = completeness_note(results, db)
+    if note:  # a CSV has no place for it: say it on stderr (the JSON export holds it as "completeness")
+        click.echo(f"Warning: experiment {experiment_id}: {note}", err=True)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -159,6 +224,9 @@ def report_command(experiment_id: int, db: str | None, out_dir: str, lang: str, 
     language_ = language(lang)
     check_report_prerequisites(language_, templates_tuple(templates))
     results = load_experiment(_engine(db), experiment_id)
+    note = completeness_note(results, db)
+    if note:
+        click.echo(f"Warning: experiment {experiment_id}: {note}", err=True)
     if results.experiment["kind"] == "sweep":
         from credsup.results.sweep_plots import write_sweep_outputs
 

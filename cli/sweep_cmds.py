@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,21 +10,12 @@ import click
 
 from credsup.cli.compare_cmds import report_failures
 from credsup.cli.report_options import report_options, templates_tuple
-from credsup.cli.results_cmds import DB_OPTION
+from credsup.cli.results_cmds import DB_OPTION, completeness_note, resume_hint
 from credsup.core.errors import InputError
 
 if TYPE_CHECKING:
     from credsup.i18n import Lang
     from credsup.results.store import ExperimentResults
-
-
-def _resume_hint(spec: str, experiment_id: int, db: str | None) -> str:
-    from credsup.results.db import display_url, resolve_url
-
-    parts = ["credsup", "sweep", spec, "--resume", str(experiment_id)]
-    if db is not None:
-        parts += ["--db", display_url(resolve_url(db))]
-    return shlex.join(parts)
 
 
 @click.command("sweep")
@@ -104,7 +94,7 @@ def sweep_command(
     from credsup.experiments.sweep import prepare, prepare_resume, run, start
     from credsup.i18n import language
     from credsup.results.db import display_url, open_database, resolve_url
-    from credsup.results.store import load_experiment, stored_runs
+    from credsup.results.store import load_experiment, read_experiment, stored_runs
 
     if scheduler is not None and (dask_local or workers is not None):
         raise InputError("--scheduler runs on that cluster's workers: give it without --dask-local or --workers")
@@ -139,13 +129,17 @@ def sweep_command(
         try:
             tally = run(engine, exp_id, prepared, executor)
         except KeyboardInterrupt:
+            record, _ = read_experiment(engine, exp_id)
             click.echo(
                 f"interrupted with {len(stored_runs(engine, exp_id))} of {prepared.total_runs} run(s) "
-                f"stored; resume with: {_resume_hint(spec, exp_id, db)}",
+                f"stored; resume with: {resume_hint(record, db, spec)}",
                 err=True,
             )
             raise
     results = load_experiment(engine, exp_id)
+    note = completeness_note(results, db)
+    if note and not as_json:
+        click.echo(note)
     show_sweep(
         results,
         as_json,
@@ -157,6 +151,8 @@ def sweep_command(
             "command": prepared.command(),
             "points": len(prepared.points),
             "runs": prepared.total_runs,
+            "status": results.experiment["status"],
+            "completeness": results.completeness.as_dict(),
             "failed_runs": tally.errors,
         },
         out_path=out_path if tally.ok + stored else None,

@@ -3,13 +3,16 @@
 :func:`prepare` validates everything before anything is stored (scenario, jurisdictions, overrides, the
 database, the output folder), so a mistake costs nothing and leaves nothing half-written;
 :func:`run_compare` stores the experiment and its runs; the table, plots and report are then built from
-the database alone (``credsup results show/report`` rebuild them later).
+the database alone (``credsup results show/report`` rebuild them later). An interrupted comparison
+(Ctrl-C, ``kill -9``, a lost machine) keeps the runs that finished: :func:`prepare_resume` rebuilds it from
+the database, checking that the installed jurisdictions and the scenario still give the same one, and
+:func:`resume_compare` runs only what is missing.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +23,10 @@ from credsup.core.discovery import discover
 from credsup.core.errors import InputError
 from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction, params_class_of
 from credsup.experiments.executors import Executor, local_executor
-from credsup.experiments.runner import Tally, run_experiment
+from credsup.experiments.runner import Tally, refuse_if_running, run_experiment, run_missing
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.tasks import RunTask
-from credsup.results.store import create_experiment
+from credsup.results.store import create_experiment, jsonable, read_experiment
 from credsup.simulation.overrides import load_scenario_set, split_overrides
 from credsup.simulation.scenario import Scenario, scenario_path, scenario_record
 
@@ -41,6 +44,16 @@ def default_jurisdictions() -> list[str]:
 def describe_jurisdiction(j: Jurisdiction) -> dict[str, Any]:
     """What an experiment records about a jurisdiction: identity, version and every parameter with its source."""
     return {**j.describe(), "params": j.parameters()}
+
+
+def jurisdiction_values(j: Mapping[str, Any]) -> dict[str, Any]:
+    """What must not change between an experiment and its resumption: a jurisdiction's name, version and
+    parameter values (sources and titles may be reworded)."""
+    return {
+        "name": j["name"],
+        "version": j["version"],
+        "params": {k: v["value"] for k, v in j.get("params", {}).items()},
+    }
 
 
 @attrs.frozen
@@ -117,6 +130,21 @@ def _is_builtin(name: str) -> bool:
     return name in builtin_scenarios()
 
 
+def start(engine: Engine, prepared: Prepared, executor: Executor) -> int:
+    """Store the comparison (status ``running``, by this process); return the experiment id."""
+    return create_experiment(
+        engine,
+        kind="compare",
+        command=prepared.command(),
+        scenario=prepared.scenario.scenario,
+        scenario_config=scenario_record(prepared.scenario),
+        jurisdictions=[describe_jurisdiction(j) for j in prepared.jurisdictions],
+        seed=prepared.seed,
+        replications=prepared.replications,
+        settings={"set": list(prepared.set_texts), "workers": executor.workers, "scenario_ref": prepared.scenario_ref},
+    )
+
+
 def run_compare(
     engine: Engine,
     prepared: Prepared,
@@ -130,21 +158,68 @@ def run_compare(
     Ctrl-C marks the experiment ``interrupted`` and re-raises; the runs finished so far stay stored.
     """
     executor = executor or local_executor(workers)
-    exp_id = create_experiment(
-        engine,
-        kind="compare",
-        command=prepared.command(),
-        scenario=prepared.scenario.scenario,
-        scenario_config=scenario_record(prepared.scenario),
-        jurisdictions=[describe_jurisdiction(j) for j in prepared.jurisdictions],
-        seed=prepared.seed,
-        replications=prepared.replications,
-        settings={"set": list(prepared.set_texts), "workers": executor.workers, "scenario_ref": prepared.scenario_ref},
-    )
+    exp_id = start(engine, prepared, executor)
     tally = run_experiment(
         engine, exp_id, prepared.tasks(), executor, progress=progress, label=f"{prepared.scenario.scenario}: runs"
     )
     return exp_id, tally
+
+
+def prepare_resume(engine: Engine, experiment_id: int) -> Prepared:
+    """The stored comparison ``experiment_id``, prepared again from what the database recorded (scenario,
+    jurisdictions, replications, seed, ``--set``); raises :class:`InputError` when it is no comparison, is
+    still running, or the installed jurisdictions or the scenario no longer give the same one."""
+    record, _ = read_experiment(engine, experiment_id)
+    if record["kind"] != "compare":
+        how = f"credsup sweep SPEC --resume {experiment_id}" if record["kind"] == "sweep" else ""
+        raise InputError(
+            f"experiment {experiment_id} is a {record['kind']}, not a comparison"
+            + (f": resume it with `{how}`" if how else ": nothing to resume")
+        )
+    refuse_if_running(record)
+    settings = record["settings"]
+    prepared = prepare(
+        settings.get("scenario_ref") or record["scenario"],
+        [j["name"] for j in record["jurisdictions"]],
+        replications=record["replications"],
+        seed=int(record["seed"]),
+        set_texts=tuple(settings.get("set", ())),
+    )
+    differ = []
+    if jsonable(scenario_record(prepared.scenario)) != record["scenario_config"]:
+        differ.append(f"scenario {prepared.scenario_ref}")
+    mine = [jurisdiction_values(describe_jurisdiction(j)) for j in prepared.jurisdictions]
+    for now, then in zip(jsonable(mine), [jurisdiction_values(j) for j in record["jurisdictions"]]):
+        if now != then:
+            what = "version" if now["version"] != then["version"] else "parameters"
+            differ.append(f"jurisdiction {now['name']} ({what})")
+    if differ:
+        raise InputError(
+            f"experiment {experiment_id} cannot be resumed: what it ran has changed since ({'; '.join(differ)}); "
+            "its runs so far stay stored, and a new comparison gives numbers for what is installed now"
+        )
+    return prepared
+
+
+def resume_compare(
+    engine: Engine,
+    experiment_id: int,
+    prepared: Prepared,
+    *,
+    executor: Executor | None = None,
+    workers: int = 1,
+    progress: bool | None = None,
+) -> Tally:
+    """Run the runs of a stored comparison that are missing (or failed), storing each as it finishes."""
+    executor = executor or local_executor(workers)
+    return run_missing(
+        engine,
+        experiment_id,
+        prepared.tasks(),
+        executor,
+        progress=progress,
+        label=f"{prepared.scenario.scenario}: runs",
+    )
 
 
 def output_dir(path: str | None) -> Path | None:

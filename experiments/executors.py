@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Collection, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
 
 from credsup.core.errors import CredsupError, InputError
 from credsup.experiments.tasks import Outcome, RunTask, execute
+from credsup.experiments.workers import WorkerPool
 
 #: How long to wait for a Dask scheduler to answer, and for a first worker to join it (seconds).
 DASK_CONNECT_TIMEOUT = 20.0
@@ -62,8 +61,10 @@ class InlineExecutor:
 
 
 class ProcessExecutor:
-    """A pool of ``workers`` local processes; at most ``2 x workers`` tasks are queued at a time, so an
-    interrupted experiment has little work in flight."""
+    """A pool of ``workers`` local processes (:class:`~credsup.experiments.workers.WorkerPool`), one run
+    per worker at a time. A worker that dies (``kill -9``, the out-of-memory killer) costs only the run
+    it held: that run comes back as a failed outcome with the reason, a new worker takes its place and
+    the experiment goes on; ``--resume`` runs it again."""
 
     def __init__(self, workers: int):
         if workers < 2:
@@ -77,28 +78,14 @@ class ProcessExecutor:
         return f"{self.workers} local processes"
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
-        pending: set[Future[Outcome]] = set()
-        todo = iter(tasks)
-        pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_exit_with_parent,
-            initargs=(os.getpid(),),
+        pool: WorkerPool[RunTask] = WorkerPool(
+            self.workers, execute, initializer=_exit_with_parent, initargs=(os.getpid(),)
         )
-        try:
-            for task in todo:
-                pending.add(pool.submit(execute, task))
-                if len(pending) >= 2 * self.workers:
-                    break
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-                    nxt = next(todo, None)
-                    if nxt is not None:
-                        pending.add(pool.submit(execute, nxt))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        for task, result in pool.run(tasks):
+            if isinstance(result, Outcome):
+                yield result
+            else:  # WorkerLost or TaskError: the run did not finish
+                yield Outcome(task, None, f"lost: {result}", 0.0)
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -2,6 +2,9 @@
 
 Because every finished run is committed on its own, an experiment interrupted at any point (Ctrl-C, a
 killed process) keeps exactly the runs that finished, and :func:`missing_tasks` tells what is left.
+:func:`run_missing` runs what is missing of a stored experiment, whatever its kind (a new sweep, a
+resumed sweep or comparison, and later calibrations): a run is never stored twice, and failed runs
+are run again.
 """
 
 from __future__ import annotations
@@ -16,9 +19,19 @@ import attrs
 import click
 from sqlalchemy import Engine
 
+from credsup.core.errors import InputError
 from credsup.experiments.executors import Executor
 from credsup.experiments.tasks import Outcome, RunTask
-from credsup.results.store import finish_experiment, record_failure, record_run, stored_runs
+from credsup.results.store import (
+    finish_experiment,
+    process_alive,
+    read_experiment,
+    record_failure,
+    record_run,
+    reopen_experiment,
+    stored_runs,
+    this_process,
+)
 
 
 def store_format(result: dict[str, Any]) -> dict[str, Any]:
@@ -157,3 +170,47 @@ def missing_tasks(engine: Engine, experiment_id: int, tasks: Iterable[RunTask]) 
     """The tasks whose run is not stored (successfully) yet."""
     done = stored_runs(engine, experiment_id)
     return [t for t in tasks if t.key not in done]
+
+
+def refuse_if_running(record: dict[str, Any]) -> None:
+    """Raise :class:`InputError` when the experiment is being run right now by another live process on
+    this machine (two processes running the same experiment would only duplicate work)."""
+    process = record["settings"].get("process")
+    if record["status"] != "running" or not process_alive(process):
+        return
+    me = this_process()
+    if (process["host"], process["pid"]) == (me["host"], me["pid"]):
+        return
+    raise InputError(
+        f"experiment {record['id']} is still running (process {process['pid']} on {process['host']}): wait for "
+        "it to finish, or stop that process first"
+    )
+
+
+def run_missing(
+    engine: Engine,
+    experiment_id: int,
+    tasks: Sequence[RunTask],
+    executor: Executor,
+    *,
+    progress: bool | None = None,
+    label: str = "runs",
+) -> Tally:
+    """Run the ``tasks`` whose run is not stored yet (all of them for a new experiment; failed runs
+    again), storing each as it finishes, and mark the experiment finished: the experiment is marked
+    ``running`` by this process first, and its earlier wall time is kept."""
+    record, _ = read_experiment(engine, experiment_id)
+    refuse_if_running(record)
+    todo = missing_tasks(engine, experiment_id, tasks)
+    done = len(stored_runs(engine, experiment_id))
+    reopen_experiment(engine, experiment_id)
+    return run_experiment(
+        engine,
+        experiment_id,
+        todo,
+        executor,
+        progress=progress,
+        label=label,
+        stored_ok=done,
+        earlier_seconds=record["wall_seconds"] or 0.0,
+    )

@@ -30,14 +30,14 @@ from credsup.core.discovery import discover
 from credsup.core.errors import ConfigError, CredsupError, InputError, Problem
 from credsup.core.jurisdiction import Jurisdiction, load_config, load_jurisdiction, params_class_of
 from credsup.core.reforms import parse_ref
-from credsup.experiments.compare import describe_jurisdiction
+from credsup.experiments.compare import describe_jurisdiction, jurisdiction_values
 from credsup.experiments.design import design_points
 from credsup.experiments.executors import Executor
-from credsup.experiments.runner import Tally, missing_tasks, run_experiment
+from credsup.experiments.runner import Tally, refuse_if_running, run_missing
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.spec import Sweep, Variation, key_path, load_spec, sweep_path
 from credsup.experiments.tasks import RunTask
-from credsup.results.store import create_experiment, jsonable, read_experiment, reopen_experiment, stored_runs
+from credsup.results.store import create_experiment, jsonable, read_experiment
 from credsup.simulation.overrides import SCENARIO_PREFIX, Override, load_scenario_set, route_overrides
 from credsup.simulation.scenario import Scenario, builtin_scenarios, load_scenario, scenario_record
 
@@ -389,14 +389,15 @@ def prepare_resume(
     record, points = read_experiment(engine, experiment_id)
     if record["kind"] != "sweep":
         raise InputError(f"experiment {experiment_id} is a {record['kind']}, not a sweep: nothing to resume")
+    refuse_if_running(record)
     prepared = prepare(spec, seed=seed, set_texts=set_texts, fallback_seed=int(record["seed"]))
     differ = []
     if prepared.seed != int(record["seed"]):
         differ.append(f"seed ({prepared.seed}, stored {record['seed']})")
     if jsonable(scenario_record(prepared.scenario)) != record["scenario_config"]:
         differ.append("scenario")
-    mine = [_jurisdiction_values(describe_jurisdiction(j)) for j in prepared.jurisdictions]
-    if jsonable(mine) != [_jurisdiction_values(j) for j in record["jurisdictions"]]:
+    mine = [jurisdiction_values(describe_jurisdiction(j)) for j in prepared.jurisdictions]
+    if jsonable(mine) != [jurisdiction_values(j) for j in record["jurisdictions"]]:
         differ.append("jurisdictions (names, versions or parameters)")
     if prepared.replications != record["replications"]:
         differ.append(f"replications ({prepared.replications}, stored {record['replications']})")
@@ -411,30 +412,9 @@ def prepare_resume(
     return prepared
 
 
-def _jurisdiction_values(j: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": j["name"],
-        "version": j["version"],
-        "params": {k: v["value"] for k, v in j.get("params", {}).items()},
-    }
-
-
 def run(
     engine: Engine, experiment_id: int, prepared: PreparedSweep, executor: Executor, *, progress: bool | None = None
 ) -> Tally:
     """Run every run of the sweep that is not stored yet (all of them for a new one), storing each as it
     finishes, and mark the experiment finished. Failed runs are run again."""
-    record, _ = read_experiment(engine, experiment_id)
-    tasks = missing_tasks(engine, experiment_id, prepared.tasks())
-    done = len(stored_runs(engine, experiment_id))
-    reopen_experiment(engine, experiment_id)
-    return run_experiment(
-        engine,
-        experiment_id,
-        tasks,
-        executor,
-        progress=progress,
-        label=prepared.sweep.name,
-        stored_ok=done,
-        earlier_seconds=record["wall_seconds"] or 0.0,
-    )
+    return run_missing(engine, experiment_id, prepared.tasks(), executor, progress=progress, label=prepared.sweep.name)

@@ -80,7 +80,8 @@ def _arr(a: np.ndarray) -> Any:
 
 
 def to_json(results: ExperimentResults) -> str:
-    """The experiment record, its runs, per-run metrics and the comparison table of each point."""
+    """The experiment record, how many of its planned runs it holds, its runs, per-run metrics and the
+    comparison table of each point."""
     by_point: dict[int, dict[str, Any]] = {}
     for (point, j), metrics in results.summary.items():
         entry = by_point.setdefault(point, {"jurisdictions": {}})
@@ -94,10 +95,12 @@ def to_json(results: ExperimentResults) -> str:
         }
     for point, entry in by_point.items():
         entry["comparison"] = comparison_json(comparison(results, point))
-        params = next((p["parameters"] for p in results.points if p["index"] == point), {})
+        params: dict[str, Any] = next((p["parameters"] for p in results.points if p["index"] == point), {})
         entry["parameters"] = params
     doc = {
         "experiment": jsonable(results.experiment),
+        # how many of the planned runs are stored: an incomplete experiment says so
+        "completeness": results.completeness.as_dict(),
         "runs": jsonable(results.runs),
         "period_starts": results.period_starts,
         "points": {str(k): v for k, v in sorted(by_point.items())},

@@ -238,6 +238,17 @@ def _parameters_view(results: ExperimentResults, table: dict[str, Any], lang: La
     return {"reference": ref, "note": note, "jurisdictions": items}
 
 
+def incomplete_warning(results: ExperimentResults, lang: Lang) -> str:
+    """A warning when the experiment holds fewer runs than planned (an interrupted or failed one), else ""."""
+    c = results.completeness
+    if c.complete:
+        return ""
+    return lang.gettext(
+        "Incomplete: {stored} of {planned} runs stored ({missing} missing), status {status}. The numbers below use "
+        "only the stored runs."
+    ).format(stored=c.stored, planned=c.planned, missing=c.missing, status=results.experiment["status"])
+
+
 def context(
     results: ExperimentResults,
     point: int = 0,
@@ -279,6 +290,7 @@ def context(
         "title": _("credsup comparison: {scenario}").format(scenario=exp["scenario"]),
         "subtitle": scen.get("title", ""),
         "small_warning": small,
+        "incomplete_warning": incomplete_warning(results, lang),
         "conclusion": conclusion_parts(table, lang)
         if names
         else [{"lead": "", "text": _("No finished runs to compare.")}],

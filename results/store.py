@@ -3,7 +3,11 @@
 Writers: :func:`create_experiment`, :func:`record_run`, :func:`record_failure`, :func:`finish_experiment`.
 Readers: :func:`list_experiments`, :func:`load_experiment` (everything needed to rebuild the table, the
 plots and the report from the database alone), :func:`read_experiment` and :func:`stored_runs` (for
-resuming a sweep, with :func:`reopen_experiment`).
+resuming an experiment, with :func:`reopen_experiment`).
+
+An experiment records which process runs it (``settings["process"]``: host, pid and the process's start
+time). Readers show a ``running`` experiment whose process is gone as ``interrupted`` (:func:`live_status`),
+and every reader can say how many of the planned runs an experiment holds (:class:`Completeness`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import os
+import socket
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -21,8 +27,9 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from credsup.results.db import DatabaseError, display_url
+from credsup.results.errors import DatabaseError
 from credsup.results.models import Experiment, GradeMetric, Metric, PeriodMetric, Point, Run, utcnow
+from credsup.results.urls import display_url, scrub
 
 GRADE_LABELS = ("A", "B", "C", "D", "ungraded")
 
@@ -35,6 +42,68 @@ def _clean(value: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def this_process() -> dict[str, Any]:
+    """Who runs an experiment: this host, this process id and its start time (seconds since the epoch,
+    which tells this process from a later one that reuses its id)."""
+    import psutil
+
+    return {"host": socket.gethostname(), "pid": os.getpid(), "started": psutil.Process().create_time()}
+
+
+def process_alive(process: Mapping[str, Any] | None) -> bool | None:
+    """Whether the process recorded by :func:`this_process` still runs: None when that cannot be told
+    (no record, or another host)."""
+    import psutil
+
+    if not process or process.get("host") != socket.gethostname():
+        return None
+    try:
+        proc = psutil.Process(int(process["pid"]))
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return abs(proc.create_time() - float(process["started"])) < 1.0
+    except psutil.NoSuchProcess:
+        return False
+    except (psutil.AccessDenied, KeyError, TypeError, ValueError):
+        return None
+
+
+def live_status(status: str, error: str | None, settings: Mapping[str, Any]) -> tuple[str, str | None]:
+    """An experiment's status and error as stored, except that a ``running`` experiment whose process
+    ended without marking it (``kill -9``, a crash, a lost machine) is ``interrupted``."""
+    if status != "running":
+        return status, error
+    process = settings.get("process") if isinstance(settings, Mapping) else None
+    if process_alive(process) is False:
+        assert process is not None
+        return "interrupted", f"its process (pid {process['pid']} on {process['host']}) ended without finishing it"
+    return status, error
+
+
+@attrs.frozen
+class Completeness:
+    """How many of an experiment's planned runs it holds: ``planned`` = points x jurisdictions x
+    replications; ``stored`` runs finished (status ok), ``failed`` are stored with their error."""
+
+    stored: int
+    failed: int
+    planned: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.planned - self.stored, 0)
+
+    @property
+    def complete(self) -> bool:
+        return self.stored >= self.planned
+
+    def __str__(self) -> str:
+        return f"{self.stored} of {self.planned} runs"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"stored": self.stored, "failed": self.failed, "planned": self.planned, "complete": self.complete}
+
+
 @contextlib.contextmanager
 def _guard(engine: Engine, what: str) -> Iterator[None]:
     """Turn a database failure into one DatabaseError naming the (password-hidden) URL."""
@@ -45,7 +114,8 @@ def _guard(engine: Engine, what: str) -> Iterator[None]:
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()
         raise DatabaseError(
-            f"cannot {what} in {display_url(str(engine.url))}: {reason[0] if reason else type(exc).__name__}"
+            f"cannot {what} in {display_url(engine.url)}: "
+            + (scrub(reason[0], engine.url) if reason else type(exc).__name__)
         ) from exc
 
 
@@ -64,7 +134,7 @@ def create_experiment(
     points: Sequence[Mapping[str, Any]] = ({},),
     credsup_version: str = "",
 ) -> int:
-    """Store a new experiment (status ``running``) with its sweep points; return its id."""
+    """Store a new experiment (status ``running``, run by this process) with its sweep points; return its id."""
     if not credsup_version:
         from credsup import __version__ as credsup_version
     with _guard(engine, "create the experiment"), Session(engine) as s, s.begin():
@@ -75,7 +145,7 @@ def create_experiment(
             scenario=scenario,
             scenario_config=jsonable(scenario_config),
             jurisdictions=jsonable(list(jurisdictions)),
-            settings=jsonable(dict(settings or {})),
+            settings=jsonable({**dict(settings or {}), "process": this_process()}),
             seed=str(seed),
             replications=replications,
             status="running",
@@ -224,8 +294,10 @@ def stored_runs(engine: Engine, experiment_id: int) -> set[tuple[int, str, int]]
 
 
 def list_experiments(engine: Engine) -> list[dict[str, Any]]:
-    """One summary dict per experiment, newest first."""
+    """One summary dict per experiment, newest first: ``runs`` (finished), ``failed_runs`` and
+    ``planned_runs``; ``status`` as :func:`live_status` gives it."""
     with _guard(engine, "list experiments"), Session(engine) as s:
+        points = dict(s.execute(select(Point.experiment_id, func.count()).group_by(Point.experiment_id)).all())
         counts = dict(
             s.execute(
                 select(Run.experiment_id, func.count()).where(Run.status == "ok").group_by(Run.experiment_id)
@@ -238,6 +310,7 @@ def list_experiments(engine: Engine) -> list[dict[str, Any]]:
         )
         out = []
         for exp in s.scalars(select(Experiment).order_by(Experiment.id.desc())):
+            status, error = live_status(exp.status, exp.error, exp.settings)
             out.append(
                 {
                     "id": exp.id,
@@ -247,9 +320,11 @@ def list_experiments(engine: Engine) -> list[dict[str, Any]]:
                     "jurisdictions": [j["name"] for j in exp.jurisdictions],
                     "replications": exp.replications,
                     "seed": exp.seed,
-                    "status": exp.status,
+                    "status": status,
+                    "error": error,
                     "runs": counts.get(exp.id, 0),
                     "failed_runs": failed.get(exp.id, 0),
+                    "planned_runs": max(points.get(exp.id, 0), 1) * len(exp.jurisdictions) * exp.replications,
                     "created_at": exp.created_at.isoformat(timespec="seconds"),
                     "wall_seconds": exp.wall_seconds,
                 }
@@ -280,6 +355,13 @@ class ExperimentResults:
         return [j["name"] for j in self.experiment["jurisdictions"]]
 
     @property
+    def completeness(self) -> Completeness:
+        """How many of the planned runs (points x jurisdictions x replications) this experiment holds."""
+        planned = max(len(self.points), 1) * len(self.experiment["jurisdictions"]) * self.experiment["replications"]
+        stored = sum(1 for r in self.runs if r["status"] == "ok")
+        return Completeness(stored=stored, failed=len(self.runs) - stored, planned=planned)
+
+    @property
     def metric_names(self) -> list[str]:
         names: list[str] = []
         for metrics in self.summary.values():
@@ -288,7 +370,10 @@ class ExperimentResults:
 
 
 def _experiment_dict(exp: Experiment) -> dict[str, Any]:
-    return {c.name: getattr(exp, c.name) for c in Experiment.__table__.columns}
+    """The experiment's columns, its status and error as :func:`live_status` gives them."""
+    record = {c.name: getattr(exp, c.name) for c in Experiment.__table__.columns}
+    record["status"], record["error"] = live_status(exp.status, exp.error, exp.settings)
+    return record
 
 
 def _get_experiment(s: Session, engine: Engine, experiment_id: int) -> Experiment:
@@ -296,7 +381,7 @@ def _get_experiment(s: Session, engine: Engine, experiment_id: int) -> Experimen
     if exp is None:
         known = s.scalars(select(Experiment.id).order_by(Experiment.id)).all()
         hint = f"; stored: {', '.join(map(str, known[-10:]))}" if known else "; the database is empty"
-        raise DatabaseError(f"no experiment {experiment_id} in {display_url(str(engine.url))}{hint}")
+        raise DatabaseError(f"no experiment {experiment_id} in {display_url(engine.url)}{hint}")
     return exp
 
 
@@ -308,10 +393,12 @@ def read_experiment(engine: Engine, experiment_id: int) -> tuple[dict[str, Any],
 
 
 def reopen_experiment(engine: Engine, experiment_id: int) -> None:
-    """Mark an experiment ``running`` again (a resumed sweep); its stored runs stay as they are."""
+    """Mark an experiment ``running`` again, by this process (a resumed experiment); its stored runs stay
+    as they are."""
     with _guard(engine, "update the experiment"), Session(engine) as s, s.begin():
         exp = _get_experiment(s, engine, experiment_id)
         exp.status, exp.error, exp.finished_at = "running", None, None
+        exp.settings = {**exp.settings, "process": this_process()}  # a new dict: JSON columns track assignment
 
 
 def load_experiment(engine: Engine, experiment_id: int) -> ExperimentResults:

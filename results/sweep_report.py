@@ -14,6 +14,7 @@ from typing import Any
 
 from credsup.i18n import Lang, language
 from credsup.results.plots import png_data_uri
+from credsup.results.report import incomplete_warning
 from credsup.results.stats import MIN_REPLICATIONS
 from credsup.results.store import ExperimentResults
 
@@ -125,6 +126,7 @@ def sweep_context(
         "title": _("credsup sweep: {name}").format(name=exp.get("name") or settings.get("sweep", "")),
         "subtitle": settings.get("title", ""),
         "small_warning": warning,
+        "incomplete_warning": incomplete_warning(results, lang),
         "summary": _(
             "{points} points of a {design} design × {jurisdictions} jurisdiction(s) × {reps} replication(s): "
             "{ok} runs finished, {failed} failed."

@@ -1,9 +1,14 @@
-"""Alembic environment: migrations run on the connection credsup passes in (see ``results/db.py``)."""
+"""Alembic environment: migrations run on the connection credsup passes in (see ``results/migrate.py``,
+which holds the lock, turns SQLite's foreign keys off and checks them afterwards).
+
+Offline mode (``as_sql``) writes a dialect's DDL as text; the release fixtures of the upgrade tests
+(``tests/results/releases/``) are made with it.
+"""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from credsup.results.models import Base
 
@@ -23,13 +28,27 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     # render_as_batch lets ALTER TABLE work on SQLite (Alembic "batch mode")
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 
 
-if context.is_offline_mode():  # pragma: no cover - we always migrate online
-    raise SystemExit("credsup migrations run online only")
-run_migrations_online()
+def run_migrations_offline() -> None:
+    """The DDL as text for the dialect of ``sqlalchemy.url`` (``sqlite://``, ``postgresql://``)."""
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        literal_binds=True,
+        transactional_ddl=False,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

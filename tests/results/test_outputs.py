@@ -108,14 +108,14 @@ def test_results_cli(filled_sqlite, tmp_path: Path) -> None:
     assert "failed: dalian replication 3" in shown.output
     data = json.loads(run("results", "show", str(exp), "--db", db, "--json").output)
     assert data["baseline"] == "national" and data["metrics"]["hit_rate"]["values"]["dalian"]["n"] == 3
-    rows = list(csv.DictReader(io.StringIO(run("results", "export", str(exp), "--db", db).output)))
+    rows = list(csv.DictReader(io.StringIO(run("results", "export", str(exp), "--db", db).stdout)))
     assert {r["jurisdiction"] for r in rows} == {"national", "dalian"}
     assert len(rows) == (4 + 3) * 5
     periods = list(
-        csv.DictReader(io.StringIO(run("results", "export", str(exp), "--db", db, "--table", "periods").output))
+        csv.DictReader(io.StringIO(run("results", "export", str(exp), "--db", db, "--table", "periods").stdout))
     )
     assert periods[0]["start"] == "2025-01-01"
-    full = json.loads(run("results", "export", str(exp), "--db", db, "--format", "json").output)
+    full = json.loads(run("results", "export", str(exp), "--db", db, "--format", "json").stdout)
     assert full["experiment"]["scenario"] == "demo" and "comparison" in full["points"]["0"]
     rep = run("results", "report", str(exp), "--db", db, "--out", str(tmp_path / "r"))
     assert rep.exit_code == 0 and (tmp_path / "r" / "report.html").is_file()

@@ -187,7 +187,8 @@ def test_a_sweep_killed_with_sigkill_resumes_and_stores_every_run_exactly_once(d
     ]
 
     engine = open_database(db)
-    assert load_experiment(engine, 1).experiment["status"] == "running"  # nobody could mark it
+    # nobody could mark it, but its process is gone: shown as interrupted
+    assert load_experiment(engine, 1).experiment["status"] == "interrupted"
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", db, "--resume", "1", "--json"])
     assert result.exit_code == 0, result.output
     assert f"resuming: {killed_with} run(s) stored, {32 - killed_with} to run" in result.stderr
@@ -255,7 +256,7 @@ def test_ctrl_c_marks_the_sweep_interrupted_and_says_how_to_resume(tmp_path: Pat
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", str(db)])
     assert result.exit_code == 130
     assert (
-        f"interrupted with 3 of 16 run(s) stored; resume with: credsup sweep {spec} --resume 1 --db "
+        f"interrupted with 3 of 16 run(s) stored; resume with: credsup sweep {spec} --seed 11 --resume 1 --db "
         f"sqlite:///{db}" in result.stderr
     )
     assert load_experiment(open_database(str(db)), 1).experiment["status"] == "interrupted"

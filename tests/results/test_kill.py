@@ -1,0 +1,248 @@
+"""Kill tests: ``kill -9`` of the main process or of a worker, at random moments, for compare and sweep.
+
+Each trial runs the real command line in a process of its own with two local workers, waits until a
+random number of runs is stored (plus a random fraction of a run), and kills with SIGKILL:
+
+* the main process: nothing can mark the experiment, yet ``results list`` shows it interrupted with
+  "N/M" runs, its workers end, and ``--resume`` completes it;
+* one worker: the command goes on, stores that worker's run as failed with the reason (or loses nothing
+  if the worker was between runs), and finishes; ``--resume`` runs the failed run again.
+
+After each trial: no run lost, none stored twice, every run ok, and every number (summary, per period,
+per grade) identical to an uninterrupted run of the same command. ``CREDSUP_KILL_TRIALS`` sets the
+trials per test (default 2 on SQLite, 1 on PostgreSQL: each command's main process and a worker are
+killed 3 times); ``docs/reliability.md`` gives the figures of a
+longer series. The figures of each trial are printed (``pytest -s``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from credsup.cli.main import cli
+from credsup.experiments.compare import prepare as prepare_compare
+from credsup.experiments.compare import run_compare
+from credsup.experiments.executors import InlineExecutor
+from credsup.experiments.sweep import prepare as prepare_sweep
+from credsup.experiments.sweep import run as run_sweep
+from credsup.experiments.sweep import start as start_sweep
+from credsup.results.db import open_database
+from credsup.results.models import Run
+from credsup.results.store import ExperimentResults, load_experiment
+
+from .test_sweep_run import count_runs, same_numbers, write_spec
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kill -9 and process trees are POSIX")
+
+#: A small comparison: 2 jurisdictions x 6 replications = 12 runs of a fraction of a second each.
+COMPARE_SET = ("scenario.population.enterprises=1500", "scenario.months=12")
+COMPARE_ARGS = ["-j", "national", "-j", "shanghai", "-r", "6", "--seed", "5"]
+COMPARE_RUNS = 12
+#: A small sweep: 3 points x 1 jurisdiction x 4 replications = 12 runs.
+SWEEP_RUNS = 12
+
+
+def trials(db_url: str) -> int:
+    default = 2 if db_url.startswith("sqlite") else 1  # 3 kills per command and victim, on two backends
+    return int(os.environ.get("CREDSUP_KILL_TRIALS", default))
+
+
+def sweep_spec(folder: Path) -> Path:
+    return write_spec(
+        folder / "kill.toml",
+        enterprises=1500,
+        months=12,
+        replications=4,
+        jurisdictions='["national"]',
+        parameters='"scenario.regulator.inspectors" = [1, 3, 6]',
+    )
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ExperimentResults]:
+    """The uninterrupted runs, in this process, one after the other."""
+    folder = tmp_path_factory.mktemp("reference")
+    engine = open_database(str(folder / "reference.db"))
+    prepared = prepare_compare("demo", ["national", "shanghai"], replications=6, seed=5, set_texts=COMPARE_SET)
+    compare_id, _ = run_compare(engine, prepared, progress=False)
+    sweep = prepare_sweep(str(sweep_spec(folder)))
+    sweep_id = start_sweep(engine, sweep, InlineExecutor())
+    run_sweep(engine, sweep_id, sweep, InlineExecutor(), progress=False)
+    return {"compare": load_experiment(engine, compare_id), "sweep": load_experiment(engine, sweep_id)}
+
+
+def workers_of(pid: int) -> list[psutil.Process]:
+    """The worker processes of a credsup command (not multiprocessing's resource tracker)."""
+    try:
+        children = psutil.Process(pid).children()
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for child in children:
+        try:
+            if "spawn_main" in " ".join(child.cmdline()):
+                out.append(child)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def wait_for_runs(db: str, n: int, proc: subprocess.Popen) -> None:
+    """Until ``n`` runs are stored (or the command ended)."""
+    wait_until(lambda: count_runs(db) >= n or proc.poll() is not None, 180, f"{n} stored runs")
+
+
+def wait_gone(pids: list[int]) -> None:
+    wait_until(lambda: not [p for p in pids if _alive(p)], 30, "orphan workers to end")
+
+
+def command(kind: str, db: str, folder: Path) -> list[str]:
+    base = [sys.executable, "-m", "credsup.cli.main"]
+    if kind == "compare":
+        return [*base, "compare", *COMPARE_ARGS, *(a for s in COMPARE_SET for a in ("--set", s)), "--db", db, "-w", "2"]
+    return [*base, "sweep", str(sweep_spec(folder)), "--db", db, "--workers", "2"]
+
+
+def resume(kind: str, db: str, folder: Path):  # type: ignore[no-untyped-def]
+    args = ["compare", "--resume", "1"] if kind == "compare" else ["sweep", str(sweep_spec(folder)), "--resume", "1"]
+    return CliRunner().invoke(cli, [*args, "--db", db, "--json"])
+
+
+def check_complete(db: str, kind: str, reference: ExperimentResults) -> None:
+    """Every planned run stored exactly once, ok, with the numbers of the uninterrupted run."""
+    engine = open_database(db)
+    with Session(engine) as s:
+        per_key = s.execute(
+            select(Run.point, Run.jurisdiction, Run.replication, func.count()).group_by(
+                Run.point, Run.jurisdiction, Run.replication
+            )
+        ).all()
+    planned = COMPARE_RUNS if kind == "compare" else SWEEP_RUNS
+    assert len(per_key) == planned, f"{planned - len(per_key)} run(s) lost"
+    assert all(n == 1 for *_, n in per_key), "a run stored twice"
+    results = load_experiment(engine, 1)
+    assert all(r["status"] == "ok" for r in results.runs)
+    assert results.experiment["status"] == "finished" and results.completeness.complete
+    same_numbers(results, reference)
+    engine.dispose()
+
+
+def report(figures: dict) -> None:
+    print("kill-trial " + json.dumps(figures, sort_keys=True))
+
+
+@pytest.mark.parametrize("kind", ["compare", "sweep"])
+def test_kill_9_of_the_main_process_loses_nothing_after_resume(kind, db_url, tmp_path, reference) -> None:
+    rng = random.Random(f"main-{kind}")
+    for trial in range(trials(db_url)):
+        folder = tmp_path / f"trial{trial}"
+        folder.mkdir()
+        db = db_url
+        if db_url.startswith("sqlite"):
+            db = f"sqlite:///{folder / 'k.db'}"
+        elif trial > 0:  # one PostgreSQL database per test: later trials start from an empty schema
+            _clear(db)
+        at = rng.randint(1, 9)
+        proc = subprocess.Popen(command(kind, db, folder), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_runs(db, at, proc)
+            time.sleep(rng.uniform(0.0, 0.3))  # a random moment within the next runs
+            workers = [w.pid for w in workers_of(proc.pid)]
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == -signal.SIGKILL, "the command ended before it was killed"
+        killed_with = count_runs(db)
+        planned = COMPARE_RUNS if kind == "compare" else SWEEP_RUNS
+        # the workers notice that their parent is gone and end
+        wait_gone(workers)
+        listed = CliRunner().invoke(cli, ["results", "list", "--db", db, "--json"])
+        (row,) = json.loads(listed.stdout)
+        assert row["status"] == "interrupted" and row["planned_runs"] == planned
+        shown = CliRunner().invoke(cli, ["results", "show", "1", "--db", db])
+        if killed_with < planned:
+            assert f"Incomplete: {row['runs']} of {planned} runs stored" in shown.stdout
+        result = resume(kind, db, folder)
+        assert result.exit_code == 0, result.output
+        check_complete(db, kind, reference[kind])
+        report({"test": f"{kind}-main", "trial": trial, "stored_when_killed": killed_with, "planned": planned})
+
+
+@pytest.mark.parametrize("kind", ["compare", "sweep"])
+def test_kill_9_of_a_worker_costs_at_most_its_run(kind, db_url, tmp_path, reference) -> None:
+    rng = random.Random(f"worker-{kind}")
+    for trial in range(trials(db_url)):
+        folder = tmp_path / f"trial{trial}"
+        folder.mkdir()
+        db = db_url
+        if db_url.startswith("sqlite"):
+            db = f"sqlite:///{folder / 'k.db'}"
+        elif trial > 0:
+            _clear(db)
+        at = rng.randint(1, 8)
+        proc = subprocess.Popen(command(kind, db, folder), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_runs(db, at, proc)
+            time.sleep(rng.uniform(0.0, 0.3))
+            victims = workers_of(proc.pid)
+            assert victims, "no worker process found"
+            victim = rng.choice(victims).pid
+            os.kill(victim, signal.SIGKILL)
+            out, err = proc.communicate(timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert "Internal error" not in err and "Traceback" not in err, err
+        engine = open_database(db)
+        failed = [r for r in load_experiment(engine, 1).runs if r["status"] == "failed"]
+        engine.dispose()
+        assert len(failed) <= 1, failed
+        if failed:  # the run the worker held: stored as failed with the reason, the rest went on
+            assert f"worker process {victim} died while running it (killed by signal SIGKILL)" in failed[0]["error"]
+            assert proc.returncode == 1 and "1 of" in err and "run(s) failed" in err
+            result = resume(kind, db, folder)
+            assert result.exit_code == 0, result.output
+        else:  # it was between runs: nothing lost
+            assert proc.returncode == 0, err
+        check_complete(db, kind, reference[kind])
+        report({"test": f"{kind}-worker", "trial": trial, "killed_after": at, "runs_lost_to_the_kill": len(failed)})
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _clear(db: str) -> None:
+    """Empty a PostgreSQL test database between trials (its schema stays)."""
+    from sqlalchemy import text
+
+    engine = open_database(db)
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE experiment, point, run, metric, period_metric, grade_metric RESTART IDENTITY"))
+    engine.dispose()
