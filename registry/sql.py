@@ -57,7 +57,7 @@ def _values(col: Col, text: np.ndarray) -> list[Any]:
         codes = parse_bools(text)[0]
         values = np.where(codes == 1, True, False).astype(object)
     elif col.kind in ("int", "float"):
-        values = parse_numbers(text, col.kind)[0].astype(object)
+        values = parse_numbers(text, col.kind, col.maximum)[0].astype(object)
     else:
         values = text.astype(object)
     values[empty] = None
@@ -68,7 +68,7 @@ def _rows(frame: Frame) -> list[dict[str, Any]]:
     raw = frame.raw
     assert raw is not None
     present = [c for c in frame.spec.columns if c.name in raw.columns]
-    cols = {c.name: _values(c, raw.columns[c.name]) for c in present}
+    cols = {c.name: _values(c, raw.columns[c.name].text()) for c in present}
     return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
 
 
