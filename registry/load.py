@@ -777,6 +777,7 @@ def load_registry(
     skip_bad_rows: bool = False,
     need: Iterable[str] = (),
     as_of: dt.date | None = None,
+    keep_cells: bool = False,
 ) -> Registry:
     """Read, check and type every table of a registry (a folder of CSV files or a database URL).
 
@@ -785,6 +786,8 @@ def load_registry(
     registered after it is a bad row (it does not exist yet), checked with :func:`check_date` first.
     Raises :class:`RegistryError` listing every bad row (``file:line: column: problem``) unless
     ``skip_bad_rows``, in which case bad rows are left out and listed in ``Registry.skipped``.
+    ``keep_cells`` keeps every table's cells as read in ``frame.raw`` (for copying them elsewhere);
+    by default they are let go once a table is checked.
     """
     if as_of is not None:
         check_date(as_of, "as-of date")
@@ -795,6 +798,7 @@ def load_registry(
     if missing:
         raise RegistryError(missing, hint="docs/registry.md describes every table")
     present = set()
+    names: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for spec in REGISTRY_TABLES:
         if source.has(spec):
             present.add(spec.name)
@@ -803,15 +807,18 @@ def load_registry(
             frame = attrs.evolve(loader.table(_empty_raw(spec, "")), raw=None)
         if spec.name == "enterprises":
             frame = _enterprise_codes(frame)
+            names["sector"] = _distinct(frame, "sector")
+        if spec.name == "listings":
+            names["region"] = _distinct(frame, "region")
+        if not keep_cells and frame.raw is not None:
+            frame = attrs.evolve(frame, raw=frame.raw.slim())
         loader.frames[spec.name] = frame
     loader.finish()
-    ents = loader.frames["enterprises"]
-    listings = loader.frames["listings"]
-    regions = vocabulary(REGIONS, _distinct(listings, "region")[0])
-    sectors = vocabulary(SECTORS, _distinct(ents, "sector")[0])
+    regions = vocabulary(REGIONS, names["region"][0])
+    sectors = vocabulary(SECTORS, names["sector"][0])
     frames = dict(loader.frames)
-    frames["enterprises"] = _with_codes(ents, "sector", sectors)
-    frames["listings"] = _with_codes(listings, "region", regions)
+    frames["enterprises"] = _with_codes(frames["enterprises"], "sector", sectors, names["sector"])
+    frames["listings"] = _with_codes(frames["listings"], "region", regions, names["region"])
     return Registry(
         location=str(location),
         frames=frames,
@@ -870,16 +877,17 @@ def _enterprise_codes(frame: Frame) -> Frame:
     return attrs.evolve(frame, columns=cols)
 
 
-def _with_codes(frame: Frame, column: str, vocab: tuple[str, ...]) -> Frame:
-    """Add ``<column>_code``: the index of each name in ``vocab`` (int16, -1 for an empty name)."""
+def _with_codes(frame: Frame, column: str, vocab: tuple[str, ...], distinct: tuple[np.ndarray, np.ndarray]) -> Frame:
+    """Add ``<column>_code``: the index of each name in ``vocab`` (int16, -1 for an empty name);
+    ``distinct`` is :func:`_distinct` of the column."""
     cols = dict(frame.columns)
-    values, index = _distinct(frame, column)
+    values, index = distinct
     cols[f"{column}_code"] = encode(values, vocab)[index]
     return attrs.evolve(frame, columns=cols)
 
 
 def load_inspectors(
-    location: str | Path, registry: Registry, *, skip_bad_rows: bool = False
+    location: str | Path, registry: Registry, *, skip_bad_rows: bool = False, keep_cells: bool = False
 ) -> tuple[Frame, InputFile, tuple[Problem, ...]]:
     """Read the inspectors file (CSV path, or a database URL holding an ``inspectors`` table).
 
@@ -897,4 +905,6 @@ def load_inspectors(
     loader = _Loader(skip_bad_rows)
     frame = loader.table(raw, parents=registry.frames)
     loader.finish()
+    if not keep_cells and frame.raw is not None:
+        frame = attrs.evolve(frame, raw=frame.raw.slim())
     return frame, loader.inputs[0], tuple(loader.problems) if skip_bad_rows else ()

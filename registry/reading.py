@@ -110,6 +110,12 @@ class RawTable:
     def __len__(self) -> int:
         return len(self.lines)
 
+    def slim(self) -> RawTable:
+        """The same table without its cells, which a loaded frame no longer needs: only what
+        :meth:`location` reads (the line numbers, and a database table's ids)."""
+        keep = {"id": self.columns["id"]} if self.from_database and "id" in self.columns else {}
+        return attrs.evolve(self, columns=keep)
+
     def location(self, row: int) -> str:
         """``file:line`` of a row (database: ``url#table[id]``, or ``url#table:n`` without an id)."""
         if self.from_database:

@@ -67,6 +67,8 @@ def _values(col: Col, text: np.ndarray) -> list[Any]:
 def _rows(frame: Frame) -> list[dict[str, Any]]:
     raw = frame.raw
     assert raw is not None
+    if "id" not in raw.columns:
+        raise ValueError(f"{raw.where}: the cells were not kept; load with keep_cells=True to copy them")
     present = [c for c in frame.spec.columns if c.name in raw.columns]
     cols = {c.name: _values(c, raw.columns[c.name].text()) for c in present}
     return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
@@ -74,6 +76,8 @@ def _rows(frame: Frame) -> list[dict[str, Any]]:
 
 def copy_to_sql(registry: Registry, url: str, inspectors: Frame | None = None) -> dict[str, int]:
     """Write every table of ``registry`` (as read, checked) into the database at ``url``.
+
+    The registry (and inspectors) must be loaded with ``keep_cells=True``.
 
     Refuses to touch a database that already holds any of the tables. Returns rows written per table.
     """
