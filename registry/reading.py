@@ -25,6 +25,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -328,7 +329,8 @@ def _arrow_lines(data: bytes, rows: int) -> np.ndarray | None:
         return np.arange(2, rows + 2, dtype=np.int64)
     lines: list[int] = []
     try:
-        with _field_limit():
+        # pyarrow has read every cell already: no field limit here (the cell limit is checked on them)
+        with _field_limit(sys.maxsize):
             reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
             next(reader, None)
             line = reader.line_num + 1
@@ -342,11 +344,12 @@ def _arrow_lines(data: bytes, rows: int) -> np.ndarray | None:
 
 
 @contextlib.contextmanager
-def _field_limit() -> Iterator[None]:
-    """The csv module's field limit, for one read: four times the cell limit (a cell of at most
-    :data:`CELL_LIMIT` bytes has at most that many characters, so every cell the limit allows is read
-    and longer ones up to four times it are reported with their column; beyond that the reader stops)."""
-    old = csv.field_size_limit(4 * CELL_LIMIT)
+def _field_limit(limit: int = 4 * CELL_LIMIT) -> Iterator[None]:
+    """The csv module's field limit, for one read; by default four times the cell limit (a cell of at
+    most :data:`CELL_LIMIT` bytes has at most that many characters, so every cell the limit allows is
+    read and longer ones up to four times it are reported with their column; beyond that the reader
+    stops at the line)."""
+    old = csv.field_size_limit(limit)
     try:
         yield
     finally:
