@@ -192,9 +192,9 @@ def evaluate(jurisdiction: Jurisdiction, batch: EnterpriseBatch, as_of: dt.date)
 class Reasons:
     """Per enterprise: the indicators that decided its grade, and every indicator it has."""
 
-    #: ``"serious_36m=1 (without: B); listed until 2029-03-01 (alone: D)"``
+    #: ``"serious_36m=1 (without: B); listed until 2029-03-01 (alone: D)"`` (object array of ``str``)
     decided_by: np.ndarray
-    #: ``"serious_36m=1; minor_36m=2"``
+    #: ``"serious_36m=1; minor_36m=2"`` (object array of ``str``)
     record: np.ndarray
     #: the grade of the same enterprise with a clean record (every indicator reset)
     clean_grade: np.ndarray
@@ -224,9 +224,10 @@ class _Pieces:
         return out
 
     def joined(self) -> np.ndarray:
-        """One ``StringDType`` text per enterprise (empty where it has no piece)."""
+        """One text per enterprise (empty where it has no piece): an object array of ``str``, the
+        enterprises with the same text sharing one string."""
         if not self.columns:
-            return np.full(self.n, "", dtype=StringDType())
+            return np.full(self.n, "", dtype=object)
         # a 64-bit polynomial hash of each enterprise's codes, then a check that equal hashes are
         # equal codes (a collision falls back to comparing the codes themselves)
         h = np.zeros(self.n, dtype=np.uint64)
@@ -241,10 +242,11 @@ class _Pieces:
         parts: list[list[str]] = [[] for _ in range(len(first))]
         for k, (_rows, _codes, texts) in enumerate(self.columns):
             codes = self._full(k)[first]
-            for combo in np.flatnonzero(codes >= 0).tolist():
-                parts[combo].append(texts[codes[combo]])
-        combos = np.array(["; ".join(p) for p in parts], dtype=StringDType())
-        return combos[inverse.reshape(-1)]
+            has = np.flatnonzero(codes >= 0)
+            for combo, code in zip(has.tolist(), codes[has].tolist(), strict=True):
+                parts[combo].append(texts[code])
+        combos = np.array(["; ".join(p) for p in parts], dtype=object)
+        return combos[inverse]
 
 
 def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

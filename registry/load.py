@@ -267,10 +267,10 @@ def out_of_range(dates: np.ndarray) -> np.ndarray:
 def _date_message(value: str) -> str:
     if len(value) == 10:
         try:
-            day = np.datetime64(value, "D")
+            day = np.array([value], dtype="datetime64[D]")
         except ValueError:
-            day = NAT
-        if out_of_range(np.array([day], dtype="datetime64[D]"))[0]:
+            day = np.array([NAT], dtype="datetime64[D]")
+        if out_of_range(day)[0]:
             return f"date {_quote(value)} is outside the supported range {MIN_DATE} to {MAX_DATE}"
     return f"bad date {_quote(value)}: expected YYYY-MM-DD"
 
@@ -511,10 +511,8 @@ def is_sorted(a: np.ndarray) -> bool:
     return bool(len(a) < 2 or (a[1:] >= a[:-1]).all())
 
 
-#: Ids up to this many characters are compared as fixed-width strings (several times faster to sort
-#: and search than ``StringDType``; the copy costs at most 4 x this many bytes a row, so memory still
-#: does not grow with a longer cell: a longer id keeps the variable-width form).
-_SHORT = 32
+#: Ids up to this many characters are compared as fixed-width strings (see :data:`reading.SHORT`).
+_SHORT = reading.SHORT
 
 
 def _fixed(*arrays: np.ndarray) -> tuple[np.ndarray, ...] | None:

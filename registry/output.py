@@ -26,7 +26,10 @@ def _as_list(values: np.ndarray) -> list[str]:
         return values.tolist()
     if values.dtype.kind in "biu":
         return values.astype(str).tolist()  # the same digits (and True/False) as str()
-    return ["" if v is None else str(v) for v in values.tolist()]
+    items = values.tolist()
+    if set(map(type, items)) <= {str}:  # exactly str, as the csv module writes it
+        return items
+    return ["" if v is None else str(v) for v in items]
 
 
 def csv_chunks(columns: Mapping[str, np.ndarray]) -> Iterator[str]:
