@@ -340,9 +340,12 @@ def split_names(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(values)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=TEXT)
-    tokens = np.array(";".join(values.tolist()).split(";"), dtype=TEXT)
+    words = [w.strip() for w in ";".join(values.tolist()).split(";")]
+    longest = max(map(len, words), default=0)
+    # short names (ids of inspectors, conditions) as fixed-width strings, fast to search; a long
+    # one keeps the variable width so memory does not grow with it
+    tokens = np.array(words, dtype=f"<U{max(longest, 1)}" if longest <= _SHORT else TEXT)
     rows = np.repeat(np.arange(n, dtype=np.int64), np.strings.count(values, ";") + 1)
-    tokens = np.strings.strip(tokens)
     keep = tokens != ""
     return rows[keep], tokens[keep]
 
@@ -544,13 +547,14 @@ def _comparable(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def lookup(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Position of each of ``values`` in the sorted string array ``keys``; -1 where absent or empty.
 
-    The values are searched in sorted order (each search then starts where the last one ended, which
-    is several times faster on a million random references than searching them as they come).
+    Against many keys the values are searched in sorted order (each search then starts where the
+    last one ended: twice as fast on a million random references into a million ids, whose binary
+    searches otherwise miss the cache at every step); a few thousand keys stay in the cache anyway.
     """
     if len(keys) == 0 or len(values) == 0:
         return np.full(len(values), -1, dtype=np.int64)
     keys_, values_ = _comparable(np.asarray(keys), np.asarray(values))
-    if is_sorted(values_):
+    if len(keys_) < 100_000 or is_sorted(values_):
         pos = np.searchsorted(keys_, values_)
     else:
         order = argsort(values_)
