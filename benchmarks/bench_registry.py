@@ -47,8 +47,9 @@ except SystemExit as exc:
     code = exc.code or 0
 else:
     code = 0
-print(json.dumps({"seconds": time.perf_counter() - start, "code": code,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.perf_counter() - start, "code": code, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mib": usage.ru_maxrss / 1024}), file=sys.stderr)
 """
 
 
@@ -66,7 +67,7 @@ def command(*args: str, pythonpath: Path | None = None) -> dict:
     stats = json.loads(proc.stderr.strip().splitlines()[-1])
     if stats["code"] != 0:
         raise SystemExit(f"credsup {' '.join(args)} failed:\n{proc.stderr}")
-    return {"wall": wall, "peak_mib": stats["peak_mib"], "stderr": proc.stderr}
+    return {"wall": wall, "cpu": stats["cpu"], "peak_mib": stats["peak_mib"], "stderr": proc.stderr}
 
 
 def stages(folder: Path, name: str, as_of: dt.date, seed: int) -> list[tuple[str, float]]:
@@ -138,13 +139,16 @@ def side_by_side(folder: Path, out: Path, name: str, baseline: str, repeat: int)
     same = all(len(v) == 1 for v in digests.values())
     print(f"grade and plan files identical across versions and runs: {'yes' if same else 'NO'}")
     print()
-    print(f"| command ({name}) | version | wall time, best of {repeat} (all) | peak memory (max) |")
-    print("|---|---|---|---|")
+    print(
+        f"| command ({name}) | version | wall time, best of {repeat} (all) | CPU time (user + system), best | peak memory (max) |"
+    )
+    print("|---|---|---|---|---|")
     for (label, cmd), results in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0] != next(iter(versions)))):
         walls = [r["wall"] for r in results]
         print(
             f"| `credsup {cmd}` | {label} | {min(walls):.1f} s ({', '.join(f'{w:.1f}' for w in walls)}; "
-            f"median {statistics.median(walls):.1f}) | {max(r['peak_mib'] for r in results):.0f} MiB |"
+            f"median {statistics.median(walls):.1f}) | {min(r['cpu'] for r in results):.1f} s | "
+            f"{max(r['peak_mib'] for r in results):.0f} MiB |"
         )
     if not same:
         raise SystemExit("the versions wrote different files")
