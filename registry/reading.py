@@ -186,8 +186,9 @@ def _to_fixed(arr: pa.Array) -> np.ndarray | None:
 def cell_problems(arr: pa.Array, *, text: bool, known_clean: bool = False) -> dict[int, str]:
     """Position -> problem of every cell of ``arr`` that no column of its kind may hold.
 
-    A cell longer than :data:`CELL_LIMIT` bytes (as written, in UTF-8), or holding a control
-    character (a tab or a line break is allowed in free text, ``text=True``). ``known_clean`` skips
+    A cell (trimmed) longer than :data:`CELL_LIMIT` bytes in UTF-8, or holding a control character
+    (a tab or a line break is allowed in free text, ``text=True``; spaces, tabs and line breaks
+    around a cell are trimmed first, so they never count). ``known_clean`` skips
     the control-character search (the caller has seen that the file holds none).
     """
     out: dict[int, str] = {}
@@ -228,8 +229,9 @@ def to_cells(arr: pa.Array | pa.ChunkedArray, kind: str, *, known_clean: bool = 
         if len(values) == 0:
             values = pa.array([""], type=pa.string())
             codes = np.zeros(len(arr), dtype=np.int32)
-        bad_values = cell_problems(values, text=text, known_clean=known_clean)
-        stripped = _to_numpy(pc.utf8_trim_whitespace(values))
+        trimmed = pc.utf8_trim_whitespace(values)
+        bad_values = cell_problems(trimmed, text=text, known_clean=known_clean)
+        stripped = _to_numpy(trimmed)
         problems: dict[int, str] = {}
         if bad_values:
             keys = np.fromiter(bad_values, dtype=np.int64)
@@ -237,8 +239,8 @@ def to_cells(arr: pa.Array | pa.ChunkedArray, kind: str, *, known_clean: bool = 
             hit = np.isin(codes, keys)
             problems = {int(r): bad_values[int(codes[r])] for r in np.flatnonzero(hit)}
         return Cells(stripped, codes), problems
-    problems = cell_problems(arr, text=text, known_clean=known_clean)
     trimmed = pc.utf8_trim_whitespace(arr)
+    problems = cell_problems(trimmed, text=text, known_clean=known_clean)
     fixed = _to_fixed(trimmed) if kind in ("id", "ref") and not problems else None
     values = fixed if fixed is not None else _to_numpy(trimmed)
     if problems:

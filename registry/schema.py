@@ -23,7 +23,7 @@ import attrs
 
 from credsup.core.enums import CommitmentKind, DetectionSource, Grade, RecordKind, RepairCondition, Severity, Size
 
-#: The longest cell any column may hold, in bytes (UTF-8, as written, before trimming). The same
+#: The longest cell any column may hold, in bytes (UTF-8, after trimming). The same
 #: number as Python's ``csv.field_size_limit()`` default, so no reader of ours or of a user's script
 #: cuts a cell the registry accepts (assumption: the longest real cell, a list of enterprise ids an
 #: inspector declared conflicts with, holds a few thousand 18-character credit codes, well below it).

@@ -256,6 +256,12 @@ def test_control_characters_are_bad_rows(tmp_path, cell, column, expected, ragge
     assert found[1:] == ([f"enterprises.csv:{last}: has 2 field(s), the header has 5"] if ragged else [])
 
 
+def test_tabs_around_a_cell_are_trimmed_not_refused(tmp_path) -> None:
+    folder = write(tmp_path / "reg", "enterprises", f"{HEADER}\nE1\t,\tShop ,retail\t,small,2015-03-01\n")
+    ent = load_registry(folder)["enterprises"]
+    assert ent["id"].tolist() == ["E1"] and ent["name"].tolist() == ["Shop"] and ent["sector"].tolist() == ["retail"]
+
+
 def test_free_text_may_hold_tabs_and_line_breaks(tmp_path) -> None:
     folder = write(
         tmp_path / "reg", "enterprises", f'{HEADER}\nE1,"Shop\tNo. 1\nsecond line",retail,small,2015-03-01\n'
