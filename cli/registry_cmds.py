@@ -2,15 +2,14 @@
 
 The same jurisdiction plugin that decides in the simulator decides here, on a real registry: a folder
 of CSV files or a database URL (``docs/registry.md``). Data (CSV, JSON) goes to ``--out`` or stdout;
-the summary, skipped rows and notes go to stderr. Output files are written whole or not at all.
+the summary, skipped rows and notes go to stderr. Output files are written whole or not at all, with
+the umask's permissions, and never over one of the command's own inputs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,25 +51,40 @@ def jurisdiction_of(name: str, config: str | None, sets: Sequence[str], as_of: d
     return load_jurisdiction(name, config=config, overrides=overrides_for(name, sets), as_of=as_of)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder: whole or not at all."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
+    """:func:`credsup.registry.output.write_atomic`: whole or not at all, with the umask's permissions."""
+    from credsup.registry.output import write_atomic as write
+
+    write(path, text)
 
 
-def emit(text: str, out: str | None) -> None:
-    """Data to ``--out`` (atomically) or to stdout."""
+def emit(text: str | Iterable[str], out: str | None) -> None:
+    """Data (a string or chunks of one) to ``--out`` (atomically) or to stdout."""
     if out:
         write_atomic(out, text)
     else:
-        click.echo(text, nl=False)
+        for chunk in [text] if isinstance(text, str) else text:
+            click.echo(chunk, nl=False)
+
+
+def guard_outputs(
+    outputs: dict[str, str | None],
+    registry: str,
+    inspectors: str | None = None,
+    jurisdiction: Jurisdiction | None = None,
+) -> None:
+    """Refuse, before any work, an output that would write over one of the command's inputs: a table
+    of the registry (or its database file), the inspectors file, a jurisdiction parameter file."""
+    from credsup.registry.output import refuse_overwriting_inputs, registry_inputs
+
+    inputs = registry_inputs(registry)
+    if inspectors and "://" in inspectors:
+        inputs += [("the inspectors database", p) for _what, p in registry_inputs(inspectors)]
+    elif inspectors:
+        inputs.append(("the inspectors file", Path(inspectors)))
+    if jurisdiction is not None:
+        inputs += [("a parameter file of the jurisdiction", Path(f)) for f in jurisdiction.config.files]
+    refuse_overwriting_inputs(outputs, inputs)
 
 
 def say(text: str = "") -> None:
@@ -92,8 +106,13 @@ def _date_option(name: str, help_text: str) -> Any:
     return click.option(name, "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
 
 
-def _as_date(value: dt.datetime | None) -> dt.date:
-    return value.date() if value is not None else dt.date.today()
+def _as_date(value: dt.datetime | None, option: str = "--as-of") -> dt.date:
+    """The date of an option (today if not given), within the dates a registry may hold."""
+    from credsup.registry.load import check_date
+
+    day = value.date() if value is not None else dt.date.today()
+    check_date(day, option)
+    return day
 
 
 def common(fn: Any) -> Any:
@@ -154,17 +173,20 @@ def grade_command(
     """
     from credsup.registry.grading import evaluate, explain, grade_table
     from credsup.registry.load import load_registry
-    from credsup.registry.output import csv_text
+    from credsup.registry.output import csv_chunks
     from credsup.registry.summary import summarise
 
     day = _as_date(as_of)
     j = jurisdiction_of(name, config, sets, day)
-    reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
+    guard_outputs({"--out": out}, registry, jurisdiction=j)
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows, as_of=day)
     report_loading(reg)
-    evaluation = evaluate(j, summarise(reg, day), day)
+    batch = summarise(reg, day)
+    ids, n = reg.ids, len(reg)
+    del reg  # its events are in the summary now: let their memory go before the reasons are worked out
+    evaluation = evaluate(j, batch, day)
     reasons = explain(evaluation)
-    emit(csv_text(grade_table(evaluation, reasons, reg.ids)), out)
-    n = len(reg)
+    emit(csv_chunks(grade_table(evaluation, reasons, ids)), out)
     counts = [int((evaluation.grades == g).sum()) for g in range(4)]
     say(
         f"graded {n} enterprise(s) as of {day} with {j.name} {j.version}: "
@@ -223,8 +245,13 @@ def plan_command(
         per = Period.parse(period)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--period") from None
+    from credsup.registry.load import check_date
+
+    check_date(per.start, f"--period {period}: its first day")
+    check_date(per.end, f"--period {period}: its end")
     j = jurisdiction_of(name, config, sets, per.start)
-    reg = load_registry(registry, skip_bad_rows=skip_bad_rows, need=("checklist",))
+    guard_outputs({"--out": out, "--summary": summary_path}, registry, inspectors, j)
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows, need=("checklist",), as_of=per.start)
     insp, insp_input, insp_skipped = load_inspectors(inspectors, reg, skip_bad_rows=skip_bad_rows)
     report_loading(reg, insp_skipped)
     plan = draw_plan(reg, j, insp, per, seed)
@@ -303,7 +330,7 @@ def repair_check_command(
 
     day = _as_date(as_of)
     j = jurisdiction_of(name, config, sets, day)
-    reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows, as_of=day)
     report_loading(reg)
     result = check_repair(reg, j, enterprise_id, day)
     if as_json:
@@ -345,7 +372,7 @@ def generate_command(n: int, seed: int, out: str, as_of: dt.datetime | None, yea
     """Write a realistic synthetic registry: enterprises, their credit events, checklist and inspectors."""
     from credsup.registry.generate import generate, write_csv
 
-    day = as_of.date() if as_of else dt.date(2026, 12, 31)
+    day = _as_date(as_of) if as_of else dt.date(2026, 12, 31)
     tables = generate(n, seed, day, years)
     try:
         paths = write_csv(tables, Path(out))
@@ -385,12 +412,14 @@ def check_command(registry: str, inspectors: str | None, skip_bad_rows: bool) ->
 def summary_command(registry: str, as_of: dt.datetime | None, out: str | None, skip_bad_rows: bool) -> None:
     """The record summary the hooks see (docs/batch.md columns), one row per enterprise, as CSV."""
     from credsup.registry.load import load_registry
-    from credsup.registry.output import batch_table, csv_text
+    from credsup.registry.output import batch_table, csv_chunks
     from credsup.registry.summary import summarise
 
-    reg = load_registry(registry, skip_bad_rows=skip_bad_rows)
+    guard_outputs({"--out": out}, registry)
+    day = _as_date(as_of)
+    reg = load_registry(registry, skip_bad_rows=skip_bad_rows, as_of=day)
     report_loading(reg)
-    emit(csv_text(batch_table(summarise(reg, _as_date(as_of)), reg.ids)), out)
+    emit(csv_chunks(batch_table(summarise(reg, day), reg.ids)), out)
 
 
 @registry_group.command("to-sql")
@@ -400,10 +429,13 @@ def summary_command(registry: str, as_of: dt.datetime | None, out: str | None, s
 def to_sql_command(registry: str, url: str, inspectors: str | None) -> None:
     """Copy a checked registry (a CSV folder) into an empty database at URL, in one transaction."""
     from credsup.registry.load import load_inspectors, load_registry
+    from credsup.registry.reading import sqlite_file
     from credsup.registry.sql import copy_to_sql
 
-    reg = load_registry(registry)
-    frame = load_inspectors(inspectors, reg)[0] if inspectors else None
+    db = sqlite_file(url)
+    guard_outputs({"URL": str(db) if db is not None else None}, registry, inspectors)
+    reg = load_registry(registry, keep_cells=True)
+    frame = load_inspectors(inspectors, reg, keep_cells=True)[0] if inspectors else None
     for table, rows in copy_to_sql(reg, url, frame).items():
         say(f"{table}: {rows} rows")
 

@@ -66,6 +66,9 @@ class Indicator:
     has: Callable[[EnterpriseBatch, dt.date], np.ndarray]
     text: Callable[[EnterpriseBatch, dt.date], np.ndarray]
     without: Callable[[EnterpriseBatch, dt.date], dict[str, np.ndarray]]
+    #: a number per enterprise that determines its ``text`` (equal keys, equal texts): texts are then
+    #: made once per distinct key, not once per enterprise
+    key: Callable[[EnterpriseBatch, dt.date], np.ndarray]
     #: listed in the ``record`` column (young age is shown only when it decided the grade)
     in_record: bool = True
 
@@ -76,6 +79,7 @@ def _count_indicator(name: str) -> Indicator:
         has=lambda b, _t: getattr(b, name) > 0,
         text=lambda b, _t: np.strings.add(f"{name}=", getattr(b, name).astype(str)),
         without=lambda b, _t: {name: np.zeros(len(b), dtype=getattr(b, name).dtype)},
+        key=lambda b, _t: getattr(b, name).astype(np.int64),
     )
 
 
@@ -86,6 +90,7 @@ def _flag_indicator(name: str, clean: bool) -> Indicator:
         has=lambda b, _t: getattr(b, name) != clean,
         text=lambda b, _t: np.full(len(b), shown, dtype=StringDType()),
         without=lambda b, _t: {name: np.full(len(b), clean)},
+        key=lambda b, _t: np.zeros(len(b), dtype=np.int64),
     )
 
 
@@ -102,6 +107,7 @@ def _code_indicator(name: str, labels: Callable[[EnterpriseBatch], tuple[str, ..
         has=lambda b, _t: getattr(b, name) >= 0,
         text=text,
         without=lambda b, _t: {name: np.full(len(b), -1, dtype=getattr(b, name).dtype)},
+        key=lambda b, _t: getattr(b, name).astype(np.int64),
     )
 
 
@@ -122,12 +128,14 @@ def indicators() -> tuple[Indicator, ...]:
             has=lambda b, t: b.listed & ~(b.listed_until <= np.datetime64(t, "D")),
             text=_until_text("listed_until", "listed"),
             without=lambda b, _t: {"listed": np.zeros(len(b), dtype=bool), "listed_until": np.full(len(b), NAT)},
+            key=lambda b, _t: b.listed_until.view(np.int64),
         ),
         Indicator(
             "banned",
             has=lambda b, t: b.banned_until > np.datetime64(t, "D"),
             text=_until_text("banned_until", "banned"),
             without=lambda b, _t: {"banned_until": np.full(len(b), NAT)},
+            key=lambda b, _t: b.banned_until.view(np.int64),
         ),
     ]
     for spec in EnterpriseBatch.columns():
@@ -149,6 +157,7 @@ def indicators() -> tuple[Indicator, ...]:
             has=lambda b, t: b.age_years(t) < YOUNG_YEARS,
             text=lambda b, t: np.strings.add("age=", np.char.mod("%.1fy", b.age_years(t)).astype(StringDType())),
             without=lambda b, t: {"registered": np.full(len(b), np.datetime64(t, "D") - np.timedelta64(3653, "D"))},
+            key=lambda b, _t: b.registered.view(np.int64),
             in_record=False,
         )
     )
@@ -183,18 +192,92 @@ def evaluate(jurisdiction: Jurisdiction, batch: EnterpriseBatch, as_of: dt.date)
 class Reasons:
     """Per enterprise: the indicators that decided its grade, and every indicator it has."""
 
-    #: ``"serious_36m=1 (without: B); listed until 2029-03-01 (alone: D)"``
+    #: ``"serious_36m=1 (without: B); listed until 2029-03-01 (alone: D)"`` (object array of ``str``)
     decided_by: np.ndarray
-    #: ``"serious_36m=1; minor_36m=2"``
+    #: ``"serious_36m=1; minor_36m=2"`` (object array of ``str``)
     record: np.ndarray
     #: indicator name -> number of enterprises whose grade it decided
     deciding: dict[str, int]
 
 
-def _append(acc: np.ndarray, rows: np.ndarray, piece: np.ndarray) -> None:
-    current = acc[rows]
-    sep = np.where(current == "", "", "; ").astype(StringDType())
-    acc[rows] = np.strings.add(np.strings.add(current, sep), piece)
+class _Pieces:
+    """Texts to join with ``"; "`` per enterprise, one column of pieces per indicator, in order.
+
+    A column holds, for the enterprises that have the piece, a code into its list of distinct texts.
+    Enterprises whose codes agree in every column get the same joined text, so the texts are joined
+    once per distinct combination (tens of thousands among a million enterprises), not per enterprise.
+    """
+
+    def __init__(self, n: int):
+        self.n = n
+        self.columns: list[tuple[np.ndarray, np.ndarray, list[str]]] = []
+
+    def add(self, rows: np.ndarray, codes: np.ndarray, texts: list[str]) -> None:
+        self.columns.append((rows, codes, texts))
+
+    def _full(self, k: int) -> np.ndarray:
+        rows, codes, _texts = self.columns[k]
+        out = np.full(self.n, -1, dtype=np.int32)
+        out[rows] = codes
+        return out
+
+    def joined(self) -> np.ndarray:
+        """One text per enterprise (empty where it has no piece): an object array of ``str``, the
+        enterprises with the same text sharing one string."""
+        if not self.columns:
+            return np.full(self.n, "", dtype=object)
+        # a 64-bit polynomial hash of each enterprise's codes, then a check that equal hashes are
+        # equal codes (a collision falls back to comparing the codes themselves)
+        h = np.zeros(self.n, dtype=np.uint64)
+        for k in range(len(self.columns)):
+            h *= np.uint64(1_000_003)
+            h += (self._full(k) + 1).astype(np.uint64)
+        _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        if not all(np.array_equal((c := self._full(k))[first][inverse], c) for k in range(len(self.columns))):
+            full = np.stack([self._full(k) for k in range(len(self.columns))], axis=1)
+            _, first, inverse = np.unique(full, axis=0, return_index=True, return_inverse=True)
+        parts: list[list[str]] = [[] for _ in range(len(first))]
+        for k, (_rows, _codes, texts) in enumerate(self.columns):
+            codes = self._full(k)[first]
+            has = np.flatnonzero(codes >= 0)
+            for combo, code in zip(has.tolist(), codes[has].tolist(), strict=True):
+                parts[combo].append(texts[code])
+        combos = np.array(["; ".join(p) for p in parts], dtype=object)
+        return combos[inverse]
+
+
+def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(one row of each distinct key, code per row)``, codes in key order.
+
+    Keys within a small range (counts, grades, dates of a few decades) are counted rather than
+    sorted: one pass instead of a sort of up to a million keys.
+    """
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    low, high = int(keys.min()), int(keys.max())
+    if high - low > 4 * len(keys) + 1024:
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        return first, inverse.reshape(-1)
+    shifted = keys - low
+    present = np.bincount(shifted, minlength=high - low + 1) > 0
+    code_of = np.cumsum(present) - 1
+    representative = np.empty(high - low + 1, dtype=np.int64)
+    representative[shifted] = np.arange(len(keys))
+    return representative[present], code_of[shifted]
+
+
+def _labelled(ind: Indicator, sub: EnterpriseBatch, t: dt.date) -> tuple[np.ndarray, list[str]]:
+    """``(code per enterprise, texts)``: ``texts[code]`` is each enterprise's text of the indicator."""
+    first, codes = _distinct(ind.key(sub, t))
+    return codes, ind.text(sub.take(first), t).astype(StringDType()).tolist()
+
+
+def _outcome_text(without: int, alone: int, necessary: bool, sufficient: bool) -> str:
+    parts = ([f"without: {LETTERS[without + 1]}"] if necessary else []) + (
+        [f"alone: {LETTERS[alone + 1]}"] if sufficient else []
+    )
+    return "; ".join(parts)
 
 
 def _clean(batch: EnterpriseBatch, t: dt.date, inds: tuple[Indicator, ...]) -> EnterpriseBatch:
@@ -217,8 +300,7 @@ def explain(evaluation: Evaluation) -> Reasons:
     before, grades, t = evaluation.before, evaluation.grades, evaluation.as_of
     grade = evaluation.jurisdiction.grade
     n = len(before)
-    decided = np.full(n, "", dtype=StringDType())
-    record = np.full(n, "", dtype=StringDType())
+    decided, record = _Pieces(n), _Pieces(n)
     deciding: dict[str, int] = {}
     inds = indicators()
     clean = _clean(before, t, inds)
@@ -228,12 +310,12 @@ def explain(evaluation: Evaluation) -> Reasons:
         if len(rows) == 0:
             continue
         sub = before.take(rows)
-        text = ind.text(sub, t).astype(StringDType())
+        codes, texts = _labelled(ind, sub, t)
         if ind.in_record:
-            _append(record, rows, text)
+            record.add(rows, codes, texts)
         removed = ind.without(sub, t)
-        without = grade(attrs.evolve(sub, **removed), t)
-        alone = grade(attrs.evolve(clean.take(rows), **{c: getattr(sub, c) for c in removed}), t)
+        without = grade(attrs.evolve(sub, **removed), t).astype(np.int64)
+        alone = grade(attrs.evolve(clean.take(rows), **{c: getattr(sub, c) for c in removed}), t).astype(np.int64)
         mine = grades[rows]
         necessary = without != mine
         sufficient = (alone == mine) & (clean_grades[rows] != mine)
@@ -241,17 +323,18 @@ def explain(evaluation: Evaluation) -> Reasons:
         if not hit.any():
             continue
         deciding[ind.name] = int(hit.sum())
-        parts = np.where(necessary, np.strings.add("without: ", LETTERS[without.astype(np.int64) + 1]), "")
-        both = np.where(necessary & sufficient, "; ", "").astype(StringDType())
-        parts = np.strings.add(
-            np.strings.add(parts.astype(StringDType()), both),
-            np.where(sufficient, np.strings.add("alone: ", LETTERS[alone.astype(np.int64) + 1]), "").astype(
-                StringDType()
-            ),
-        )
-        piece = np.strings.add(np.strings.add(text[hit], " ("), np.strings.add(parts[hit], ")"))
-        _append(decided, rows[hit], piece)
-    return Reasons(decided, record, deciding)
+        # the piece: the indicator's text and the outcome of the two tests (a few dozen combinations)
+        # (grades -1..3: five values each; two flags)
+        outcome = (((codes[hit] * 5 + without[hit] + 1) * 5 + alone[hit] + 1) * 2 + necessary[hit]) * 2 + sufficient[
+            hit
+        ]
+        first, which = _distinct(outcome)
+        pieces = [
+            f"{texts[codes[h]]} ({_outcome_text(int(without[h]), int(alone[h]), bool(necessary[h]), bool(sufficient[h]))})"
+            for h in np.flatnonzero(hit)[first].tolist()
+        ]
+        decided.add(rows[hit], which, pieces)
+    return Reasons(decided.joined(), record.joined(), deciding)
 
 
 def grade_letters(codes: np.ndarray) -> np.ndarray:

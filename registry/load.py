@@ -29,11 +29,13 @@ from credsup.core.errors import Problem
 from credsup.core.vocabulary import REGIONS, SECTORS
 from credsup.registry import reading
 from credsup.registry.errors import RegistryError, row_problem
-from credsup.registry.reading import RawTable
+from credsup.registry.reading import TEXT, Cells, RawTable
 from credsup.registry.schema import (
     CONDITIONS,
     INSPECTORS,
     LISTS,
+    MAX_DATE,
+    MIN_DATE,
     RECORDS,
     REGISTRY_TABLES,
     Col,
@@ -192,9 +194,7 @@ class Problems:
 
     def __init__(self, raw: RawTable):
         self.raw = raw
-        self.rows: dict[int, tuple[str, str]] = {}
-        for row, message in raw.row_problems.items():
-            self.rows[row] = ("", message)
+        self.rows: dict[int, tuple[str, str]] = dict(raw.row_problems)
 
     def add(self, rows: Iterable[int], column: str, message: Any) -> None:
         """``message`` is a string or a function of the row index giving one."""
@@ -224,11 +224,16 @@ def _quote(value: str) -> str:
     return repr(str(value))
 
 
+_FIRST, _LAST = np.datetime64(MIN_DATE, "D"), np.datetime64(MAX_DATE, "D")
+
+
 def parse_dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``YYYY-MM-DD`` strings -> (datetime64[D], bad mask); empty -> NaT (not bad).
 
     numpy's parser also reads ``2026`` or ``2026-03``; requiring ten characters leaves only the full
-    ``YYYY-MM-DD`` form (numpy rejects impossible days such as ``2026-02-30``).
+    ``YYYY-MM-DD`` form (numpy rejects impossible days such as ``2026-02-30``). Dates outside
+    :data:`~credsup.registry.schema.MIN_DATE` .. ``MAX_DATE`` (``-001-01-01``, ``0001-01-01``) are
+    bad too (:func:`out_of_range` tells them apart for the message).
     """
     empty = _empty(values)
     wrong_length = ~empty & (np.strings.str_len(values) != 10)
@@ -249,8 +254,25 @@ def parse_dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 ok[i] = False
         out = parsed[inv]
         bad = ~ok[inv]
+    bad = bad | out_of_range(out)
     out = np.where(bad, NAT, out).astype("datetime64[D]")
     return out, bad
+
+
+def out_of_range(dates: np.ndarray) -> np.ndarray:
+    """Dates (not NaT) outside the supported range ``MIN_DATE`` .. ``MAX_DATE``."""
+    return ~np.isnat(dates) & ((dates < _FIRST) | (dates > _LAST))
+
+
+def _date_message(value: str) -> str:
+    if len(value) == 10:
+        try:
+            day = np.array([value], dtype="datetime64[D]")
+        except ValueError:
+            day = np.array([NAT], dtype="datetime64[D]")
+        if out_of_range(day)[0]:
+            return f"date {_quote(value)} is outside the supported range {MIN_DATE} to {MAX_DATE}"
+    return f"bad date {_quote(value)}: expected YYYY-MM-DD"
 
 
 def encode(values: np.ndarray, names: tuple[str, ...] | list[str]) -> np.ndarray:
@@ -286,8 +308,9 @@ def parse_bools(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, codes == -2
 
 
-def parse_numbers(values: np.ndarray, dtype: str) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers >= 0 -> (array, bad mask); empty -> 0 (the caller decides whether empty is allowed)."""
+def parse_numbers(values: np.ndarray, dtype: str, maximum: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Finite numbers from 0 to ``maximum`` -> (array, bad mask); empty -> 0 (the caller decides
+    whether empty is allowed)."""
     filled = np.where(_empty(values), "0", values)
     try:
         out = filled.astype(np.float64)
@@ -304,6 +327,8 @@ def parse_numbers(values: np.ndarray, dtype: str) -> tuple[np.ndarray, np.ndarra
                 ok[i] = False
         out, bad = conv[inv], ~ok[inv]
     bad |= out < 0
+    if maximum is not None:
+        bad |= out > maximum
     if dtype == "int":
         bad |= out != np.floor(out)
         return np.where(bad, 0, out).astype(np.int64), bad
@@ -314,53 +339,74 @@ def split_names(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``"a;b"`` cells -> (row index of each name, name), empty names dropped, names stripped."""
     n = len(values)
     if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype="<U1")
-    tokens = np.array(";".join(values.tolist()).split(";"))
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=TEXT)
+    words = [w.strip() for w in ";".join(values.tolist()).split(";")]
+    longest = max(map(len, words), default=0)
+    # short names (ids of inspectors, conditions) as fixed-width strings, fast to search; a long
+    # one keeps the variable width so memory does not grow with it
+    tokens = np.array(words, dtype=f"<U{max(longest, 1)}" if longest <= _SHORT else TEXT)
     rows = np.repeat(np.arange(n, dtype=np.int64), np.strings.count(values, ";") + 1)
-    tokens = np.strings.strip(tokens)
     keep = tokens != ""
     return rows[keep], tokens[keep]
 
 
-def _type_column(col: Col, values: np.ndarray, probs: Problems) -> np.ndarray:
-    """Type one column, recording bad cells in ``probs``."""
-    empty = _empty(values)
-    if not col.nullable:
-        probs.add(np.flatnonzero(empty), col.name, "missing value")
-    if col.default:
-        values = np.where(empty, col.default, values)
-        empty = np.zeros(len(values), dtype=bool)
+def _typed_message(col: Col) -> Any:
+    """The message for a bad value of a typed column, as a function of the value."""
     kind = col.kind
     if kind == "date":
-        out, bad = parse_dates(values)
-        probs.add(np.flatnonzero(bad), col.name, lambda r: f"bad date {_quote(values[r])}: expected YYYY-MM-DD")
-        return out
+        return _date_message
     if kind == "enum":
-        out, bad = parse_enum(values, col.values)
-        probs.add(
-            np.flatnonzero(bad),
-            col.name,
-            lambda r: f"unknown {col.name} {_quote(values[r])}: expected one of {', '.join(col.values)}",
-        )
-        return out
+        return lambda v: f"unknown {col.name} {_quote(v)}: expected one of {', '.join(col.values)}"
     if kind == "bool":
-        out, bad = parse_bools(values)
-        probs.add(np.flatnonzero(bad), col.name, lambda r: f"expected true or false, got {_quote(values[r])}")
-        return out
-    if kind in ("int", "float"):
-        out, bad = parse_numbers(values, kind)
-        what = "a whole number >= 0" if kind == "int" else "a number >= 0"
-        probs.add(np.flatnonzero(bad), col.name, lambda r: f"expected {what}, got {_quote(values[r])}")
-        return out
-    return values  # id, ref (resolved later), text, name, names, refs
+        return lambda v: f"expected true or false, got {_quote(v)}"
+    what = "a whole number" if kind == "int" else "a finite number"
+    what += f" from 0 to {col.maximum:,.0f}" if col.maximum is not None else " >= 0"
+    return lambda v: f"expected {what}, got {_quote(v)}"
+
+
+def _type_column(col: Col, cells: Cells, probs: Problems) -> np.ndarray:
+    """Type one column, recording bad cells in ``probs``.
+
+    Dates, words and numbers are typed once per distinct value (``cells.distinct()``), then spread to
+    the rows; text-like columns come out as ``StringDType`` arrays.
+    """
+    kind = col.kind
+    if kind not in ("date", "enum", "bool", "int", "float"):
+        values = cells.text()
+        empty = _empty(values)
+        if not col.nullable:
+            probs.add(np.flatnonzero(empty), col.name, "missing value")
+        if col.default and empty.any():
+            values = np.where(empty, col.default, values).astype(TEXT)
+        # ids are sorted and searched: short ones as fixed-width strings, which is several times faster
+        return compact(values) if kind in ("id", "ref") else values
+    values, codes = cells.distinct()
+    empty = _empty(values)
+    if not col.nullable and empty.any():
+        probs.add(np.flatnonzero(empty[codes]), col.name, "missing value")
+    if col.default:
+        values = np.where(empty, col.default, values).astype(TEXT)
+    if kind == "date":
+        typed, bad = parse_dates(values)
+    elif kind == "enum":
+        typed, bad = parse_enum(values, col.values)
+    elif kind == "bool":
+        typed, bad = parse_bools(values)
+    else:
+        typed, bad = parse_numbers(values, kind, col.maximum)
+    if bad.any():
+        message = _typed_message(col)
+        probs.add(np.flatnonzero(bad[codes]), col.name, lambda r: message(str(values[codes[r]])))
+    return typed[codes]
 
 
 # ------------------------------------------------------------------------------------- the loader
 
 
 class _Loader:
-    def __init__(self, skip_bad_rows: bool):
+    def __init__(self, skip_bad_rows: bool, as_of: dt.date | None = None):
         self.skip = skip_bad_rows
+        self.as_of = as_of
         self.frames: dict[str, Frame] = {}
         self.problems: list[Problem] = []
         #: table -> {id: location} of rows that were skipped (so referring rows can say why)
@@ -371,7 +417,7 @@ class _Loader:
         spec = raw.spec
         n = len(raw)
         probs = Problems(raw)
-        get = lambda name: raw.columns.get(name, np.full(n, "", dtype="<U1"))  # noqa: E731
+        get = lambda name: raw.columns[name] if name in raw.columns else Cells.empty(n)  # noqa: E731
         cols: dict[str, np.ndarray] = {c.name: _type_column(c, get(c.name), probs) for c in spec.columns}
         self._duplicates(cols["id"], probs, raw)
         parents = parents if parents is not None else self.frames
@@ -411,8 +457,9 @@ class _Loader:
     def _duplicates(ids: np.ndarray, probs: Problems, raw: RawTable) -> None:
         if len(ids) < 2:
             return
-        order = np.arange(len(ids)) if is_sorted(ids) else np.argsort(ids, kind="stable")
-        s = ids[order]
+        in_order = is_sorted(ids)
+        order = np.arange(len(ids)) if in_order else argsort(ids)
+        s = ids if in_order else ids[order]
         same = s[1:] == s[:-1]
         if not same.any():
             return
@@ -434,11 +481,7 @@ class _Loader:
     @staticmethod
     def _lookup(parent: Frame, ids: np.ndarray) -> np.ndarray:
         """Row of each id in the (sorted) parent, -1 where absent or empty."""
-        pid = parent["id"]
-        if len(pid) == 0 or len(ids) == 0:
-            return np.full(len(ids), -1, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(pid, ids), len(pid) - 1)
-        return np.where((pid[pos] == ids) & (ids != ""), pos, -1).astype(np.int64)
+        return lookup(parent["id"], ids)
 
     def _unknown(self, col: Col, value: str, parent: Frame) -> str:
         table = parent.spec.name
@@ -471,12 +514,69 @@ def is_sorted(a: np.ndarray) -> bool:
     return bool(len(a) < 2 or (a[1:] >= a[:-1]).all())
 
 
+#: Ids up to this many characters are compared as fixed-width strings (see :data:`reading.SHORT`).
+_SHORT = reading.SHORT
+
+
+def _fixed(*arrays: np.ndarray) -> tuple[np.ndarray, ...] | None:
+    """The arrays as fixed-width ``<U`` of their longest value, if that is at most :data:`_SHORT`."""
+    width = max((int(np.strings.str_len(a).max()) if len(a) else 0) for a in arrays)
+    if width > _SHORT:
+        return None
+    return tuple(a.astype(f"<U{max(width, 1)}") for a in arrays)
+
+
+def compact(values: np.ndarray) -> np.ndarray:
+    """A string array as fixed-width ``<U`` if its longest value is short (:data:`_SHORT`), else as is."""
+    if values.dtype.kind == "U":
+        return values
+    fixed = _fixed(values)
+    return fixed[0] if fixed is not None else values
+
+
+def _comparable(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``a`` and ``b`` in one string dtype that sorts and searches fast."""
+    if a.dtype.kind == "U" and b.dtype.kind == "U":
+        return a, b
+    fixed = _fixed(a, b)
+    if fixed is not None:
+        return fixed[0], fixed[1]
+    return a.astype(TEXT), b.astype(TEXT)
+
+
+def lookup(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Position of each of ``values`` in the sorted string array ``keys``; -1 where absent or empty.
+
+    Against many keys the values are searched in sorted order (each search then starts where the
+    last one ended: twice as fast on a million random references into a million ids, whose binary
+    searches otherwise miss the cache at every step); a few thousand keys stay in the cache anyway.
+    """
+    if len(keys) == 0 or len(values) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
+    keys_, values_ = _comparable(np.asarray(keys), np.asarray(values))
+    if len(keys_) < 100_000 or is_sorted(values_):
+        pos = np.searchsorted(keys_, values_)
+    else:
+        order = argsort(values_)
+        pos = np.empty(len(values_), dtype=np.intp)
+        pos[order] = np.searchsorted(keys_, values_[order])
+    pos = np.minimum(pos, len(keys_) - 1)
+    return np.where((keys_[pos] == values_) & (values_ != ""), pos, -1).astype(np.int64)
+
+
+def argsort(ids: np.ndarray) -> np.ndarray:
+    """Stable argsort of a string array (through fixed width when the strings are short)."""
+    return np.argsort(compact(ids), kind="stable")
+
+
 def _sorted(spec: TableSpec, cols: dict[str, np.ndarray], keep: np.ndarray, raw: RawTable) -> Frame:
     """Keep the rows in ``keep``, sorted by id (ties in file order). Exploded ``refs`` pairs follow."""
     n = len(keep)
-    kept = np.flatnonzero(keep)
-    ids = cols["id"][kept]
-    order = kept if is_sorted(ids) else kept[np.argsort(ids, kind="stable")]
+    every = bool(keep.all())
+    kept = np.arange(n) if every else np.flatnonzero(keep)
+    ids = cols["id"] if every else cols["id"][kept]
+    in_order = is_sorted(ids)
+    order = kept if in_order else kept[argsort(ids)]
     new_pos = np.full(n, -1, dtype=np.int64)
     new_pos[order] = np.arange(len(order))
     out: dict[str, np.ndarray] = {}
@@ -485,7 +585,7 @@ def _sorted(spec: TableSpec, cols: dict[str, np.ndarray], keep: np.ndarray, raw:
             continue
         if name.endswith("_index") and f"{name[:-6]}_row" in cols:
             continue
-        out[name] = arr[order]
+        out[name] = arr if every and in_order else arr[order]
     for name in [k for k in cols if k.endswith("_row")]:
         base = name[:-4]
         rows, idx = cols[name], cols[f"{base}_index"]
@@ -527,8 +627,29 @@ def _needs(cols: dict[str, np.ndarray], probs: Problems, column: str, when: np.n
     probs.add(np.flatnonzero(when & np.isnat(cols[column])), column, f"required when {why}")
 
 
+def _before(cols: dict[str, np.ndarray], probs: Problems, column: str, start: str) -> None:
+    """An end (``column``) dated before its start: impossible (NaT compares false, so empty passes)."""
+    probs.add(np.flatnonzero(cols[column] < cols[start]), column, f"is before {start}")
+
+
+def _check_enterprises(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
+    _before(cols, probs, "graded_on", "registered")
+    if loader.as_of is not None:
+        t = np.datetime64(loader.as_of, "D")
+        probs.add(
+            np.flatnonzero(cols["registered"] > t),
+            "registered",
+            lambda r: (
+                f"{cols['registered'][r]} is after the as-of date {loader.as_of}: the enterprise does not exist "
+                "yet on that date"
+            ),
+        )
+
+
 def _check_violations(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
     _same_enterprise(loader, cols, probs, "inspection", "inspections")
+    _before(cols, probs, "rectify_by", "detected")
+    _before(cols, probs, "rectified_on", "detected")
 
 
 def _check_penalties(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
@@ -536,6 +657,7 @@ def _check_penalties(loader: _Loader, cols: dict[str, np.ndarray], probs: Proble
     _needs(cols, probs, "ban_until", cols["ban"] > 0, "ban is not none (9999-12-31 for lifelong)")
     after = cols["publicity_until"] < cols["decided"]
     probs.add(np.flatnonzero(after), "publicity_until", "is before the decision date")
+    probs.add(np.flatnonzero(cols["ban_until"] < cols["decided"]), "ban_until", "is before the decision date")
 
 
 def _check_complaints(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
@@ -545,16 +667,18 @@ def _check_complaints(loader: _Loader, cols: dict[str, np.ndarray], probs: Probl
         "founded",
         "required when verified_on is given (true or false)",
     )
+    _before(cols, probs, "verified_on", "received")
 
 
 def _check_commitments(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
     _needs(cols, probs, "verified_on", cols["found_false"] == 1, "found_false is true")
+    _before(cols, probs, "verified_on", "made")
     cols["found_false"] = cols["found_false"] == 1
 
 
 def _check_listings(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
     _same_enterprise(loader, cols, probs, "violation", "violations")
-    probs.add(np.flatnonzero(cols["until"] < cols["start"]), "until", "is before start")
+    _before(cols, probs, "until", "start")
 
 
 def _check_records(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems) -> None:
@@ -623,6 +747,7 @@ def _check_repairs(loader: _Loader, cols: dict[str, np.ndarray], probs: Problems
 
 
 _CHECKS = {
+    "enterprises": _check_enterprises,
     "violations": _check_violations,
     "penalties": _check_penalties,
     "complaints": _check_complaints,
@@ -637,7 +762,7 @@ _CHECKS = {
 
 
 def _empty_raw(spec: TableSpec, where: str) -> RawTable:
-    cols = {c.name: np.zeros(0, dtype="<U1") for c in spec.columns}
+    cols = {c.name: Cells.empty(0) for c in spec.columns}
     return RawTable(spec, where, cols, np.zeros(0, dtype=np.int64), {}, reading.sha256_bytes(b""))
 
 
@@ -648,20 +773,34 @@ def vocabulary(standard: Iterable[str], found: np.ndarray) -> tuple[str, ...]:
     return std + tuple(sorted(set(np.unique(other).tolist())))
 
 
-def load_registry(location: str | Path, *, skip_bad_rows: bool = False, need: Iterable[str] = ()) -> Registry:
+def load_registry(
+    location: str | Path,
+    *,
+    skip_bad_rows: bool = False,
+    need: Iterable[str] = (),
+    as_of: dt.date | None = None,
+    keep_cells: bool = False,
+) -> Registry:
     """Read, check and type every table of a registry (a folder of CSV files or a database URL).
 
     ``need`` names optional tables that must exist for the caller (``("checklist",)`` for a plan).
+    ``as_of`` is the date the registry will be evaluated at (grade, plan, summary): an enterprise
+    registered after it is a bad row (it does not exist yet), checked with :func:`check_date` first.
     Raises :class:`RegistryError` listing every bad row (``file:line: column: problem``) unless
     ``skip_bad_rows``, in which case bad rows are left out and listed in ``Registry.skipped``.
+    ``keep_cells`` keeps every table's cells as read in ``frame.raw`` (for copying them elsewhere);
+    by default they are let go once a table is checked.
     """
+    if as_of is not None:
+        check_date(as_of, "as-of date")
     source = Source(location)
-    loader = _Loader(skip_bad_rows)
+    loader = _Loader(skip_bad_rows, as_of)
     need = set(need)
     missing = [source.missing(s) for s in REGISTRY_TABLES if (s.required or s.name in need) and not source.has(s)]
     if missing:
         raise RegistryError(missing, hint="docs/registry.md describes every table")
     present = set()
+    names: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for spec in REGISTRY_TABLES:
         if source.has(spec):
             present.add(spec.name)
@@ -670,15 +809,18 @@ def load_registry(location: str | Path, *, skip_bad_rows: bool = False, need: It
             frame = attrs.evolve(loader.table(_empty_raw(spec, "")), raw=None)
         if spec.name == "enterprises":
             frame = _enterprise_codes(frame)
+            names["sector"] = _distinct(frame, "sector")
+        if spec.name == "listings":
+            names["region"] = _distinct(frame, "region")
+        if not keep_cells and frame.raw is not None:
+            frame = attrs.evolve(frame, raw=frame.raw.slim())
         loader.frames[spec.name] = frame
     loader.finish()
-    ents = loader.frames["enterprises"]
-    listings = loader.frames["listings"]
-    regions = vocabulary(REGIONS, listings["region"])
-    sectors = vocabulary(SECTORS, ents["sector"])
+    regions = vocabulary(REGIONS, names["region"][0])
+    sectors = vocabulary(SECTORS, names["sector"][0])
     frames = dict(loader.frames)
-    frames["enterprises"] = _with_codes(ents, "sector", sectors)
-    frames["listings"] = _with_codes(listings, "region", regions)
+    frames["enterprises"] = _with_codes(frames["enterprises"], "sector", sectors, names["sector"])
+    frames["listings"] = _with_codes(frames["listings"], "region", regions, names["region"])
     return Registry(
         location=str(location),
         frames=frames,
@@ -690,10 +832,34 @@ def load_registry(location: str | Path, *, skip_bad_rows: bool = False, need: It
     )
 
 
+def check_date(day: dt.date, what: str) -> None:
+    """An evaluation date (``--as-of``, a period's first or last day) within the supported range, or
+    an :class:`~credsup.core.errors.InputError` naming it."""
+    from credsup.core.errors import InputError
+
+    if not MIN_DATE <= day < MAX_DATE:
+        raise InputError(
+            f"{what} {day.isoformat()} is outside the supported range {MIN_DATE} to {MAX_DATE - dt.timedelta(days=1)}"
+        )
+
+
+def _distinct(frame: Frame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, index)`` of a text column of a loaded frame, ``values[index]`` its cells: the
+    distinct values as read when the column was coded (so a million rows are encoded a few dozen at
+    a time), else the column itself."""
+    raw = frame.raw
+    if raw is not None and column in raw.columns and not frame.spec.column(column).default:
+        values, codes = raw.columns[column].distinct()
+        return values, codes[frame["_row"]]
+    values = frame[column]
+    return values, np.arange(len(values))
+
+
 def _enterprise_codes(frame: Frame) -> Frame:
     """Boolean flags; key-sector and emerging default to the standard vocabulary's flags of the sector."""
     cols = dict(frame.columns)
-    std = encode(cols["sector"], list(SECTORS))
+    values, index = _distinct(frame, "sector")
+    std = encode(values, list(SECTORS))[index]
     for name in ("key_sector", "emerging"):
         table = np.array(
             [getattr(info, "key" if name == "key_sector" else "emerging") for info in SECTORS.values()] + [False],
@@ -713,15 +879,17 @@ def _enterprise_codes(frame: Frame) -> Frame:
     return attrs.evolve(frame, columns=cols)
 
 
-def _with_codes(frame: Frame, column: str, vocab: tuple[str, ...]) -> Frame:
-    """Add ``<column>_code``: the index of each name in ``vocab`` (int16, -1 for an empty name)."""
+def _with_codes(frame: Frame, column: str, vocab: tuple[str, ...], distinct: tuple[np.ndarray, np.ndarray]) -> Frame:
+    """Add ``<column>_code``: the index of each name in ``vocab`` (int16, -1 for an empty name);
+    ``distinct`` is :func:`_distinct` of the column."""
     cols = dict(frame.columns)
-    cols[f"{column}_code"] = encode(cols[column], vocab)
+    values, index = distinct
+    cols[f"{column}_code"] = encode(values, vocab)[index]
     return attrs.evolve(frame, columns=cols)
 
 
 def load_inspectors(
-    location: str | Path, registry: Registry, *, skip_bad_rows: bool = False
+    location: str | Path, registry: Registry, *, skip_bad_rows: bool = False, keep_cells: bool = False
 ) -> tuple[Frame, InputFile, tuple[Problem, ...]]:
     """Read the inspectors file (CSV path, or a database URL holding an ``inspectors`` table).
 
@@ -739,4 +907,6 @@ def load_inspectors(
     loader = _Loader(skip_bad_rows)
     frame = loader.table(raw, parents=registry.frames)
     loader.finish()
+    if not keep_cells and frame.raw is not None:
+        frame = attrs.evolve(frame, raw=frame.raw.slim())
     return frame, loader.inputs[0], tuple(loader.problems) if skip_bad_rows else ()

@@ -40,7 +40,7 @@ from credsup.core.errors import Problem
 from credsup.core.jurisdiction import Jurisdiction
 from credsup.registry.errors import RegistryError
 from credsup.registry.grading import Evaluation, evaluate, grade_letters
-from credsup.registry.load import Frame, InputFile, Registry, split_names
+from credsup.registry.load import Frame, InputFile, Registry, lookup, split_names
 from credsup.registry.output import csv_text
 from credsup.registry.summary import summarise
 
@@ -151,10 +151,9 @@ def conflict_keys(registry: Registry, inspectors: Frame, last_inspection: np.nda
     insp = registry["inspections"]
     last = (insp["date"] == last_inspection[insp["enterprise"]]) & ~np.isnat(insp["date"])
     rows, names = split_names(insp["inspectors"][last])
-    ids = inspectors["id"]
-    pos = np.minimum(np.searchsorted(ids, names), max(len(ids) - 1, 0))
-    known = (ids[pos] == names) if len(ids) else np.zeros(len(names), dtype=bool)
-    past = pos[known].astype(np.int64) * n + insp["enterprise"][last][rows[known]]
+    pos = lookup(inspectors["id"], names)
+    known = pos >= 0
+    past = pos[known] * n + insp["enterprise"][last][rows[known]]
     declared = inspectors["conflicts_row"] * n + inspectors["conflicts_index"]
     return np.unique(np.concatenate([past, declared]).astype(np.int64))
 
@@ -253,7 +252,7 @@ def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
     insp_dept = np.array([dept_of.get(d, -1) for d in inspectors["department"].tolist()], dtype=np.int64)
     holds = np.zeros((ni, len(cov.qualifications)), dtype=bool)
     if len(quals_names):
-        holds[quals_rows, np.searchsorted(np.array(cov.qualifications), quals_names)] = True
+        holds[quals_rows, lookup(np.array(cov.qualifications), quals_names)] = True
     remaining = inspectors["capacity"].astype(np.int64).copy()
     keys = conflict_keys(registry, inspectors, batch.last_inspection)
 

@@ -14,6 +14,7 @@ turn them into the record summary (:class:`~credsup.core.EnterpriseBatch`) as of
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +22,18 @@ from pathlib import Path
 import attrs
 
 from credsup.core.enums import CommitmentKind, DetectionSource, Grade, RecordKind, RepairCondition, Severity, Size
+
+#: The longest cell any column may hold, in bytes (UTF-8, after trimming). The same
+#: number as Python's ``csv.field_size_limit()`` default, so no reader of ours or of a user's script
+#: cuts a cell the registry accepts (assumption: the longest real cell, a list of enterprise ids an
+#: inspector declared conflicts with, holds a few thousand 18-character credit codes, well below it).
+CELL_LIMIT = 131_072
+
+#: Dates a registry may hold: from 1900-01-01 (assumption: no enterprise or credit event on record
+#: predates it; an earlier date is a typo or a placeholder such as 0001-01-01) to 9999-12-31, which
+#: means "indefinite". ``--as-of`` dates and planning periods must lie in the same range.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(9999, 12, 31)
 
 #: Kinds of column and how a value is written in a CSV file.
 KINDS: Mapping[str, str] = {
@@ -30,10 +43,10 @@ KINDS: Mapping[str, str] = {
     "text": "free text",
     "name": "a name (a vocabulary word such as a sector, an item, a department)",
     "names": "`;`-separated names",
-    "date": "`YYYY-MM-DD` (`9999-12-31` means indefinite)",
+    "date": f"`YYYY-MM-DD` from `{MIN_DATE}` to `{MAX_DATE}` (`{MAX_DATE}` means indefinite)",
     "bool": "`true`/`false` (also `1`/`0`, `yes`/`no`)",
-    "int": "a whole number >= 0",
-    "float": "a number >= 0",
+    "int": "a whole number >= 0 (at most the column's maximum, if it has one)",
+    "float": "a finite number >= 0 (at most the column's maximum, if it has one)",
     "enum": "one of the values listed",
 }
 
@@ -55,6 +68,8 @@ class Col:
     values: tuple[str, ...] = ()
     ref: str | None = None
     default: str = ""
+    #: the largest value an ``int`` or ``float`` column accepts (None: any finite number)
+    maximum: float | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:  # pragma: no cover - a developer error
@@ -66,6 +81,8 @@ class Col:
             return "enum: " + ", ".join(f"`{v}`" for v in self.values)
         if self.kind in ("ref", "refs"):
             return f"{self.kind} -> `{self.ref}`"
+        if self.maximum is not None:
+            return f"{self.kind} <= {self.maximum:,.0f}"
         return self.kind
 
 
@@ -216,7 +233,14 @@ PENALTIES = TableSpec(
         Col("decided", "date", "date of the penalty decision", required=True, nullable=False),
         Col("severity", "enum", "severity of the penalised conduct", required=True, nullable=False, values=SEVERITIES),
         Col("violation", "ref", "the violation penalised, if recorded", ref="violations"),
-        Col("fine", "float", "fine in yuan", default="0"),
+        Col(
+            "fine",
+            "float",
+            "fine in yuan (at most 10^12, over 50 times the largest fine SAMR has imposed: 18.228 billion "
+            "yuan on Alibaba, 国市监处〔2021〕28号; assumption: a larger number is a typo)",
+            default="0",
+            maximum=1e12,
+        ),
         Col("publicity_until", "date", "end of the public display of the decision", required=True, nullable=False),
         Col("ban", "enum", "market or industry ban imposed with it", values=BANS, default="none"),
         Col("ban_until", "date", "end of the ban (`9999-12-31`: lifelong); required when `ban` is not `none`"),
@@ -348,9 +372,12 @@ INSPECTORS = TableSpec(
         Col(
             "capacity",
             "int",
-            "most inspections the inspector can take part in during the planning period",
+            "most inspections the inspector can take part in during the planning period (at most 10,000: "
+            "27 a day, every day of a year; assumption: a larger number is a typo, and the plan books "
+            "one slot per unit of capacity)",
             required=True,
             nullable=False,
+            maximum=10_000,
         ),
         Col(
             "conflicts",

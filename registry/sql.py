@@ -57,7 +57,7 @@ def _values(col: Col, text: np.ndarray) -> list[Any]:
         codes = parse_bools(text)[0]
         values = np.where(codes == 1, True, False).astype(object)
     elif col.kind in ("int", "float"):
-        values = parse_numbers(text, col.kind)[0].astype(object)
+        values = parse_numbers(text, col.kind, col.maximum)[0].astype(object)
     else:
         values = text.astype(object)
     values[empty] = None
@@ -67,13 +67,17 @@ def _values(col: Col, text: np.ndarray) -> list[Any]:
 def _rows(frame: Frame) -> list[dict[str, Any]]:
     raw = frame.raw
     assert raw is not None
+    if "id" not in raw.columns:
+        raise ValueError(f"{raw.where}: the cells were not kept; load with keep_cells=True to copy them")
     present = [c for c in frame.spec.columns if c.name in raw.columns]
-    cols = {c.name: _values(c, raw.columns[c.name]) for c in present}
+    cols = {c.name: _values(c, raw.columns[c.name].text()) for c in present}
     return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
 
 
 def copy_to_sql(registry: Registry, url: str, inspectors: Frame | None = None) -> dict[str, int]:
     """Write every table of ``registry`` (as read, checked) into the database at ``url``.
+
+    The registry (and inspectors) must be loaded with ``keep_cells=True``.
 
     Refuses to touch a database that already holds any of the tables. Returns rows written per table.
     """

@@ -268,7 +268,7 @@ def test_plan_input_errors(run, write_registry, tmp_path) -> None:
     result = run("plan", EXAMPLE, "-j", "national", "--inspectors", broken, "--period", "2027Q1", "--seed", "1")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
-        f"Error: {broken}:2: capacity: expected a whole number >= 0, got 'many'",
+        f"Error: {broken}:2: capacity: expected a whole number from 0 to 10,000, got 'many'",
         f"{broken}:3: conflicts: unknown enterprise id 'E404' (not in {EXAMPLE}/enterprises.csv)",
     ]
     missing = run(

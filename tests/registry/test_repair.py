@@ -100,5 +100,5 @@ def test_repair_check_works_for_every_installed_jurisdiction(run, name) -> None:
     assert "eligible: " in result.stdout
     data = json.loads(run("repair-check", EXAMPLE, enterprise, "-j", name, "--as-of", "2027-01-01", "--json").stdout)
     assert data["enterprise"] == enterprise and data["records"] and data["records"][0]["record"] == "penalty"
-    missing = run("repair-check", EXAMPLE, "NOPE", "-j", name)
+    missing = run("repair-check", EXAMPLE, "NOPE", "-j", name, "--as-of", "2027-01-01")
     assert missing.exit_code == 1 and "enterprise 'NOPE' is not in" in missing.stderr
