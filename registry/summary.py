@@ -32,24 +32,17 @@ Rules (every one as of the evaluation date ``T``; events dated after ``T`` do no
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 import numpy as np
 
 from credsup.core.batch import RECORD_WINDOW_MONTHS, EnterpriseBatch
 from credsup.core.columns import FOREVER, NAT
+from credsup.core.months import window_start
 from credsup.registry.load import Registry
 from credsup.registry.schema import BANS, LISTS, OBJECTION_STATUSES, RECORDS, REPAIR_STATUSES, SEVERITIES
 
 INT16_MAX = np.iinfo(np.int16).max
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day of the month ``months`` earlier, clamped to the month's last day."""
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(y, m + 1)[1]
-    return dt.date(y, m + 1, min(day.day, last))
 
 
 def count(enterprise: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
@@ -92,8 +85,8 @@ def record_status(registry: Registry, as_of: dt.date) -> dict[str, np.ndarray]:
 def summarise(registry: Registry, as_of: dt.date) -> EnterpriseBatch:
     """The record summary of every enterprise as of ``as_of``, rows in the registry's (id) order."""
     t = np.datetime64(as_of, "D")
-    w36 = np.datetime64(months_before(as_of, RECORD_WINDOW_MONTHS), "D")
-    w12 = np.datetime64(months_before(as_of, 12), "D")
+    w36 = np.datetime64(window_start(as_of, RECORD_WINDOW_MONTHS), "D")
+    w12 = np.datetime64(window_start(as_of, 12), "D")
     ent = registry["enterprises"]
     n = len(ent)
     status = record_status(registry, as_of)

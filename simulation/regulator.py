@@ -20,7 +20,6 @@ jurisdiction it is running.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Generator
 from typing import Any
@@ -42,6 +41,7 @@ from credsup.core import (
     ViolationBatch,
     until,
 )
+from credsup.core.months import add_months
 from credsup.simulation import behaviour
 from credsup.simulation.metrics import RECIDIVISM_DAYS, G, Tally
 from credsup.simulation.population import categorical
@@ -66,13 +66,6 @@ _PENDING = (
     "false_commitment",
     "month",
 )
-
-
-def add_months(day: dt.date, k: int) -> dt.date:
-    """``day`` moved ``k`` calendar months on (the day of month clamped to the month's length)."""
-    y, m = divmod(day.month - 1 + k, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def month_starts(start: dt.date, months: int) -> np.ndarray:
@@ -756,4 +749,4 @@ class Regulator:
         self.tally.repairs[month] += len(e)
 
 
-__all__ = ["Regulator", "add_months", "month_starts"]
+__all__ = ["Regulator", "month_starts"]

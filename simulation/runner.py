@@ -19,9 +19,10 @@ import numpy as np
 
 from credsup.core import Jurisdiction, load_jurisdiction
 from credsup.core.config import CONVERTER, load_plain
+from credsup.core.months import add_months
 from credsup.simulation.metrics import METRICS, counts, summarise
 from credsup.simulation.population import generate, item_table
-from credsup.simulation.regulator import Regulator, add_months
+from credsup.simulation.regulator import Regulator
 from credsup.simulation.scenario import Scenario, load_scenario, scenario_record
 from credsup.simulation.streams import as_seed_sequence, describe, streams
 
