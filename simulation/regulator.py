@@ -43,12 +43,13 @@ from credsup.core import (
 )
 from credsup.core.months import add_months
 from credsup.simulation import behaviour
-from credsup.simulation.metrics import RECIDIVISM_DAYS, G, Tally
+from credsup.simulation.metrics import RECIDIVISM_DAYS
 from credsup.simulation.population import categorical
 from credsup.simulation.queues import BatchQueue
 from credsup.simulation.records import Records, Status
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.state import World, count_at, frozen
+from credsup.simulation.tally import G, Tally
 
 NEVER = np.iinfo(np.int32).max  #: a record that does not end by itself
 QUEUE_ORDER = ("complaint", "commitment", "full", "spot")
@@ -97,7 +98,7 @@ class Regulator:
         self.item_severity = item_severity
         self.progress = progress
         self.T = scenario.months
-        self.tally = Tally(self.T)
+        self.tally = Tally.zeros(self.T)
         self.records = Records(capacity=max(1024, world.n // 8))
         self.schedule = jurisdiction.schedule
         reg = scenario.regulator
