@@ -13,9 +13,9 @@ from credsup.core.config import parse_override
 from credsup.core.errors import ConfigError
 from credsup.core.months import add_months
 from credsup.simulation.behaviour import perceived_inspection, violates
+from credsup.simulation.clock import month_starts
 from credsup.simulation.metrics import auc
 from credsup.simulation.queues import BatchQueue
-from credsup.simulation.regulator import month_starts
 from credsup.simulation.scenario import load_scenario
 from credsup.simulation.state import WindowCounter
 from credsup.simulation.streams import as_seed_sequence, streams

@@ -1,0 +1,47 @@
+"""What the parts of one run's regulator share: the world, the jurisdiction, the scenario, the clock,
+the random streams, the public records and the tally.
+
+One :class:`RunContext` belongs to one run. Everything a run changes lives in objects it owns (the world's
+columns, the records, the tally, the parts' queues and capacity), so two runs never share state, and a
+later batch of runs can hold one context per member.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+
+from credsup.simulation.clock import Clock
+from credsup.simulation.records import Records
+from credsup.simulation.scenario import Scenario
+from credsup.simulation.state import World
+from credsup.simulation.tally import Tally
+
+
+@attrs.define(eq=False)
+class RunContext:
+    """The shared state of one run (see the module docstring)."""
+
+    world: World
+    #: a :class:`credsup.core.Jurisdiction`, or a wrapper with its methods (the runner's timing wrapper)
+    jurisdiction: Any
+    scenario: Scenario
+    clock: Clock
+    #: one generator per purpose, by name (:data:`credsup.simulation.streams.STREAMS`)
+    rngs: dict[str, np.random.Generator]
+    records: Records
+    tally: Tally
+    #: share of each item (the run's item vocabulary) among violations enterprises choose
+    item_shares: np.ndarray
+    #: severity code of each item
+    item_severity: np.ndarray
+
+    @property
+    def schedule(self) -> Any:
+        """The jurisdiction's schedule parameters (grading months, rectification and complaint time limits ...)."""
+        return self.jurisdiction.schedule
+
+
+__all__ = ["RunContext"]
