@@ -17,7 +17,6 @@ from credsup.core import DetectionSource
 from credsup.simulation.context import RunContext
 from credsup.simulation.deadlines import Deadlines, Found
 from credsup.simulation.inspectorate import Orders
-from credsup.simulation.metrics import RECIDIVISM_DAYS
 from credsup.simulation.population import categorical
 from credsup.simulation.state import count_at
 from credsup.simulation.tally import G
@@ -150,7 +149,7 @@ class Inspections:
         # recidivism after repair: a real violation found within the follow-up of the last repair
         real = enterprise[~wrongful]
         rep = w.repaired_day[real]
-        relapse = real[(rep >= 0) & (day - rep <= RECIDIVISM_DAYS) & ~w.repair_relapsed[real]]
+        relapse = real[(rep >= 0) & (day - rep <= ctx.scenario.metrics.recidivism_days) & ~w.repair_relapsed[real]]
         relapse = np.unique(relapse)
         if len(relapse):
             w.repair_relapsed[relapse] = True

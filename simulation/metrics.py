@@ -56,8 +56,6 @@ GRADE_METRICS: tuple[str, ...] = (
 #: Counts reported with each period's metrics (volumes over time); grade shares are added as
 #: ``grade_share_<label>`` (share of active enterprise-months in that grade).
 PERIOD_COUNTS: tuple[str, ...] = ("inspections", "visits", "detections", "complaints", "penalties")
-#: Follow-up after a repair within which a new detected violation counts as recidivism (days).
-RECIDIVISM_DAYS = 365
 
 
 # ---------------------------------------------------------------------------------------- formulas
@@ -104,6 +102,17 @@ def _clean(value: float | None) -> float | None:
     if value is None or not np.isfinite(value):
         return None
     return float(value)
+
+
+def follow_up_periods(starts: np.ndarray, days: int) -> int:
+    """How many leading periods had their repairs' whole recidivism follow-up inside the run.
+
+    ``starts`` are the periods' first days plus the day after the last period (days since the start);
+    a repair on the last day of period ``t`` is followed up until ``starts[t + 1] - 1 + days``, which must
+    be before ``starts[-1]``.
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    return int(np.count_nonzero(starts[1:] + days <= starts[-1]))
 
 
 def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
@@ -165,5 +174,6 @@ __all__ = [
     "auc",
     "counts",
     "derive",
+    "follow_up_periods",
     "summarise",
 ]

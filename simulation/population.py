@@ -12,9 +12,6 @@ from credsup.core.vocabulary import ITEMS
 from credsup.simulation.scenario import Distribution, Scenario
 from credsup.simulation.state import World
 
-#: How many enterprises the behaviour model's cost probe looks at (docs/model.md, "Perceived cost").
-PROBE_SIZE = 400
-
 
 def draw(dist: Distribution, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` values of ``dist`` (float64)."""
@@ -86,7 +83,8 @@ def item_table(scenario: Scenario) -> tuple[tuple[str, ...], np.ndarray, np.ndar
 
 
 def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.ndarray]:
-    """The scenario's enterprises, their record history, and the probe sample (row indices)."""
+    """The scenario's enterprises, their record history, and the probe sample (row indices,
+    ``behaviour.probe_size`` of them: docs/model.md, "Perceived cost")."""
     pop = scenario.population
     beh = scenario.behaviour
     n = pop.enterprises
@@ -125,7 +123,7 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.nd
     c["ip_holder"][:] = rng.random(n) < d.ip_holder
 
     _history(world, scenario, rng, item_shares, item_severity)
-    probe = np.sort(rng.choice(n, size=min(n, PROBE_SIZE), replace=False))
+    probe = np.sort(rng.choice(n, size=min(n, beh.probe_size), replace=False))
     return world, probe
 
 

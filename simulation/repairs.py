@@ -3,9 +3,9 @@
 Each month an enterprise with a displayed penalty or listing applies for the record's repair with
 probability ``behaviour.repair.application_per_month``. Its file states the conditions it fulfils
 (:class:`credsup.core.RepairCondition`): rectification (if the violation was corrected), a repair
-commitment (if ``commitment_eligible(REPAIR)`` admits it), training and a credit report, public service
-with probability ``behaviour.repair.public_service``, and a credit check if it has no violation in the
-last 12 months. The ``repair`` hook decides; a refusal is final for the record; an approval takes
+commitment (if ``commitment_eligible(REPAIR)`` admits it), training, a credit report and public service
+with the probabilities ``behaviour.repair.training``, ``credit_report`` and ``public_service``, and a
+credit check if it has no violation in the last 12 months. The ``repair`` hook decides; a refusal is final for the record; an approval takes
 effect after the hook's review time (working days): the record leaves the display (and the listing),
 the enterprise's ``repairs_36m`` and ``last_repair`` move on, and its recidivism follow-up starts.
 """
@@ -45,12 +45,14 @@ class Repairs:
             return
         e = r.enterprise[rows]
         can_commit = ctx.jurisdiction.commitment_eligible(frozen(w.batch.take(e)), CommitmentKind.REPAIR, today)
-        service = rng.random(len(rows)) < 0.5
+        rep = ctx.scenario.behaviour.repair
+        service = rng.random(len(rows)) < rep.public_service
+        file = ctx.rngs["repair_file"].random((2, len(rows)))  # its own stream: drawn for every applicant
         fulfilled = (
             np.where(r.corrected[rows], int(RepairCondition.RECTIFIED), 0)
             | np.where(can_commit, int(RepairCondition.COMMITMENT), 0)
-            | int(RepairCondition.TRAINING)
-            | int(RepairCondition.CREDIT_REPORT)
+            | np.where(file[0] < rep.training, int(RepairCondition.TRAINING), 0)
+            | np.where(file[1] < rep.credit_report, int(RepairCondition.CREDIT_REPORT), 0)
             | np.where(service, int(RepairCondition.PUBLIC_SERVICE), 0)
             | np.where(w.cols["violations_12m"][e] == 0, int(RepairCondition.CREDIT_CHECK), 0)
         )

@@ -20,7 +20,7 @@ import numpy as np
 from credsup.core import Jurisdiction, load_jurisdiction
 from credsup.core.config import CONVERTER, load_plain
 from credsup.core.months import add_months
-from credsup.simulation.metrics import METRICS, counts, summarise
+from credsup.simulation.metrics import METRICS, counts, follow_up_periods, summarise
 from credsup.simulation.population import generate, item_table
 from credsup.simulation.regulator import Regulator
 from credsup.simulation.scenario import Scenario, load_scenario, scenario_record
@@ -169,7 +169,9 @@ def run_simulation(
     regulator = Regulator(world, timed, sc, rngs, probe, shares, severity, progress)
     tally = regulator.run()
     t3 = time.perf_counter()
-    metrics = summarise(tally, follow_up_periods=sc.months - 12)
+    metrics = summarise(
+        tally, follow_up_periods=follow_up_periods(regulator.ctx.clock.starts, sc.metrics.recidivism_days)
+    )
     for t, row in enumerate(metrics["periods"]):
         row["period"] = add_months(sc.start, t).strftime("%Y-%m")
     t4 = time.perf_counter()
