@@ -98,8 +98,8 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
     from credsup.core import Period, load_jurisdiction
     from credsup.core.months import add_months
     from credsup.simulation.behaviour import perceived_costs
+    from credsup.simulation.clock import month_starts
     from credsup.simulation.population import generate, item_table
-    from credsup.simulation.regulator import month_starts
     from credsup.simulation.streams import as_seed_sequence, streams
 
     t0 = time.perf_counter()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -34,4 +35,12 @@ def window_start(as_of: dt.date, months: int) -> dt.date:
     return months_before(as_of, months)
 
 
-__all__ = ["add_months", "months_before", "window_start"]
+def window_of(column: str) -> int | None:
+    """Months of the record window a record-summary count covers, read from its name, the contract of
+    :class:`credsup.core.EnterpriseBatch` (``inspections_36m``: 36, ``violations_12m``: 12); ``None``
+    for a column that is not windowed."""
+    match = re.fullmatch(r".+_(\d+)m", column)
+    return int(match.group(1)) if match else None
+
+
+__all__ = ["add_months", "months_before", "window_of", "window_start"]

@@ -35,6 +35,19 @@ class Clock:
         #: the day after the last period (the run ends there)
         self.end_day = int(self.starts[-1])
         self.working_days_per_week = working_days_per_week
+        self._day = -1
+        self._on_new_day: list[Callable[[int], None]] = []
+
+    def on_new_day(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(day)`` once on each new day, before anything else happens on it (see :meth:`enter`)."""
+        self._on_new_day.append(listener)
+
+    def enter(self, day: int) -> None:
+        """Whatever happens on ``day`` calls this first: the first call of a new day tells the listeners."""
+        if day > self._day:
+            self._day = day
+            for listener in self._on_new_day:
+                listener(day)
 
     @property
     def now(self) -> int:
@@ -71,7 +84,11 @@ class Clock:
         """Run ``action`` on day ``day`` (today if it is in the past): one SimPy timeout. Actions due on
         the same day run in the order they were scheduled."""
         event = self.env.timeout(max(0, day - self.now))
-        event.callbacks.append(lambda _event: action())
+        event.callbacks.append(lambda _event: self._run(action))
+
+    def _run(self, action: Callable[[], None]) -> None:
+        self.enter(self.now)
+        action()
 
 
 __all__ = ["Clock", "month_starts"]

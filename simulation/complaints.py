@@ -57,7 +57,7 @@ class Complaints:
     def arrive(self, ids: np.ndarray, verify: np.ndarray, day: int) -> None:
         """Complaints about ``ids`` arrive; those to verify join the complaint queue."""
         ctx = self.ctx
-        ctx.world.window["complaints"].add(ids, ctx.clock.month_of(day))
+        ctx.record.complain(ids, day)
         self.inspectorate.order(
             "complaint",
             ids[verify],

@@ -1,5 +1,5 @@
 """What the parts of one run's regulator share: the world, the jurisdiction, the scenario, the clock,
-the random streams, the public records and the tally.
+the random streams and the tally.
 
 One :class:`RunContext` belongs to one run. Everything a run changes lives in objects it owns (the world's
 columns, the records, the tally, the parts' queues and capacity), so two runs never share state, and a
@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from credsup.simulation.clock import Clock
-from credsup.simulation.records import Records
+from credsup.simulation.credit_record import CreditRecord
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.state import World
 from credsup.simulation.tally import Tally
@@ -31,12 +31,16 @@ class RunContext:
     clock: Clock
     #: one generator per purpose, by name (:data:`credsup.simulation.streams.STREAMS`)
     rngs: dict[str, np.random.Generator]
-    records: Records
     tally: Tally
     #: share of each item (the run's item vocabulary) among violations enterprises choose
     item_shares: np.ndarray
     #: severity code of each item
     item_severity: np.ndarray
+
+    @property
+    def record(self) -> CreditRecord:
+        """The credit record, which keeps the record summary (the world's)."""
+        return self.world.record
 
     @property
     def schedule(self) -> Any:

@@ -4,7 +4,7 @@ their consequences are decided, in one batch per day.
 A detected violation is ordered rectified within the jurisdiction's ``schedule.rectification_days`` of
 its severity. All violations whose time limit ends on one day are decided together (one SimPy timeout
 per day): whether each was corrected in time (``behaviour.correction``), then the ``tolerance`` hook,
-then the ``sanction`` hook. Their consequences: the record summary (failed rectifications), the
+then the ``sanction`` hook. Their consequences: the credit record (the order met or not), the
 violation in progress (a corrected one ends; an uncorrected one goes on, undetected again), the tally,
 the public records, listings and bans (:class:`credsup.simulation.listings.Listings`), a listed
 entity's on-site follow-up when its rectification time ends (seed 004 (XV)), what the enterprise learns
@@ -25,7 +25,7 @@ from credsup.simulation.context import RunContext
 from credsup.simulation.inspectorate import Inspectorate
 from credsup.simulation.listings import Listings
 from credsup.simulation.objections import Objections
-from credsup.simulation.state import count_at, frozen
+from credsup.simulation.state import frozen
 
 
 @attrs.frozen
@@ -47,6 +47,7 @@ class Found:
     wrongful: np.ndarray  #: recorded at an enterprise that was not violating (a false positive)
     false_commitment: np.ndarray  #: a commitment found false on verification
     month: np.ndarray  #: period of the detection (int32)
+    violation: np.ndarray  #: its row in the credit record's violations (int64)
 
     def __len__(self) -> int:
         return len(self.enterprise)
@@ -87,7 +88,7 @@ class Deadlines:
         """All violations whose rectification time limit ends today: tolerance, sanction, consequences."""
         ctx = self.ctx
         v = Found.concat(self.pending.pop(day))
-        w, beh, c, j, tally = ctx.world, ctx.scenario.behaviour, ctx.world.cols, ctx.jurisdiction, ctx.tally
+        w, beh, j, tally = ctx.world, ctx.scenario.behaviour, ctx.jurisdiction, ctx.tally
         month = ctx.clock.month_of(day)
         today = w.date(day)
         e = v.enterprise
@@ -113,8 +114,7 @@ class Deadlines:
         )
         decisions = j.tolerance(vb, w.batch, today)
         sanctions = j.sanction(vb, decisions, w.batch, today)
-        count_at(c["open_rectifications"], e, -1)
-        w.window["failed"].add(e[~corrected], month)
+        ctx.record.deadline(v.violation, corrected, day)
         # the violation in progress: corrected ends it; otherwise it goes on, undetected again
         real = ~v.wrongful & ~v.false_commitment
         tv = e[real]

@@ -4,9 +4,9 @@ The inspectorate hands over the orders it served on a day (:meth:`Inspections.vi
 same enterprise on one day make one visit. A visit finds a violation in progress (not already under a
 rectification order) with probability ``regulator.detection_probability``, records a violation at a
 compliant enterprise with probability ``regulator.false_positive_rate`` (a wrongful record), and a
-verified commitment that was false for certain. The visit updates the record summary (inspections,
-clean inspections, last inspection, verified complaints), and every violation found is recorded and
-handed to :class:`credsup.simulation.deadlines.Deadlines` to wait for its rectification deadline.
+verified commitment that was false for certain. The visit enters the credit record (an inspection,
+the complaints it found founded, the violations it found, a commitment found false), and every violation
+found is handed to :class:`credsup.simulation.deadlines.Deadlines` to wait for its rectification deadline.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from credsup.simulation.context import RunContext
 from credsup.simulation.deadlines import Deadlines, Found
 from credsup.simulation.inspectorate import Orders
 from credsup.simulation.population import categorical
-from credsup.simulation.state import count_at
 from credsup.simulation.tally import G
 
 #: Detection source of the orders of each queue but the complaint queue (whose orders carry their own:
@@ -61,18 +60,17 @@ class Inspections:
         w.spot_queued[ids[(source == DetectionSource.SPOT_CHECK) | (source == DetectionSource.FULL_COVERAGE)]] = False
         # one visit per enterprise and day: orders for the same enterprise are served together
         uniq, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        complaints = (source == DetectionSource.COMPLAINT).astype(np.int64)  # complaints the visit verifies
         if len(uniq) < len(ids):
             any_false = np.zeros(len(uniq), dtype=bool)
             np.logical_or.at(any_false, inverse, false_c)
-            complaint_any = np.zeros(len(uniq), dtype=bool)
-            np.logical_or.at(complaint_any, inverse, source == DetectionSource.COMPLAINT)
+            per_visit = np.zeros(len(uniq), dtype=np.int64)
+            np.add.at(per_visit, inverse, complaints)
             keep = np.sort(first)
             ids, source, queued = ids[keep], source[keep], queued[keep]
-            false_c, is_complaint = any_false[inverse[keep]], complaint_any[inverse[keep]]
-        else:
-            is_complaint = source == DetectionSource.COMPLAINT
+            false_c, complaints = any_false[inverse[keep]], per_visit[inverse[keep]]
         alive = w.active[ids]
-        ids, source, queued, false_c, is_complaint = (a[alive] for a in (ids, source, queued, false_c, is_complaint))
+        ids, source, queued, false_c, complaints = (a[alive] for a in (ids, source, queued, false_c, complaints))
         k = len(ids)
         if k == 0:
             return
@@ -91,12 +89,12 @@ class Inspections:
         delay = (day - w.v_since[ids[found]]).astype(np.float64)
         tally.delay_days[month] += np.bincount(g[found], weights=delay, minlength=G)
         tally.delays[month] += np.bincount(g[found], minlength=G)
-        # the record summary
-        w.window["inspections"].add(ids, month)
-        w.window["clean"].add(ids[~(found | wrong | false_c)], month)
-        w.cols["last_inspection"][ids] = w.day64(day)
+        # the record: the inspections, and the complaints they found founded
+        record = ctx.record
+        insp = record.inspect(ids, day)
         w.inspected[ids] = True
-        w.window["verified_complaints"].add(ids[is_complaint & (found | wrong)], month)
+        founded = found | wrong
+        record.founded(np.repeat(ids[founded], complaints[founded]), day)
         # the violations found, for the rectification deadline
         fp = ids[wrong]
         fp_item = categorical(rng.random(len(fp)), ctx.item_shares)
@@ -120,8 +118,9 @@ class Inspections:
         )
         wrongful = np.concatenate([np.zeros(len(tv), bool), np.ones(len(fp), bool), np.zeros(len(fc), bool)])
         is_fc = np.concatenate([np.zeros(len(tv) + len(fp), bool), np.ones(len(fc), bool)])
+        by = np.concatenate([insp[found], insp[wrong], insp[false_c]])
         w.under_order[tv] = True
-        self._record(enterprise, item, severity, harm, committed, src, wrongful, is_fc, day, month)
+        self._record(enterprise, item, severity, harm, committed, src, wrongful, is_fc, by, day, month)
 
     def _record(
         self,
@@ -133,19 +132,21 @@ class Inspections:
         source: np.ndarray,
         wrongful: np.ndarray,
         is_fc: np.ndarray,
+        inspection: np.ndarray,
         day: int,
         month: int,
     ) -> None:
-        """Detected violations enter the record and wait for their rectification deadline."""
+        """Detected violations (found by the ``inspection`` rows) enter the record and wait for their
+        rectification deadline."""
         ctx = self.ctx
-        w, tally = ctx.world, ctx.tally
+        w, tally, record = ctx.world, ctx.tally, ctx.record
         if len(enterprise) == 0:
             return
-        same, prior = w.prior_counts(enterprise, item)
-        w.record_detections(enterprise, severity, item, month, day)
-        w.window["false_commitments"].add(enterprise[is_fc], month)
+        same, prior = record.prior_counts(enterprise, item)
+        rectify_by = day + self.deadlines.rect_days[severity]
+        rows = record.detect(enterprise, day, severity, item, inspection=inspection, rectify_by=rectify_by)
+        record.found_false(enterprise[is_fc], day)
         tally.false_commitments[month] += int(is_fc.sum())
-        count_at(w.cols["open_rectifications"], enterprise)
         # recidivism after repair: a real violation found within the follow-up of the last repair
         real = enterprise[~wrongful]
         rep = w.repaired_day[real]
@@ -169,6 +170,7 @@ class Inspections:
                 wrongful=wrongful,
                 false_commitment=is_fc,
                 month=np.full(len(enterprise), month, np.int32),
+                violation=rows,
             ),
             day,
         )

@@ -75,6 +75,7 @@ class Inspectorate:
             per_day[t] = monthly / days if days else 0.0
         for day in range(clock.end_day):
             if clock.working(day):
+                clock.enter(day)
                 month = clock.month_of(day)
                 if self.capacity.level > 0 and self._idle:  # idle inspector time does not carry over
                     yield self.capacity.get(self.capacity.level)

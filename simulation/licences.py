@@ -43,7 +43,7 @@ class Licences:
         sub = frozen(w.batch.take(apps))
         eligible = j.commitment_eligible(sub, CommitmentKind.NOTIFICATION, today)
         false = eligible & unmet & (u2 < com.false_propensity * (1.0 - w.honesty[apps]))
-        w.window["commitments"].add(apps[eligible], t)
+        ctx.record.commit(apps[eligible], day)
         verify = eligible & (u3 < j.commitment_verification(sub, CommitmentKind.NOTIFICATION, today))
         self.inspectorate.order("commitment", apps[verify], day, false=false[verify])
 

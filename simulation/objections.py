@@ -17,9 +17,8 @@ import numpy as np
 
 from credsup.core import ObjectionBatch, RecordKind
 from credsup.simulation.context import RunContext
-from credsup.simulation.listings import Listings
-from credsup.simulation.records import Status
-from credsup.simulation.state import count_at, frozen
+from credsup.simulation.credit_record import count_at
+from credsup.simulation.state import frozen
 
 if TYPE_CHECKING:
     from credsup.simulation.deadlines import Found
@@ -28,9 +27,8 @@ if TYPE_CHECKING:
 class Objections:
     """Objections of one run: filed when a sanction is decided, withdrawn records when upheld."""
 
-    def __init__(self, ctx: RunContext, listings: Listings):
+    def __init__(self, ctx: RunContext):
         self.ctx = ctx
-        self.listings = listings
 
     def file(
         self,
@@ -69,18 +67,14 @@ class Objections:
             sel = up[when == d]
             recs = np.concatenate([rec_pen[sel], rec_list[sel]])
             recs = recs[recs >= 0]
-            ctx.clock.at(int(d), functools.partial(self.withdraw, recs, v.select(sel)))
+            ctx.clock.at(int(d), functools.partial(self.withdraw, recs, int(d)))
 
-    def withdraw(self, recs: np.ndarray, v: Found) -> None:
-        """An upheld objection: the records ``recs`` of the violations ``v`` are withdrawn and leave the
-        record summary."""
+    def withdraw(self, recs: np.ndarray, day: int) -> None:
+        """An upheld objection: the records ``recs`` are withdrawn (with the violations behind the
+        penalties) and the wrongful penalties leave the tally."""
         ctx = self.ctx
-        w, r, tally = ctx.world, ctx.records, ctx.tally
-        self.listings.end_display(recs, Status.WITHDRAWN)
-        r.status[recs] = Status.WITHDRAWN
-        for m in np.unique(v.month):
-            sel = v.month == m
-            w.withdraw_detections(v.enterprise[sel], v.severity[sel], v.item[sel].astype(np.int64), int(m))
+        r, tally = ctx.record.records, ctx.tally
+        ctx.record.withdraw(recs, day)
         decided = r.decided_month[recs[r.kind[recs] == RecordKind.PENALTY]]
         wrongful = r.wrongful[recs[r.kind[recs] == RecordKind.PENALTY]]
         count_at(tally.wrongful_penalties, decided[wrongful], -1)

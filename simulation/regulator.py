@@ -41,7 +41,6 @@ from credsup.simulation.inspectorate import Inspectorate
 from credsup.simulation.licences import Licences
 from credsup.simulation.listings import Listings
 from credsup.simulation.objections import Objections
-from credsup.simulation.records import Records
 from credsup.simulation.repairs import Repairs
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.spot_checks import SpotChecks
@@ -71,16 +70,16 @@ class Regulator:
             scenario=scenario,
             clock=clock,
             rngs=rngs,
-            records=Records(capacity=max(1024, world.n // 8)),
             tally=Tally.zeros(scenario.months),
             item_shares=item_shares,
             item_severity=item_severity,
         )
         self.probe = probe  #: rows of the probe sample that measures perceived costs (docs/model.md)
         self.progress = progress
+        clock.on_new_day(world.record.advance)
         self.listings = Listings(ctx)
-        self.objections = Objections(ctx, self.listings)
-        self.repairs = Repairs(ctx, self.listings)
+        self.objections = Objections(ctx)
+        self.repairs = Repairs(ctx)
         # the inspectorate hands each day's orders to the inspections, which hand violations to the
         # deadlines, which send follow-ups back to the inspectorate: the first link is late-bound
         self.inspectorate = Inspectorate(
@@ -126,10 +125,9 @@ class Regulator:
         w = ctx.world
         day = int(ctx.clock.starts[t])
         today = w.date(day)
-        w.expire_windows(t)
-        self.listings.expire(day)
+        ctx.clock.enter(day)
         if t % ctx.schedule.grading_months == 0:  # month 0 included
-            self._grade(today)
+            self._grade(day, today)
             self.costs = behaviour.perceived_costs(
                 ctx.jurisdiction, w, self.probe, ctx.scenario, today, ctx.item_shares, ctx.item_severity
             )
@@ -165,11 +163,10 @@ class Regulator:
         tally.violating_months[t] += table[:, 1]
         tally.auc[t] += table[1:]
 
-    def _grade(self, today: dt.date) -> None:
-        c, j, batch = self.ctx.world.cols, self.ctx.jurisdiction, self.ctx.world.batch
-        c["grade"][:] = j.grade(batch, today)
-        c["graded_on"][:] = np.datetime64(today, "D")
-        c["demonstration"][:] = j.demonstration(batch, today)
+    def _grade(self, day: int, today: dt.date) -> None:
+        record, j, batch = self.ctx.record, self.ctx.jurisdiction, self.ctx.world.batch
+        record.evaluate(j.grade(batch, today), day)
+        record.set_demonstration(j.demonstration(batch, today))  # the hook sees the new grades
 
 
 __all__ = ["Regulator"]

@@ -19,7 +19,6 @@ import numpy as np
 
 from credsup.core import CommitmentKind, RepairApplications, RepairCondition, RepairStatus
 from credsup.simulation.context import RunContext
-from credsup.simulation.listings import Listings
 from credsup.simulation.records import Status
 from credsup.simulation.state import frozen
 
@@ -27,15 +26,14 @@ from credsup.simulation.state import frozen
 class Repairs:
     """Repair applications and approvals of one run."""
 
-    def __init__(self, ctx: RunContext, listings: Listings):
+    def __init__(self, ctx: RunContext):
         self.ctx = ctx
-        self.listings = listings
 
     def apply(self, day: int, t: int, today: dt.date) -> None:
         """Enterprises with a displayed record apply for repair; the repair hook decides; approvals take
         effect after the review time."""
         ctx = self.ctx
-        w, r, rng = ctx.world, ctx.records, ctx.rngs["repair"]
+        w, r, rng = ctx.world, ctx.record.records, ctx.rngs["repair"]
         if not len(r):
             return
         cand = np.flatnonzero((r.status == Status.DISPLAYED) & ~r.busy & ~r.final)
@@ -77,17 +75,16 @@ class Repairs:
             ctx.clock.at(int(d), functools.partial(self.repaired, recs, int(d)))
 
     def repaired(self, recs: np.ndarray, day: int) -> None:
-        """Approved repairs take effect: the records leave the display."""
+        """Approved repairs take effect: the records leave the display; the enterprises whose displayed
+        records were repaired start their recidivism follow-up."""
         ctx = self.ctx
-        w, r, c = ctx.world, ctx.records, ctx.world.cols
+        w, r = ctx.world, ctx.record.records
         r.busy[recs] = False
-        live = self.listings.end_display(recs, Status.REPAIRED)
+        live = ctx.record.repair(recs, day)
         e = np.unique(r.enterprise[live])
         if len(e) == 0:
             return
         month = ctx.clock.month_of(day)
-        w.window["repairs"].add(e, month)
-        c["last_repair"][e] = w.day64(day)
         w.repaired_day[e] = day
         w.repair_relapsed[e] = False
         ctx.tally.repairs[month] += len(e)
