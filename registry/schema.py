@@ -14,6 +14,7 @@ turn them into the record summary (:class:`~credsup.core.EnterpriseBatch`) as of
 
 from __future__ import annotations
 
+import enum
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -94,7 +95,7 @@ class TableSpec:
         return tuple(c.name for c in self.columns)
 
 
-def _lower(enum_cls: type) -> tuple[str, ...]:
+def _lower(enum_cls: type[enum.Enum]) -> tuple[str, ...]:
     return tuple(m.name.lower() for m in enum_cls)
 
 

@@ -56,7 +56,8 @@ class Clock:
 
     def month_of(self, day: int) -> int:
         """The period that ``day`` falls in (days outside the run go to the first or last period)."""
-        return int(min(max(np.searchsorted(self.starts, day, side="right") - 1, 0), self.months - 1))
+        period = int(np.searchsorted(self.starts, day, side="right")) - 1
+        return min(max(period, 0), self.months - 1)
 
     def date(self, day: int) -> dt.date:
         """Calendar date of day ``day``."""

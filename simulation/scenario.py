@@ -94,8 +94,8 @@ class History:
 @attrs.frozen
 class Population:
     enterprises: int = param(lo=1, hi=20_000_000, doc="number of enterprises")
-    sectors: tuple[Sector, ...] = attrs.field()
-    sizes: SizeShares = attrs.field()
+    sectors: tuple[Sector, ...] = attrs.field(kw_only=True)
+    sizes: SizeShares = attrs.field(kw_only=True)
     mean_age_years: float = param(lo=0.1, hi=100.0, doc="mean age at the start", unit="years")
     departments: float = param(
         lo=1.0,
@@ -374,7 +374,7 @@ class Scenario:
     scenario: str
     start: dt.date
     months: int = param(lo=1, hi=600, doc="number of monthly periods", unit="months")
-    population: Population = attrs.field()
+    population: Population = attrs.field(kw_only=True)
     title: str = ""
     behaviour: Behaviour = attrs.field(factory=Behaviour)
     regulator: Regulator = attrs.field(factory=Regulator)

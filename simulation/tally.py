@@ -19,12 +19,13 @@ G = len(GRADE_LABELS)
 
 _BY_GRADE = "period x grade"
 _BY_PERIOD = "period"
+_AUC = "period x 4 x 2"
 
 
-def _count(doc: str, unit: str, *, by_grade: bool = False) -> Any:
-    """A tally field: float64 ``[periods, G]`` when ``by_grade``, else ``[periods]`` (allocated by
-    :meth:`Tally.zeros`)."""
-    return attrs.field(metadata={"doc": doc, "unit": unit, "shape": _BY_GRADE if by_grade else _BY_PERIOD})
+def _count(doc: str, unit: str, *, by_grade: bool = False, shape: str | None = None) -> Any:
+    """A tally field: float64 ``[periods, G]`` when ``by_grade``, else ``[periods]``, or ``shape``
+    (allocated by :meth:`Tally.zeros`)."""
+    return attrs.field(metadata={"doc": doc, "unit": unit, "shape": shape or (_BY_GRADE if by_grade else _BY_PERIOD)})
 
 
 @attrs.define(eq=False)
@@ -87,18 +88,14 @@ class Tally:
     )
 
     # -- the grade against the violation in progress -----------------------------------------------------
-    auc: np.ndarray = attrs.field(
-        metadata={
-            "doc": "graded active enterprise-months by grade (A..D) and violating (no, yes)",
-            "unit": "enterprise-months",
-            "shape": "period x 4 x 2",
-        }
+    auc: np.ndarray = _count(
+        "graded active enterprise-months by grade (A..D) and violating (no, yes)", "enterprise-months", shape=_AUC
     )
 
     @classmethod
     def zeros(cls, periods: int) -> Tally:
         """A tally of ``periods`` monthly periods, every count zero."""
-        shapes = {_BY_GRADE: (periods, G), _BY_PERIOD: (periods,), "period x 4 x 2": (periods, 4, 2)}
+        shapes = {_BY_GRADE: (periods, G), _BY_PERIOD: (periods,), _AUC: (periods, 4, 2)}
         arrays = {f.name: np.zeros(shapes[f.metadata["shape"]], dtype=np.float64) for f in _array_fields()}
         return cls(periods=periods, **arrays)
 
@@ -115,7 +112,7 @@ class Tally:
         return out
 
 
-def _array_fields() -> list[attrs.Attribute]:  # type: ignore[type-arg]
+def _array_fields() -> list[attrs.Attribute]:
     return [f for f in attrs.fields(Tally) if f.name != "periods"]
 
 
