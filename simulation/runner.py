@@ -107,10 +107,6 @@ class RunResult:
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), default=_json_default, **kwargs)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunResult:
-        return cls(**data)
-
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, np.datetime64)):
