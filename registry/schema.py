@@ -5,8 +5,8 @@ This module is the one place the registry format is written down: the readers va
 ``docs/registry.md`` is generated from it (``python -m credsup.registry.schema`` rewrites it;
 ``tests/test_registry_docs.py`` fails when it is stale).
 
-A registry holds enterprises and their credit record as time-stamped events (DESIGN.md, "credit
-record"): commitments, inspections and their results (the violations they found), penalties,
+A registry holds enterprises and their credit record as time-stamped events (../shared/DESIGN.md,
+"credit record"): commitments, inspections and their results (the violations they found), penalties,
 complaints, listings, repairs and objections. The kernel never sees these events: the registry tools
 turn them into the record summary (:class:`~credsup.core.EnterpriseBatch`) as of a date
 (:mod:`credsup.registry.summary`).
