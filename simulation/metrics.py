@@ -41,7 +41,7 @@ METRIC_INFO: dict[str, tuple[str, str]] = {
     "complaint_backlog": ("complaint backlog", "complaints waiting at month end"),
     "grade_auc": ("grade AUC", "grade against violating (0.5 = uninformative)"),
     "wrongful_penalty_rate": ("wrongful penalty rate", "share of penalties on no violation"),
-    "repair_recidivism": ("repair recidivism", "share of repaired found violating within a year"),
+    "repair_recidivism": ("repair recidivism", "share of repaired found violating within the follow-up"),
     "tolerated_first_offences": ("tolerated first offences", "share of decided violations exempted"),
 }
 #: Metrics that are defined per grade (the others are properties of the whole regulator or of grading).

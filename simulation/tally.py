@@ -129,4 +129,11 @@ def describe() -> list[dict[str, str]]:
     ]
 
 
-__all__ = ["BY_GRADE", "BY_PERIOD", "GRADE_LABELS", "G", "Tally", "describe"]
+def markdown_table() -> str:
+    """The counts as the Markdown table of docs/metrics.md."""
+    lines = ["| count | kept per | unit | what it counts |", "|---|---|---|---|"]
+    lines += [f"| `{d['name']}` | {d['shape']} | {d['unit']} | {d['doc']} |" for d in describe()]
+    return "\n".join(lines)
+
+
+__all__ = ["BY_GRADE", "BY_PERIOD", "GRADE_LABELS", "G", "Tally", "describe", "markdown_table"]
