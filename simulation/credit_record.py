@@ -167,7 +167,7 @@ class CreditRecord:
         self.records = Records(capacity=max(1024, self.n // 8))
         self.violations = Violations(capacity=max(1024, self.n // 4))
         self.inspections = InspectionLog(capacity=max(1024, self.n // 2))
-        self._last_violation_row = np.full(self.n, -1, dtype=np.int64)
+        self._last_violation_row = np.full(self.n, -1, dtype=np.int32)
         self._overdue: dict[int, list[np.ndarray]] = {}  # deadline day -> rows of orders not met
         # what ends on which day: displayed records (by record), listings and bans (by enterprise)
         self._display_ends = Agenda()
@@ -206,19 +206,22 @@ class CreditRecord:
     def _expire(self, day: int) -> None:
         c, r = self.cols, self.records
         t64 = self.day64(day)
-        ents = np.unique(self._listing_ends.due(day))
-        over = ents[c["listed"][ents] & (c["listed_until"][ents] <= t64)]  # not if a later listing holds
-        c["listed"][over] = False
-        c["listed_until"][over] = NAT
-        ents = np.unique(self._ban_ends.due(day))
-        free = ents[~self.active[ents] & (c["banned_until"][ents] <= t64)]
-        self.active[free] = True
-        c["banned_until"][free] = NAT
+        ents = self._listing_ends.due(day)
+        if len(ents):
+            over = ents[c["listed"][ents] & (c["listed_until"][ents] <= t64)]  # not if a later listing holds
+            c["listed"][over] = False
+            c["listed_until"][over] = NAT
+        ents = self._ban_ends.due(day)
+        if len(ents):
+            free = ents[~self.active[ents] & (c["banned_until"][ents] <= t64)]
+            self.active[free] = True
+            c["banned_until"][free] = NAT
         recs = self._display_ends.due(day)
-        ended = recs[r.status[recs] == Status.DISPLAYED]
-        r.status[ended] = Status.EXPIRED
-        pen = ended[r.kind[ended] == RecordKind.PENALTY]
-        count_at(c["displayed_penalties"], r.enterprise[pen], -1)
+        if len(recs):
+            ended = recs[r.status[recs] == Status.DISPLAYED]
+            r.status[ended] = Status.EXPIRED
+            pen = ended[r.kind[ended] == RecordKind.PENALTY]
+            count_at(c["displayed_penalties"], r.enterprise[pen], -1)
 
     # -- inspections and violations --------------------------------------------------------------------
 
@@ -278,16 +281,18 @@ class CreditRecord:
         if len(inspections) == 0:
             return
         log = self.inspections
-        before = log.found[inspections].copy()
-        count_at(log.found, inspections, step)
         clean = self.windows["clean_inspections_36m"]
-        uniq, first = np.unique(inspections, return_index=True)
-        was, now = before[first] == 0, log.found[uniq] == 0
+        uniq = np.unique(inspections)
+        was = log.found[uniq] == 0
+        count_at(log.found, inspections, step)
+        now = log.found[uniq] == 0
         for change, action in ((was & ~now, clean.withdraw), (~was & now, clean.add)):
             rows = uniq[change]
-            for d in np.unique(log.day[rows]):
-                sel = rows[log.day[rows] == d]
-                action(log.enterprise[sel], int(d))
+            if len(rows) == 0:
+                continue
+            days = log.day[rows]
+            for d in np.unique(days):  # one day, but for withdrawn violations of different inspections
+                action(log.enterprise[rows[days == d]], int(d))
 
     def deadline(self, rows: np.ndarray, corrected: np.ndarray, day: int) -> None:
         """The rectification orders of the violations ``rows`` reach their deadline ``day``: those

@@ -54,11 +54,16 @@ class Found:
 
     def select(self, rows: np.ndarray) -> Found:
         """The rows ``rows`` (a mask or indices)."""
-        return Found(**{f.name: getattr(self, f.name)[rows] for f in attrs.fields(Found)})
+        return Found(**{name: getattr(self, name)[rows] for name in _FOUND})
 
     @staticmethod
     def concat(parts: list[Found]) -> Found:
-        return Found(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in attrs.fields(Found)})
+        if len(parts) == 1:
+            return parts[0]
+        return Found(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in _FOUND})
+
+
+_FOUND = tuple(f.name for f in attrs.fields(Found))
 
 
 class Deadlines:

@@ -32,9 +32,13 @@ class Listings:
     def _end_days(self, today: dt.date, days: np.ndarray) -> np.ndarray:
         """Days (since the start) a measure of ``days`` from ``today`` ends: ``NEVER`` when indefinite, -1
         for none (as :func:`credsup.core.until`)."""
-        ends = until(today, days)
-        start = self.ctx.world.start
-        return np.where(np.isnat(ends), -1, np.where(ends == FOREVER, NEVER, (ends - start).astype(np.int64)))
+        out = np.full(len(days), -1, dtype=np.int64)
+        some = days > 0
+        if some.any():
+            ends = until(today, days[some])
+            start = self.ctx.world.start
+            out[some] = np.where(ends == FOREVER, NEVER, (ends - start).astype(np.int64))
+        return out
 
     def sanction(
         self,

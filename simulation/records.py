@@ -1,7 +1,7 @@
 """Growable columnar tables of the simulated credit record: penalty and listing records, violations,
 inspections.
 
-One row per record or event, in numpy columns that double in size when full (appending is amortised
+One row per record or event, in numpy columns that grow by half when full (appending is amortised
 O(1), never one Python object per row). :class:`Records` are what an enterprise applies to repair and
 objects against; :class:`Violations` and :class:`InspectionLog` are what the record summary needs to
 take a withdrawn violation back out (``credsup.simulation.credit_record``).
@@ -58,7 +58,7 @@ class Table:
             return np.zeros(0, dtype=np.int64)
         if self.n + k > self._cap:
             while self.n + k > self._cap:
-                self._cap *= 2
+                self._cap += self._cap // 2
             for name, arr in self._data.items():
                 grown = self._blank(name, arr.dtype, self._cap)
                 grown[: self.n] = arr[: self.n]
@@ -95,16 +95,17 @@ class Records(Table):
 
 
 class Violations(Table):
-    """Detected violations as the record summary sees them (days since the start)."""
+    """Detected violations as the record summary sees them (days since the start; int32 rows and
+    enterprises: a run holds fewer than 2**31 of either)."""
 
     COLUMNS: ClassVar[dict[str, np.dtype]] = {
-        "enterprise": np.dtype(np.int64),
+        "enterprise": np.dtype(np.int32),
         "day": np.dtype(np.int32),  #: day it was detected
         "severity": np.dtype(np.int8),
         "item": np.dtype(np.int16),
-        "inspection": np.dtype(np.int64),  #: the inspection that found it (row of InspectionLog), -1 none
+        "inspection": np.dtype(np.int32),  #: the inspection that found it (row of InspectionLog), -1 none
         "rectify_by": np.dtype(np.int32),  #: deadline of the rectification order, -1 none ordered
-        "previous": np.dtype(np.int64),  #: the enterprise's violation recorded before this one, -1 none
+        "previous": np.dtype(np.int32),  #: the enterprise's violation recorded before this one, -1 none
         "live": np.dtype(bool),  #: not withdrawn
         "open": np.dtype(bool),  #: counts in open_rectifications
         "failed": np.dtype(bool),  #: counts in failed_rectifications_36m (while in the window)
@@ -116,7 +117,7 @@ class InspectionLog(Table):
     """Inspections as the record summary sees them (days since the start)."""
 
     COLUMNS: ClassVar[dict[str, np.dtype]] = {
-        "enterprise": np.dtype(np.int64),
+        "enterprise": np.dtype(np.int32),
         "day": np.dtype(np.int32),
         "found": np.dtype(np.int16),  #: live violations that refer to it (0: a clean inspection)
     }
