@@ -57,6 +57,8 @@ WINDOWED = (
 #: Severity code -> the count of detected violations of that severity.
 BY_SEVERITY = ("minor_36m", "general_36m", "serious_36m")
 _FAR_PAST = -(2**62)
+_NONE = np.zeros(0, dtype=np.int64)
+_NONE.flags.writeable = False
 
 
 def count_at(target: np.ndarray, ids: np.ndarray, step: int = 1) -> None:
@@ -109,6 +111,9 @@ class DayWindow:
         if cutoff <= self.cutoff:
             return
         self.cutoff = cutoff
+        days = self._days
+        if not days or days[0] > cutoff:
+            return
         while self._days and self._days[0] <= cutoff:
             day = heapq.heappop(self._days)
             count_at(self.target, np.concatenate(self._events.pop(day)), -1)
@@ -129,16 +134,26 @@ class Agenda:
         """File each of ``ids`` under its day in ``days`` (days at or after ``NEVER`` never fall due)."""
         ids, days = np.asarray(ids, dtype=np.int64), np.asarray(days, dtype=np.int64)
         keep = days < NEVER
-        ids, days = ids[keep], days[keep]
-        for d in np.unique(days):
-            d = int(d)
-            if d not in self._ids:
-                self._ids[d] = []
-                heapq.heappush(self._days, d)
-            self._ids[d].append(ids[days == d])
+        if not keep.all():
+            ids, days = ids[keep], days[keep]
+        if len(days) == 0:
+            return
+        if days.min() == days.max():
+            self._file(int(days[0]), ids)
+        else:
+            for d in np.unique(days):
+                self._file(int(d), ids[days == d])
+
+    def _file(self, day: int, ids: np.ndarray) -> None:
+        if day not in self._ids:
+            self._ids[day] = []
+            heapq.heappush(self._days, day)
+        self._ids[day].append(ids)
 
     def due(self, day: int) -> np.ndarray:
         """Take out every id filed under ``day`` or earlier."""
+        if not self._days or self._days[0] > day:
+            return _NONE
         out = []
         while self._days and self._days[0] <= day:
             out.extend(self._ids.pop(heapq.heappop(self._days)))
@@ -160,10 +175,27 @@ class CreditRecord:
         self.active = active
         self.n = len(active)
         self.today = _FAR_PAST
-        self.windows = {name: DayWindow(cols[name], window_of(name) or 0) for name in WINDOWED}
+        # The windowed counts of one window length are the rows of one block (each batch column is a
+        # row: a contiguous view), so a day's events of several counts move in one call.
+        self._window: dict[str, tuple[DayWindow, int]] = {}  # count -> (its block's window, row offset)
+        self._windows: list[DayWindow] = []
+        for months in sorted({window_of(name) or 0 for name in WINDOWED}):
+            names = [name for name in WINDOWED if window_of(name) == months]
+            block = np.zeros((len(names), self.n), dtype=np.int16)
+            window = DayWindow(block.reshape(-1), months)
+            self._windows.append(window)
+            for row, name in enumerate(names):
+                block[row] = cols[name]
+                cols[name] = block[row]
+                self._window[name] = (window, row * self.n)
         #: detected violations of each (enterprise, item) in the record window (row ``e * items + item``)
         self.item_counts = np.zeros(self.n * items, dtype=np.int16)
         self._item_window = DayWindow(self.item_counts, RECORD_WINDOW_MONTHS)
+        self._windows.append(self._item_window)
+        window36, first = self._window[BY_SEVERITY[0]]
+        assert all(self._window[name][0] is window36 for name in BY_SEVERITY)
+        #: offset of each severity's count in its block
+        self._severity_offset = np.array([self._window[name][1] for name in BY_SEVERITY], dtype=np.int64)
         self.records = Records(capacity=max(1024, self.n // 8))
         self.violations = Violations(capacity=max(1024, self.n // 4))
         self.inspections = InspectionLog(capacity=max(1024, self.n // 2))
@@ -193,26 +225,24 @@ class CreditRecord:
         if day <= self.today:
             return
         self.today = day
-        due = sorted(d for d in self._overdue if d < day)
-        for d in due:
-            self._fail(np.concatenate(self._overdue.pop(d)), d)
-        cutoffs: dict[int, int] = {}
-        for window in (*self.windows.values(), self._item_window):
-            if window.months not in cutoffs:
-                cutoffs[window.months] = self._cutoff(day, window.months)
-            window.expire(cutoffs[window.months])
+        if self._overdue:
+            for d in sorted(d for d in self._overdue if d < day):
+                self._fail(np.concatenate(self._overdue.pop(d)), d)
+        for window in self._windows:
+            window.expire(self._cutoff(day, window.months))
         self._expire(day)
 
     def _expire(self, day: int) -> None:
         c, r = self.cols, self.records
-        t64 = self.day64(day)
         ents = self._listing_ends.due(day)
         if len(ents):
+            t64 = self.day64(day)
             over = ents[c["listed"][ents] & (c["listed_until"][ents] <= t64)]  # not if a later listing holds
             c["listed"][over] = False
             c["listed_until"][over] = NAT
         ents = self._ban_ends.due(day)
         if len(ents):
+            t64 = self.day64(day)
             free = ents[~self.active[ents] & (c["banned_until"][ents] <= t64)]
             self.active[free] = True
             c["banned_until"][free] = NAT
@@ -223,13 +253,23 @@ class CreditRecord:
             pen = ended[r.kind[ended] == RecordKind.PENALTY]
             count_at(c["displayed_penalties"], r.enterprise[pen], -1)
 
+    def _count(self, name: str, enterprise: np.ndarray, day: int, step: int = 1) -> None:
+        """Events of ``enterprise`` dated ``day`` in the windowed count ``name`` (``step`` -1: withdrawn)."""
+        window, offset = self._window[name]
+        keys = np.asarray(enterprise, dtype=np.int64) + offset
+        if step > 0:
+            window.add(keys, day)
+        else:
+            window.withdraw(keys, day)
+
     # -- inspections and violations --------------------------------------------------------------------
 
     def inspect(self, enterprise: np.ndarray, day: int) -> np.ndarray:
         """Inspections of ``enterprise`` on ``day`` (clean until a violation refers to them); returns their rows."""
         rows = self.inspections.add(enterprise=enterprise, day=day)
-        self.windows["inspections_36m"].add(enterprise, day)
-        self.windows["clean_inspections_36m"].add(enterprise, day)
+        window, inspections = self._window["inspections_36m"]
+        e = np.asarray(enterprise, dtype=np.int64)
+        window.add(np.concatenate([e + inspections, e + self._window["clean_inspections_36m"][1]]), day)
         self.cols["last_inspection"][enterprise] = self.day64(day)
         return rows
 
@@ -257,42 +297,49 @@ class CreditRecord:
             enterprise=enterprise, day=day, severity=severity, item=item, inspection=insp, rectify_by=by, open=ordered
         )
         self._link(rows, enterprise)
-        for code, name in enumerate(BY_SEVERITY):
-            self.windows[name].add(enterprise[severity == code], day)
-        self.windows["violations_12m"].add(enterprise, day)
+        self._window[BY_SEVERITY[0]][0].add(enterprise + self._severity_offset[severity], day)
+        self._count("violations_12m", enterprise, day)
         self._item_window.add(enterprise * self.items + item, day)
         self.cols["last_violation"][enterprise] = self.day64(day)
-        count_at(self.cols["open_rectifications"], enterprise[ordered])
-        self._refer(insp[insp >= 0], +1)
+        if ordered.any():
+            count_at(self.cols["open_rectifications"], enterprise[ordered])
+        found = insp[insp >= 0]
+        if len(found):
+            self._refer(found, +1)
         return rows
 
     def _link(self, rows: np.ndarray, enterprise: np.ndarray) -> None:
         """Chain each enterprise's violations, newest last (to find the last live one after a withdrawal)."""
-        order = np.argsort(enterprise, kind="stable")
-        es, rs = enterprise[order], rows[order]
-        first = np.r_[True, es[1:] != es[:-1]]
-        last = np.r_[es[1:] != es[:-1], True]
-        previous = np.where(first, self._last_violation_row[es], np.r_[-1, rs[:-1]])
-        self.violations.previous[rs] = previous
-        self._last_violation_row[es[last]] = rs[last]
+        latest = self._last_violation_row
+        previous = latest[enterprise]
+        latest[enterprise] = rows
+        if len(rows) > 1 and not (latest[enterprise] == rows).all():  # an enterprise twice in the batch
+            order = np.argsort(enterprise, kind="stable")
+            es, rs = enterprise[order], rows[order]
+            first = np.r_[True, es[1:] != es[:-1]]
+            last = np.r_[es[1:] != es[:-1], True]
+            previous[order] = np.where(first, previous[order], np.r_[-1, rs[:-1]])
+            latest[es[last]] = rs[last]
+        self.violations.previous[rows] = previous
 
     def _refer(self, inspections: np.ndarray, step: int) -> None:
         """Live violations referring to ``inspections`` change by ``step``: an inspection is clean while none does."""
         if len(inspections) == 0:
             return
-        log = self.inspections
-        clean = self.windows["clean_inspections_36m"]
-        uniq = np.unique(inspections)
-        was = log.found[uniq] == 0
-        count_at(log.found, inspections, step)
-        now = log.found[uniq] == 0
-        for change, action in ((was & ~now, clean.withdraw), (~was & now, clean.add)):
-            rows = uniq[change]
-            if len(rows) == 0:
-                continue
-            days = log.day[rows]
-            for d in np.unique(days):  # one day, but for withdrawn violations of different inspections
-                action(log.enterprise[rows[days == d]], int(d))
+        found = self.inspections.found
+        before = found[inspections]
+        count_at(found, inspections, step)
+        # a violation more: the inspections that had none are no longer clean; one less: those left with none are
+        changed = inspections[before == 0] if step > 0 else inspections[found[inspections] == 0]
+        if len(changed) == 0:
+            return
+        if len(changed) > 1:
+            changed = np.unique(changed)
+        days = self.inspections.day[changed]
+        enterprise = self.inspections.enterprise[changed]
+        for d in np.unique(days) if len(days) > 1 else days:  # one day, unless withdrawn violations differ
+            sel = enterprise if len(days) == 1 else enterprise[days == d]
+            self._count("clean_inspections_36m", sel, int(d), -step)
 
     def deadline(self, rows: np.ndarray, corrected: np.ndarray, day: int) -> None:
         """The rectification orders of the violations ``rows`` reach their deadline ``day``: those
@@ -312,7 +359,7 @@ class CreditRecord:
         v.open[rows] = False
         v.failed[rows] = True
         count_at(self.cols["open_rectifications"], v.enterprise[rows], -1)
-        self.windows["failed_rectifications_36m"].add(v.enterprise[rows], day)
+        self._count("failed_rectifications_36m", v.enterprise[rows], day)
 
     def _withdraw_violations(self, rows: np.ndarray) -> None:
         """The violations ``rows`` leave the record: every count, the open and failed orders, the last
@@ -325,10 +372,9 @@ class CreditRecord:
         e = v.enterprise[rows]
         for d in np.unique(v.day[rows]):
             at = v.day[rows] == d
-            ed, sev = e[at], v.severity[rows[at]]
-            for code, name in enumerate(BY_SEVERITY):
-                self.windows[name].withdraw(ed[sev == code], int(d))
-            self.windows["violations_12m"].withdraw(ed, int(d))
+            ed, sev = e[at].astype(np.int64), v.severity[rows[at]]
+            self._window[BY_SEVERITY[0]][0].withdraw(ed + self._severity_offset[sev], int(d))
+            self._count("violations_12m", ed, int(d), -1)
             self._item_window.withdraw(ed * self.items + v.item[rows[at]].astype(np.int64), int(d))
         was_open = rows[v.open[rows]]
         v.open[was_open] = False
@@ -337,7 +383,7 @@ class CreditRecord:
         v.failed[was_failed] = False
         for d in np.unique(v.rectify_by[was_failed]):
             sel = was_failed[v.rectify_by[was_failed] == d]
-            self.windows["failed_rectifications_36m"].withdraw(v.enterprise[sel], int(d))
+            self._count("failed_rectifications_36m", v.enterprise[sel], int(d), -1)
         insp = v.inspection[rows]
         self._refer(insp[insp >= 0], -1)
         # the last live violation of each enterprise concerned (the chain is walked back a step or two)
@@ -500,7 +546,7 @@ class CreditRecord:
         r.status[live] = Status.REPAIRED
         self._end_display(live)
         e = r.enterprise[recs]
-        self.windows["repairs_36m"].add(e, day)
+        self._count("repairs_36m", e, day)
         self.cols["last_repair"][e] = self.day64(day)
         return live
 
@@ -508,19 +554,19 @@ class CreditRecord:
 
     def commit(self, enterprise: np.ndarray, day: int) -> None:
         """Credit commitments made on ``day``."""
-        self.windows["commitments_36m"].add(enterprise, day)
+        self._count("commitments_36m", enterprise, day)
 
     def found_false(self, enterprise: np.ndarray, day: int) -> None:
         """Commitments verified and found false on ``day``."""
-        self.windows["false_commitments_36m"].add(enterprise, day)
+        self._count("false_commitments_36m", enterprise, day)
 
     def complain(self, enterprise: np.ndarray, day: int) -> None:
         """Complaints and tip-offs received on ``day``."""
-        self.windows["complaints_36m"].add(enterprise, day)
+        self._count("complaints_36m", enterprise, day)
 
     def founded(self, enterprise: np.ndarray, day: int) -> None:
         """Complaints verified as founded on ``day``."""
-        self.windows["verified_complaints_36m"].add(enterprise, day)
+        self._count("verified_complaints_36m", enterprise, day)
 
     def evaluate(self, grade: np.ndarray, day: int) -> None:
         """A credit evaluation of every enterprise on ``day``."""

@@ -93,8 +93,9 @@ class Inspections:
         record = ctx.record
         insp = record.inspect(ids, day)
         w.inspected[ids] = True
-        founded = found | wrong
-        record.founded(np.repeat(ids[founded], complaints[founded]), day)
+        founded = (found | wrong) & (complaints > 0)
+        if founded.any():
+            record.founded(np.repeat(ids[founded], complaints[founded]), day)
         # the violations found, for the rectification deadline
         fp = ids[wrong]
         fp_item = categorical(rng.random(len(fp)), ctx.item_shares)

@@ -76,18 +76,19 @@ class Listings:
         )
         rec_list = np.full(k, -1, dtype=np.int64)
         listed = sanctions.list_days > 0
-        rec_list[listed] = record.list(
-            e[listed],
-            day,
-            self._end_days(today, sanctions.list_days[listed]),
-            violation=v.violation[listed],
-            severity=v.severity[listed],
-            item=v.item[listed],
-            wrongful=v.wrongful[listed],
-            corrected=corrected[listed],
-            detected_month=v.month[listed],
-            decided_month=month,
-        )
+        if listed.any():
+            rec_list[listed] = record.list(
+                e[listed],
+                day,
+                self._end_days(today, sanctions.list_days[listed]),
+                violation=v.violation[listed],
+                severity=v.severity[listed],
+                item=v.item[listed],
+                wrongful=v.wrongful[listed],
+                corrected=corrected[listed],
+                detected_month=v.month[listed],
+                decided_month=month,
+            )
         tally.listings[month] += int(listed.sum())
         tally.bans[month] += int(banned.sum())
         be = e[banned]

@@ -53,6 +53,9 @@ class World:
         self.items = tuple(items)
         # -- the batch columns, each allocated once with the schema's dtype and default
         self.cols: dict[str, np.ndarray] = {spec.name: spec.filled(n) for spec in EnterpriseBatch.columns()}
+        self.active = np.ones(n, dtype=bool)  #: not banned from the market
+        # -- the credit record, which keeps the record-summary columns (some of them in blocks it allocates)
+        self.record = CreditRecord(self.cols, start, len(self.items), self.active)
         #: read-only views of the live columns: hooks see every in-place update, and cannot write
         self.batch = EnterpriseBatch(**self.cols, sectors=self.sectors).readonly()
         # -- hidden traits (set by the population generator)
@@ -72,11 +75,8 @@ class World:
         self.under_order = np.zeros(n, dtype=bool)  #: detected; a rectification order is running
         # -- regulator bookkeeping
         self.spot_queued = np.zeros(n, dtype=bool)
-        self.active = np.ones(n, dtype=bool)  #: not banned from the market
         self.repaired_day = np.full(n, -1, dtype=np.int32)  #: day of the last approved repair, -1 none
         self.repair_relapsed = np.zeros(n, dtype=bool)
-        # -- the credit record, which keeps the record-summary columns
-        self.record = CreditRecord(self.cols, start, len(self.items), self.active)
 
     # -- time ------------------------------------------------------------------------------------------
 

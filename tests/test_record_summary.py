@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -292,35 +293,66 @@ def simulator_path(ev: Events, n: int, as_of: list[int]) -> list[dict[str, np.nd
     days = sorted(set(ev.calls) | set(wanted))
     for day in days:
         record.advance(day)
-        for _, call in sorted(ev.calls.get(day, []), key=lambda pc: pc[0]):
-            _apply(record, call, day)
+        calls = sorted(ev.calls.get(day, []), key=lambda pc: pc[0])
+        for _, group in itertools.groupby(calls, key=lambda pc: pc[0]):
+            phase = [call for _, call in group]
+            # as in the simulator, a day's inspections, detections, deadlines and penalties are batches
+            for kind in BATCHED:
+                batch = [call for call in phase if call[0] == kind]
+                if batch:
+                    _apply_batch(record, kind, batch, day)
+            for call in phase:
+                if call[0] not in BATCHED:
+                    _apply(record, call, day)
         if day in snapshots or day not in wanted:
             continue
         snapshots[day] = {name: world.cols[name].copy() for name in SUMMARY}
     return [snapshots[t] for t in as_of]
 
 
+#: Calls recorded in one batch per day and kind (in this order within a phase: inspections before the
+#: violations they find).
+BATCHED = ("inspect", "detect", "deadline", "penalise")
+
+
+def _apply_batch(record: Any, kind: str, calls: list[tuple[Any, ...]], day: int) -> None:
+    args = [call[1:] for call in calls]
+    if kind == "inspect":
+        rows = record.inspect(np.array([e for e, _ in args]), day)
+        for (_, box), row in zip(args, rows):
+            box["row"] = np.array([row])
+    elif kind == "detect":
+        vs = [v for _, v, _, _ in args]
+        rows = record.detect(
+            np.array([e for e, _, _, _ in args]),
+            day,
+            np.array([v.severity for v in vs]),
+            np.array([v.severity for v in vs]),
+            inspection=np.array([box["row"][0] if box is not None else -1 for _, _, box, _ in args]),
+            rectify_by=np.array([-1 if v.order is None else v.day + v.order for v in vs]),
+        )
+        for (_, _, _, slot), row in zip(args, rows):
+            slot["row"] = np.array([row])
+    elif kind == "deadline":
+        rows = np.concatenate([slot["row"] for slot, _ in args])
+        record.deadline(rows, np.array([corrected for _, corrected in args]), day)
+    elif kind == "penalise":
+        ds = [d for _, d, _, _ in args]
+        recs = record.penalise(
+            np.array([e for e, _, _, _ in args]),
+            day,
+            np.array([day + d.publicity for d in ds]),
+            np.concatenate([slot["row"] for _, _, slot, _ in args]),
+            ban_ends=np.array([-1 if d.ban is None else NEVER if d.ban == -1 else day + d.ban for d in ds]),
+        )
+        for (_, _, _, records), rec in zip(args, recs):
+            records["penalty"] = np.array([rec])
+
+
 def _apply(record: Any, call: tuple[Any, ...], day: int) -> None:
     kind, *args = call
     one = lambda e: np.array([e], dtype=np.int64)  # noqa: E731
-    if kind == "inspect":
-        e, box = args
-        box["row"] = record.inspect(one(e), day)
-    elif kind == "detect":
-        e, v, box, slot = args
-        insp = box["row"] if box is not None else np.array([-1])
-        by = np.array([-1 if v.order is None else v.day + v.order])
-        slot["row"] = record.detect(
-            one(e), day, np.array([v.severity]), np.array([v.severity]), inspection=insp, rectify_by=by
-        )
-    elif kind == "deadline":
-        slot, corrected = args
-        record.deadline(slot["row"], np.array([corrected]), day)
-    elif kind == "penalise":
-        e, d, slot, records = args
-        ban = None if d.ban is None else np.array([NEVER if d.ban == -1 else day + d.ban])
-        records["penalty"] = record.penalise(one(e), day, np.array([day + d.publicity]), slot["row"], ban_ends=ban)
-    elif kind == "list":
+    if kind == "list":
         e, d, slot, records = args
         ends = np.array([NEVER if d.listing == -1 else day + d.listing])
         records["dishonesty_list"] = record.list(one(e), day, ends, slot["row"])
