@@ -264,13 +264,20 @@ class CreditRecord:
 
     # -- inspections and violations --------------------------------------------------------------------
 
-    def inspect(self, enterprise: np.ndarray, day: int) -> np.ndarray:
-        """Inspections of ``enterprise`` on ``day`` (clean until a violation refers to them); returns their rows."""
-        rows = self.inspections.add(enterprise=enterprise, day=day)
-        window, inspections = self._window["inspections_36m"]
+    def inspect(self, enterprise: np.ndarray, day: int, findings: np.ndarray | None = None) -> np.ndarray:
+        """Inspections of ``enterprise`` on ``day``; returns their rows. An inspection is clean until a
+        violation refers to it; ``findings``, when given, is the number of violations each found, which
+        :meth:`detect` then records with ``counted=True`` (one step fewer for the simulator's visits)."""
         e = np.asarray(enterprise, dtype=np.int64)
-        window.add(np.concatenate([e + inspections, e + self._window["clean_inspections_36m"][1]]), day)
-        self.cols["last_inspection"][enterprise] = self.day64(day)
+        window, inspections = self._window["inspections_36m"]
+        clean = self._window["clean_inspections_36m"][1]
+        if findings is None:
+            rows = self.inspections.add(enterprise=e, day=day)
+            window.add(np.concatenate([e + inspections, e + clean]), day)
+        else:
+            rows = self.inspections.add(enterprise=e, day=day, found=findings)
+            window.add(np.concatenate([e + inspections, e[findings == 0] + clean]), day)
+        self.cols["last_inspection"][e] = self.day64(day)
         return rows
 
     def detect(
@@ -281,9 +288,11 @@ class CreditRecord:
         item: np.ndarray,
         inspection: np.ndarray | None = None,
         rectify_by: np.ndarray | None = None,
+        counted: bool = False,
     ) -> np.ndarray:
         """Violations detected on ``day`` (severity codes, item codes), each found by an inspection (row of
-        :meth:`inspect`, -1 none) and ordered rectified by a day (-1 no order); returns their rows."""
+        :meth:`inspect`, -1 none) and ordered rectified by a day (-1 no order); returns their rows.
+        ``counted``: the inspections were given these violations as their ``findings`` already."""
         k = len(enterprise)
         if k == 0:
             return np.zeros(0, dtype=np.int64)
@@ -303,9 +312,8 @@ class CreditRecord:
         self.cols["last_violation"][enterprise] = self.day64(day)
         if ordered.any():
             count_at(self.cols["open_rectifications"], enterprise[ordered])
-        found = insp[insp >= 0]
-        if len(found):
-            self._refer(found, +1)
+        if not counted:
+            self._refer(insp[insp >= 0], +1)
         return rows
 
     def _link(self, rows: np.ndarray, enterprise: np.ndarray) -> None:

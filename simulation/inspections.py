@@ -91,7 +91,8 @@ class Inspections:
         tally.delays[month] += np.bincount(g[found], minlength=G)
         # the record: the inspections, and the complaints they found founded
         record = ctx.record
-        insp = record.inspect(ids, day)
+        findings = (found | wrong).astype(np.int16) + false_c  # the violations this visit records
+        insp = record.inspect(ids, day, findings)
         w.inspected[ids] = True
         founded = (found | wrong) & (complaints > 0)
         if founded.any():
@@ -145,7 +146,9 @@ class Inspections:
             return
         same, prior = record.prior_counts(enterprise, item)
         rectify_by = day + self.deadlines.rect_days[severity]
-        rows = record.detect(enterprise, day, severity, item, inspection=inspection, rectify_by=rectify_by)
+        rows = record.detect(
+            enterprise, day, severity, item, inspection=inspection, rectify_by=rectify_by, counted=True
+        )
         record.found_false(enterprise[is_fc], day)
         tally.false_commitments[month] += int(is_fc.sum())
         # recidivism after repair: a real violation found within the follow-up of the last repair

@@ -67,12 +67,9 @@ class Listings:
             violation=v.violation[pen],
             ban_ends=ban_ends[pen],
             severity=v.severity[pen],
-            item=v.item[pen],
             wrongful=v.wrongful[pen],
             corrected=corrected[pen],
-            detected_month=v.month[pen],
             decided_month=month,
-            fine=sanctions.fine[pen],
         )
         rec_list = np.full(k, -1, dtype=np.int64)
         listed = sanctions.list_days > 0
@@ -83,11 +80,7 @@ class Listings:
                 self._end_days(today, sanctions.list_days[listed]),
                 violation=v.violation[listed],
                 severity=v.severity[listed],
-                item=v.item[listed],
-                wrongful=v.wrongful[listed],
                 corrected=corrected[listed],
-                detected_month=v.month[listed],
-                decided_month=month,
             )
         tally.listings[month] += int(listed.sum())
         tally.bans[month] += int(banned.sum())

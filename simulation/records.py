@@ -77,19 +77,16 @@ class Records(Table):
         "enterprise": np.dtype(np.int64),
         "kind": np.dtype(np.int8),  #: RecordKind code
         "severity": np.dtype(np.int8),
-        "item": np.dtype(np.int16),
         "recorded": np.dtype(np.int32),  #: day of the decision (a listing's start)
         "ends": np.dtype(np.int32),  #: day the display ends by itself (publicity or listing end; NEVER)
         "status": np.dtype(np.int8),
         "violation": np.dtype(np.int64),  #: the violation behind it (row of Violations), -1 none
         "ban_ends": np.dtype(np.int32),  #: a penalty's ban ends on this day (NEVER lifelong), -1 no ban
-        "wrongful": np.dtype(bool),  #: based on a violation that did not happen (a false positive)
+        "wrongful": np.dtype(bool),  #: a penalty on a violation that did not happen (a false positive)
         "corrected": np.dtype(bool),  #: the underlying violation was corrected in time
-        "detected_month": np.dtype(np.int32),  #: month the underlying violation was detected
-        "decided_month": np.dtype(np.int32),  #: month of the penalty decision (metrics)
+        "decided_month": np.dtype(np.int32),  #: month of a penalty decision (the tally of wrongful penalties)
         "busy": np.dtype(bool),  #: a repair review is running
         "final": np.dtype(bool),  #: repair refused for good (e.g. a lifelong ban)
-        "fine": np.dtype(np.float64),
     }
     DEFAULTS: ClassVar[dict[str, object]] = {"violation": -1, "ban_ends": -1, "status": int(Status.DISPLAYED)}
 

@@ -165,7 +165,7 @@ def build(history: list[Enterprise]) -> Events:
             ev.on(day, OTHER, ("evaluate", e, grade, demo))
         for day, found in ent.inspections:
             iid = ev.row("inspections", enterprise=eid, date=date(day), department="market")
-            box: dict[str, Any] = {}
+            box: dict[str, Any] = {"findings": len(found)}
             ev.on(day, DETECT, ("inspect", e, box))
             for v in found:
                 _violation(ev, e, eid, v, iid, box)
@@ -285,7 +285,8 @@ def registry_path(ev: Events, as_of: list[int]) -> list[EnterpriseBatch]:
     return [summarise(registry, START + dt.timedelta(days=t)) for t in as_of]
 
 
-def simulator_path(ev: Events, n: int, as_of: list[int]) -> list[dict[str, np.ndarray]]:
+def simulator_path(ev: Events, n: int, as_of: list[int], declare: bool = False) -> list[dict[str, np.ndarray]]:
+    """``declare``: inspections are recorded with their number of findings (as the simulator's visits are)."""
     world = World(n, START, ["retail"], ITEMS)
     record = world.record
     snapshots: dict[int, dict[str, np.ndarray]] = {}
@@ -300,7 +301,7 @@ def simulator_path(ev: Events, n: int, as_of: list[int]) -> list[dict[str, np.nd
             for kind in BATCHED:
                 batch = [call for call in phase if call[0] == kind]
                 if batch:
-                    _apply_batch(record, kind, batch, day)
+                    _apply_batch(record, kind, batch, day, declare)
             for call in phase:
                 if call[0] not in BATCHED:
                     _apply(record, call, day)
@@ -315,10 +316,11 @@ def simulator_path(ev: Events, n: int, as_of: list[int]) -> list[dict[str, np.nd
 BATCHED = ("inspect", "detect", "deadline", "penalise")
 
 
-def _apply_batch(record: Any, kind: str, calls: list[tuple[Any, ...]], day: int) -> None:
+def _apply_batch(record: Any, kind: str, calls: list[tuple[Any, ...]], day: int, declare: bool) -> None:
     args = [call[1:] for call in calls]
     if kind == "inspect":
-        rows = record.inspect(np.array([e for e, _ in args]), day)
+        findings = np.array([box["findings"] for _, box in args]) if declare else None
+        rows = record.inspect(np.array([e for e, _ in args]), day, findings)
         for (_, box), row in zip(args, rows):
             box["row"] = np.array([row])
     elif kind == "detect":
@@ -330,6 +332,7 @@ def _apply_batch(record: Any, kind: str, calls: list[tuple[Any, ...]], day: int)
             np.array([v.severity for v in vs]),
             inspection=np.array([box["row"][0] if box is not None else -1 for _, _, box, _ in args]),
             rectify_by=np.array([-1 if v.order is None else v.day + v.order for v in vs]),
+            counted=declare,
         )
         for (_, _, _, slot), row in zip(args, rows):
             slot["row"] = np.array([row])
@@ -403,7 +406,7 @@ def test_the_simulator_and_registry_mode_summarise_any_history_alike(
     # besides random dates, dates on the boundaries of some of the history's events
     anchors = data.draw(st.lists(st.sampled_from(sorted(ev.calls)), max_size=3)) if ev.calls else []
     as_of = as_of + [t for day in anchors for t in boundaries(day) if t >= 0]
-    sim = simulator_path(ev, len(history), as_of)
+    sim = simulator_path(ev, len(history), as_of, declare=data.draw(st.booleans()))
     reg = registry_path(ev, as_of)
     for t, s, r in zip(as_of, sim, reg):
         diff = _differences(s, r)
