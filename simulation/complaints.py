@@ -33,17 +33,28 @@ class Complaints:
         w, reg, clock, j = ctx.world, ctx.scenario.regulator, ctx.clock, ctx.jurisdiction
         u = ctx.rngs["complaints"].random(w.n)
         length = int(clock.starts[t + 1] - clock.starts[t])
-        open_ = np.flatnonzero(w.violating & ~w.under_order & w.active)
+        is_open = w.violating & ~w.under_order & w.active
+        open_ = np.flatnonzero(is_open)
         # intensity for everyone (rows are independent, and the batch is a view: no copy of the violators);
         # the exponential only where a violation is open (a tenth of the rows)
         intensity = j.complaint_intensity(w.batch, today)
-        p = np.where(w.active, reg.false_complaint_rate, 0.0)
-        p[open_] = 1.0 - np.exp(-reg.complaint_base_rate * intensity[open_] * w.v_harm[open_])
-        who = np.flatnonzero(u < p)
+
+        def p_open(rows: np.ndarray) -> np.ndarray:
+            return 1.0 - np.exp(-reg.complaint_base_rate * intensity[rows] * w.v_harm[rows])
+
+        # reported: an open violation with probability p_open, any other active enterprise with the
+        # false-complaint rate (found without a full-size array of probabilities: most rows are far above both)
+        reported = open_[u[open_] < p_open(open_)]
+        unfounded = np.flatnonzero(u < reg.false_complaint_rate)
+        unfounded = unfounded[w.active[unfounded] & ~is_open[unfounded]]
+        who = np.sort(np.concatenate([reported, unfounded]))
         if len(who) == 0:
             return
+        p = np.full(len(who), reg.false_complaint_rate)
+        opened = is_open[who]
+        p[opened] = p_open(who[opened])
         # the uniform below the threshold, rescaled, is again uniform: it places the day and the verification draw
-        frac = u[who] / p[who]
+        frac = u[who] / p
         offset = np.minimum((frac * length).astype(np.int64), length - 1)
         second = frac * length - offset
         verify = second < j.complaint_verification(frozen(w.batch.take(who)), today)

@@ -373,29 +373,34 @@ class CreditRecord:
         """The violations ``rows`` leave the record: every count, the open and failed orders, the last
         violation, and the cleanliness of their inspections."""
         v = self.violations
-        rows = np.unique(rows[v.live[rows]])
+        rows = rows[v.live[rows]]
+        if len(rows) > 1:
+            rows = np.unique(rows)
         if len(rows) == 0:
             return
         v.live[rows] = False
-        e = v.enterprise[rows]
-        for d in np.unique(v.day[rows]):
-            at = v.day[rows] == d
-            ed, sev = e[at].astype(np.int64), v.severity[rows[at]]
-            self._window[BY_SEVERITY[0]][0].withdraw(ed + self._severity_offset[sev], int(d))
+        e = v.enterprise[rows].astype(np.int64)
+        days = v.day[rows]
+        for d in days[:1] if len(rows) == 1 else np.unique(days):
+            at = slice(None) if len(rows) == 1 else days == d
+            ed, sel = e[at], rows[at]
+            self._window[BY_SEVERITY[0]][0].withdraw(ed + self._severity_offset[v.severity[sel]], int(d))
             self._count("violations_12m", ed, int(d), -1)
-            self._item_window.withdraw(ed * self.items + v.item[rows[at]].astype(np.int64), int(d))
+            self._item_window.withdraw(ed * self.items + v.item[sel], int(d))
         was_open = rows[v.open[rows]]
-        v.open[was_open] = False
-        count_at(self.cols["open_rectifications"], v.enterprise[was_open], -1)
+        if len(was_open):
+            v.open[was_open] = False
+            count_at(self.cols["open_rectifications"], v.enterprise[was_open], -1)
         was_failed = rows[v.failed[rows]]
-        v.failed[was_failed] = False
-        for d in np.unique(v.rectify_by[was_failed]):
-            sel = was_failed[v.rectify_by[was_failed] == d]
-            self._count("failed_rectifications_36m", v.enterprise[sel], int(d), -1)
+        if len(was_failed):
+            v.failed[was_failed] = False
+            for d in np.unique(v.rectify_by[was_failed]):
+                sel = was_failed[v.rectify_by[was_failed] == d]
+                self._count("failed_rectifications_36m", v.enterprise[sel], int(d), -1)
         insp = v.inspection[rows]
         self._refer(insp[insp >= 0], -1)
         # the last live violation of each enterprise concerned (the chain is walked back a step or two)
-        ents = np.unique(e)
+        ents = e if len(e) == 1 else np.unique(e)
         cur = self._last_violation_row[ents]
         while True:
             stale = (cur >= 0) & ~v.live[np.maximum(cur, 0)]
@@ -492,9 +497,12 @@ class CreditRecord:
     def _end_display(self, live: np.ndarray) -> None:
         """Displayed records ``live`` leave the display (their status is set by the caller)."""
         r = self.records
-        pen = live[r.kind[live] == RecordKind.PENALTY]
-        count_at(self.cols["displayed_penalties"], r.enterprise[pen], -1)
-        self._unlist(r.enterprise[live[r.kind[live] == RecordKind.DISHONESTY_LIST]])
+        kind = r.kind[live]
+        pen = live[kind == RecordKind.PENALTY]
+        if len(pen):
+            count_at(self.cols["displayed_penalties"], r.enterprise[pen], -1)
+        if len(pen) < len(live):
+            self._unlist(r.enterprise[live[kind == RecordKind.DISHONESTY_LIST]])
 
     def _unlist(self, enterprises: np.ndarray) -> None:
         """Lift the listing of enterprises whose listing record was repaired or withdrawn, unless another
@@ -536,10 +544,13 @@ class CreditRecord:
         withdrawn listing ends."""
         r = self.records
         live = recs[r.status[recs] == Status.DISPLAYED]
-        r.status[live] = Status.WITHDRAWN
-        self._end_display(live)
+        if len(live):
+            r.status[live] = Status.WITHDRAWN
+            self._end_display(live)
         r.status[recs] = Status.WITHDRAWN
         pen = recs[r.kind[recs] == RecordKind.PENALTY]
+        if len(pen) == 0:
+            return
         banned = pen[r.ban_ends[pen] > day]
         if len(banned):
             self._rebans(r.enterprise[banned], day)

@@ -35,7 +35,8 @@ class Licences:
         rng = ctx.rngs["licences"]
         u = rng.random(w.n)
         rate = com.applications_per_year / 12.0
-        apps = np.flatnonzero(w.active & (u < rate))
+        apps = np.flatnonzero(u < rate)
+        apps = apps[w.active[apps]]
         u2, u3 = rng.random(len(apps)), rng.random(len(apps))  # drawn for every applicant (common numbers)
         if len(apps) == 0:
             return

@@ -83,11 +83,13 @@ class Listings:
                 corrected=corrected[listed],
             )
         tally.listings[month] += int(listed.sum())
-        tally.bans[month] += int(banned.sum())
-        be = e[banned]
-        w.violating[be] = False  # out of the market: no violations, no inspections
-        w.under_order[be] = False
-        record.revoke_demonstration(e[sanctions.revoke_demonstration])
+        if banned.any():
+            tally.bans[month] += int(banned.sum())
+            be = e[banned]
+            w.violating[be] = False  # out of the market: no violations, no inspections
+            w.under_order[be] = False
+        if sanctions.revoke_demonstration.any():
+            record.revoke_demonstration(e[sanctions.revoke_demonstration])
         return rec_pen, rec_list
 
 

@@ -34,7 +34,8 @@ class SpotChecks:
                 ctx.tally.expired_orders[t] += len(old)
         p = ctx.jurisdiction.inspection_probability(w.batch, clock.period(t))
         u = ctx.rngs["spot_checks"].random(w.n, dtype=np.float32)
-        drawn = np.flatnonzero((u < p) & w.active & ~w.spot_queued)
+        drawn = np.flatnonzero(u < p)
+        drawn = drawn[w.active[drawn] & ~w.spot_queued[drawn]]
         drawn = drawn[ctx.rngs["queue"].permutation(len(drawn))]  # "double random": no order by row
         w.spot_queued[drawn] = True
         full = p[drawn] >= 1.0
