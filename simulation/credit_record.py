@@ -81,6 +81,8 @@ class DayWindow:
     def __init__(self, target: np.ndarray, months: int):
         self.target = target
         self.months = months
+        #: events are kept as int32 ids when the target is small enough (half the memory)
+        self._dtype = np.dtype(np.int32) if len(target) < 2**31 else np.dtype(np.int64)
         #: events dated on or before this day are out of the window
         self.cutoff = _FAR_PAST
         self._events: dict[int, list[np.ndarray]] = {}
@@ -91,7 +93,7 @@ class DayWindow:
         """Events of ``ids`` dated ``day`` (ignored if that day is already out of the window)."""
         if len(ids) == 0 or day <= self.cutoff:
             return
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = np.asarray(ids, dtype=self._dtype)
         count_at(self.target, ids)
         if day not in self._events:
             self._events[day] = []
@@ -102,7 +104,7 @@ class DayWindow:
         """Take back events of ``ids`` dated ``day`` that :meth:`add` counted."""
         if len(ids) == 0 or day <= self.cutoff or day not in self._events:
             return
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = np.asarray(ids, dtype=self._dtype)
         count_at(self.target, ids, -1)
         self._withdrawn.setdefault(day, []).append(ids)
 
@@ -198,7 +200,7 @@ class CreditRecord:
         self._severity_offset = np.array([self._window[name][1] for name in BY_SEVERITY], dtype=np.int64)
         self.records = Records(capacity=max(1024, self.n // 8))
         self.violations = Violations(capacity=max(1024, self.n // 4))
-        self.inspections = InspectionLog(capacity=max(1024, self.n // 2))
+        self.inspections = InspectionLog(capacity=max(1024, self.n // 8))
         self._last_violation_row = np.full(self.n, -1, dtype=np.int32)
         self._overdue: dict[int, list[np.ndarray]] = {}  # deadline day -> rows of orders not met
         # what ends on which day: displayed records (by record), listings and bans (by enterprise)
@@ -266,8 +268,9 @@ class CreditRecord:
 
     def inspect(self, enterprise: np.ndarray, day: int, findings: np.ndarray | None = None) -> np.ndarray:
         """Inspections of ``enterprise`` on ``day``; returns their rows. An inspection is clean until a
-        violation refers to it; ``findings``, when given, is the number of violations each found, which
-        :meth:`detect` then records with ``counted=True`` (one step fewer for the simulator's visits)."""
+        violation refers to it. ``findings``, when given, is the number of violations each found, which
+        :meth:`detect` then records with ``counted=True``: a clean one is never referred to and is not
+        kept (row -1), which saves the simulator's visits a step and the memory of a row each."""
         e = np.asarray(enterprise, dtype=np.int64)
         window, inspections = self._window["inspections_36m"]
         clean = self._window["clean_inspections_36m"][1]
@@ -275,8 +278,10 @@ class CreditRecord:
             rows = self.inspections.add(enterprise=e, day=day)
             window.add(np.concatenate([e + inspections, e + clean]), day)
         else:
-            rows = self.inspections.add(enterprise=e, day=day, found=findings)
-            window.add(np.concatenate([e + inspections, e[findings == 0] + clean]), day)
+            found = findings > 0
+            rows = np.full(len(e), -1, dtype=np.int64)
+            rows[found] = self.inspections.add(enterprise=e[found], day=day, found=findings[found])
+            window.add(np.concatenate([e + inspections, e[~found] + clean]), day)
         self.cols["last_inspection"][e] = self.day64(day)
         return rows
 

@@ -153,8 +153,9 @@ def _history(
         sel = det_month == month
         ids = det_ids[sel]
         insp = np.concatenate([ids, clean_ids[clean_month == month]])
-        rows = record.inspect(insp, day)
-        record.detect(ids, day, item_severity[det_item[sel]], det_item[sel], inspection=rows[: len(ids)])
+        findings = (np.arange(len(insp)) < len(ids)).astype(np.int16)  # one violation each, then the clean ones
+        rows = record.inspect(insp, day, findings)
+        record.detect(ids, day, item_severity[det_item[sel]], det_item[sel], inspection=rows[: len(ids)], counted=True)
         # what the enterprise remembers of its inspections (docs/model.md, "Perceived detection")
         np.add.at(world.seen, insp, np.float32(lam ** (-month)))
     world.experience = float(sum(lam**k for k in range(1, months + 1)))
