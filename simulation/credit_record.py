@@ -178,24 +178,28 @@ class CreditRecord:
         self.n = len(active)
         self.today = _FAR_PAST
         # The windowed counts of one window length are the rows of one block (each batch column is a
-        # row: a contiguous view), so a day's events of several counts move in one call.
-        self._window: dict[str, tuple[DayWindow, int]] = {}  # count -> (its block's window, row offset)
+        # row: a contiguous view), so a day's events of several counts move in one call; the same-item
+        # counts (prior_counts) share the block of the record window.
+        self._window: dict[str, tuple[DayWindow, int]] = {}  # count -> (its block's window, offset)
         self._windows: list[DayWindow] = []
         for months in sorted({window_of(name) or 0 for name in WINDOWED}):
             names = [name for name in WINDOWED if window_of(name) == months]
-            block = np.zeros((len(names), self.n), dtype=np.int16)
-            window = DayWindow(block.reshape(-1), months)
+            extra = self.n * items if months == RECORD_WINDOW_MONTHS else 0
+            flat = np.zeros(len(names) * self.n + extra, dtype=np.int16)
+            window = DayWindow(flat, months)
             self._windows.append(window)
             for row, name in enumerate(names):
-                block[row] = cols[name]
-                cols[name] = block[row]
+                column = flat[row * self.n : (row + 1) * self.n]
+                column[:] = cols[name]
+                cols[name] = column
                 self._window[name] = (window, row * self.n)
-        #: detected violations of each (enterprise, item) in the record window (row ``e * items + item``)
-        self.item_counts = np.zeros(self.n * items, dtype=np.int16)
-        self._item_window = DayWindow(self.item_counts, RECORD_WINDOW_MONTHS)
-        self._windows.append(self._item_window)
-        window36, first = self._window[BY_SEVERITY[0]]
+            if extra:
+                #: detected violations of each (enterprise, item) in the record window (``e * items + item``)
+                self.item_counts = flat[len(names) * self.n :]
+                self._item_offset = len(names) * self.n
+        window36 = self._window[BY_SEVERITY[0]][0]
         assert all(self._window[name][0] is window36 for name in BY_SEVERITY)
+        self._window36 = window36
         #: offset of each severity's count in its block
         self._severity_offset = np.array([self._window[name][1] for name in BY_SEVERITY], dtype=np.int64)
         self.records = Records(capacity=max(1024, self.n // 8))
@@ -230,8 +234,11 @@ class CreditRecord:
         if self._overdue:
             for d in sorted(d for d in self._overdue if d < day):
                 self._fail(np.concatenate(self._overdue.pop(d)), d)
+        cutoffs: dict[int, int] = {}
         for window in self._windows:
-            window.expire(self._cutoff(day, window.months))
+            if window.months not in cutoffs:
+                cutoffs[window.months] = self._cutoff(day, window.months)
+            window.expire(cutoffs[window.months])
         self._expire(day)
 
     def _expire(self, day: int) -> None:
@@ -311,9 +318,12 @@ class CreditRecord:
             enterprise=enterprise, day=day, severity=severity, item=item, inspection=insp, rectify_by=by, open=ordered
         )
         self._link(rows, enterprise)
-        self._window[BY_SEVERITY[0]][0].add(enterprise + self._severity_offset[severity], day)
+        # the severity counts and the same-item counts, in one call
+        keys = np.concatenate(
+            [enterprise + self._severity_offset[severity], enterprise * self.items + item + self._item_offset]
+        )
+        self._window36.add(keys, day)
         self._count("violations_12m", enterprise, day)
-        self._item_window.add(enterprise * self.items + item, day)
         self.cols["last_violation"][enterprise] = self.day64(day)
         if ordered.any():
             count_at(self.cols["open_rectifications"], enterprise[ordered])
@@ -389,9 +399,11 @@ class CreditRecord:
         for d in days[:1] if len(rows) == 1 else np.unique(days):
             at = slice(None) if len(rows) == 1 else days == d
             ed, sel = e[at], rows[at]
-            self._window[BY_SEVERITY[0]][0].withdraw(ed + self._severity_offset[v.severity[sel]], int(d))
+            keys = np.concatenate(
+                [ed + self._severity_offset[v.severity[sel]], ed * self.items + v.item[sel] + self._item_offset]
+            )
+            self._window36.withdraw(keys, int(d))
             self._count("violations_12m", ed, int(d), -1)
-            self._item_window.withdraw(ed * self.items + v.item[sel], int(d))
         was_open = rows[v.open[rows]]
         if len(was_open):
             v.open[was_open] = False
