@@ -381,8 +381,9 @@ class CreditRecord:
         rows = rows[v.open[rows]]  # a withdrawn violation's order no longer counts
         v.open[rows] = False
         v.failed[rows] = True
-        count_at(self.cols["open_rectifications"], v.enterprise[rows], -1)
-        self._count("failed_rectifications_36m", v.enterprise[rows], day)
+        e = v.enterprise[rows]
+        count_at(self.cols["open_rectifications"], e, -1)
+        self._count("failed_rectifications_36m", e, day)
 
     def _withdraw_violations(self, rows: np.ndarray) -> None:
         """The violations ``rows`` leave the record: every count, the open and failed orders, the last
