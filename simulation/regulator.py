@@ -3,8 +3,9 @@
 SimPy's clock counts days from the scenario's start (:mod:`credsup.simulation.clock`). Two processes run
 on it, and the parts schedule one timeout per batch of work due on a later day:
 
-* the **calendar** (here) opens each monthly period, in this order: record windows move on, listings,
-  bans and publicity periods that are over end (:mod:`~credsup.simulation.listings`); grading runs when
+* the **calendar** (here) opens each monthly period, in this order: the credit record moves to the day
+  (:mod:`~credsup.simulation.credit_record`: record windows move on, publicity periods, listings and bans
+  that are over end, as on every day something happens); grading runs when
   the jurisdiction's ``schedule.grading_months`` says, and with it the enterprises' perceived costs are
   refreshed; enterprises decide (:mod:`~credsup.simulation.behaviour`); enterprise-months are counted;
   licence applicants commit (:mod:`~credsup.simulation.licences`); spot checks are drawn
@@ -19,7 +20,9 @@ on it, and the parts schedule one timeout per batch of work due on a later day:
   when their time is over.
 
 Every policy decision is a call to the :class:`credsup.core.Jurisdiction`; nothing here knows which
-jurisdiction it is running.
+jurisdiction it is running. Everything one run changes is owned by one object: the world (columns and
+its credit record), the parts (the inspectorate's capacity and queues, the pending deadlines) and the
+:class:`~credsup.simulation.context.RunContext` (clock, random streams, tally).
 """
 
 from __future__ import annotations
