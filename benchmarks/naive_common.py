@@ -96,9 +96,10 @@ class Setup:
 def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
     """Generate the scenario's population with credsup and ask the jurisdiction for the policy's inputs."""
     from credsup.core import Period, load_jurisdiction
+    from credsup.core.months import add_months
     from credsup.simulation.behaviour import perceived_costs
+    from credsup.simulation.clock import month_starts
     from credsup.simulation.population import generate, item_table
-    from credsup.simulation.regulator import add_months, month_starts
     from credsup.simulation.streams import as_seed_sequence, streams
 
     t0 = time.perf_counter()

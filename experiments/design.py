@@ -20,16 +20,7 @@ import numpy as np
 
 from credsup.experiments.seeds import design_rng
 from credsup.experiments.spec import Variation
-
-
-def salib_problem(variations: Sequence[Variation], integers: Collection[str] = ()) -> dict[str, Any]:
-    """SALib's problem definition for ranged parameters (integers widened by half a unit each side)."""
-    pad = {v.key: 0.5 if v.key in integers else 0.0 for v in variations}
-    return {
-        "num_vars": len(variations),
-        "names": [v.key for v in variations],
-        "bounds": [[v.low - pad[v.key], v.high + pad[v.key]] for v in variations],
-    }
+from credsup.results.sensitivity import salib_problem
 
 
 def design_points(

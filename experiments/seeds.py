@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from credsup.results.sensitivity import ANALYSIS_KEY as _ANALYSIS_KEY
+
 
 def new_seed() -> int:
     """Fresh entropy (128 bits) for an experiment started without ``--seed``; print it to reproduce."""
@@ -30,14 +32,9 @@ def seed_key(point: int, replication: int) -> str:
 #: Spawn keys of the streams an experiment draws besides its runs. A run's key has two entries
 #: (point, replication), these have one, so they can never coincide with a run's.
 DESIGN_KEY = (1,)
-ANALYSIS_KEY = (2,)
+ANALYSIS_KEY = _ANALYSIS_KEY  # the bootstrap of a sensitivity analysis (credsup.results.sensitivity)
 
 
 def design_rng(seed: int) -> np.random.Generator:
     """The generator that draws a sweep's sample points (Latin hypercube, Sobol' scrambling)."""
     return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=DESIGN_KEY))
-
-
-def analysis_seed(seed: int) -> int:
-    """A 32-bit seed for the bootstrap of a sensitivity analysis (its confidence intervals)."""
-    return int(np.random.SeedSequence(int(seed), spawn_key=ANALYSIS_KEY).generate_state(1)[0])

@@ -220,7 +220,7 @@ def _empty(values: np.ndarray) -> np.ndarray:
     return np.strings.str_len(values) == 0
 
 
-def _quote(value: str) -> str:
+def _quote(value: object) -> str:
     return repr(str(value))
 
 
@@ -422,17 +422,18 @@ class _Loader:
         self._duplicates(cols["id"], probs, raw)
         parents = parents if parents is not None else self.frames
         for c in spec.columns:
-            if c.kind == "ref" and c.ref in parents:
+            if c.kind == "ref" and c.ref is not None and c.ref in parents:
                 cols[RAW + c.name] = cols[c.name]
                 cols[c.name] = self._resolve(c, cols[c.name], parents[c.ref], probs)
-            elif c.kind == "refs":
+            elif c.kind == "refs" and c.ref is not None:
+                ref = c.ref
                 rows, names = split_names(cols[c.name])
-                idx = self._lookup(parents[c.ref], names)
+                idx = self._lookup(parents[ref], names)
                 bad = idx < 0
                 probs.add(
                     np.unique(rows[bad]),
                     c.name,
-                    lambda r: self._unknown_refs(c, cols[c.name][r], parents[c.ref]),  # noqa: B023 (called at once)
+                    lambda r: self._unknown_refs(c, str(cols[c.name][r]), parents[ref]),  # noqa: B023 (called at once)
                 )
                 cols[f"{c.name}_row"], cols[f"{c.name}_index"] = rows[~bad], idx[~bad]
         check = _CHECKS.get(spec.name)
@@ -444,7 +445,7 @@ class _Loader:
             self.problems.extend(problems)
             if self.skip:
                 self.dropped[spec.name] = {
-                    str(cols["id"][r]): raw.location(r) for r in np.flatnonzero(bad) if cols["id"][r]
+                    str(cols["id"][r]): raw.location(int(r)) for r in np.flatnonzero(bad) if cols["id"][r]
                 }
         keep = ~bad if self.skip else np.ones(n, dtype=bool)
         frame = _sorted(spec, cols, keep, raw)

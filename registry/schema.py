@@ -15,6 +15,7 @@ turn them into the record summary (:class:`~credsup.core.EnterpriseBatch`) as of
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -111,7 +112,7 @@ class TableSpec:
         return tuple(c.name for c in self.columns)
 
 
-def _lower(enum_cls: type) -> tuple[str, ...]:
+def _lower(enum_cls: type[enum.Enum]) -> tuple[str, ...]:
     return tuple(m.name.lower() for m in enum_cls)
 
 

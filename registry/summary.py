@@ -1,15 +1,19 @@
 """The record summary as of a date: a registry's events -> the kernel's :class:`EnterpriseBatch`.
 
-This is the bridge of DESIGN.md ("The kernel"): hooks read the summary, never raw events; the simulator
-keeps the same columns up to date incrementally, this module computes them from the registry's events.
-Every column is a few numpy passes over an event table (``bincount``, ``maximum.at``): no Python loop
-per enterprise or per event.
+This is the bridge between the kernel and the data (../shared/DESIGN.md, "The kernel"): hooks read the
+summary, never raw events. The rules below are the one definition of every record-summary column
+(docs/registry.md states them for users): this module computes them from a registry's events, the
+simulator keeps the same columns by the same rules event by event
+(:class:`credsup.simulation.credit_record.CreditRecord`), and ``tests/test_record_summary.py`` finds the
+two equal on random histories. Every column is a few numpy passes over an event table (``bincount``,
+``maximum.at``): no Python loop per enterprise or per event.
 
 Rules (every one as of the evaluation date ``T``; events dated after ``T`` do not exist yet):
 
 * **Windows.** ``*_36m`` counts events dated in ``(T - 36 months, T]``, ``*_12m`` in ``(T - 12 months, T]``
-  (calendar months; 36 months is the longest publicity of serious penalty information, 国办发〔2025〕22号,
-  see :data:`credsup.core.RECORD_WINDOW_MONTHS`).
+  (calendar months, :func:`credsup.core.months.window_start`; the months are in the column's name,
+  :func:`credsup.core.months.window_of`; 36 months is the longest publicity of serious penalty
+  information, 国办发〔2025〕22号, see :data:`credsup.core.RECORD_WINDOW_MONTHS`).
 * **Withdrawn records.** An objection upheld on or before ``T`` withdraws its penalty or listing, and the
   violation behind a withdrawn penalty (seed 004 (XXVII)): they count nowhere.
 * **Repaired records.** A repair approved on or before ``T`` ends a penalty's public display and a
@@ -32,24 +36,17 @@ Rules (every one as of the evaluation date ``T``; events dated after ``T`` do no
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 import numpy as np
 
-from credsup.core.batch import RECORD_WINDOW_MONTHS, EnterpriseBatch
+from credsup.core.batch import EnterpriseBatch
 from credsup.core.columns import FOREVER, NAT
+from credsup.core.months import window_of, window_start
 from credsup.registry.load import Registry
 from credsup.registry.schema import BANS, LISTS, OBJECTION_STATUSES, RECORDS, REPAIR_STATUSES, SEVERITIES
 
 INT16_MAX = np.iinfo(np.int16).max
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day of the month ``months`` earlier, clamped to the month's last day."""
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(y, m + 1)[1]
-    return dt.date(y, m + 1, min(day.day, last))
 
 
 def count(enterprise: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
@@ -92,32 +89,33 @@ def record_status(registry: Registry, as_of: dt.date) -> dict[str, np.ndarray]:
 def summarise(registry: Registry, as_of: dt.date) -> EnterpriseBatch:
     """The record summary of every enterprise as of ``as_of``, rows in the registry's (id) order."""
     t = np.datetime64(as_of, "D")
-    w36 = np.datetime64(months_before(as_of, RECORD_WINDOW_MONTHS), "D")
-    w12 = np.datetime64(months_before(as_of, 12), "D")
     ent = registry["enterprises"]
     n = len(ent)
     status = record_status(registry, as_of)
 
-    def in_window(dates: np.ndarray, start: np.datetime64 = w36) -> np.ndarray:
+    def in_window(dates: np.ndarray, column: str) -> np.ndarray:
+        """Events dated in the window of the summary column ``column``."""
+        start = np.datetime64(window_start(as_of, window_of(column) or 0), "D")
         return (dates > start) & (dates <= t)
 
     # -- violations and rectification ---------------------------------------------------------------
     v = registry["violations"]
     ve, valid = v["enterprise"], status["violation_counts"]
     by_sev = {
-        name: count(ve, valid & in_window(v["detected"]) & (v["severity"] == i), n) for i, name in enumerate(SEVERITIES)
+        name: count(ve, valid & in_window(v["detected"], f"{name}_36m") & (v["severity"] == i), n)
+        for i, name in enumerate(SEVERITIES)
     }
     not_done_by_t = np.isnat(v["rectified_on"]) | (v["rectified_on"] > t)
     ordered = ~np.isnat(v["rectify_by"])
     open_rect = valid & ordered & (v["rectify_by"] >= t) & not_done_by_t
     late = np.isnat(v["rectified_on"]) | (v["rectified_on"] > v["rectify_by"])
-    failed = valid & ordered & in_window(v["rectify_by"]) & (v["rectify_by"] < t) & late
+    failed = valid & ordered & in_window(v["rectify_by"], "failed_rectifications_36m") & (v["rectify_by"] < t) & late
 
     # -- inspections ---------------------------------------------------------------------------------
     i = registry["inspections"]
     ie = i["enterprise"]
     found = _flag(len(i), v["inspection"][valid & (v["inspection"] >= 0)])
-    insp_window = in_window(i["date"])
+    insp_window = in_window(i["date"], "inspections_36m")
 
     # -- penalties and bans --------------------------------------------------------------------------
     p = registry["penalties"]
@@ -182,20 +180,24 @@ def summarise(registry: Registry, as_of: dt.date) -> EnterpriseBatch:
         minor_36m=by_sev["minor"],
         general_36m=by_sev["general"],
         serious_36m=by_sev["serious"],
-        violations_12m=count(ve, valid & in_window(v["detected"], w12), n),
+        violations_12m=count(ve, valid & in_window(v["detected"], "violations_12m"), n),
         last_violation=latest(ve, v["detected"], valid, n),
         open_rectifications=count(ve, open_rect, n),
         failed_rectifications_36m=count(ve, failed, n),
         displayed_penalties=count(p["enterprise"], displayed, n),
-        commitments_36m=count(c["enterprise"], in_window(c["made"]), n),
-        false_commitments_36m=count(c["enterprise"], c["found_false"] & in_window(c["verified_on"]), n),
-        complaints_36m=count(q["enterprise"], in_window(q["received"]), n),
-        verified_complaints_36m=count(q["enterprise"], (q["founded"] == 1) & in_window(q["verified_on"]), n),
+        commitments_36m=count(c["enterprise"], in_window(c["made"], "commitments_36m"), n),
+        false_commitments_36m=count(
+            c["enterprise"], c["found_false"] & in_window(c["verified_on"], "false_commitments_36m"), n
+        ),
+        complaints_36m=count(q["enterprise"], in_window(q["received"], "complaints_36m"), n),
+        verified_complaints_36m=count(
+            q["enterprise"], (q["founded"] == 1) & in_window(q["verified_on"], "verified_complaints_36m"), n
+        ),
         listed=~np.isnat(listed_until),
         listed_until=listed_until,
         external_listing=external_listing,
         banned_until=latest(p["enterprise"], p["ban_until"], banned, n),
-        repairs_36m=count(r["enterprise"], approved & in_window(r["decided"]), n),
+        repairs_36m=count(r["enterprise"], approved & in_window(r["decided"], "repairs_36m"), n),
         last_repair=latest(r["enterprise"], r["decided"], approved, n),
         sectors=registry.sectors,
         regions=registry.regions,

@@ -19,19 +19,63 @@ from __future__ import annotations
 import csv
 import io
 import math
-from typing import Any
+from collections.abc import Collection, Sequence
+from typing import Any, Protocol
 
+import attrs
 import numpy as np
 
-from credsup.experiments.design import salib_problem
-from credsup.experiments.seeds import analysis_seed
-from credsup.experiments.spec import Variation
 from credsup.results.store import ExperimentResults
 from credsup.results.sweep_table import outcomes
 
 #: Bootstrap resamples behind each confidence interval.
 RESAMPLES = 1000
 INDICES = ("S1", "S1_conf", "ST", "ST_conf")
+#: Spawn key of the stream an experiment's sensitivity analysis draws from (its bootstrap). A run's key
+#: has two entries (point, replication), so it never coincides; the other one-entry keys are listed with
+#: the seed tree (:mod:`credsup.experiments.seeds`, which imports this one).
+ANALYSIS_KEY = (2,)
+
+
+class Ranged(Protocol):
+    """A parameter varied over a range (a sweep's :class:`credsup.experiments.spec.Variation`)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def low(self) -> float: ...
+
+    @property
+    def high(self) -> float: ...
+
+
+@attrs.frozen
+class Range:
+    """A ranged parameter as stored with a sweep's settings."""
+
+    key: str
+    low: float
+    high: float
+
+
+def salib_problem(variations: Sequence[Ranged], integers: Collection[str] = ()) -> dict[str, Any]:
+    """SALib's problem definition for ranged parameters (integers widened by half a unit each side).
+
+    The one definition of the sampled space: the sweep draws its points from it
+    (:func:`credsup.experiments.design.design_points`) and the analysis hands it back to SALib.
+    """
+    pad = {v.key: 0.5 if v.key in integers else 0.0 for v in variations}
+    return {
+        "num_vars": len(variations),
+        "names": [v.key for v in variations],
+        "bounds": [[v.low - pad[v.key], v.high + pad[v.key]] for v in variations],
+    }
+
+
+def analysis_seed(seed: int) -> int:
+    """A 32-bit seed for the bootstrap of a sensitivity analysis (its confidence intervals)."""
+    return int(np.random.SeedSequence(int(seed), spawn_key=ANALYSIS_KEY).generate_state(1)[0])
 
 
 def has_indices(results: ExperimentResults) -> bool:
@@ -39,10 +83,10 @@ def has_indices(results: ExperimentResults) -> bool:
     return results.experiment["kind"] == "sweep" and results.experiment["settings"].get("design") == "sobol"
 
 
-def _variations(settings: dict[str, Any]) -> tuple[list[Variation], set[str]]:
+def _variations(settings: dict[str, Any]) -> tuple[list[Range], set[str]]:
     params = settings["parameters"]
     return (
-        [Variation(p["key"], low=p["low"], high=p["high"]) for p in params],
+        [Range(p["key"], low=p["low"], high=p["high"]) for p in params],
         {p["key"] for p in params if p.get("integer")},
     )
 
@@ -147,4 +191,15 @@ def indices_csv(indices: dict[str, dict[str, dict[str, Any]]], experiment: int) 
     return buf.getvalue()
 
 
-__all__ = ["has_indices", "indices_csv", "point_outputs", "render_indices", "sobol_indices"]
+__all__ = [
+    "ANALYSIS_KEY",
+    "Range",
+    "Ranged",
+    "analysis_seed",
+    "has_indices",
+    "indices_csv",
+    "point_outputs",
+    "render_indices",
+    "salib_problem",
+    "sobol_indices",
+]

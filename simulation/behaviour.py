@@ -156,7 +156,7 @@ def perceived_costs(
     severity = np.repeat(np.array(sev_codes, dtype=np.int8), rows_per)
     item = np.repeat(np.array([typical[s] for s in sev_codes], dtype=np.int16), rows_per)
     corrected = np.tile(np.repeat(np.array([True, False]), m), len(sev_codes))
-    same, any_ = world.prior_counts(rows[enterprise], item.astype(np.int64))
+    same, any_ = world.record.prior_counts(rows[enterprise], item.astype(np.int64))
     harm = harm_mean[severity]
     vb = ViolationBatch(
         enterprise=enterprise,

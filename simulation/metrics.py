@@ -1,9 +1,9 @@
 """Supervision-efficiency metrics: raw tallies per period and grade, and the formulas of docs/metrics.md.
 
-During a run the regulator and the calendar add to a :class:`Tally` (numpy arrays indexed by period and,
-where it makes sense, by grade). Metrics are derived from sums of tallies, so the same formula gives the
-run's value (sum over all periods), a period's value and a grade's value. A metric whose denominator is
-zero is ``None`` (JSON ``null``): undefined, not zero.
+During a run the regulator's parts add to a :class:`~credsup.simulation.tally.Tally` (numpy arrays
+indexed by period and, where it makes sense, by grade). Metrics are derived from sums of tallies, so the
+same formula gives the run's value (sum over all periods), a period's value and a grade's value. A metric
+whose denominator is zero is ``None`` (JSON ``null``): undefined, not zero.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from credsup.simulation.tally import GRADE_LABELS, Tally
 
 #: The metric keys, in the order they are reported (docs/metrics.md gives each formula).
 METRICS: tuple[str, ...] = (
@@ -39,7 +41,7 @@ METRIC_INFO: dict[str, tuple[str, str]] = {
     "complaint_backlog": ("complaint backlog", "complaints waiting at month end"),
     "grade_auc": ("grade AUC", "grade against violating (0.5 = uninformative)"),
     "wrongful_penalty_rate": ("wrongful penalty rate", "share of penalties on no violation"),
-    "repair_recidivism": ("repair recidivism", "share of repaired found violating within a year"),
+    "repair_recidivism": ("repair recidivism", "share of repaired found violating within the follow-up"),
     "tolerated_first_offences": ("tolerated first offences", "share of decided violations exempted"),
 }
 #: Metrics that are defined per grade (the others are properties of the whole regulator or of grading).
@@ -54,74 +56,6 @@ GRADE_METRICS: tuple[str, ...] = (
 #: Counts reported with each period's metrics (volumes over time); grade shares are added as
 #: ``grade_share_<label>`` (share of active enterprise-months in that grade).
 PERIOD_COUNTS: tuple[str, ...] = ("inspections", "visits", "detections", "complaints", "penalties")
-#: Grade labels in tally order: index = grade code + 1.
-GRADE_LABELS: tuple[str, ...] = ("ungraded", "A", "B", "C", "D")
-G = len(GRADE_LABELS)
-
-#: Follow-up after a repair within which a new detected violation counts as recidivism (days).
-RECIDIVISM_DAYS = 365
-
-#: Tallies per period and grade (shape [T, G]).
-_BY_GRADE = (
-    "enterprise_months",
-    "violating_months",
-    "inspections",
-    "detections",
-    "false_positives",
-    "visits",
-    "compliant_visits",
-    "undetected_harm",
-    "delay_days",
-    "delays",
-)
-#: Tallies per period (shape [T]).
-_BY_PERIOD = (
-    "capacity",
-    "used",
-    "complaint_backlog",
-    "complaints",
-    "decisions",
-    "exempt",
-    "penalties",
-    "wrongful_penalties",
-    "repairs",
-    "relapses",
-    "fines",
-    "spot_backlog",
-    "expired_orders",
-    "false_commitments",
-    "listings",
-    "bans",
-    "objections_upheld",
-    "started",
-    "late_verifications",
-)
-
-
-class Tally:
-    """Raw counts of one run: ``tally.inspections[t, g]``, ``tally.capacity[t]`` ... and the AUC table
-    ``tally.auc[t, grade, violating]`` (graded active enterprise-months)."""
-
-    def __init__(self, periods: int):
-        self.periods = periods
-        for name in _BY_GRADE:
-            setattr(self, name, np.zeros((periods, G), dtype=np.float64))
-        for name in _BY_PERIOD:
-            setattr(self, name, np.zeros(periods, dtype=np.float64))
-        self.auc = np.zeros((periods, 4, 2), dtype=np.float64)
-
-    # -- sums over a selection ---------------------------------------------------------------------
-
-    def sums(self, periods: slice | int = slice(None), grade: int | None = None) -> dict[str, float]:
-        """Totals over ``periods`` (a slice or one index), for one grade index or all grades."""
-        out: dict[str, float] = {}
-        for name in _BY_GRADE:
-            arr = getattr(self, name)[periods]
-            arr = arr[..., grade] if grade is not None else arr.sum(axis=-1)
-            out[name] = float(np.sum(arr))
-        for name in _BY_PERIOD:
-            out[name] = float(np.sum(getattr(self, name)[periods]))
-        return out
 
 
 # ---------------------------------------------------------------------------------------- formulas
@@ -168,6 +102,17 @@ def _clean(value: float | None) -> float | None:
     if value is None or not np.isfinite(value):
         return None
     return float(value)
+
+
+def follow_up_periods(starts: np.ndarray, days: int) -> int:
+    """How many leading periods had their repairs' whole recidivism follow-up inside the run.
+
+    ``starts`` are the periods' first days plus the day after the last period (days since the start);
+    a repair on the last day of period ``t`` is followed up until ``starts[t + 1] - 1 + days``, which must
+    be before ``starts[-1]``.
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    return int(np.count_nonzero(starts[1:] + days <= starts[-1]))
 
 
 def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
@@ -218,3 +163,17 @@ def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
 def counts(tally: Tally) -> dict[str, float]:
     """Run totals of the raw tallies (what the metrics are made of), for reports and checks."""
     return tally.sums()
+
+
+__all__ = [
+    "GRADE_LABELS",
+    "GRADE_METRICS",
+    "METRICS",
+    "METRIC_INFO",
+    "PERIOD_COUNTS",
+    "auc",
+    "counts",
+    "derive",
+    "follow_up_periods",
+    "summarise",
+]

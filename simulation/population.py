@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from credsup.core import RECORD_WINDOW_MONTHS
+from credsup.core.months import add_months
 from credsup.core.vocabulary import ITEMS
 from credsup.simulation.scenario import Distribution, Scenario
 from credsup.simulation.state import World
-
-#: How many enterprises the behaviour model's cost probe looks at (docs/model.md, "Perceived cost").
-PROBE_SIZE = 400
 
 
 def draw(dist: Distribution, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -86,7 +85,8 @@ def item_table(scenario: Scenario) -> tuple[tuple[str, ...], np.ndarray, np.ndar
 
 
 def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.ndarray]:
-    """The scenario's enterprises, their record history, and the probe sample (row indices)."""
+    """The scenario's enterprises, their record history, and the probe sample (row indices,
+    ``behaviour.probe_size`` of them: docs/model.md, "Perceived cost")."""
     pop = scenario.population
     beh = scenario.behaviour
     n = pop.enterprises
@@ -125,17 +125,18 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.nd
     c["ip_holder"][:] = rng.random(n) < d.ip_holder
 
     _history(world, scenario, rng, item_shares, item_severity)
-    probe = np.sort(rng.choice(n, size=min(n, PROBE_SIZE), replace=False))
+    probe = np.sort(rng.choice(n, size=min(n, beh.probe_size), replace=False))
     return world, probe
 
 
 def _history(
     world: World, scenario: Scenario, rng: np.random.Generator, item_shares: np.ndarray, item_severity: np.ndarray
 ) -> None:
-    """The 36 months before the start: detected violations and inspections, as window events."""
+    """The record window before the start (:data:`credsup.core.RECORD_WINDOW_MONTHS`): detected violations
+    and inspections, recorded in the middle of their month as events of the credit record."""
     h = scenario.population.history
     n = world.n
-    months = 36
+    months = RECORD_WINDOW_MONTHS
     years = months / 12.0
     lam = scenario.behaviour.perception.memory
     detections = rng.poisson(h.violations_per_year * years * (1.0 - world.honesty))
@@ -145,15 +146,16 @@ def _history(
     det_item = categorical(rng.random(len(det_ids)), item_shares).astype(np.int64)
     clean_ids = np.repeat(np.arange(n), clean)
     clean_month = rng.integers(-months, 0, len(clean_ids))
+    record = world.record
     for month in range(-months, 0):
-        day = (month + 1) * 30 - 15  # mid-month, days before the start are negative
+        first, after = ((add_months(scenario.start, m) - scenario.start).days for m in (month, month + 1))
+        day = (first + after) // 2  # days before the start are negative
         sel = det_month == month
         ids = det_ids[sel]
-        world.record_detections(ids, item_severity[det_item[sel]], det_item[sel], month, day)
         insp = np.concatenate([ids, clean_ids[clean_month == month]])
-        world.window["inspections"].add(insp, month)
-        world.window["clean"].add(clean_ids[clean_month == month], month)
-        world.cols["last_inspection"][insp] = world.day64(day)
+        findings = (np.arange(len(insp)) < len(ids)).astype(np.int16)  # one violation each, then the clean ones
+        rows = record.inspect(insp, day, findings)
+        record.detect(ids, day, item_severity[det_item[sel]], det_item[sel], inspection=rows[: len(ids)], counted=True)
         # what the enterprise remembers of its inspections (docs/model.md, "Perceived detection")
         np.add.at(world.seen, insp, np.float32(lam ** (-month)))
     world.experience = float(sum(lam**k for k in range(1, months + 1)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 class BatchQueue:
@@ -19,7 +20,7 @@ class BatchQueue:
 
     def __init__(self, name: str, columns: dict[str, np.dtype | type]):
         self.name = name
-        self.columns = {
+        self.columns: dict[str, np.dtype] = {
             "enterprise": np.dtype(np.int64),
             "queued": np.dtype(np.int32),
             "cost": np.dtype(np.float64),
@@ -31,11 +32,11 @@ class BatchQueue:
     def __len__(self) -> int:
         return self._len
 
-    def push(self, **values: np.ndarray) -> None:
+    def push(self, **values: ArrayLike) -> None:
         """Append orders; every column must be given (scalars broadcast), in the order they are to be served."""
         if set(values) != set(self.columns):
             raise ValueError(f"queue {self.name}: expected columns {sorted(self.columns)}, got {sorted(values)}")
-        n = len(values["enterprise"])
+        n = len(np.asarray(values["enterprise"]))
         if n == 0:
             return
         chunk = {k: np.broadcast_to(np.asarray(v, dtype=self.columns[k]), (n,)).copy() for k, v in values.items()}

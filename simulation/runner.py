@@ -19,9 +19,10 @@ import numpy as np
 
 from credsup.core import HOOKS, Jurisdiction, load_jurisdiction
 from credsup.core.config import CONVERTER, load_plain
-from credsup.simulation.metrics import METRICS, counts, summarise
+from credsup.core.months import add_months
+from credsup.simulation.metrics import METRICS, counts, follow_up_periods, summarise
 from credsup.simulation.population import generate, item_table
-from credsup.simulation.regulator import Regulator, add_months
+from credsup.simulation.regulator import Regulator
 from credsup.simulation.scenario import Scenario, load_scenario, scenario_record
 from credsup.simulation.streams import as_seed_sequence, describe, streams
 
@@ -94,10 +95,6 @@ class RunResult:
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), default=_json_default, **kwargs)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunResult:
-        return cls(**data)
-
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, np.datetime64)):
@@ -156,7 +153,9 @@ def run_simulation(
     regulator = Regulator(world, timed, sc, rngs, probe, shares, severity, progress)
     tally = regulator.run()
     t3 = time.perf_counter()
-    metrics = summarise(tally, follow_up_periods=sc.months - 12)
+    metrics = summarise(
+        tally, follow_up_periods=follow_up_periods(regulator.ctx.clock.starts, sc.metrics.recidivism_days)
+    )
     for t, row in enumerate(metrics["periods"]):
         row["period"] = add_months(sc.start, t).strftime("%Y-%m")
     t4 = time.perf_counter()

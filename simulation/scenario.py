@@ -94,8 +94,8 @@ class History:
 @attrs.frozen
 class Population:
     enterprises: int = param(lo=1, hi=20_000_000, doc="number of enterprises")
-    sectors: tuple[Sector, ...] = attrs.field()
-    sizes: SizeShares = attrs.field()
+    sectors: tuple[Sector, ...] = attrs.field(kw_only=True)
+    sizes: SizeShares = attrs.field(kw_only=True)
     mean_age_years: float = param(lo=0.1, hi=100.0, doc="mean age at the start", unit="years")
     departments: float = param(
         lo=1.0,
@@ -234,6 +234,15 @@ class Repair:
     )
     objection_wrongful: float = fraction("probability a wrongly recorded enterprise objects", default=0.8)
     objection_rightful: float = fraction("probability a rightly recorded enterprise objects anyway", default=0.03)
+    training: float = fraction(
+        "share of repair applicants that completed credit-repair training (seed 004 (XXVI))", default=1.0
+    )
+    credit_report: float = fraction(
+        "share of repair applicants that submit a credit report (seed 004 (XXVI))", default=1.0
+    )
+    public_service: float = fraction(
+        "share of repair applicants that took part in public welfare activities (seed 004 (XXVI))", default=0.5
+    )
 
 
 @attrs.frozen
@@ -261,6 +270,12 @@ class Behaviour:
     harm: BySeverity = attrs.field(factory=lambda: BySeverity(minor=0.2, general=1.0, serious=3.0))
     harmful_threshold: float = param(
         lo=0.0, default=1.5, doc="a violation with at least this harm 'caused harmful consequences'"
+    )
+    probe_size: int = param(
+        lo=1,
+        hi=1_000_000,
+        default=400,
+        doc="enterprises in the sample on which the jurisdiction's sanctions are probed (perceived costs)",
     )
     learning: float = fraction("honesty gained after a sanction (1 - h shrinks by this share)", default=0.1)
     perception: Perception = attrs.field(factory=Perception)
@@ -333,6 +348,22 @@ class Regulator:
         return self.inspectors * self.visits_per_inspector_month
 
 
+# ------------------------------------------------------------------------------------------- metrics
+
+
+@attrs.frozen
+class Metrics:
+    """Settings of the measurements (docs/metrics.md), not of the world."""
+
+    recidivism_days: int = param(
+        lo=1,
+        hi=36_500,
+        default=365,
+        doc="follow-up after a repair within which a new detected violation counts as recidivism",
+        unit="days",
+    )
+
+
 # -------------------------------------------------------------------------------------------- scenario
 
 
@@ -343,10 +374,11 @@ class Scenario:
     scenario: str
     start: dt.date
     months: int = param(lo=1, hi=600, doc="number of monthly periods", unit="months")
-    population: Population = attrs.field()
+    population: Population = attrs.field(kw_only=True)
     title: str = ""
     behaviour: Behaviour = attrs.field(factory=Behaviour)
     regulator: Regulator = attrs.field(factory=Regulator)
+    metrics: Metrics = attrs.field(factory=Metrics)
 
 
 def builtin_scenarios() -> list[str]:

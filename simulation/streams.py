@@ -27,6 +27,7 @@ STREAMS: dict[str, int] = {
     "repair": 8,
     "probe": 9,
     "queue": 10,
+    "repair_file": 11,
 }
 
 

@@ -11,10 +11,10 @@ import pytest
 from credsup.core.batch import Period
 from credsup.core.config import parse_override
 from credsup.core.discovery import discover
+from credsup.core.months import add_months
 from credsup.simulation import METRICS, run_simulation
 from credsup.simulation.metrics import GRADE_LABELS, GRADE_METRICS
 from credsup.simulation.population import generate
-from credsup.simulation.regulator import add_months
 from credsup.simulation.scenario import load_scenario
 from credsup.simulation.streams import streams
 

@@ -11,28 +11,33 @@ from hypothesis import strategies as st
 
 from credsup.core.config import parse_override
 from credsup.core.errors import ConfigError
+from credsup.core.months import add_months
 from credsup.simulation.behaviour import perceived_inspection, violates
+from credsup.simulation.clock import month_starts
+from credsup.simulation.credit_record import DayWindow
 from credsup.simulation.metrics import auc
 from credsup.simulation.queues import BatchQueue
-from credsup.simulation.regulator import add_months, month_starts
 from credsup.simulation.scenario import load_scenario
-from credsup.simulation.state import WindowCounter
 from credsup.simulation.streams import as_seed_sequence, streams
 
 
-def test_window_counter_adds_expires_and_withdraws() -> None:
+def test_day_window_adds_expires_and_withdraws() -> None:
     target = np.zeros(3, dtype=np.int16)
-    w = WindowCounter(target, window=2)
-    w.add(np.array([0, 0, 2]), month=0)
-    w.add(np.array([1]), month=1)
+    w = DayWindow(target, months=2)
+    w.add(np.array([0, 0, 2]), day=10)
+    w.add(np.array([1]), day=40)
     assert target.tolist() == [2, 1, 1]
-    w.withdraw(np.array([0]), month=0)  # an upheld objection
+    w.withdraw(np.array([0]), day=10)  # an upheld objection
     assert target.tolist() == [1, 1, 1]
-    w.expire(1)  # the window holds months 0 and 1
+    w.expire(9)  # events dated on or before day 9 leave: none
     assert target.tolist() == [1, 1, 1]
-    w.expire(2)  # month 0 leaves: its two events of enterprise 0 (one withdrawn) and enterprise 2
+    w.expire(10)  # day 10 leaves: its two events of enterprise 0 (one withdrawn) and enterprise 2
     assert target.tolist() == [0, 1, 0]
-    w.withdraw(np.array([2]), month=0)  # too late: nothing changes
+    w.withdraw(np.array([2]), day=10)  # too late: nothing changes
+    w.add(np.array([2]), day=5)  # an event dated before the window is not counted
+    assert target.tolist() == [0, 1, 0]
+    w.expire(5)  # the cutoff never moves back
+    w.add(np.array([2]), day=8)
     assert target.tolist() == [0, 1, 0]
 
 

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from credsup.core.columns import FOREVER
+from credsup.core.months import months_before
 from credsup.registry.generate import generate, write_csv
 from credsup.registry.load import load_registry
-from credsup.registry.summary import months_before, summarise
+from credsup.registry.summary import summarise
 
 from .conftest import AS_OF
 

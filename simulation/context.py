@@ -1,0 +1,55 @@
+"""What the parts of one run's regulator share: the world, the jurisdiction, the scenario, the clock,
+the random streams and the tally.
+
+One :class:`RunContext` belongs to one run. Everything a run changes lives in objects it owns (the world's
+columns, the records, the tally, the parts' queues and capacity), so two runs never share state, and a
+later batch of runs can hold one context per member.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+
+from credsup.core.months import add_months
+from credsup.simulation.clock import Clock
+from credsup.simulation.credit_record import CreditRecord
+from credsup.simulation.scenario import Scenario
+from credsup.simulation.state import World
+from credsup.simulation.tally import Tally
+
+
+@attrs.define(eq=False)
+class RunContext:
+    """The shared state of one run (see the module docstring)."""
+
+    world: World
+    #: a :class:`credsup.core.Jurisdiction`, or a wrapper with its methods (the runner's timing wrapper)
+    jurisdiction: Any
+    scenario: Scenario
+    clock: Clock
+    #: one generator per purpose, by name (:data:`credsup.simulation.streams.STREAMS`)
+    rngs: dict[str, np.random.Generator]
+    tally: Tally
+    #: share of each item (the run's item vocabulary) among violations enterprises choose
+    item_shares: np.ndarray
+    #: severity code of each item
+    item_severity: np.ndarray
+
+    @property
+    def record(self) -> CreditRecord:
+        """The credit record, which keeps the record summary (the world's)."""
+        return self.world.record
+
+    #: the jurisdiction's schedule parameters (grading months, rectification and complaint time limits ...),
+    #: read once for the run: a dated ``schedule`` value that changes inside the run is refused with its file and key
+    schedule: Any = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        start = self.scenario.start
+        self.schedule = self.jurisdiction.schedule_during(start, add_months(start, self.scenario.months))
+
+
+__all__ = ["RunContext"]
