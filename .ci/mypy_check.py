@@ -21,14 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / ".ci" / "mypy-baseline.txt"
 #: packages that must stay free of mypy errors
-STRICT = ("credsup.core", "credsup.plugins", "credsup.testing")
+STRICT = ("credsup.core", "credsup.plugins", "credsup.simulation", "credsup.testing")
 #: packages held to the baseline (errors may only go away)
 BASELINED = (
     "credsup.cli",
     "credsup.experiments",
     "credsup.registry",
     "credsup.results",
-    "credsup.simulation",
 )
 _LINE = re.compile(r"^(?P<file>[^:]+):\d+: (?P<rest>error: .*)$")
 
