@@ -337,19 +337,62 @@ def explain(evaluation: Evaluation) -> Reasons:
     return Reasons(decided.joined(), record.joined(), deciding)
 
 
+def split_reasons(text: str) -> list[str]:
+    """``"a (without: B; alone: D); b=1"`` -> ``["a (without: B; alone: D)", "b=1"]``: split at top level."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == ";" and depth == 0:
+            out.append(text[start:i].strip())
+            start = i + 1
+    tail = text[start:].strip()
+    return [p for p in [*out, tail] if p]
+
+
 def grade_letters(codes: np.ndarray) -> np.ndarray:
     """Grade codes -> letters ("" for -1)."""
     letters = np.array(["", *[g.name for g in Grade]])
     return letters[np.asarray(codes, dtype=np.int64) + 1]
 
 
+def indicator_columns(batch: EnterpriseBatch, t: dt.date) -> dict[str, np.ndarray]:
+    """One column per record indicator (what ``Reasons.record`` lists as text), as a CSV shows it: a
+    count as its number, a flag as ``true``/``false``, a listing or ban as the date it runs until
+    (``9999-12-31``: indefinitely; empty when none is in force), a code as its name (empty: none)."""
+    out: dict[str, np.ndarray] = {}
+    for ind in indicators():
+        if not ind.in_record:
+            continue
+        has = ind.has(batch, t)
+        if ind.name in ("listed", "banned"):
+            until = getattr(batch, f"{ind.name}_until")
+            out[f"{ind.name}_until"] = np.where(has & ~np.isnat(until), until.astype(str), "")
+            continue
+        values = getattr(batch, ind.name)
+        if values.dtype.kind == "b":
+            out[ind.name] = np.where(values, "true", "false")
+        elif ind.name == "external_listing":
+            names = np.array(["", *batch.regions])
+            out[ind.name] = np.where(has, names[np.clip(values.astype(np.int64) + 1, 0, len(names) - 1)], "")
+        elif ind.name == "industry_grade":
+            out[ind.name] = np.where(has, LETTERS[values.astype(np.int64) + 1], "")
+        else:
+            out[ind.name] = values
+    return out
+
+
 def grade_table(evaluation: Evaluation, reasons: Reasons, ids: np.ndarray) -> dict[str, Any]:
-    """The columns of ``credsup grade``'s CSV, in order."""
+    """The columns of ``credsup grade``'s CSV, in order: the enterprise, its grade, previous grade and
+    demonstration status, the indicators that decided the grade (``decided_by``), then one column per
+    record indicator (:func:`indicator_columns`)."""
     return {
         "enterprise": ids,
         "grade": grade_letters(evaluation.grades),
         "previous_grade": grade_letters(evaluation.before.grade),
         "demonstration": np.where(evaluation.after.demonstration, "true", "false"),
         "decided_by": reasons.decided_by,
-        "record": reasons.record,
+        **indicator_columns(evaluation.before, evaluation.as_of),
     }

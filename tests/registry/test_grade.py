@@ -100,6 +100,6 @@ def test_set_overrides_a_parameter_and_names_the_jurisdiction(run) -> None:
     assert sum(r["grade"] == "A" for r in rows(strict.stdout)) < sum(r["grade"] == "A" for r in base)
     wrong = run("grade", EXAMPLE, "-j", "national", "--set", "hainan:grading.cuts.A=0")
     assert wrong.exit_code == 1
-    assert "targets jurisdiction 'hainan', but this run uses 'national'" in wrong.stderr
+    assert "jurisdiction 'hainan' is not used here (national)" in wrong.stderr
     typo = run("grade", EXAMPLE, "-j", "national", "--set", "grading.cut.A=0")
     assert typo.exit_code == 1 and "grading.cut.A: no such parameter" in typo.stderr
