@@ -226,7 +226,7 @@ def grade_command(
     help="Also write the summary, seed and input hashes as JSON here.",
 )
 @force_option
-@json_option("Write the plan as JSON (its summary, seed and input hashes, and one object per inspection).")
+@json_option("Write the plan as JSON: its summary, seed and input hashes, and plan, one object per inspection.")
 def plan_command(
     registry: str,
     name: str,
@@ -275,7 +275,7 @@ def plan_command(
     text = plan.csv_text()
     s = publication(plan, reg, insp_input, j, overrides=overrides, skipped_rows=len(reg.skipped) + len(insp_skipped))
     if as_json:
-        emit(json_chunks(s, {c: plan.columns[c] for c in COLUMNS}, key="inspections"), output)
+        emit(json_chunks(s, {c: plan.columns[c] for c in COLUMNS}, key="plan"), output)
     else:
         emit(text, output)
     if summary_path:

@@ -98,8 +98,10 @@ def json_chunks(
     import json
 
     lists = set(lists)
-    body = json.dumps({**head, key: []}, indent=None, ensure_ascii=False, default=str)
-    yield body[: -len("[]}")] + "["
+    if key in head:
+        raise ValueError(f"{key!r} is both a heading and the rows' key")
+    start_text = json.dumps(dict(head), ensure_ascii=False, default=str)[:-1]  # without its closing brace
+    yield start_text + (", " if head else "") + json.dumps(key) + ": ["
     names = list(columns)
     n = len(next(iter(columns.values()))) if columns else 0
     for start in range(0, n, _CHUNK):

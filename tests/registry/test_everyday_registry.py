@@ -74,8 +74,8 @@ def test_plan_json_holds_the_published_summary_and_every_inspection() -> None:
     words = ["plan", EXAMPLE, "-j", "national", "--inspectors", EXAMPLE / "inspectors.csv", "--period", "2027Q1"]
     text = invoke(*words, "--seed", "5")
     doc = json.loads(invoke(*words, "--seed", "5", "--json").stdout)
-    assert doc["seed"] == 5 and len(doc["inspections"]) == len(rows(text.stdout))
-    assert [str(i["enterprise"]) for i in doc["inspections"]] == [r["enterprise"] for r in rows(text.stdout)]
+    assert doc["seed"] == 5 and len(doc["plan"]) == len(rows(text.stdout)) == doc["inspections"]
+    assert [str(i["enterprise"]) for i in doc["plan"]] == [r["enterprise"] for r in rows(text.stdout)]
 
 
 def test_an_existing_output_file_needs_force(tmp_path: Path) -> None:
