@@ -274,6 +274,13 @@ def report_command(experiment_id: int, db: str | None, out: str, force: bool, la
     click.echo(f"wrote {report}", err=True)
 
 
+def can_ask() -> bool:
+    """Whether there is a person to ask: standard input is a terminal."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
 @results_group.command("delete")
 @EXPERIMENT_ID
 @DB_OPTION
@@ -296,9 +303,7 @@ def delete_command(experiment_id: int, db: str | None, yes: bool) -> None:
         f"created {row['created_at']}) from {display_url(resolve_url(db))}"
     )
     if not yes:
-        import sys
-
-        if not sys.stdin.isatty():
+        if not can_ask():
             raise InputError(f"not deleting {what}: add --yes to delete without being asked")
         if not click.confirm(f"Delete {what}?", default=False, err=True):
             click.echo("Nothing deleted.", err=True)

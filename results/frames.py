@@ -63,11 +63,12 @@ def load(db: str | Engine | None, experiment_id: int) -> Frames:
     from credsup.results.sweep_table import is_sweep
 
     if isinstance(db, Engine):
-        engine: Engine | None = db
+        engine = db
     else:
-        engine = open_existing(db)
-        if engine is None:
+        found = open_existing(db)
+        if found is None:
             raise InputError(f"no results database at {display_url(resolve_url(db))}")
+        engine = found
     results = load_experiment(engine, experiment_id)
 
     def frame(table: str) -> pd.DataFrame:

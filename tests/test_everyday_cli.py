@@ -25,7 +25,7 @@ EXAMPLE = str(ROOT / "examples" / "registry")
 TINY = ["--set", "scenario.population.enterprises=300", "--set", "scenario.months=3"]
 
 
-def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):  # noqa: A002
+def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):
     return CliRunner().invoke(cli, [str(a) for a in args], env=env, input=input)
 
 
@@ -42,8 +42,14 @@ def test_params_takes_the_jurisdiction_prefix_the_issue_names() -> None:
 @pytest.mark.parametrize(
     ("setting", "expected"),
     [
-        ("inspection.rate_per_yaer.D=1", "Error: --set: inspection.rate_per_yaer.D: no such parameter: 'rate_per_yaer'"),
-        ("hainan:grading.cuts.A=1", "Error: --set: hainan:grading.cuts.A: jurisdiction 'hainan' is not used here (national)"),
+        (
+            "inspection.rate_per_yaer.D=1",
+            "Error: --set: inspection.rate_per_yaer.D: no such parameter: 'rate_per_yaer'",
+        ),
+        (
+            "hainan:grading.cuts.A=1",
+            "Error: --set: hainan:grading.cuts.A: jurisdiction 'hainan' is not used here (national)",
+        ),
         ("nonsense", "Error: --set: nonsense: expected key.path=value"),
     ],
 )
@@ -114,7 +120,18 @@ JSON_COMMANDS = [
     ["scenarios"],
     ["validate", str(ROOT / "configs" / "scenarios" / "demo.toml")],
     ["grade", EXAMPLE, "-j", "national", "--as-of", "2027-01-01"],
-    ["plan", EXAMPLE, "-j", "national", "--inspectors", f"{EXAMPLE}/inspectors.csv", "--period", "2027Q1", "--seed", "3"],
+    [
+        "plan",
+        EXAMPLE,
+        "-j",
+        "national",
+        "--inspectors",
+        f"{EXAMPLE}/inspectors.csv",
+        "--period",
+        "2027Q1",
+        "--seed",
+        "3",
+    ],
     ["repair-check", EXAMPLE, "E000001", "-j", "national", "--as-of", "2027-01-01"],
     ["registry", "check", EXAMPLE],
     ["registry", "summary", EXAMPLE, "--as-of", "2027-01-01"],
@@ -144,7 +161,20 @@ def test_a_seed_is_the_same_integer_everywhere(tmp_path: Path) -> None:
     assert run["seed"] == 7
     db = str(tmp_path / "r.db")
     compare = invoke(
-        "compare", "-s", "demo", "-j", "national", "-j", "traditional", "-r", "2", "--seed", "7", "--db", db, *TINY,
+        "compare",
+        "-s",
+        "demo",
+        "-j",
+        "national",
+        "-j",
+        "traditional",
+        "-r",
+        "2",
+        "--seed",
+        "7",
+        "--db",
+        db,
+        *TINY,
         "--json",
     )
     assert compare.exit_code == 0, compare.output
@@ -156,7 +186,9 @@ def test_a_seed_is_the_same_integer_everywhere(tmp_path: Path) -> None:
 
 
 def test_help_is_in_plain_words_and_every_command_and_option_is_documented() -> None:
-    docs = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))])
+    docs = "\n".join(
+        p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    )
     for path, command in [((), cli), *commands()]:
         text = help_text(path)
         assert "``" not in text and ":func:" not in text and ":class:" not in text, path
@@ -284,7 +316,11 @@ def test_params_diff_shows_exactly_where_two_jurisdictions_differ_with_sources()
         return {r["key"]: r for r in json.loads(invoke("params", name, "--json").stdout)["parameters"]}
 
     national, shanghai = values("national"), values("shanghai")
-    expected = {k for k in national.keys() | shanghai.keys() if national.get(k, {}).get("value", object()) != shanghai.get(k, {}).get("value", object())}
+    expected = {
+        k
+        for k in national.keys() | shanghai.keys()
+        if national.get(k, {}).get("value", object()) != shanghai.get(k, {}).get("value", object())
+    }
     diff = json.loads(invoke("params", "national", "--diff", "shanghai", "--json").stdout)
     assert {d["key"] for d in diff["differences"]} == expected and expected
     for d in diff["differences"]:
@@ -318,7 +354,12 @@ def complete(line: str, env: dict[str, str] | None = None) -> list[str]:
         cli,
         [],
         prog_name="credsup",
-        env={"_CREDSUP_COMPLETE": "bash_complete", "COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1), **(env or {})},
+        env={
+            "_CREDSUP_COMPLETE": "bash_complete",
+            "COMP_WORDS": line,
+            "COMP_CWORD": str(len(words) - 1),
+            **(env or {}),
+        },
     )
     return [item.split(",", 1)[1] for item in result.output.splitlines() if "," in item]
 

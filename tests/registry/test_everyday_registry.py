@@ -102,6 +102,8 @@ def test_generate_writes_into_new_empty_or_its_own_folders_only(tmp_path: Path) 
     refused = invoke("registry", "generate", "--enterprises", "50", "--seed", "1", "--out", foreign)
     assert refused.exit_code == 1 and "add --force" in refused.stderr
     assert (foreign / "enterprises.csv").read_text() == "precious\n"
-    assert invoke("registry", "generate", "--enterprises", "50", "--seed", "1", "--out", foreign, "--force").exit_code == 0
+    assert (
+        invoke("registry", "generate", "--enterprises", "50", "--seed", "1", "--out", foreign, "--force").exit_code == 0
+    )
     checked = invoke("registry", "check", foreign, "--json")
     assert checked.exit_code == 0 and json.loads(checked.stdout)["enterprises"] == 50

@@ -24,7 +24,7 @@ from reports_data import store_compare, store_sweep
 ROOT = Path(__file__).parents[2]
 
 
-def invoke(*args: object, env: dict[str, str] | None = None, input: str | None = None):  # noqa: A002
+def invoke(*args: object, env: dict[str, str] | None = None, input: str | None = None):
     return CliRunner().invoke(cli, [str(a) for a in args], env=env, input=input)
 
 
@@ -85,7 +85,7 @@ def test_delete_asks_refuses_without_a_terminal_and_deletes_with_yes(stored, mon
     assert runs > 0 and metrics > 0
     refused = invoke("results", "delete", exp, "--db", path)
     assert refused.exit_code == 1 and "add --yes to delete without being asked" in refused.stderr
-    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("credsup.cli.results_cmds.can_ask", lambda: True)
     import click
 
     monkeypatch.setattr(click, "confirm", lambda *a, **k: False)
@@ -144,7 +144,9 @@ def test_load_of_a_sweep_has_its_points_and_never_creates_a_database(tmp_path: P
 
     engine, exp = store_sweep(f"sqlite:///{tmp_path / 's.db'}")
     frames = load(engine, exp)
-    assert frames.points is not None and {"point", "jurisdiction", "metric", "mean", "low", "high"} <= set(frames.points)
+    assert frames.points is not None and {"point", "jurisdiction", "metric", "mean", "low", "high"} <= set(
+        frames.points
+    )
     with pytest.raises(CredsupError, match="no results database"):
         load(str(tmp_path / "none.db"), 1)
     assert not (tmp_path / "none.db").exists()
@@ -233,10 +235,11 @@ def test_report_folders_credsup_did_not_write_need_force(stored, tmp_path: Path)
 
 
 def test_tables_are_aligned_and_coloured_only_on_a_terminal(stored, monkeypatch) -> None:
+    from sqlalchemy import create_engine
+
     from credsup.results.store import load_experiment
     from credsup.results.table import comparison, render_text
     from credsup.results.terminal import comparison_renderable, console
-    from sqlalchemy import create_engine
 
     path, exp = stored
     table = comparison(load_experiment(create_engine(f"sqlite:///{path}"), exp))
