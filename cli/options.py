@@ -86,7 +86,6 @@ def out_dir_option(help: str, *, default: str | None = None, required: bool = Fa
         required=required,
         show_default=default is not None,
         metavar="DIR",
-        type=click.Path(file_okay=False),
         help=help,
     )
 

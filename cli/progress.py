@@ -12,8 +12,8 @@ calibrate)::
 
 Library code never sees this module: it takes a ``progress(done, total)`` callback
 (``task.update``). The plain lines are written at most every :data:`INTERVAL_ENV` seconds
-(default 5) and once at the end; ``CREDSUP_PROGRESS=plain`` (or ``bar``, ``off``) overrides the
-terminal test.
+(default 5): work that ends sooner leaves no line in a log, longer work a line every interval and a
+last one when it ends. ``CREDSUP_PROGRESS=plain`` (or ``bar``, ``off``) overrides the terminal test.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import IO, Any
@@ -47,6 +48,7 @@ class Task:
         self.done = 0
         self.started = time.monotonic()
         self._last_line = self.started
+        self._lines = 0
         self._bar: Any = None
         self._bar_task: Any = None
 
@@ -63,6 +65,7 @@ class Task:
             now = time.monotonic()
             if now - self._last_line >= self.reporter.interval:
                 self._last_line = now
+                self._lines += 1
                 self.reporter.write(self.line(now))
 
     def line(self, now: float | None = None) -> str:
@@ -102,7 +105,7 @@ class Task:
     def _finish(self, ok: bool) -> None:
         if self._bar is not None:
             self._bar.stop()
-        elif self.reporter.mode == "plain" and ok:
+        elif self.reporter.mode == "plain" and ok and self._lines:  # a log that saw it going sees it end
             self.reporter.write(self.line() + " - done")
         if ok:
             self.reporter.detail(f"{self.label}: {self.done} in {time.monotonic() - self.started:.1f} s")
@@ -183,21 +186,40 @@ class Reporter:
 
     @contextlib.contextmanager
     def step(self, text: str) -> Iterator[None]:
-        """A stage of a command (``reading the registry``): a spinner on a terminal, a line when it
-        starts elsewhere; its duration with ``-v``."""
+        """A stage of a command (``reading the registry``): a spinner on a terminal; elsewhere a line
+        every interval while it lasts (``reading ... 0:10``) and one when it ends, nothing for a stage
+        shorter than the interval; its duration with ``-v``."""
         started = time.monotonic()
         status: Any = None
+        beats: list[float] = []
+        stop = threading.Event()
+        ticker: threading.Thread | None = None
         if self.mode == "bar":
             status = self.console().status(text + " ...")
             status.start()
         elif self.mode == "plain":
-            self.write(text + " ...")
+
+            def beat() -> None:
+                while not stop.wait(max(self.interval, 0.05)):
+                    beats.append(time.monotonic())
+                    self.write(f"{text} ... {_clock(beats[-1] - started)}")
+
+            ticker = threading.Thread(target=beat, name="credsup-progress", daemon=True)
+            ticker.start()
+        ok = False
         try:
             yield
+            ok = True
         finally:
+            stop.set()
+            if ticker is not None:
+                ticker.join()
             if status is not None:
                 status.stop()
-        self.detail(f"{text}: {time.monotonic() - started:.1f} s")
+        elapsed = time.monotonic() - started
+        if ok and beats:
+            self.write(f"{text}: done in {_clock(elapsed)}")
+        self.detail(f"{text}: {elapsed:.1f} s")
 
 
 def reporter() -> Reporter:

@@ -107,6 +107,8 @@ def list_command(db: str | None, as_json: bool) -> None:
     from credsup.results.store import list_experiments
     from credsup.results.terminal import experiments_table, print_table
 
+    from credsup.results.db import display_url, resolve_url
+
     engine = open_existing(db)
     rows = list_experiments(engine) if engine is not None else []
     if as_json:
@@ -114,6 +116,8 @@ def list_command(db: str | None, as_json: bool) -> None:
         return
     if not rows:
         click.echo("No experiments stored yet.")
+        if engine is None:
+            click.echo(f"(no database at {display_url(resolve_url(db))} yet)", err=True)
         return
     print_table(experiments_table(rows))
 

@@ -145,7 +145,7 @@ def check_output_dir(
         return None
     out = Path(folder)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{option} {out}: is a file, not a folder")
+        raise InputError(f"cannot create output folder {out} ({option}): a file of that name exists")
     inputs = list(inputs)
     for what, path in inputs:
         if same_file(out, path):

@@ -360,7 +360,8 @@ def grade_letters(codes: np.ndarray) -> np.ndarray:
 
 def indicator_columns(batch: EnterpriseBatch, t: dt.date) -> dict[str, np.ndarray]:
     """One column per record indicator (what ``Reasons.record`` lists as text), as a CSV shows it: a
-    count as its number, a flag as ``true``/``false``, a listing or ban as the date it runs until
+    count as its number, a flag as ``true``/``false`` (demonstration status as ``previous_demonstration``:
+    the one before this evaluation), a listing or ban as the date it runs until
     (``9999-12-31``: indefinitely; empty when none is in force), a code as its name (empty: none)."""
     out: dict[str, np.ndarray] = {}
     for ind in indicators():
@@ -372,7 +373,9 @@ def indicator_columns(batch: EnterpriseBatch, t: dt.date) -> dict[str, np.ndarra
             out[f"{ind.name}_until"] = np.where(has & ~np.isnat(until), until.astype(str), "")
             continue
         values = getattr(batch, ind.name)
-        if values.dtype.kind == "b":
+        if ind.name == "demonstration":  # the status before this evaluation (the new one has its own column)
+            out["previous_demonstration"] = np.where(values, "true", "false")
+        elif values.dtype.kind == "b":
             out[ind.name] = np.where(values, "true", "false")
         elif ind.name == "external_listing":
             names = np.array(["", *batch.regions])

@@ -217,8 +217,7 @@ def test_plain_progress_lines_in_a_log_at_most_every_interval() -> None:
     with reporter.task("runs", 50) as task:
         for _ in range(50):
             task.advance()
-    lines = stream.getvalue().splitlines()
-    assert lines == [lines[-1]] and lines[-1].startswith("runs: 50/50 (100%)") and lines[-1].endswith("done")
+    assert stream.getvalue() == ""  # work shorter than the interval leaves no line in a log
     stream = io.StringIO()
     with Reporter(0, stream=stream, interval=0).task("runs", 4) as task:
         for _ in range(4):
@@ -230,6 +229,23 @@ def test_plain_progress_lines_in_a_log_at_most_every_interval() -> None:
         "runs: 4/4 (100%)",
         "runs: 4/4 (100%)",
     ]
+    assert stream.getvalue().splitlines()[-1].endswith(" - done")
+
+
+def test_a_long_stage_gets_a_line_every_interval_in_a_log() -> None:
+    import time
+
+    stream = io.StringIO()
+    reporter = Reporter(0, stream=stream, interval=0.1)
+    with reporter.step("reading the registry"):
+        time.sleep(0.35)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) >= 3 and all(line.startswith("reading the registry ... 0:00") for line in lines[:-1])
+    assert lines[-1] == "reading the registry: done in 0:00"
+    quick = io.StringIO()
+    with Reporter(0, stream=quick, interval=5).step("summarising"):
+        pass
+    assert quick.getvalue() == ""
 
 
 def test_a_terminal_gets_a_live_bar_and_quiet_gets_nothing() -> None:

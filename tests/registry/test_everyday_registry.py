@@ -28,7 +28,8 @@ def test_grade_gives_each_indicator_its_own_column() -> None:
     graded = invoke("grade", EXAMPLE, "-j", "national", "--as-of", AS_OF)
     assert graded.exit_code == 0, graded.output
     table = rows(graded.stdout)
-    header = list(table[0])
+    header = next(csv.reader(io.StringIO(graded.stdout)))
+    assert len(header) == len(set(header)) and "previous_demonstration" in header
     assert header[:5] == ["enterprise", "grade", "previous_grade", "demonstration", "decided_by"]
     assert "record" not in header and {"serious_36m", "listed_until", "annual_report_filed"} <= set(header)
     # the oracle: the record summary of the same registry on the same day (`credsup registry summary`)
