@@ -135,7 +135,7 @@ def test_plan_refuses_its_inspectors_file_its_parameter_file_and_one_file_for_tw
     both = tmp_path / "plan.csv"
     result = run(*args, "-o", both, "--summary", both)
     assert refused(result, registry) == (
-        f"Error: --summary {both}: is also given to --out; give each output its own file\n"
+        f"Error: --summary {both}: is also given to -o; give each output its own file\n"
     )
     assert not both.exists() and elsewhere.read_bytes() == (registry / "inspectors.csv").read_bytes()
 
