@@ -108,3 +108,28 @@ def test_generate_writes_into_new_empty_or_its_own_folders_only(tmp_path: Path) 
     )
     checked = invoke("registry", "check", foreign, "--json")
     assert checked.exit_code == 0 and json.loads(checked.stdout)["enterprises"] == 50
+
+
+def test_the_fast_csv_writer_gives_the_csv_modules_bytes(monkeypatch) -> None:
+    """Many-column tables (the grade CSV) are written by pyarrow; whatever it writes must be what the
+    csv module writes, and a chunk that needs quoting falls back to the csv module."""
+    import numpy as np
+
+    from credsup.registry import output
+
+    monkeypatch.setattr(output, "_CHUNK", 3)
+    columns = {
+        "id": np.array(["E1", "E2", "E3", "E4", "E5", "E6", "E7"]),
+        "count": np.array([0, 1, 2, 3, 40, 5, 6], dtype=np.int16),
+        "flag": output.Labels(np.array([0, 1, 1, 0, 0, 1, 0], dtype=np.int8), ("false", "true")),
+        "reason": np.array(["", "a (without: B); b=1", "x", "needs, quoting", 'a "quote"', "", "商店"], dtype=object),
+    }
+    text = "".join(output.csv_chunks(columns))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(columns))
+    plain = [c.text() if isinstance(c, output.Labels) else c for c in columns.values()]
+    writer.writerows(zip(*(np.asarray(c).tolist() for c in plain)))
+    assert text == buf.getvalue()
+    doc = json.loads("".join(output.json_chunks({}, columns, key="rows")))
+    assert [r["flag"] for r in doc["rows"]] == [False, True, True, False, False, True, False]

@@ -130,7 +130,9 @@ def test_results_cli_errors(tmp_path: Path) -> None:
     assert result.exit_code == 1 and result.stderr.startswith("Error: cannot connect to database")
     (tmp_path / "file").write_text("x")
     result = CliRunner().invoke(cli, ["results", "list", "--db", str(tmp_path / "file" / "x.db")])
-    assert result.exit_code == 0 and result.stdout == "No experiments stored yet.\n" and "no database at" in result.stderr
+    assert (
+        result.exit_code == 0 and result.stdout == "No experiments stored yet.\n" and "no database at" in result.stderr
+    )
     result = CliRunner().invoke(cli, ["compare", "-s", "demo", "--db", str(tmp_path / "file" / "x.db")])
     assert result.exit_code == 1 and "does not exist" in result.stderr
 
