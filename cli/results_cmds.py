@@ -103,11 +103,9 @@ def list_command(db: str | None, as_json: bool) -> None:
     RUNS is the number of finished runs; "115/120" when fewer than planned are stored, "+2!" when runs
     failed. An experiment whose process ended without finishing it shows as interrupted. A database that
     does not exist yet is not created."""
-    from credsup.results.db import open_existing
+    from credsup.results.db import display_url, open_existing, resolve_url
     from credsup.results.store import list_experiments
     from credsup.results.terminal import experiments_table, print_table
-
-    from credsup.results.db import display_url, resolve_url
 
     engine = open_existing(db)
     rows = list_experiments(engine) if engine is not None else []
