@@ -72,12 +72,9 @@ def route_overrides(
             continue
         having = [name for name, cls in params_classes.items() if not check_path(cls, key)]
         if not having:
-            first = next(iter(params_classes.values()), None)
-            why = (
-                check_path(first, key)
-                if first is not None and len(params_classes) == 1
-                else "no jurisdiction used here has this parameter"
-            )
+            # one reason (with its "did you mean") when every jurisdiction gives the same one
+            reasons = {str(check_path(cls, key)) for cls in params_classes.values()}
+            why = reasons.pop() if len(reasons) == 1 else "no jurisdiction used here has this parameter"
             if scenario_class is not None and not check_path(scenario_class, key):
                 why += f"; it is a scenario value: write scenario.{key}=..."
             problems.append(Problem("--set", key, why))

@@ -169,7 +169,7 @@ HEAD_SOBOL = """
         (
             HEAD,
             GRID + '"nowhere.rate" = [1, 2]\n',
-            'parameters."nowhere.rate": no jurisdiction used here has this parameter',
+            "parameters.\"nowhere.rate\": no such parameter: 'nowhere' is not a key of the top level",
         ),
         (
             HEAD,
