@@ -183,6 +183,7 @@ def main() -> None:
             str(args.seed),
             "--out",
             str(folder),
+            "--force",  # the cache folder holds the registry of an earlier run: replace it
         )
         marker.write_text(tag)
         print(f"generated in {gen['wall']:.1f} s (peak {gen['peak_mib']:.0f} MiB)", file=sys.stderr)

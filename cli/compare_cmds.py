@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from credsup.cli.completion import complete_jurisdictions, complete_scenarios
+from credsup.cli.options import force_option, json_option, out_dir_option, set_option, verbosity_options
+from credsup.cli.progress import Reporter
 from credsup.cli.report_options import report_options, templates_tuple
 from credsup.cli.results_cmds import DB_OPTION, completeness_note, resume_hint
 from credsup.core.errors import InputError
@@ -23,7 +26,8 @@ if TYPE_CHECKING:
     default="demo",
     show_default=True,
     metavar="NAME|FILE",
-    help="Built-in scenario name or scenario file.",
+    shell_complete=complete_scenarios,
+    help="A built-in scenario (see `credsup scenarios`) or a scenario TOML file.",
 )
 @click.option(
     "--jurisdiction",
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     "jurisdictions",
     multiple=True,
     metavar="NAME[+REFORM]",
+    shell_complete=complete_jurisdictions,
     help="Jurisdiction to compare (repeatable; the first is the baseline), with reforms: national+my-reform. "
     "Default: every installed one, traditional first.",
 )
@@ -52,17 +57,9 @@ if TYPE_CHECKING:
     "--workers", "-w", default=1, show_default=True, type=click.IntRange(min=1), help="Parallel worker processes."
 )
 @DB_OPTION
-@click.option(
-    "--out", "out", default=None, metavar="DIR", help="Write report.html and the plots (PNG, SVG) into this folder."
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="[J:]KEY.PATH=VALUE",
-    help="Override a parameter: scenario.<path>=v, <path>=v (every jurisdiction that has it), "
-    "<jurisdiction>:<path>=v. Repeatable; values are TOML literals.",
-)
+@out_dir_option("Write report.html and the plots (PNG, SVG) into this folder.")
+@force_option
+@set_option(scenario=True)
 @click.option(
     "--resume",
     "resume_id",
@@ -72,8 +69,9 @@ if TYPE_CHECKING:
     help="Run only what is missing (or failed) of stored comparison ID, after an interruption (even kill -9); "
     "its scenario, jurisdictions, replications, seed and --set come from the database.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@json_option("Print the comparison as JSON.")
 @report_options
+@verbosity_options
 @click.pass_context
 def compare_command(
     ctx: click.Context,
@@ -84,6 +82,7 @@ def compare_command(
     workers: int,
     db: str | None,
     out: str | None,
+    force: bool,
     overrides: tuple[str, ...],
     resume_id: int | None,
     as_json: bool,
@@ -98,13 +97,14 @@ def compare_command(
     each spent, and the conclusion in words. The experiment is stored in the results database (see
     `credsup results`).
     """
-    from credsup.experiments.compare import output_dir, prepare, prepare_resume, resume_compare, start
+    from credsup.experiments.compare import prepare, prepare_resume, resume_compare, start
     from credsup.experiments.executors import local_executor
     from credsup.experiments.runner import run_experiment
     from credsup.i18n import language
     from credsup.results.db import display_url, open_database, resolve_url
     from credsup.results.store import load_experiment, read_experiment, stored_runs
-    from credsup.results.table import comparison, comparison_json, render_text
+    from credsup.results.table import comparison, comparison_json
+    from credsup.results.terminal import print_comparison
 
     language_ = language(lang)
     if resume_id is None:
@@ -120,22 +120,24 @@ def compare_command(
                 f"--resume takes the comparison's scenario, jurisdictions, replications, seed and --set from the "
                 f"database: drop {', '.join(given).replace('--jurisdictions', '-j').replace('--overrides', '--set')}"
             )
-    out_path = output_dir(out)
-    if out_path is not None:  # a missing font or template folder stops us before anything runs
-        from credsup.results.output import check_report_prerequisites
+    if out is not None:  # a missing font or template folder, a folder not ours: stop before anything runs
+        from credsup.results.output import check_report_prerequisites, guard_output_dir
 
         check_report_prerequisites(language_, templates_tuple(templates))
+        out_path = guard_output_dir(out, db, force=force)
+    else:
+        out_path = None
+    reporter = Reporter.from_context()
     engine = open_database(db)
     if resume_id is not None:
         prepared = prepare_resume(engine, resume_id)
     if seed is None and resume_id is None:
-        click.echo(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this comparison)", err=True)
+        reporter.note(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this comparison)")
     names = ", ".join(j.name for j in prepared.jurisdictions)
     total = len(prepared.tasks())
-    click.echo(
+    reporter.note(
         f"comparing {names} on {prepared.scenario.scenario}: {prepared.replications} replication(s) each, "
-        f"{workers} worker(s)",
-        err=True,
+        f"{workers} worker(s)"
     )
     executor = local_executor(workers)
     if resume_id is None:
@@ -143,13 +145,18 @@ def compare_command(
     else:
         exp_id = resume_id
         stored = len(stored_runs(engine, resume_id))
-        click.echo(f"resuming experiment {resume_id}: {stored} run(s) stored, {total - stored} to run", err=True)
+        reporter.note(f"resuming experiment {resume_id}: {stored} run(s) stored, {total - stored} to run")
+    reporter.detail(f"experiment {exp_id} in {display_url(resolve_url(db))}")
+    label = f"{prepared.scenario.scenario}: runs"
     try:
-        if resume_id is None:
-            label = f"{prepared.scenario.scenario}: runs"
-            tally = run_experiment(engine, exp_id, prepared.tasks(), executor, label=label)
-        else:
-            tally = resume_compare(engine, resume_id, prepared, executor=executor)
+        with reporter.task(label, total) as task:
+            if resume_id is None:
+                tally = run_experiment(engine, exp_id, prepared.tasks(), executor, label=label, progress=task.update)
+            else:
+                task.update(stored, total)
+                tally = resume_compare(
+                    engine, resume_id, prepared, executor=executor, progress=lambda d, _t: task.update(stored + d)
+                )
     except KeyboardInterrupt:
         record, _ = read_experiment(engine, exp_id)
         click.echo(
@@ -188,10 +195,9 @@ def compare_command(
     else:
         if note:
             click.echo(note)
-        click.echo(render_text(table, language_), nl=False)
-    click.echo(
-        f"stored as experiment {exp_id} in {display_url(resolve_url(db))}" + (f"; report: {report}" if report else ""),
-        err=True,
+        print_comparison(table, language_)
+    reporter.note(
+        f"stored as experiment {exp_id} in {display_url(resolve_url(db))}" + (f"; report: {report}" if report else "")
     )
     report_failures(tally, exp_id)
 

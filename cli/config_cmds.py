@@ -9,11 +9,13 @@ from typing import Any
 
 import click
 
-from credsup.cli.options import jurisdiction_config_options
-from credsup.core.config import parse_override, read_toml
+from credsup.cli.completion import complete_jurisdictions
+from credsup.cli.options import json_option, jurisdiction_config_options
+from credsup.core.config import read_toml
 from credsup.core.discovery import discover
 from credsup.core.errors import ConfigError, CredsupError, Problem
-from credsup.core.jurisdiction import load_config, load_jurisdiction
+from credsup.core.jurisdiction import Jurisdiction, load_config, load_jurisdiction, params_class_of
+from credsup.core.overrides import jurisdiction_overrides
 
 
 def validate_file(path: str, infos: dict[str, Any] | None = None) -> list[Problem]:
@@ -63,15 +65,31 @@ def validate_file(path: str, infos: dict[str, Any] | None = None) -> list[Proble
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate_command(files: tuple[str, ...]) -> None:
+@json_option("Print the problems as JSON (file, key, problem).")
+def validate_command(files: tuple[str, ...], as_json: bool) -> None:
     """Check config files: jurisdiction parameters (with sources), reforms, scenarios, sweep specs.
 
-    Prints one line per problem, ``file: key.path: problem``, and exits 1 if there is any.
+    Prints one line per problem, "file: key.path: problem", and exits 1 if there is any.
     """
     infos = {i.name: i for i in discover()}
     problems: list[Problem] = []
     for path in files:
         problems.extend(validate_file(path, infos))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "files": list(files),
+                    "valid": not problems,
+                    "problems": [{"file": p.file, "key": p.path, "problem": p.message} for p in problems],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        if problems:
+            raise SystemExit(1)
+        return
     for problem in problems:
         click.echo(str(problem))
     bad = len({p.file for p in problems})
@@ -89,37 +107,77 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
+#: Units shown in JSON but not after a value in text ("2 count" reads worse than "2").
+_UNSHOWN_UNITS = frozenset({"count", "list", "name", "yes/no", "grade"})
+
+
+def _unit_text(unit: str) -> str:
+    return f" {unit}" if unit and unit not in _UNSHOWN_UNITS else ""
+
+
+def _load(name: str, config_path: str | None, overrides: tuple[str, ...], day: dt.date | None) -> Jurisdiction:
+    sets = jurisdiction_overrides(name, overrides, params_class_of(name))
+    return load_jurisdiction(name, config=config_path, overrides=sets, as_of=day)
+
+
+def parameter_rows(j: Jurisdiction, day: dt.date | None) -> list[dict[str, Any]]:
+    """Every parameter: key, value, unit, meaning (doc) and source (and its dated values)."""
+    from credsup.core.params import describe_params
+
+    meaning = describe_params(j.config.params_at(day))
+    return [
+        {
+            "key": key,
+            "value": p["value"],
+            "unit": meaning.get(key, {}).get("unit", ""),
+            "doc": meaning.get(key, {}).get("doc", ""),
+            "source": p["source"] or "",
+            **({"dated": p["dated"]} if "dated" in p else {}),
+        }
+        for key, p in j.parameters().items()
+    ]
+
+
 @click.command("params")
-@click.argument("jurisdiction", metavar="NAME[+REFORM]")
+@click.argument("jurisdiction", metavar="NAME[+REFORM]", shell_complete=complete_jurisdictions)
 @jurisdiction_config_options
 @click.option(
     "--as-of",
     "as_of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    metavar="YYYY-MM-DD",
     help="Show the values in force on this date, YYYY-MM-DD (default: the latest, with every dated value).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option(
+    "--diff",
+    "other",
+    default=None,
+    metavar="NAME[+REFORM]",
+    shell_complete=complete_jurisdictions,
+    help="Show only where this other jurisdiction differs, with both values and sources.",
+)
+@json_option("Print the parameters (or the differences) as JSON.")
 def params_command(
-    jurisdiction: str, config_path: str | None, overrides: tuple[str, ...], as_of: dt.datetime | None, as_json: bool
+    jurisdiction: str,
+    config_path: str | None,
+    overrides: tuple[str, ...],
+    as_of: dt.datetime | None,
+    other: str | None,
+    as_json: bool,
 ) -> None:
-    """Show a jurisdiction's parameters: every value with its source.
+    """Show a jurisdiction's parameters: every value with its unit, its meaning and its source.
 
     NAME+REFORM applies reforms (configs/reforms/ or a .toml path). A parameter that changes over time
     shows every value with the date it takes effect; --as-of shows the values in force on that date.
+    --diff OTHER shows where OTHER differs (--config and --set apply to NAME only).
     """
     day = as_of.date() if as_of is not None else None
-    j = load_jurisdiction(jurisdiction, config=config_path, overrides=[parse_override(o) for o in overrides], as_of=day)
-    params = j.parameters()
-    rows = [
-        {
-            "key": key,
-            "value": p["value"],
-            "source": p["source"] or "",
-            **({"dated": p["dated"]} if "dated" in p else {}),
-        }
-        for key, p in params.items()
-    ]
+    j = _load(jurisdiction, config_path, overrides, day)
+    rows = parameter_rows(j, day)
+    if other is not None:
+        _show_diff(j, rows, _load(other, None, (), day), day, as_json)
+        return
     if as_json:
         click.echo(
             json.dumps(
@@ -144,12 +202,68 @@ def params_command(
     click.echo(f"values in force on {day}" if day else "latest values (dated parameters list every value)")
     width = max(len(r["key"]) for r in rows)
     for r in rows:
-        click.echo(f"  {r['key']:<{width}}  {_value_text(r['value'])}")
+        unit = _unit_text(r["unit"])
+        click.echo(f"  {r['key']:<{width}}  {_value_text(r['value'])}{unit}")
+        if r["doc"]:
+            click.echo(f"  {'':<{width}}  {r['doc']}")
         click.echo(f"  {'':<{width}}  source: {r['source']}")
         if day is None:
             for entry in r.get("dated", []):
                 since = f"since {entry['since']}" if entry["since"] else "before any change"
                 click.echo(f"  {'':<{width}}    {since}: {_value_text(entry['value'])} ({entry['source']})")
+
+
+def _show_diff(
+    a: Jurisdiction, rows: list[dict[str, Any]], b: Jurisdiction, day: dt.date | None, as_json: bool
+) -> None:
+    """Where ``b``'s parameters differ from ``a``'s: a value that differs, or a key only one of them has."""
+    mine = {r["key"]: r for r in rows}
+    theirs = {r["key"]: r for r in parameter_rows(b, day)}
+    keys = [*mine, *(k for k in theirs if k not in mine)]
+    diffs = []
+    for key in keys:
+        x, y = mine.get(key), theirs.get(key)
+        if x is not None and y is not None and x["value"] == y["value"]:
+            continue
+        ref = x or y
+        assert ref is not None
+        diffs.append(
+            {
+                "key": key,
+                "unit": ref["unit"],
+                "doc": ref["doc"],
+                a.name: {"value": x["value"], "source": x["source"]} if x else None,
+                b.name: {"value": y["value"], "source": y["source"]} if y else None,
+            }
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "jurisdictions": [a.name, b.name],
+                    "as_of": day.isoformat() if day else None,
+                    "compared": len(keys),
+                    "differences": diffs,
+                },
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+        return
+    when = f"in force on {day}" if day else "latest values"
+    click.echo(f"{a.name} vs {b.name} ({when}): {len(diffs)} of {len(keys)} parameter(s) differ")
+    if not diffs:
+        return
+    width = max(len(d["key"]) for d in diffs)
+    name_width = max(len(a.name), len(b.name))
+    for d in diffs:
+        unit = _unit_text(d["unit"])
+        click.echo(f"  {d['key']:<{width}}  {d['doc']}")
+        for name in (a.name, b.name):
+            entry = d[name]
+            shown = f"{_value_text(entry['value'])}{unit}  ({entry['source']})" if entry else "(no such parameter)"
+            click.echo(f"  {'':<{width}}  {name:<{name_width}}  {shown}")
 
 
 COMMANDS = [validate_command, params_command]

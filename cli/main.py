@@ -1,8 +1,8 @@
-"""The ``credsup`` command: one click group, one module per command family.
+"""The `credsup` command: one click group, one module per command family.
 
 Errors a user can cause (:class:`~credsup.core.errors.CredsupError`) are printed as one line on stderr
-with a non-zero exit; ``--debug`` (or ``CREDSUP_DEBUG=1``) shows the traceback instead. Data goes to
-stdout (``--json`` where offered), messages and progress to stderr.
+with a non-zero exit; `--debug` (or `CREDSUP_DEBUG=1`) shows the traceback instead. Data goes to
+stdout (`--json` where offered), messages and progress to stderr (`-q` silences them, `-v` adds detail).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from credsup.cli.options import verbosity_options
 from credsup.core.errors import CredsupError
 
 DEBUG_ENV = "CREDSUP_DEBUG"
@@ -74,12 +75,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Show the version and the hook-contract version, and exit.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line error messages.")
+@verbosity_options
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """credsup: credit-based market supervision policy as code.
 
     Compare regional supervision models on a simulated population, inspect the jurisdiction plugins
-    and their parameters, and validate config files.
+    and their parameters, and validate config files. Data goes to stdout (--json where offered),
+    progress and messages to stderr (-q for none, -v for more).
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
@@ -88,12 +91,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def _register() -> None:
     from credsup.cli import (
         compare_cmds,
+        completion_cmds,
         config_cmds,
         plugin_cmds,
         plugins_cmds,
         registry_cmds,
         results_cmds,
         run_cmds,
+        scenarios_cmds,
         serve_cmds,
         sweep_cmds,
     )
@@ -102,12 +107,14 @@ def _register() -> None:
         plugins_cmds,
         plugin_cmds,
         config_cmds,
+        scenarios_cmds,
         run_cmds,
         compare_cmds,
         sweep_cmds,
         results_cmds,
         registry_cmds,
         serve_cmds,
+        completion_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
-from credsup.cli.options import jurisdiction_config_options
-from credsup.core.config import parse_override
+from credsup.cli.completion import complete_jurisdictions
+from credsup.cli.options import json_option, jurisdiction_config_options
 from credsup.core.contracts import HOOKS
+from credsup.core.jurisdiction import params_class_of
+from credsup.core.overrides import jurisdiction_overrides
 from credsup.testing.checks import Options, check_jurisdiction
 from credsup.testing.report import ConformanceReport
 
@@ -64,7 +66,7 @@ def new_command(name: str, directory: Path) -> None:
 
 
 @plugin_group.command("check")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_jurisdictions)
 @jurisdiction_config_options
 @click.option(
     "--hook",
@@ -95,7 +97,7 @@ def new_command(name: str, directory: Path) -> None:
     show_default=True,
     help="Rows of the batch each hook is timed on (0: no timing).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option("Print the report as JSON.")
 def check_command(
     name: str,
     config_path: str | None,
@@ -117,7 +119,7 @@ def check_command(
         name,
         hooks=hooks or None,
         config=config_path,
-        overrides=[parse_override(o) for o in overrides],
+        overrides=jurisdiction_overrides(name, overrides, params_class_of(name)) if overrides else [],
         options=Options(examples=examples, max_rows=max_rows, timing_rows=timing_rows),
     )
     if as_json:

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from credsup.cli.options import json_option
 from credsup.core.contracts import HOOKS
 from credsup.core.discovery import DISABLE_ENV, PluginInfo, discover
 
@@ -26,11 +27,11 @@ def _chain(info: PluginInfo, infos: dict[str, PluginInfo]) -> list[str]:
 
 
 @click.command("plugins")
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@json_option("Print the list as JSON.")
 def plugins_command(as_json: bool) -> None:
     """List installed jurisdiction plugins with their versions, hooks and load status.
 
-    Plugins come from the ``credsup.jurisdictions`` entry-point group; a plugin that fails to load is
+    Plugins come from the credsup.jurisdictions entry-point group; a plugin that fails to load is
     shown with its error and does not affect the others. Set CREDSUP_DISABLE_PLUGINS=name,name to keep
     plugins from loading.
     """

@@ -1,9 +1,10 @@
-"""Registry mode: ``credsup grade``, ``credsup plan``, ``credsup repair-check`` and ``credsup registry ...``.
+"""Registry mode: `credsup grade`, `credsup plan`, `credsup repair-check` and `credsup registry ...`.
 
 The same jurisdiction plugin that decides in the simulator decides here, on a real registry: a folder
-of CSV files or a database URL (``docs/registry.md``). Data (CSV, JSON) goes to ``--out`` or stdout;
-the summary, skipped rows and notes go to stderr. Output files are written whole or not at all, with
-the umask's permissions, and never over one of the command's own inputs.
+of CSV files or a database URL (`docs/registry.md`). Data (CSV, or JSON with `--json`) goes to `-o FILE`
+or stdout; progress, the summary, skipped rows and notes go to stderr. Output files are written whole or
+not at all, with the umask's permissions, never over one of the command's own inputs, and over another
+existing file only with `--force`.
 """
 
 from __future__ import annotations
@@ -16,44 +17,35 @@ from typing import Any
 
 import click
 
+from credsup.cli.completion import complete_jurisdictions
+from credsup.cli.options import (
+    config_option,
+    force_option,
+    json_option,
+    out_dir_option,
+    output_file_option,
+    set_option,
+    verbosity_options,
+)
+from credsup.cli.progress import Reporter
 from credsup.core.batch import Period
-from credsup.core.config import parse_override
-from credsup.core.errors import ConfigError, InputError, Problem
-from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction
+from credsup.core.errors import InputError, Problem
+from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction, params_class_of
+from credsup.core.overrides import jurisdiction_overrides
 
 # --------------------------------------------------------------------------------------- helpers
 
 
-def overrides_for(name: str, sets: Iterable[str]) -> list[tuple[str, Any]]:
-    """``--set`` values for a run of one jurisdiction: ``path=v`` or ``<name>:path=v``.
-
-    ``<other>:path=v`` names a jurisdiction this run does not use, and ``scenario.*`` has no scenario to
-    change in registry mode: both are errors rather than silently ignored.
-    """
-    out = []
-    for text in sets:
-        head = text.split("=", 1)[0]
-        if ":" in head:
-            target, rest = text.split(":", 1)
-            if target.strip() != name:
-                raise ConfigError(
-                    [Problem("--set", text, f"targets jurisdiction '{target.strip()}', but this run uses '{name}'")]
-                )
-            text = rest
-        if text.split("=", 1)[0].strip().startswith("scenario."):
-            raise ConfigError([Problem("--set", text, "registry mode has no scenario to override")])
-        out.append(parse_override(text))
-    return out
-
-
 def jurisdiction_of(name: str, config: str | None, sets: Sequence[str], as_of: dt.date | None = None) -> Jurisdiction:
-    """The jurisdiction ``name`` (``NAME[+REFORM]...``) with its parameters as in force on ``as_of``."""
-    return load_jurisdiction(name, config=config, overrides=overrides_for(name, sets), as_of=as_of)
+    """The jurisdiction ``name`` (``NAME[+REFORM]...``) with its parameters as in force on ``as_of`` and
+    the ``--set`` overrides (the one grammar: ``path=v`` or ``<name>:path=v``)."""
+    overrides = jurisdiction_overrides(name, sets, params_class_of(name))
+    return load_jurisdiction(name, config=config, overrides=overrides, as_of=as_of)
 
 
 def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
-    """:func:`credsup.registry.output.write_atomic`: whole or not at all, with the umask's permissions."""
-    from credsup.registry.output import write_atomic as write
+    """:func:`credsup.core.files.write_atomic`: whole or not at all, with the umask's permissions."""
+    from credsup.core.files import write_atomic as write
 
     write(path, text)
 
@@ -72,10 +64,14 @@ def guard_outputs(
     registry: str,
     inspectors: str | None = None,
     jurisdiction: Jurisdiction | None = None,
+    *,
+    force: bool = True,
 ) -> None:
     """Refuse, before any work, an output that would write over one of the command's inputs: a table
-    of the registry (or its database file), the inspectors file, a jurisdiction parameter file."""
-    from credsup.registry.output import refuse_overwriting_inputs, registry_inputs
+    of the registry (or its database file), the inspectors file, a jurisdiction parameter file; and,
+    without ``force``, an output file that exists."""
+    from credsup.core.files import check_output_file, refuse_overwriting_inputs
+    from credsup.registry.output import registry_inputs
 
     inputs = registry_inputs(registry)
     if inspectors and "://" in inspectors:
@@ -85,10 +81,13 @@ def guard_outputs(
     if jurisdiction is not None:
         inputs += [("a parameter file of the jurisdiction", Path(f)) for f in jurisdiction.config.files]
     refuse_overwriting_inputs(outputs, inputs)
+    for option, path in outputs.items():
+        check_output_file(option, path, force=force)
 
 
 def say(text: str = "") -> None:
-    click.echo(text, err=True)
+    """A summary line on stderr (silenced by -q)."""
+    Reporter.from_context().note(text)
 
 
 def report_loading(registry: Any, skipped: Sequence[Problem] = ()) -> None:
@@ -103,7 +102,9 @@ def report_loading(registry: Any, skipped: Sequence[Problem] = ()) -> None:
 
 
 def _date_option(name: str, help_text: str) -> Any:
-    return click.option(name, "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
+    return click.option(
+        name, "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help=help_text
+    )
 
 
 def _as_date(value: dt.datetime | None, option: str = "--as-of") -> dt.date:
@@ -120,26 +121,16 @@ def common(fn: Any) -> Any:
     fn = click.option(
         "--skip-bad-rows", is_flag=True, help="Leave bad rows out (and list every one on stderr) instead of stopping."
     )(fn)
-    fn = click.option(
-        "--set",
-        "sets",
-        multiple=True,
-        metavar="[J:]KEY.PATH=VALUE",
-        help="Override a jurisdiction parameter (repeatable); the value is a TOML literal.",
-    )(fn)
-    fn = click.option(
-        "--config",
-        "config",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="Use this parameter file instead of the jurisdiction's default one.",
-    )(fn)
+    fn = set_option()(fn)
+    fn = config_option(fn)
+    fn = verbosity_options(fn)
     return click.option(
         "-j",
         "--jurisdiction",
         "name",
         required=True,
         metavar="NAME[+REFORM]",
+        shell_complete=complete_jurisdictions,
         help="Jurisdiction plugin to decide with, with reforms: national+my-reform (parameters in force on the date).",
     )(fn)
 
@@ -155,38 +146,54 @@ def _pct(part: int, whole: int) -> str:
 @click.argument("registry")
 @common
 @_date_option("--as-of", "Evaluation date, YYYY-MM-DD (default: today).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the CSV here instead of stdout.")
+@output_file_option("Write the grades here instead of stdout.")
+@force_option
+@json_option("Write the grades as JSON (one object per enterprise) instead of CSV.")
 def grade_command(
     registry: str,
     name: str,
-    config: str | None,
-    sets: tuple[str, ...],
+    config_path: str | None,
+    overrides: tuple[str, ...],
     skip_bad_rows: bool,
     as_of: dt.datetime | None,
-    out: str | None,
+    output: str | None,
+    force: bool,
+    as_json: bool,
 ) -> None:
     """Grade every enterprise of REGISTRY and say which indicators decided each grade.
 
-    REGISTRY is a folder of CSV files or a database URL. The CSV has one row per enterprise: enterprise,
-    grade, previous_grade, demonstration, decided_by (the indicators whose removal changes the grade, or
-    that alone force it), record (every indicator the enterprise has).
+    REGISTRY is a folder of CSV files or a database URL. One row per enterprise: enterprise, grade,
+    previous_grade, demonstration, decided_by (the indicators whose removal changes the grade, or that
+    alone force it, each with the grade it would get), then one column per record indicator
+    (violation counts, flags, listed_until, banned_until ...; docs/registry.md lists them).
     """
     from credsup.registry.grading import evaluate, explain, grade_table
     from credsup.registry.load import load_registry
-    from credsup.registry.output import csv_chunks
+    from credsup.registry.output import csv_chunks, json_chunks
     from credsup.registry.summary import summarise
 
+    reporter = Reporter.from_context()
     day = _as_date(as_of)
-    j = jurisdiction_of(name, config, sets, day)
-    guard_outputs({"--out": out}, registry, jurisdiction=j)
-    reg = load_registry(registry, skip_bad_rows=skip_bad_rows, as_of=day)
+    j = jurisdiction_of(name, config_path, overrides, day)
+    guard_outputs({"-o": output}, registry, jurisdiction=j, force=force)
+    with reporter.step(f"reading {registry}"):
+        reg = load_registry(registry, skip_bad_rows=skip_bad_rows, as_of=day)
     report_loading(reg)
-    batch = summarise(reg, day)
+    with reporter.step(f"summarising the records of {len(reg):,} enterprise(s)"):
+        batch = summarise(reg, day)
     ids, n = reg.ids, len(reg)
     del reg  # its events are in the summary now: let their memory go before the reasons are worked out
-    evaluation = evaluate(j, batch, day)
-    reasons = explain(evaluation)
-    emit(csv_chunks(grade_table(evaluation, reasons, ids)), out)
+    with reporter.step(f"grading with {j.name}"):
+        evaluation = evaluate(j, batch, day)
+    with reporter.step("finding the indicators that decided each grade"):
+        reasons = explain(evaluation)
+    table = grade_table(evaluation, reasons, ids)
+    with reporter.step("writing the grades"):
+        if as_json:
+            head = {"jurisdiction": j.name, "version": j.version, "as_of": day.isoformat()}
+            emit(json_chunks(head, table, key="enterprises", lists=("decided_by",)), output)
+        else:
+            emit(csv_chunks(table), output)
     counts = [int((evaluation.grades == g).sum()) for g in range(4)]
     say(
         f"graded {n} enterprise(s) as of {day} with {j.name} {j.version}: "
@@ -209,25 +216,30 @@ def grade_command(
 @click.option("--inspectors", required=True, help="Inspectors file (CSV, docs/registry.md) or a database URL.")
 @click.option("--period", required=True, help="Planning period: a quarter (2027Q1), a month (2027-03) or a year.")
 @click.option("--seed", required=True, type=click.IntRange(min=0), help="Seed of the draw (published with the plan).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the plan CSV here instead of stdout.")
+@output_file_option("Write the plan here instead of stdout.")
 @click.option(
     "--summary",
     "summary_path",
     type=click.Path(dir_okay=False),
     default=None,
+    metavar="FILE",
     help="Also write the summary, seed and input hashes as JSON here.",
 )
+@force_option
+@json_option("Write the plan as JSON: its summary, seed and input hashes, and plan, one object per inspection.")
 def plan_command(
     registry: str,
     name: str,
-    config: str | None,
-    sets: tuple[str, ...],
+    config_path: str | None,
+    overrides: tuple[str, ...],
     skip_bad_rows: bool,
     inspectors: str,
     period: str,
     seed: int,
-    out: str | None,
+    output: str | None,
     summary_path: str | None,
+    force: bool,
+    as_json: bool,
 ) -> None:
     """Draw the period's "double random, one public" inspection plan (seed 003 para 11).
 
@@ -236,11 +248,13 @@ def plan_command(
     each inspection gets two random inspectors of the right department and qualifications, free of
     conflicts of interest and within capacity; what cannot be staffed is listed, not overbooked. The
     seed and the SHA-256 of every input are printed: the same inputs and seed give the same plan, byte
-    for byte.
+    for byte (the SHA-256 is the CSV's).
     """
     from credsup.registry.load import load_inspectors, load_registry
-    from credsup.registry.plan import draw_plan, publication
+    from credsup.registry.output import json_chunks
+    from credsup.registry.plan import COLUMNS, draw_plan, publication
 
+    reporter = Reporter.from_context()
     try:
         per = Period.parse(period)
     except ValueError as exc:
@@ -249,18 +263,24 @@ def plan_command(
 
     check_date(per.start, f"--period {period}: its first day")
     check_date(per.end, f"--period {period}: its end")
-    j = jurisdiction_of(name, config, sets, per.start)
-    guard_outputs({"--out": out, "--summary": summary_path}, registry, inspectors, j)
-    reg = load_registry(registry, skip_bad_rows=skip_bad_rows, need=("checklist",), as_of=per.start)
-    insp, insp_input, insp_skipped = load_inspectors(inspectors, reg, skip_bad_rows=skip_bad_rows)
+    j = jurisdiction_of(name, config_path, overrides, per.start)
+    guard_outputs({"-o": output, "--summary": summary_path}, registry, inspectors, j, force=force)
+    with reporter.step(f"reading {registry}"):
+        reg = load_registry(registry, skip_bad_rows=skip_bad_rows, need=("checklist",), as_of=per.start)
+    with reporter.step(f"reading {inspectors}"):
+        insp, insp_input, insp_skipped = load_inspectors(inspectors, reg, skip_bad_rows=skip_bad_rows)
     report_loading(reg, insp_skipped)
-    plan = draw_plan(reg, j, insp, per, seed)
+    with reporter.step(f"drawing the plan of {len(reg):,} enterprise(s) with {j.name}"):
+        plan = draw_plan(reg, j, insp, per, seed)
     text = plan.csv_text()
-    s = publication(plan, reg, insp_input, j, overrides=sets, skipped_rows=len(reg.skipped) + len(insp_skipped))
-    emit(text, out)
+    s = publication(plan, reg, insp_input, j, overrides=overrides, skipped_rows=len(reg.skipped) + len(insp_skipped))
+    if as_json:
+        emit(json_chunks(s, {c: plan.columns[c] for c in COLUMNS}, key="plan"), output)
+    else:
+        emit(text, output)
     if summary_path:
         write_atomic(summary_path, json.dumps(s, indent=2, ensure_ascii=False) + "\n")
-    for line in plan_summary_lines(s, registry, inspectors, out):
+    for line in plan_summary_lines(s, registry, inspectors, output):
         say(line)
 
 
@@ -309,27 +329,28 @@ def plan_summary_lines(s: dict[str, Any], registry: str, inspectors: str, out: s
 @click.argument("enterprise_id")
 @common
 @_date_option("--as-of", "Date of the check, YYYY-MM-DD (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_option()
 def repair_check_command(
     registry: str,
     enterprise_id: str,
     name: str,
-    config: str | None,
-    sets: tuple[str, ...],
+    config_path: str | None,
+    overrides: tuple[str, ...],
     skip_bad_rows: bool,
     as_of: dt.datetime | None,
     as_json: bool,
 ) -> None:
     """May ENTERPRISE_ID's records be repaired? Eligible or not, the earliest date, what is missing.
 
-    REGISTRY is a folder of CSV files or a database URL. Each penalty on display and each active listing is checked as a repair application filed on the
-    date, with the conditions the registry shows as met, by the jurisdiction's repair rules.
+    REGISTRY is a folder of CSV files or a database URL. Each penalty on display and each active
+    listing is checked as a repair application filed on the date, with the conditions the registry
+    shows as met, by the jurisdiction's repair rules.
     """
     from credsup.registry.load import load_registry
     from credsup.registry.repair import check_repair
 
     day = _as_date(as_of)
-    j = jurisdiction_of(name, config, sets, day)
+    j = jurisdiction_of(name, config_path, overrides, day)
     reg = load_registry(registry, skip_bad_rows=skip_bad_rows, as_of=day)
     report_loading(reg)
     result = check_repair(reg, j, enterprise_id, day)
@@ -365,19 +386,31 @@ def registry_group() -> None:
 @registry_group.command("generate")
 @click.option("--enterprises", "n", required=True, type=click.IntRange(min=1), help="Number of enterprises.")
 @click.option("--seed", required=True, type=click.IntRange(min=0), help="Seed (the same seed gives the same files).")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the CSV files into.")
+@out_dir_option("Folder to write the CSV files into.", required=True)
 @_date_option("--as-of", "Last day of the history, YYYY-MM-DD (default: 2026-12-31).")
 @click.option("--years", default=4, show_default=True, type=click.IntRange(1, 40), help="Years of history.")
-def generate_command(n: int, seed: int, out: str, as_of: dt.datetime | None, years: int) -> None:
-    """Write a realistic synthetic registry: enterprises, their credit events, checklist and inspectors."""
+@force_option
+@verbosity_options
+def generate_command(n: int, seed: int, out: str, as_of: dt.datetime | None, years: int, force: bool) -> None:
+    """Write a realistic synthetic registry: enterprises, their credit events, checklist and inspectors.
+
+    The folder may be new, empty, or one credsup wrote before (it holds a .credsup-output file); any
+    other folder needs --force."""
+    from credsup.core.files import check_output_dir, claim_output_dir
     from credsup.registry.generate import generate, write_csv
 
+    reporter = Reporter.from_context()
     day = _as_date(as_of) if as_of else dt.date(2026, 12, 31)
-    tables = generate(n, seed, day, years)
-    try:
-        paths = write_csv(tables, Path(out))
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    folder = check_output_dir("--out", out, force=force)
+    assert folder is not None
+    with reporter.step(f"generating {n:,} enterprise(s) with {years} year(s) of history"):
+        tables = generate(n, seed, day, years)
+    claim_output_dir(folder)
+    with reporter.step(f"writing the CSV files into {out}"):
+        try:
+            paths = write_csv(tables, folder)
+        except OSError as exc:
+            raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
     for p in paths:
         rows = len(next(iter(tables[p.stem].values())))
         say(f"wrote {p} ({rows} rows)")
@@ -387,7 +420,8 @@ def generate_command(n: int, seed: int, out: str, as_of: dt.datetime | None, yea
 @click.argument("registry")
 @click.option("--inspectors", default=None, help="Also check this inspectors file.")
 @click.option("--skip-bad-rows", is_flag=True, help="List bad rows as skipped instead of failing.")
-def check_command(registry: str, inspectors: str | None, skip_bad_rows: bool) -> None:
+@json_option("Print the tables read, their rows and SHA-256, and the bad rows as JSON.")
+def check_command(registry: str, inspectors: str | None, skip_bad_rows: bool, as_json: bool) -> None:
     """Check every table of REGISTRY: one line per bad row (file:line: column: problem)."""
     from credsup.registry.load import load_inspectors, load_registry
 
@@ -397,29 +431,53 @@ def check_command(registry: str, inspectors: str | None, skip_bad_rows: bool) ->
     if inspectors:
         _frame, record, skipped = load_inspectors(inspectors, reg, skip_bad_rows=skip_bad_rows)
         inputs.append(record)
+    bad = len(reg.skipped) + len(skipped)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "registry": registry,
+                    "enterprises": len(reg),
+                    "inputs": [{"source": i.where, "rows": i.rows, "sha256": i.sha256} for i in inputs],
+                    "notes": list(reg.notes),
+                    "bad_rows": [str(p) for p in (*reg.skipped, *skipped)],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
     report_loading(reg, skipped)
     for i in inputs:
         click.echo(f"{i.where}: {i.rows} rows, sha256 {i.sha256}")
-    bad = len(reg.skipped) + len(skipped)
     click.echo(f"{len(reg)} enterprise(s); {bad} bad row(s)" + (" skipped" if bad else ""))
 
 
 @registry_group.command("summary")
 @click.argument("registry")
 @_date_option("--as-of", "Date of the summary, YYYY-MM-DD (default: today).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the CSV here instead of stdout.")
+@output_file_option("Write the summary here instead of stdout.")
 @click.option("--skip-bad-rows", is_flag=True, help="Leave bad rows out (and list every one).")
-def summary_command(registry: str, as_of: dt.datetime | None, out: str | None, skip_bad_rows: bool) -> None:
-    """The record summary the hooks see (docs/batch.md columns), one row per enterprise, as CSV."""
+@force_option
+@json_option("Write the summary as JSON (one object per enterprise) instead of CSV.")
+def summary_command(
+    registry: str, as_of: dt.datetime | None, output: str | None, skip_bad_rows: bool, force: bool, as_json: bool
+) -> None:
+    """The record summary the hooks see (docs/batch.md columns), one row per enterprise, as CSV: sizes
+    by name (micro .. large), grades as letters, sectors and regions by name, dates as YYYY-MM-DD."""
     from credsup.registry.load import load_registry
-    from credsup.registry.output import batch_table, csv_chunks
+    from credsup.registry.output import batch_table, csv_chunks, json_chunks
     from credsup.registry.summary import summarise
 
-    guard_outputs({"--out": out}, registry)
+    guard_outputs({"-o": output}, registry, force=force)
     day = _as_date(as_of)
     reg = load_registry(registry, skip_bad_rows=skip_bad_rows, as_of=day)
     report_loading(reg)
-    emit(csv_chunks(batch_table(summarise(reg, day), reg.ids)), out)
+    table = batch_table(summarise(reg, day), reg.ids)
+    if as_json:
+        emit(json_chunks({"as_of": day.isoformat()}, table, key="enterprises"), output)
+    else:
+        emit(csv_chunks(table), output)
 
 
 @registry_group.command("to-sql")

@@ -3,42 +3,18 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 import numpy as np
 
+from credsup.cli.completion import complete_jurisdictions, complete_scenarios
+from credsup.cli.options import json_option, set_option, verbosity_options
+from credsup.cli.progress import Reporter
 from credsup.core.jurisdiction import load_jurisdiction, params_class_of
 from credsup.simulation.metrics import GRADE_LABELS, METRIC_INFO, METRICS
 from credsup.simulation.overrides import load_scenario_set, split_overrides
 from credsup.simulation.runner import RunResult, run_simulation
-
-
-@contextmanager
-def progress_bar(total_label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for ``progress(done, total)`` callbacks; nothing when not enabled."""
-    if not enabled:
-        yield None
-        return
-    state: dict[str, Any] = {}
-
-    def update(done: int, total: int) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = state["bar"] = click.progressbar(
-                length=total, label=total_label, file=sys.stderr, show_eta=True, show_pos=True
-            )
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
-    try:
-        yield update
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
 
 
 def _fmt(value: float | None) -> str:
@@ -52,12 +28,15 @@ def _fmt(value: float | None) -> str:
 
 
 def result_json(result: RunResult, *, timings: bool) -> dict[str, Any]:
-    """What ``--json`` prints: identity, metrics, per period and per grade (timings on request)."""
+    """What ``--json`` prints: identity, metrics, per period and per grade (timings on request). The
+    seed is the integer given to ``--seed`` (as everywhere); ``spawn_key`` places the run in a seed tree."""
+    entropy = result.seed.get("entropy") if isinstance(result.seed, dict) else result.seed
     out = {
         "scenario": result.scenario,
         "jurisdiction": result.jurisdiction,
         "version": result.jurisdiction_version,
-        "seed": result.seed,
+        "seed": entropy,
+        "spawn_key": result.seed.get("spawn_key", []) if isinstance(result.seed, dict) else [],
         "enterprises": result.enterprises,
         "months": result.months,
         "metrics": result.summary,
@@ -102,7 +81,8 @@ def print_summary(result: RunResult, seed_text: str) -> None:
     "scenario",
     required=True,
     metavar="NAME|FILE",
-    help="A built-in scenario (demo, city) or a scenario TOML file.",
+    shell_complete=complete_scenarios,
+    help="A built-in scenario (see `credsup scenarios`) or a scenario TOML file.",
 )
 @click.option(
     "--jurisdiction",
@@ -110,6 +90,7 @@ def print_summary(result: RunResult, seed_text: str) -> None:
     "jurisdiction",
     required=True,
     metavar="NAME[+REFORM]",
+    shell_complete=complete_jurisdictions,
     help="An installed jurisdiction (see `credsup plugins`), with reforms: national+my-reform.",
 )
 @click.option(
@@ -118,22 +99,17 @@ def print_summary(result: RunResult, seed_text: str) -> None:
     default=None,
     help="Seed of the run's random streams (default: fresh entropy, printed so it can be reused).",
 )
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="scenario.<path>=v for the scenario, <path>=v or <jurisdiction>:<path>=v for parameters "
-    "(repeatable; TOML literals).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON on stdout.")
+@set_option(scenario=True)
+@json_option("Print the metrics as JSON on stdout.")
 @click.option("--timings", is_flag=True, help="With --json: add wall-clock timings and per-hook statistics.")
+@verbosity_options
 def run_command(
     scenario: str, jurisdiction: str, seed: int | None, overrides: tuple[str, ...], as_json: bool, timings: bool
 ) -> None:
     """Simulate a scenario under one jurisdiction and report supervision-efficiency metrics.
 
-    The same seed gives the same numbers. Progress goes to stderr when it is a terminal.
+    The same seed gives the same numbers. Progress goes to stderr: a bar on a terminal, a line every
+    few seconds in a log (-q for none).
     """
     # NAME or NAME+REFORM...; an unknown, disabled or broken one raises the kernel's own error
     scenario_overrides, per = split_overrides(overrides, {jurisdiction: params_class_of(jurisdiction)})
@@ -141,8 +117,8 @@ def run_command(
     j = load_jurisdiction(jurisdiction, overrides=per[jurisdiction])
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)
-    with progress_bar(f"{sc.scenario} x {j.name}", sys.stderr.isatty() and sc.months > 1) as progress:
-        result = run_simulation(sc, j, seed, progress=progress)
+    with Reporter.from_context().task(f"{sc.scenario} x {j.name}: months", sc.months) as task:
+        result = run_simulation(sc, j, seed, progress=task.update)
     if as_json:
         click.echo(json.dumps(result_json(result, timings=timings), indent=2, ensure_ascii=False))
     else:

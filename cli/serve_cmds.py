@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from credsup.cli.completion import complete_jurisdictions
+from credsup.cli.options import set_option
 from credsup.core.errors import InputError
 
 DEFAULT_PORT = 8000
@@ -56,7 +58,15 @@ def run_server(
 
 @click.command("serve")
 @click.argument("registry")
-@click.option("-j", "--jurisdiction", "name", required=True, help="Jurisdiction plugin to decide with.")
+@click.option(
+    "-j",
+    "--jurisdiction",
+    "name",
+    required=True,
+    metavar="NAME[+REFORM]",
+    shell_complete=complete_jurisdictions,
+    help="Jurisdiction plugin to decide with.",
+)
 @click.option(
     "--config",
     "config",
@@ -64,13 +74,7 @@ def run_server(
     default=None,
     help="Another parameter file of the jurisdiction.",
 )
-@click.option(
-    "--set",
-    "sets",
-    multiple=True,
-    metavar="[J:]KEY.PATH=VALUE",
-    help="Override a jurisdiction parameter (repeatable); the value is a TOML literal.",
-)
+@set_option()
 @click.option(
     "--skip-bad-rows", is_flag=True, help="Leave bad registry rows out (listed on stderr) instead of stopping."
 )
@@ -107,6 +111,7 @@ def run_server(
     "as_of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    metavar="YYYY-MM-DD",
     help="Serve as of this date instead of today (demonstrations).",
 )
 @click.option(
@@ -128,7 +133,7 @@ def serve_command(
     registry: str,
     name: str,
     config: str | None,
-    sets: tuple[str, ...],
+    overrides: tuple[str, ...],
     skip_bad_rows: bool,
     inspectors: str | None,
     host: str,
@@ -160,7 +165,7 @@ def serve_command(
 
     tokens, warnings = load_tokens(token_file)
     secret, _configured = load_secret(secret_file)
-    j = jurisdiction_of(name, config, sets)
+    j = jurisdiction_of(name, config, overrides)
     settings = ServeConfig(
         registry=registry,
         inspectors=inspectors,
@@ -173,7 +178,7 @@ def serve_command(
         secret=secret,
         https_only=https_only,
         templates=templates,
-        overrides=sets,
+        overrides=overrides,
     )
     app = create_app(settings, j)
     service = app.state.service

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from credsup.cli.compare_cmds import report_failures
+from credsup.cli.completion import complete_sweeps
+from credsup.cli.options import force_option, json_option, out_dir_option, set_option, verbosity_options
+from credsup.cli.progress import Reporter
 from credsup.cli.report_options import report_options, templates_tuple
 from credsup.cli.results_cmds import DB_OPTION, completeness_note, resume_hint
 from credsup.core.errors import InputError
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @click.command("sweep")
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=complete_sweeps)
 @click.option(
     "--workers",
     "-w",
@@ -50,22 +53,16 @@ if TYPE_CHECKING:
     default=None,
     help="Seed of the sweep [default: the spec's, else fresh entropy, printed so it can be reused].",
 )
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="[J:]KEY.PATH=VALUE",
-    help="Override a parameter at every point, as in the spec's [fixed] table (repeatable; TOML literals).",
+@set_option(
+    scenario=True,
+    help="Override a value at every point, as in the spec's [fixed] table (repeatable): scenario.<path>=v, "
+    "<path>=v in every jurisdiction that has it, <jurisdiction>:<path>=v in that one only. Values are TOML literals.",
 )
-@click.option(
-    "--out",
-    "out",
-    default=None,
-    metavar="DIR",
-    help="Write report.html, points.csv, sweep.json and the plots (and the Sobol' indices) into this folder.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the per-point table (and indices) as JSON.")
+@out_dir_option("Write report.html, points.csv, sweep.json and the plots (and the Sobol' indices) into this folder.")
+@force_option
+@json_option("Print the per-point table (and indices) as JSON.")
 @report_options
+@verbosity_options
 def sweep_command(
     spec: str,
     workers: int | None,
@@ -76,6 +73,7 @@ def sweep_command(
     seed: int | None,
     overrides: tuple[str, ...],
     out: str | None,
+    force: bool,
     as_json: bool,
     lang: str,
     templates: str | None,
@@ -89,7 +87,6 @@ def sweep_command(
     Prints each outcome's mean and 95% confidence interval per point and jurisdiction, and for a Sobol'
     design the first-order and total Sobol' indices. docs/sweeps.md has the spec format.
     """
-    from credsup.experiments.compare import output_dir
     from credsup.experiments.executors import open_executor
     from credsup.experiments.sweep import prepare, prepare_resume, run, start
     from credsup.i18n import language
@@ -99,35 +96,45 @@ def sweep_command(
     if scheduler is not None and (dask_local or workers is not None):
         raise InputError("--scheduler runs on that cluster's workers: give it without --dask-local or --workers")
     language_ = language(lang)
-    if out is not None:  # a missing font or template folder stops us before anything runs
-        from credsup.results.output import check_report_prerequisites
+    reporter = Reporter.from_context()
+    out_path = None
+    if out is not None:  # a missing font or template folder, a folder not ours: stop before anything runs
+        from credsup.results.output import check_report_prerequisites, guard_output_dir
 
         check_report_prerequisites(language_, templates_tuple(templates))
     if resume_id is None:
         prepared = prepare(spec, seed=seed, set_texts=overrides)
-        out_path = output_dir(out)
+        if out is not None:
+            out_path = guard_output_dir(out, db, force=force)
         engine = open_database(db)
     else:
-        out_path = output_dir(out)
+        if out is not None:
+            out_path = guard_output_dir(out, db, force=force)
         engine = open_database(db)
         prepared = prepare_resume(engine, resume_id, spec, seed=seed, set_texts=overrides)
     where = display_url(resolve_url(db))
     if seed is None and prepared.sweep.spec.seed is None and resume_id is None:
-        click.echo(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this sweep)", err=True)
+        reporter.note(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this sweep)")
     with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local) as executor:
         executor.check([j.name for j in prepared.jurisdictions])
+        dashboard = getattr(executor, "dashboard", None)
+        if dask_local:
+            reporter.note(
+                f"Dask dashboard: {dashboard}" if dashboard else "Dask dashboard: not available (pip install bokeh)"
+            )
         exp_id = resume_id if resume_id is not None else start(engine, prepared, executor)
         stored = len(stored_runs(engine, exp_id))
-        click.echo(
+        reporter.note(
             f"sweep {prepared.sweep.name}: {len(prepared.points)} point(s) x {len(prepared.jurisdictions)} "
             f"jurisdiction(s) x {prepared.replications} replication(s) = {prepared.total_runs} runs on "
-            f"{executor.describe()}; experiment {exp_id} in {where}",
-            err=True,
+            f"{executor.describe()}; experiment {exp_id} in {where}"
         )
         if resume_id is not None:
-            click.echo(f"resuming: {stored} run(s) stored, {prepared.total_runs - stored} to run", err=True)
+            reporter.note(f"resuming: {stored} run(s) stored, {prepared.total_runs - stored} to run")
         try:
-            tally = run(engine, exp_id, prepared, executor)
+            with reporter.task(f"sweep {prepared.sweep.name}: runs", prepared.total_runs) as task:
+                task.update(stored)
+                tally = run(engine, exp_id, prepared, executor, progress=lambda d, _t: task.update(stored + d))
         except KeyboardInterrupt:
             record, _ = read_experiment(engine, exp_id)
             click.echo(
@@ -159,7 +166,7 @@ def sweep_command(
         lang=language_,
         templates=templates_tuple(templates),
     )
-    click.echo(f"stored as experiment {exp_id} in {where}", err=True)
+    reporter.note(f"stored as experiment {exp_id} in {where}")
     report_failures(tally, exp_id)
 
 

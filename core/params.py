@@ -9,6 +9,7 @@ the national fallback.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -66,9 +67,9 @@ def flag(doc: str = "") -> Any:
     return attrs.field(metadata={"doc": doc})
 
 
-def section(doc: str = "") -> Any:
-    """A nested table of parameters."""
-    return attrs.field(metadata={"doc": doc})
+def section(doc: str = "", unit: str = "") -> Any:
+    """A nested table of parameters; ``unit``: the unit of its fields that declare none."""
+    return attrs.field(metadata={"doc": doc, "unit": unit})
 
 
 def require(condition: bool, key: str, message: str) -> None:
@@ -196,3 +197,53 @@ class JurisdictionParams:
     """What every jurisdiction's parameters contain; subclass it and add your sections."""
 
     schedule: Schedule = section("the regulator's calendar")
+
+
+# ------------------------------------------------------------------------------ meanings and units
+# (what `credsup params` shows next to each value; declared above with each field's doc= and unit=)
+
+_UNIT_IN_DOC = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def _implied_unit(owner: type, field: attrs.Attribute, value: Any) -> str:
+    """The unit of a field declared without one: a share for [0, 1] ranges and SharesByGrade, a rate
+    for RatesByGrade, yes/no for switches, a count for other integers, a name for text."""
+    meta = field.metadata
+    if isinstance(value, bool):
+        return "yes/no"
+    if issubclass(owner, SharesByGrade) or (meta.get("lo") == 0.0 and meta.get("hi") == 1.0):
+        return "share (0-1)"
+    if issubclass(owner, RatesByGrade) or field.name.endswith("rate_per_year"):
+        return "per enterprise per year"
+    if field.name.endswith("multiplier"):
+        return "times"
+    if isinstance(value, int):
+        return "count"
+    if isinstance(value, str):
+        return "grade" if field.validator is _grade_letter else "name"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    return ""
+
+
+def describe_params(params: Any, prefix: str = "", context: tuple[str, str] = ("", "")) -> dict[str, dict[str, str]]:
+    """``{"a.b.c": {"doc": ..., "unit": ...}}`` for every leaf of a parameters object (the same paths as
+    :func:`credsup.core.config.leaf_paths`). A field of a generic table (``BySeverity.serious``)
+    without a meaning of its own reads as its table's (``fine by severity (yuan): serious``), and takes
+    its table's unit (declared, or written in brackets at the end of the table's doc)."""
+    out: dict[str, dict[str, str]] = {}
+    owner = type(params)
+    for f in attrs.fields(owner):
+        value = getattr(params, f.name)
+        path = f"{prefix}{f.name}"
+        doc = str(f.metadata.get("doc", "") or "")
+        unit = str(f.metadata.get("unit", "") or "")
+        if attrs.has(type(value)):
+            m = _UNIT_IN_DOC.search(doc)
+            out.update(describe_params(value, path + ".", (doc or context[0], unit or (m.group(1) if m else ""))))
+            continue
+        parent_doc, parent_unit = context
+        if not doc and parent_doc:
+            doc = f"{parent_doc}: {f.name}"
+        out[path] = {"doc": doc, "unit": unit or parent_unit or _implied_unit(owner, f, value)}
+    return out

@@ -23,7 +23,7 @@ from credsup.core.discovery import discover
 from credsup.core.errors import InputError
 from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction, params_class_of
 from credsup.experiments.executors import Executor, local_executor
-from credsup.experiments.runner import Tally, refuse_if_running, run_experiment, run_missing
+from credsup.experiments.runner import ProgressCallback, Tally, refuse_if_running, run_experiment, run_missing
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.tasks import RunTask
 from credsup.results.store import create_experiment, jsonable, read_experiment
@@ -151,7 +151,7 @@ def run_compare(
     *,
     executor: Executor | None = None,
     workers: int = 1,
-    progress: bool | None = None,
+    progress: ProgressCallback | bool | None = None,
 ) -> tuple[int, Tally]:
     """Store the experiment, run every task (storing each run as it finishes) and mark it finished.
 
@@ -208,7 +208,7 @@ def resume_compare(
     *,
     executor: Executor | None = None,
     workers: int = 1,
-    progress: bool | None = None,
+    progress: ProgressCallback | bool | None = None,
 ) -> Tally:
     """Run the runs of a stored comparison that are missing (or failed), storing each as it finishes."""
     executor = executor or local_executor(workers)

@@ -13,6 +13,7 @@ started) afterwards. Dask is optional (``pip install "credsup[dask]"``); it is i
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import os
 import threading
@@ -125,10 +126,12 @@ class DaskExecutor:
     worker comes back as a failed outcome, stored as a failed run and run again by ``--resume``.
     """
 
-    def __init__(self, client: Any, label: str):
+    def __init__(self, client: Any, label: str, dashboard: str | None = None):
         self.client = client
         self.label = label
         self.workers = max(1, sum(client.nthreads().values()))
+        #: the address of the cluster's dashboard (a LocalCluster's, when bokeh is installed), else None
+        self.dashboard = dashboard
 
     def describe(self) -> str:
         return f"Dask {self.label} ({self.workers} worker thread{'s' if self.workers != 1 else ''})"
@@ -203,11 +206,18 @@ def dask_client(scheduler: str | None = None, *, local_workers: int | None = Non
     LocalCluster of ``local_workers`` single-threaded worker processes started here (closed afterwards)."""
     distributed = _import_distributed()
     cluster = None
+    dashboard: str | None = None
     try:
         if scheduler is None:
             n = local_workers or os.cpu_count() or 1
+            # the dashboard (on a free port) needs bokeh; without it, none rather than a warning
+            dashboard = ":0" if importlib.util.find_spec("bokeh") is not None else None
             cluster = distributed.LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=dashboard,
+                silence_logs=logging.ERROR,
             )
             address, label = cluster.scheduler_address, f"LocalCluster of {n} processes"
         else:
@@ -227,7 +237,8 @@ def dask_client(scheduler: str | None = None, *, local_workers: int | None = Non
                     f"no Dask worker joined {address} within {DASK_WORKER_TIMEOUT:.0f} s; start "
                     f"workers with `dask worker {address}`"
                 ) from None
-            yield DaskExecutor(client, label)
+            link = cluster.dashboard_link if cluster is not None and dashboard is not None else None
+            yield DaskExecutor(client, label, link)
         finally:
             client.close()
     finally:

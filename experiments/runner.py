@@ -10,13 +10,11 @@ are run again.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
-import click
 from sqlalchemy import Engine
 
 from credsup.core.errors import InputError
@@ -32,6 +30,9 @@ from credsup.results.store import (
     stored_runs,
     this_process,
 )
+
+#: ``progress(done, total)``, called after each stored run (the command's progress bar or log lines).
+ProgressCallback = Callable[[int, int], None]
 
 
 def store_format(result: dict[str, Any]) -> dict[str, Any]:
@@ -92,29 +93,30 @@ def run_and_store(
     tasks: Sequence[RunTask],
     executor: Executor,
     *,
-    progress: bool | None = None,
+    progress: ProgressCallback | bool | None = None,
     label: str = "runs",
 ) -> Tally:
-    """Execute ``tasks`` and store each outcome as it arrives; a progress bar with an ETA on stderr when
-    ``progress`` (default: when stderr is a terminal)."""
+    """Execute ``tasks`` and store each outcome as it arrives, calling ``progress(done, total)`` after
+    each (the command line passes its progress reporter; ``None`` or ``False``: no progress)."""
     tally = Tally()
-    show = sys.stderr.isatty() if progress is None else progress
-    with click.progressbar(
-        length=len(tasks), label=label, file=sys.stderr, show_eta=True, show_pos=True, hidden=not show
-    ) as bar:
-        for outcome in executor.run(tasks):
-            store_outcome(engine, experiment_id, outcome)
-            if outcome.ok:
-                tally.ok += 1
-            else:
-                tally.failed += 1
-                t = outcome.task
-                tally.errors.append(
-                    f"{t.jurisdiction} replication {t.replication}"
-                    + (f" point {t.point}" if t.point else "")
-                    + f": {outcome.error}"
-                )
-            bar.update(1)
+    report = progress if callable(progress) else None
+    total = len(tasks)
+    if report is not None:
+        report(0, total)
+    for outcome in executor.run(tasks):
+        store_outcome(engine, experiment_id, outcome)
+        if outcome.ok:
+            tally.ok += 1
+        else:
+            tally.failed += 1
+            t = outcome.task
+            tally.errors.append(
+                f"{t.jurisdiction} replication {t.replication}"
+                + (f" point {t.point}" if t.point else "")
+                + f": {outcome.error}"
+            )
+        if report is not None:
+            report(tally.ok + tally.failed, total)
     return tally
 
 
@@ -124,7 +126,7 @@ def run_experiment(
     tasks: Sequence[RunTask],
     executor: Executor,
     *,
-    progress: bool | None = None,
+    progress: ProgressCallback | bool | None = None,
     label: str = "runs",
     stored_ok: int = 0,
     earlier_seconds: float = 0.0,
@@ -193,7 +195,7 @@ def run_missing(
     tasks: Sequence[RunTask],
     executor: Executor,
     *,
-    progress: bool | None = None,
+    progress: ProgressCallback | bool | None = None,
     label: str = "runs",
 ) -> Tally:
     """Run the ``tasks`` whose run is not stored yet (all of them for a new experiment; failed runs

@@ -33,7 +33,7 @@ from credsup.core.reforms import parse_ref
 from credsup.experiments.compare import describe_jurisdiction, jurisdiction_values
 from credsup.experiments.design import design_points
 from credsup.experiments.executors import Executor
-from credsup.experiments.runner import Tally, refuse_if_running, run_missing
+from credsup.experiments.runner import ProgressCallback, Tally, refuse_if_running, run_missing
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.spec import Sweep, Variation, key_path, load_spec, sweep_path
 from credsup.experiments.tasks import RunTask
@@ -413,7 +413,12 @@ def prepare_resume(
 
 
 def run(
-    engine: Engine, experiment_id: int, prepared: PreparedSweep, executor: Executor, *, progress: bool | None = None
+    engine: Engine,
+    experiment_id: int,
+    prepared: PreparedSweep,
+    executor: Executor,
+    *,
+    progress: ProgressCallback | bool | None = None,
 ) -> Tally:
     """Run every run of the sweep that is not stored yet (all of them for a new one), storing each as it
     finishes, and mark the experiment finished. Failed runs are run again."""

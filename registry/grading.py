@@ -337,19 +337,73 @@ def explain(evaluation: Evaluation) -> Reasons:
     return Reasons(decided.joined(), record.joined(), deciding)
 
 
+def split_reasons(text: str) -> list[str]:
+    """``"a (without: B; alone: D); b=1"`` -> ``["a (without: B; alone: D)", "b=1"]``: split at top level."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == ";" and depth == 0:
+            out.append(text[start:i].strip())
+            start = i + 1
+    tail = text[start:].strip()
+    return [p for p in [*out, tail] if p]
+
+
 def grade_letters(codes: np.ndarray) -> np.ndarray:
     """Grade codes -> letters ("" for -1)."""
     letters = np.array(["", *[g.name for g in Grade]])
     return letters[np.asarray(codes, dtype=np.int64) + 1]
 
 
+def indicator_columns(batch: EnterpriseBatch, t: dt.date) -> dict[str, Any]:
+    """One column per record indicator (what ``Reasons.record`` lists as text), as a CSV shows it: a
+    count as its number, a flag as ``true``/``false`` (demonstration status as ``previous_demonstration``:
+    the one before this evaluation), a listing or ban as the date it runs until
+    (``9999-12-31``: indefinitely; empty when none is in force), a code as its name (empty: none)."""
+    from credsup.registry.output import Labels
+
+    out: dict[str, Any] = {}
+    flags = ("false", "true")
+    for ind in indicators():
+        if not ind.in_record:
+            continue
+        if ind.name in ("listed", "banned"):
+            until = getattr(batch, f"{ind.name}_until")
+            shown = ind.has(batch, t) & ~np.isnat(until)
+            column = np.full(len(batch), "", dtype="<U10")
+            column[shown] = until[shown].astype(str)
+            out[f"{ind.name}_until"] = column
+            continue
+        values = getattr(batch, ind.name)
+        if ind.name == "demonstration":  # the status before this evaluation (the new one has its own column)
+            out["previous_demonstration"] = Labels(values.astype(np.int8), flags)
+        elif values.dtype.kind == "b":
+            out[ind.name] = Labels(values.astype(np.int8), flags)
+        elif ind.name == "external_listing":  # -1: none, shown empty
+            names = ("", *batch.regions)
+            out[ind.name] = Labels(np.clip(values.astype(np.int64) + 1, 0, len(names) - 1), names)
+        elif ind.name == "industry_grade":
+            out[ind.name] = Labels(np.clip(values.astype(np.int64) + 1, 0, 4), ("", "A", "B", "C", "D"))
+        else:
+            out[ind.name] = values
+    return out
+
+
 def grade_table(evaluation: Evaluation, reasons: Reasons, ids: np.ndarray) -> dict[str, Any]:
-    """The columns of ``credsup grade``'s CSV, in order."""
+    """The columns of ``credsup grade``'s CSV, in order: the enterprise, its grade, previous grade and
+    demonstration status, the indicators that decided the grade (``decided_by``), then one column per
+    record indicator (:func:`indicator_columns`)."""
+    from credsup.registry.output import Labels
+
+    letters = ("", *(g.name for g in Grade))
     return {
         "enterprise": ids,
-        "grade": grade_letters(evaluation.grades),
-        "previous_grade": grade_letters(evaluation.before.grade),
-        "demonstration": np.where(evaluation.after.demonstration, "true", "false"),
+        "grade": Labels(np.asarray(evaluation.grades, dtype=np.int64) + 1, letters),
+        "previous_grade": Labels(np.asarray(evaluation.before.grade, dtype=np.int64) + 1, letters),
+        "demonstration": Labels(evaluation.after.demonstration.astype(np.int8), ("false", "true")),
         "decided_by": reasons.decided_by,
-        "record": reasons.record,
+        **indicator_columns(evaluation.before, evaluation.as_of),
     }

@@ -1,8 +1,9 @@
 """Opening the results database: URL resolution, connection checks, migrations, clear errors.
 
 ``--db`` accepts a SQLAlchemy URL (``sqlite:///path.db``, ``postgresql://user:pw@host/db``) or a plain
-file path (a SQLite file). Without ``--db``, ``CREDSUP_DB`` is used, else ``credsup.db`` in the working
-directory. ``postgresql://`` URLs use psycopg 3 (``pip install "credsup[postgres]"``). URLs are read and
+file path (a SQLite file). Without ``--db``, ``CREDSUP_DB`` is used, else ``credsup.db`` in the user's
+data folder (:func:`~credsup.results.urls.default_database`), created with its folder on first write.
+Commands that only read (:func:`open_existing`) never create a database. ``postgresql://`` URLs use psycopg 3 (``pip install "credsup[postgres]"``). URLs are read and
 shown by :mod:`credsup.results.urls` (never with the password); schema upgrades are
 :mod:`credsup.results.migrate`'s.
 """
@@ -19,17 +20,30 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from credsup.results.errors import DatabaseError
 from credsup.results.migrate import current_revision, head_revision, refuse_newer
 from credsup.results.migrate import upgrade as _upgrade
-from credsup.results.urls import DB_ENV, DEFAULT_DB, display_url, has_password, parse_url, resolve_url, scrub
+from credsup.results.urls import (
+    DB_ENV,
+    DEFAULT_DB,
+    default_database,
+    display_url,
+    has_password,
+    is_default,
+    parse_url,
+    resolve_url,
+    scrub,
+)
 
 __all__ = [
     "DB_ENV",
     "DEFAULT_DB",
     "DatabaseError",
     "current_revision",
+    "default_database",
     "display_url",
     "has_password",
     "head_revision",
     "open_database",
+    "open_existing",
+    "sqlite_path",
     "resolve_url",
     "upgrade",
 ]
@@ -52,6 +66,11 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Engine:
     shown = display_url(parsed)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         folder = Path(parsed.database).expanduser().resolve().parent
+        if is_default(db) and not folder.exists():  # the user's data folder, on first use
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create database {shown}: {exc.strerror or exc}") from None
         if not folder.is_dir():
             raise DatabaseError(f"cannot create database {shown}: folder {folder} does not exist")
         if not os.access(folder, os.W_OK):
@@ -83,6 +102,23 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Engine:
     except SQLAlchemyError as exc:
         raise DatabaseError(f"cannot prepare database {shown}: {_reason(exc, engine)}") from None
     return engine
+
+
+def sqlite_path(db: str | None) -> Path | None:
+    """The file of the SQLite database ``--db`` names (None for another backend or an in-memory one)."""
+    parsed = parse_url(resolve_url(db))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def open_existing(db: str | None = None) -> Engine | None:
+    """:func:`open_database` for a command that only reads: None, and nothing created, when ``db`` is a
+    SQLite file that does not exist (a server database is opened as it is)."""
+    path = sqlite_path(db)
+    if path is not None and not path.is_file():
+        return None
+    return open_database(db)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -29,6 +29,25 @@ def check_writable(out_dir: Path) -> None:
         raise InputError(f"cannot write to output folder {out_dir}")
 
 
+#: What credsup writes into an output folder (``plots/`` holds the images): none of it may be an input.
+OUTPUT_NAMES = ("report.html", "plots", "points.csv", "sweep.json", "sensitivity.csv")
+
+
+def guard_output_dir(out: str | Path | None, db: str | None, *, force: bool, option: str = "--out") -> Path | None:
+    """Check ``--out DIR`` before anything runs (:func:`credsup.core.files.check_output_dir`: never over
+    the results database, into a folder credsup does not own only with ``force``), then create it with
+    credsup's marker. Returns the folder (None when not given)."""
+    from credsup.core.files import check_output_dir, claim_output_dir
+    from credsup.results.db import sqlite_path
+
+    database = sqlite_path(db)
+    inputs = [("the results database", database)] if database is not None else []
+    folder = check_output_dir(option, out, force=force, inputs=inputs, names=OUTPUT_NAMES)
+    if folder is not None:
+        claim_output_dir(folder)
+    return folder
+
+
 def check_report_prerequisites(lang: Lang, templates: Sequence[str | Path] = ()) -> None:
     """What a report in this language needs, checked before anything runs: a CJK font for Chinese plots,
     the template folders. Raises InputError with what to install or fix."""

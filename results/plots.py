@@ -423,6 +423,10 @@ def save_figures(
     figs: dict[str, Figure], out_dir: Path, formats: tuple[str, ...] = ("png", "svg"), lang: Lang | None = None
 ) -> dict[str, dict[str, Path]]:
     """Save each figure as ``<out_dir>/<name>.<format>`` (SVG without a date, so reruns are identical)."""
+    import io
+
+    from credsup.core.files import write_atomic
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}
     with fonts(lang or language()):
@@ -430,7 +434,9 @@ def save_figures(
             written[name] = {}
             for fmt in formats:
                 path = out_dir / f"{name}.{fmt}"
-                fig.savefig(path, dpi=110, metadata={"Date": None} if fmt == "svg" else None)
+                buf = io.BytesIO()  # whole files with the umask's permissions (core/files.py)
+                fig.savefig(buf, format=fmt, dpi=110, metadata={"Date": None} if fmt == "svg" else None)
+                write_atomic(path, buf.getvalue())
                 written[name][fmt] = path
     return written
 

@@ -401,5 +401,7 @@ def write_report(
 ) -> Path:
     """Write the report to ``path`` (a file) and return it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(results, point, lang, templates, sections, figs, images), encoding="utf-8")
+    from credsup.core.files import write_atomic
+
+    write_atomic(path, render_report(results, point, lang, templates, sections, figs, images))
     return path

@@ -319,7 +319,7 @@ def list_experiments(engine: Engine) -> list[dict[str, Any]]:
                     "scenario": exp.scenario,
                     "jurisdictions": [j["name"] for j in exp.jurisdictions],
                     "replications": exp.replications,
-                    "seed": exp.seed,
+                    "seed": seed_value(exp.seed),
                     "status": status,
                     "error": error,
                     "runs": counts.get(exp.id, 0),
@@ -369,9 +369,17 @@ class ExperimentResults:
         return names
 
 
+def seed_value(text: str) -> int | str:
+    """A stored seed as the integer it is (the column is text: a seed may exceed 64 bits), so that every
+    output writes a seed the same way, as the number ``--seed`` takes."""
+    return int(text) if text.isdigit() else text
+
+
 def _experiment_dict(exp: Experiment) -> dict[str, Any]:
-    """The experiment's columns, its status and error as :func:`live_status` gives them."""
+    """The experiment's columns (the seed as an integer), its status and error as :func:`live_status`
+    gives them."""
     record = {c.name: getattr(exp, c.name) for c in Experiment.__table__.columns}
+    record["seed"] = seed_value(record["seed"])
     record["status"], record["error"] = live_status(exp.status, exp.error, exp.settings)
     return record
 

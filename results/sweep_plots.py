@@ -262,6 +262,7 @@ def write_sweep_outputs(
     results: ExperimentResults, out_dir: Path, lang: Lang | None = None, templates: Sequence[str | Path] = ()
 ) -> dict[str, Path]:
     """Write the sweep's files into ``out_dir`` (see the module docstring); returns ``{name: path}``."""
+    from credsup.core.files import write_atomic
     from credsup.results.export import to_csv, to_json
     from credsup.results.output import check_writable
     from credsup.results.sensitivity import has_indices
@@ -270,11 +271,11 @@ def write_sweep_outputs(
     lang = lang or language()
     check_writable(out_dir)
     written = {"points.csv": out_dir / "points.csv", "sweep.json": out_dir / "sweep.json"}
-    written["points.csv"].write_text(to_csv(results, "points"), encoding="utf-8")
-    written["sweep.json"].write_text(to_json(results), encoding="utf-8")
+    write_atomic(written["points.csv"], to_csv(results, "points"))
+    write_atomic(written["sweep.json"], to_json(results))
     if has_indices(results):
         written["sensitivity.csv"] = out_dir / "sensitivity.csv"
-        written["sensitivity.csv"].write_text(to_csv(results, "sensitivity"), encoding="utf-8")
+        write_atomic(written["sensitivity.csv"], to_csv(results, "sensitivity"))
     from credsup.results.report import data_uris
 
     figs = sweep_figures(results, lang)

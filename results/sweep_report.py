@@ -206,5 +206,7 @@ def write_sweep_report(
     images: dict[str, str] | None = None,
 ) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_sweep_report(results, lang, templates, sections, figs, images), encoding="utf-8")
+    from credsup.core.files import write_atomic
+
+    write_atomic(path, render_sweep_report(results, lang, templates, sections, figs, images))
     return path

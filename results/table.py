@@ -303,67 +303,13 @@ def jurisdiction_name(j: str, table: dict[str, Any], lang: Lang) -> str:
 
 
 def render_text(table: dict[str, Any], lang: Lang | None = None) -> str:
-    """A plain-text table for the terminal: the effort block, then one block per metric, one line per
-    jurisdiction; the conclusion in words at the end."""
-    from credsup.results.conclusion import conclusion
+    """The table as plain text (as a file or a pipe gets it): the effort block, then one block per
+    metric with a line per jurisdiction (mean, interval, paired difference to the baseline, interval),
+    and the conclusion in words at the end. The terminal gets the same with colour
+    (:func:`credsup.results.terminal.comparison_renderable`)."""
+    from credsup.results.terminal import comparison_renderable, to_text
 
-    lang = lang or language()
-    _ = lang.gettext
-    names = table["jurisdictions"]
-    if not names:
-        return _("No finished runs to compare.") + "\n"
-    base = table["baseline"]
-    shown = {j: jurisdiction_name(j, table, lang) for j in names}
-    width = max(_width(s) for s in shown.values())
-    pct = int(round(table["level"] * 100))
-    lines = [
-        _("Mean [{pct}% CI] over replications; the difference to {baseline} is paired (common random numbers).").format(
-            pct=pct, baseline=shown[base]
-        ),
-        _(
-            "* = clear at a {fdr}% false discovery rate over the table's {tests} paired tests (Benjamini-Hochberg)."
-        ).format(fdr=int(round(100 * table["fdr"])), tests=table["tests"]),
-    ]
-    if table["small"]:
-        lines.append(_warning_small(table, lang))
-    lines.append("")
-    if table["effort"]:
-        lines.append(_("Effort: what each jurisdiction spent"))
-        for row in table["effort"]:
-            indent = "    " if row["source"] else "  "
-            lines.append(f"{indent}{row['label']}{lang.paren(row['unit'])}")
-            for j in names:
-                if j not in row["values"]:
-                    continue
-                rel = row["relative"].get(j)
-                diff = (
-                    "   "
-                    + _("vs {baseline}: {difference} ({relative})").format(
-                        baseline=shown[base], difference=diff_cell(row["difference"][j]), relative=lang.percent(rel)
-                    )
-                    if j in row["difference"]
-                    else ""
-                )
-                lines.append(f"{indent}  {_pad(shown[j], width)}  {cell(row['values'][j])}{diff}")
-        lines.append("")
-    for row in table["metrics"]:
-        better = {"higher": _("higher is better"), "lower": _("lower is better")}.get(row["better"], "")
-        lines.append(f"{row['metric']}: {row['label']}" + (lang.paren(better) if better else ""))
-        for j in names:
-            diff = (
-                "   "
-                + _("vs {baseline}: {difference}").format(
-                    baseline=shown[base], difference=diff_cell(row["difference"][j], row["clear"][j])
-                )
-                if j in row["difference"]
-                else ""
-            )
-            lines.append(f"  {_pad(shown[j], width)}  {cell(row['values'][j])}{diff}")
-        lines.append("")
-    lines.append(_("In words"))
-    for paragraph in conclusion(table, lang):
-        lines.append("  " + paragraph)
-    return "\n".join(lines).rstrip() + "\n"
+    return to_text(comparison_renderable(table, lang or language()))
 
 
 def _warning_small(table: dict[str, Any], lang: Lang) -> str:

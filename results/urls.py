@@ -1,8 +1,9 @@
 """Database URLs: what ``--db`` means, how a URL is read, and how it is shown (never with its password).
 
 ``--db`` accepts a SQLAlchemy URL (``sqlite:///path.db``, ``postgresql://user:pw@host/db``) or a plain
-file path (a SQLite file). Without ``--db``, ``$CREDSUP_DB`` is used, else ``credsup.db`` in the working
-directory.
+file path (a SQLite file). Without ``--db``, ``$CREDSUP_DB`` is used, else ``credsup.db`` in the user's
+data folder (:func:`default_database`: ``~/.local/share/credsup/credsup.db`` on Linux, by
+``platformdirs``; ``$XDG_DATA_HOME`` is honoured).
 
 A password may be written percent-encoded (``p%40ss``, as RFC 3986 asks) or as it is, even with ``@``
 or ``/`` in it (``postgresql://me:p@ss/w@host/db``): the user part ends at the *last* ``@`` before the
@@ -26,7 +27,7 @@ from sqlalchemy.exc import ArgumentError
 from credsup.results.errors import DatabaseError
 
 DB_ENV = "CREDSUP_DB"
-DEFAULT_DB = "credsup.db"
+DEFAULT_DB = "credsup.db"  # the file's name in the user's data folder
 HIDDEN = "***"
 
 #: Query parameters that carry a password (libpq's ``password``; MySQL drivers' ``passwd``).
@@ -35,12 +36,25 @@ PASSWORD_PARAMETERS = frozenset({"password", "passwd", "pwd"})
 _SCHEME = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*)://(?P<rest>.*)", re.DOTALL)
 
 
+def default_database() -> Path:
+    """Where results go when neither ``--db`` nor ``$CREDSUP_DB`` says: ``credsup.db`` in the user's
+    data folder (``platformdirs.user_data_path("credsup")``), which may not exist yet."""
+    import platformdirs
+
+    return platformdirs.user_data_path("credsup", appauthor=False) / DEFAULT_DB
+
+
+def is_default(db: str | None) -> bool:
+    """Whether ``--db`` (or its absence) means the default database."""
+    return not (db or os.environ.get(DB_ENV))
+
+
 def resolve_url(db: str | None) -> str:
-    """The SQLAlchemy URL for ``--db`` (or ``$CREDSUP_DB``, or ``./credsup.db``), as a string.
+    """The SQLAlchemy URL for ``--db`` (or ``$CREDSUP_DB``, or :func:`default_database`), as a string.
 
     A value without ``://`` is a SQLite file path; ``postgresql://`` and ``postgres://`` select psycopg 3.
     """
-    raw = db or os.environ.get(DB_ENV) or DEFAULT_DB
+    raw = db or os.environ.get(DB_ENV) or str(default_database())
     if "://" not in raw:
         return f"sqlite:///{Path(raw).expanduser()}"
     if raw.startswith("postgresql://") or raw.startswith("postgres://"):

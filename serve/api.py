@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from credsup import CONTRACT_VERSION, __version__
 from credsup.core.batch import Period
-from credsup.registry.grading import grade_letters
+from credsup.registry.grading import grade_letters, split_reasons
 from credsup.registry.plan import COLUMNS, draw_plan, publication, redraw_command
 from credsup.registry.repair import check_repair
 from credsup.serve.models import (
@@ -107,21 +107,6 @@ def row_of(snapshot: Snapshot, enterprise_id: str) -> int:
             errors=[{"parameter": "enterprise_id", "in": "path", "detail": "unknown enterprise"}],
         )
     return row
-
-
-def split_reasons(text: str) -> list[str]:
-    """``"a (without: B; alone: D); b=1"`` -> ``["a (without: B; alone: D)", "b=1"]``: split at top level."""
-    out, depth, start = [], 0, 0
-    for i, c in enumerate(text):
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == ";" and depth == 0:
-            out.append(text[start:i].strip())
-            start = i + 1
-    tail = text[start:].strip()
-    return [p for p in [*out, tail] if p]
 
 
 def grade_results(snapshot: Snapshot, rows: np.ndarray, ids: list[str], as_of: dt.date) -> list[GradeResult]:

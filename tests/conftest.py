@@ -33,6 +33,14 @@ def rng() -> np.random.Generator:
 
 
 @pytest.fixture(autouse=True)
+def _private_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default results database (the user's data folder, by platformdirs) is a fresh folder per
+    test, never the developer's own; $CREDSUP_DB from the developer's shell does not apply."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("CREDSUP_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _no_disabled_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests start with every plugin enabled, whatever the developer's shell says."""
     monkeypatch.delenv(DISABLE_ENV, raising=False)

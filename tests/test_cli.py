@@ -143,6 +143,8 @@ def test_params_with_set_override(run) -> None:
     assert rows["inspection.rate_per_year.D"] == {
         "key": "inspection.rate_per_year.D",
         "value": 0.7,
+        "unit": "per enterprise per year",
+        "doc": "expected random spot checks per enterprise per year, by grade: D",
         "source": "override: --set inspection.rate_per_year.D=0.7",
     }
 

@@ -169,12 +169,12 @@ HEAD_SOBOL = """
         (
             HEAD,
             GRID + '"nowhere.rate" = [1, 2]\n',
-            'parameters."nowhere.rate": no jurisdiction in this run has this parameter',
+            "parameters.\"nowhere.rate\": no such parameter: 'nowhere' is not a key of the top level",
         ),
         (
             HEAD,
             GRID + '"dalian:grading.cuts.A" = [1, 2]\n',
-            "parameters.\"dalian:grading.cuts.A\": jurisdiction 'dalian' is not in this run",
+            "parameters.\"dalian:grading.cuts.A\": jurisdiction 'dalian' is not used here",
         ),
         (
             HEAD,

@@ -115,8 +115,8 @@ class ScoreCuts:
 
 @attrs.frozen
 class Grading:
-    weights: GradingWeights = section("risk points per record item")
-    cuts: ScoreCuts = section("score cuts between grades")
+    weights: GradingWeights = section("risk points per record item", unit="risk points")
+    cuts: ScoreCuts = section("score cuts between grades", unit="risk points")
     clean_inspection_cap: int = param(lo=0, hi=100, doc="at most this many clean inspections count")
     new_enterprise_years: float = param(lo=0.0, hi=10.0, doc="an enterprise younger than this ...", unit="years")
     new_enterprise_grade: str = grade_letter("... with no inspection yet gets at best this grade")

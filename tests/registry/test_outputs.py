@@ -38,7 +38,7 @@ def mode(path: Path) -> int:
 
 
 def plan(run, out: Path, *extra: object) -> object:
-    return run("plan", EXAMPLE, *PLAN, "--inspectors", EXAMPLE / "inspectors.csv", "--out", out, *extra)
+    return run("plan", EXAMPLE, *PLAN, "--inspectors", EXAMPLE / "inspectors.csv", "-o", out, *extra)
 
 
 # ---------------------------------------------------------------------------------- permissions
@@ -55,8 +55,8 @@ def test_a_plan_written_under_umask_022_is_world_readable(tmp_path, run, umask) 
 @pytest.mark.parametrize("mask, expected", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_grade_and_summary_files_follow_the_umask(tmp_path, run, umask, mask, expected) -> None:
     umask(mask)
-    grade = run("grade", EXAMPLE, "-j", "national", "--as-of", "2027-01-01", "--out", tmp_path / "g.csv")
-    summary = run("registry", "summary", EXAMPLE, "--as-of", "2027-01-01", "--out", tmp_path / "s.csv")
+    grade = run("grade", EXAMPLE, "-j", "national", "--as-of", "2027-01-01", "-o", tmp_path / "g.csv")
+    summary = run("registry", "summary", EXAMPLE, "--as-of", "2027-01-01", "-o", tmp_path / "s.csv")
     assert grade.exit_code == 0 and summary.exit_code == 0, grade.stderr + summary.stderr
     assert mode(tmp_path / "g.csv") == expected and mode(tmp_path / "s.csv") == expected
 
@@ -66,7 +66,9 @@ def test_a_replaced_file_keeps_its_mode(tmp_path, run, umask) -> None:
     target = tmp_path / "plan.csv"
     target.write_text("old\n")
     target.chmod(0o640)
-    assert plan(run, target).exit_code == 0
+    assert plan(run, target).exit_code == 1  # an existing file is replaced only with --force
+    assert target.read_text() == "old\n"
+    assert plan(run, target, "--force").exit_code == 0
     assert mode(target) == 0o640 and target.read_text().startswith("visit,")
 
 
@@ -103,13 +105,13 @@ def refused(result: object, folder: Path) -> str:
 def test_grade_refuses_to_write_over_the_registry_it_reads(registry, run) -> None:
     before = {p.name: p.read_bytes() for p in registry.iterdir()}
     out = registry / "enterprises.csv"
-    result = run("grade", registry, "-j", "national", "--as-of", "2027-01-01", "--out", out)
+    result = run("grade", registry, "-j", "national", "--as-of", "2027-01-01", "-o", out)
     assert refused(result, registry) == (
-        "Error: --out enterprises.csv: is the registry's enterprises table (enterprises.csv), an input of this "
+        "Error: -o enterprises.csv: is the registry's enterprises table (enterprises.csv), an input of this "
         "command; write the output elsewhere\n"
     )
     # a table the registry does not have yet would become one: refused as well
-    result = run("grade", registry, "-j", "national", "--as-of", "2027-01-01", "--out", registry / "objections.csv")
+    result = run("grade", registry, "-j", "national", "--as-of", "2027-01-01", "-o", registry / "objections.csv")
     assert "is the registry's objections table" in refused(result, registry)
     assert {p.name: p.read_bytes() for p in registry.iterdir()} == before
 
@@ -120,10 +122,10 @@ def test_plan_refuses_its_inspectors_file_its_parameter_file_and_one_file_for_tw
     elsewhere = tmp_path / "inspectors.csv"
     shutil.copy(registry / "inspectors.csv", elsewhere)
     args = ["plan", registry, *PLAN, "--inspectors", elsewhere]
-    assert "is the inspectors file" in refused(run(*args, "--out", elsewhere), registry)
+    assert "is the inspectors file" in refused(run(*args, "-o", elsewhere), registry)
     link = tmp_path / "link.csv"
     link.symlink_to(elsewhere)
-    assert "is the inspectors file" in refused(run(*args, "--out", link), registry)
+    assert "is the inspectors file" in refused(run(*args, "-o", link), registry)
     config = tmp_path / "national.toml"
     from credsup.core.jurisdiction import load_jurisdiction
 
@@ -131,21 +133,21 @@ def test_plan_refuses_its_inspectors_file_its_parameter_file_and_one_file_for_tw
     result = run(*args, "--config", config, "--summary", config)
     assert "is a parameter file of the jurisdiction" in refused(result, registry)
     both = tmp_path / "plan.csv"
-    result = run(*args, "--out", both, "--summary", both)
+    result = run(*args, "-o", both, "--summary", both)
     assert refused(result, registry) == (
-        f"Error: --summary {both}: is also given to --out; give each output its own file\n"
+        f"Error: --summary {both}: is also given to -o; give each output its own file\n"
     )
     assert not both.exists() and elsewhere.read_bytes() == (registry / "inspectors.csv").read_bytes()
 
 
 def test_summary_and_a_database_registry_are_guarded_too(registry, run, tmp_path) -> None:
-    result = run("registry", "summary", registry, "--as-of", "2027-01-01", "--out", registry / "violations.csv")
+    result = run("registry", "summary", registry, "--as-of", "2027-01-01", "-o", registry / "violations.csv")
     assert "is the registry's violations table" in refused(result, registry)
     db = tmp_path / "r.db"
     url = f"sqlite:///{db}"
     assert run("registry", "to-sql", registry, url).exit_code == 0
     size = db.stat().st_size
-    result = run("grade", url, "-j", "national", "--as-of", "2027-01-01", "--out", db)
+    result = run("grade", url, "-j", "national", "--as-of", "2027-01-01", "-o", db)
     assert "is the registry database" in refused(result, registry)
     result = run("registry", "to-sql", registry, f"sqlite:///{registry / 'checklist.csv'}")
     assert "is the registry's checklist table" in refused(result, registry)

@@ -55,9 +55,9 @@ def plan(run, registry=EXAMPLE, *extra, name="national", inspectors=None, seed=1
 @pytest.mark.parametrize("name", INSTALLED)
 def test_same_seed_same_bytes_other_seed_other_plan(run, tmp_path, name) -> None:
     first, second, other = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
-    plan(run, EXAMPLE, "--out", first, name=name, seed=11)
-    plan(run, EXAMPLE, "--out", second, name=name, seed=11)
-    plan(run, EXAMPLE, "--out", other, name=name, seed=12)
+    plan(run, EXAMPLE, "-o", first, name=name, seed=11)
+    plan(run, EXAMPLE, "-o", second, name=name, seed=11)
+    plan(run, EXAMPLE, "-o", other, name=name, seed=12)
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes() != other.read_bytes()
     assert len(read(first)) > 10
@@ -70,7 +70,7 @@ def test_the_plan_does_not_depend_on_row_order(run, tmp_path) -> None:
 
 def test_it_prints_the_seed_and_the_hashes_to_verify_the_draw(run, tmp_path) -> None:
     out, summary = tmp_path / "plan.csv", tmp_path / "plan.json"
-    result = plan(run, EXAMPLE, "--out", out, "--summary", summary, seed=42)
+    result = plan(run, EXAMPLE, "-o", out, "--summary", summary, seed=42)
     err = result.stderr
     assert "with national 0.1.0, seed 42" in err
     for path in sorted(EXAMPLE.glob("*.csv")):
@@ -282,7 +282,7 @@ def test_plan_input_errors(run, write_registry, tmp_path) -> None:
         "2027Q1",
         "--seed",
         "1",
-        "--out",
+        "-o",
         tmp_path / "plan.csv",
     )
     assert missing.exit_code == 1 and f"{tmp_path}/none.csv: file not found" in missing.stderr

@@ -124,11 +124,16 @@ def test_results_cli(filled_sqlite, tmp_path: Path) -> None:
 
 def test_results_cli_errors(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["results", "show", "3", "--db", str(tmp_path / "empty.db")])
-    assert result.exit_code == 1 and "no experiment 3" in result.stderr and "Traceback" not in result.output
+    assert result.exit_code == 1 and "no results database at" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "empty.db").exists()  # a read-only command creates no database
     result = CliRunner().invoke(cli, ["results", "list", "--db", "postgresql://u:pw@127.0.0.1:1/x"])
     assert result.exit_code == 1 and result.stderr.startswith("Error: cannot connect to database")
     (tmp_path / "file").write_text("x")
     result = CliRunner().invoke(cli, ["results", "list", "--db", str(tmp_path / "file" / "x.db")])
+    assert (
+        result.exit_code == 0 and result.stdout == "No experiments stored yet.\n" and "no database at" in result.stderr
+    )
+    result = CliRunner().invoke(cli, ["compare", "-s", "demo", "--db", str(tmp_path / "file" / "x.db")])
     assert result.exit_code == 1 and "does not exist" in result.stderr
 
 

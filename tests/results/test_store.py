@@ -39,7 +39,7 @@ def test_migrations_build_exactly_the_models(db_url) -> None:
 def test_round_trip(filled) -> None:
     engine, exp = filled
     res = load_experiment(engine, exp)
-    assert res.experiment["seed"] == "12345678901234567890"
+    assert res.experiment["seed"] == 12345678901234567890  # an integer, as --seed takes it
     assert res.jurisdictions == ["national", "dalian"]
     assert res.replications[(0, "national")] == [0, 1, 2, 3]
     assert res.replications[(0, "dalian")] == [0, 1, 2]
@@ -136,7 +136,8 @@ def test_sqlite_in_a_missing_folder(tmp_path) -> None:
 
 def test_url_resolution(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("CREDSUP_DB", raising=False)
-    assert resolve_url(None) == "sqlite:///credsup.db"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # platformdirs' user data folder on Linux
+    assert resolve_url(None) == f"sqlite:///{tmp_path}/data/credsup/credsup.db"
     assert resolve_url("out/r.db") == "sqlite:///out/r.db"
     assert resolve_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
     monkeypatch.setenv("CREDSUP_DB", "sqlite:////tmp/x.db")
