@@ -30,7 +30,15 @@ import pluggy
 from credsup.core import dated
 from credsup.core.adapter import PartialAnswer, RuleAnswerError
 from credsup.core.columns import Columnar
-from credsup.core.config import OVERRIDE_SOURCE, check_path, leaf_paths, read_toml, source_of, structure
+from credsup.core.config import (
+    OVERRIDE_SOURCE,
+    check_path,
+    leaf_paths,
+    read_toml,
+    short_repr,
+    source_of,
+    structure,
+)
 from credsup.core.contracts import HOOKS
 from credsup.core.declare import HookContract
 from credsup.core.discovery import PluginInfo, discover, new_plugin_manager
@@ -135,6 +143,16 @@ def load_config(
     layers = list(chain)
     if path is not None:
         named = own_raw.get("inherits")
+        if named is not None and not isinstance(named, str):
+            raise ConfigError(
+                [
+                    Problem(
+                        own_file,
+                        "inherits",
+                        f"expected the name of one jurisdiction (a string), got {short_repr(named)}",
+                    )
+                ]
+            )
         if named is None:
             layers = [info]  # a complete file: no inherited values
         elif named != info.inherits:

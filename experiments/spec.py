@@ -37,7 +37,7 @@ import attrs
 
 from credsup.core.config import read_toml, structure
 from credsup.core.errors import ConfigError, InputError, Problem
-from credsup.core.params import param
+from credsup.core.params import MAX_SEED, name_field, param
 
 SWEEP_DIR = files("credsup.configs") / "sweeps"
 
@@ -51,13 +51,13 @@ DESIGNS = ("grid", "latin", "sobol")
 class SweepSpec:
     """A sweep spec file as written (validated for types and unknown keys)."""
 
-    sweep: str
+    sweep: str = name_field("the sweep's name")
     scenario: str
     jurisdictions: tuple[str, ...]
     outcomes: tuple[str, ...]
     parameters: dict[str, Any]
     replications: int = param(lo=1, hi=1_000_000, default=1, doc="runs per point and jurisdiction")
-    seed: int | None = param(lo=0, default=None, doc="the sweep's seed (default: fresh entropy)")
+    seed: int | None = param(lo=0, hi=MAX_SEED, default=None, doc="the sweep's seed (default: fresh entropy)")
     design: str = "grid"
     samples: int | None = param(
         lo=1, hi=10_000_000, default=None, doc="latin: number of points; sobol: base samples N (a power of 2)"
@@ -157,8 +157,6 @@ def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[
     from credsup.simulation.metrics import METRICS
 
     problems: list[Problem] = []
-    if not spec.sweep.strip():
-        problems.append(Problem(file, "sweep", "the sweep needs a name"))
     if not spec.jurisdictions:
         problems.append(Problem(file, "jurisdictions", "name at least one jurisdiction"))
     dup = sorted({j for j in spec.jurisdictions if spec.jurisdictions.count(j) > 1})

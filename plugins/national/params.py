@@ -14,6 +14,9 @@ import attrs
 
 from credsup.core.enums import Grade, Severity, Size
 from credsup.core.params import (
+    MAX_HARM,
+    MAX_POINTS,
+    MAX_YUAN,
     BySeverity,
     DaysBySeverity,
     JurisdictionParams,
@@ -115,8 +118,8 @@ class ScoreCuts:
 
 @attrs.frozen
 class Grading:
-    weights: GradingWeights = section("risk points per record item")
-    cuts: ScoreCuts = section("score cuts between grades")
+    weights: GradingWeights = section("risk points per record item", hi=MAX_POINTS, unit="points")
+    cuts: ScoreCuts = section("score cuts between grades", hi=MAX_POINTS, unit="points")
     clean_inspection_cap: int = param(lo=0, hi=100, doc="at most this many clean inspections count")
     new_enterprise_years: float = param(lo=0.0, hi=10.0, doc="an enterprise younger than this ...", unit="years")
     new_enterprise_grade: str = grade_letter("... with no inspection yet gets at best this grade")
@@ -151,17 +154,20 @@ class Tolerance:
 
 @attrs.frozen
 class Sanction:
-    fine: BySeverity = section("fine by severity (yuan)")
+    fine: BySeverity = section("fine by severity (yuan)", hi=MAX_YUAN, unit="yuan")
     mitigation_factor: float = fraction("share of the fine kept when mitigated")
     publicity_days: DaysBySeverity = section("days a penalty is publicly displayed, by severity")
     list_serious_harm: float = param(
-        lo=0.0, doc="a serious violation with at least this harm is listed", unit="harm units"
+        lo=0.0, hi=MAX_HARM, doc="a serious violation with at least this harm is listed", unit="harm units"
     )
     list_uncorrected_serious: bool = flag("a serious violation not corrected in time is listed")
     list_days: int = param(lo=0, hi=36_500, doc="days on the dishonesty list", unit="days")
     listed_rectify_days: int = param(lo=0, hi=3650, doc="time limit for a listed entity to rectify", unit="days")
     ban_harm: float = param(
-        lo=0.0, doc="a listed violation in a key field with at least this harm brings a ban", unit="harm units"
+        lo=0.0,
+        hi=MAX_HARM,
+        doc="a listed violation in a key field with at least this harm brings a ban",
+        unit="harm units",
     )
     ban_days: int = param(lo=0, hi=36_500, doc="length of a market or industry ban", unit="days")
     ban_scope: str = flag("'industry' or 'market'")

@@ -1,0 +1,175 @@
+"""Absurd values are refused at load with one line naming the file (or ``--set``) and the key (issue 18,
+point 2). Each case below ran to completion with exit 0, or ended in "Internal error" (exit 70), before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from credsup.cli.main import cli
+from credsup.configs import __file__ as _configs_init
+
+CONFIGS = Path(_configs_init).parent
+TINY = ["--set", "scenario.population.enterprises=600", "--set", "scenario.months=3"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def one_clean_line(result, exit_code: int = 1) -> str:
+    """The one line of a clean error (the exit status the CLI gives a user's mistake, no traceback)."""
+    assert result.exit_code == exit_code, (result.exit_code, result.output)
+    assert "Traceback" not in result.output and "Internal error" not in result.output, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "setting,expected",
+    [
+        # grading everyone D
+        ("grading.weights.serious=inf", "--set: grading.weights.serious: expected a finite number, got inf"),
+        # prevalence 0
+        (
+            "scenario.behaviour.costs.listing_per_year=inf",
+            "--set: scenario.behaviour.costs.listing_per_year: expected a finite number, got inf",
+        ),
+        (
+            "scenario.behaviour.gain.spread=1e6",
+            "--set: scenario.behaviour.gain.spread: a lognormal distribution's log-scale sd must be <= 3 (got 1e+06)",
+        ),
+        ("scenario.behaviour.gain.mean=1e308", "--set: scenario.behaviour.gain.mean: must be <= 1e+11 (got 1e+308)"),
+        ("sanction.fine.serious=1e308", "--set: sanction.fine.serious: must be <= 1e+11 yuan (got 1e+308)"),
+        ("scenario.behaviour.harm.serious=inf", "--set: scenario.behaviour.harm.serious: expected a finite number"),
+        (
+            "scenario.behaviour.harm.serious=1e300",
+            "--set: scenario.behaviour.harm.serious: must be <= 1e+06 harm units",
+        ),
+        # failed mid-run, blaming the built-in plugin
+        ("sanction.fine.serious=inf", "--set: sanction.fine.serious: expected a finite number, got inf"),
+        ("grading.cuts.C=nan", "--set: grading.cuts.C: expected a finite number, got nan"),
+        (
+            'scenario.behaviour.honesty={ kind = "lognormal", mean = 0.5, spread = 1.0 }',
+            "--set: scenario.behaviour.honesty: honesty lies in [0, 1]: use a fixed, beta or uniform distribution",
+        ),
+        (
+            'scenario.behaviour.honesty={ kind = "uniform", mean = 0.8, spread = 0.5 }',
+            "--set: scenario.behaviour.honesty: honesty lies in [0, 1]",
+        ),
+        ('scenario.scenario=""', "--set: scenario.scenario: must not be empty"),
+        ('scenario.scenario="  "', "--set: scenario.scenario: must not be empty"),
+        ("scenario.behaviour.items.fraud=1.5", "--set: scenario.behaviour.items.fraud: must be <= 1 (got 1.5)"),
+        # exit 70: the date validated, then the run failed ("year 10000 is out of range")
+        ("scenario.start=9999-12-01", "--set: scenario.start: must be <= 9899-01-23 (got 9999-12-01)"),
+        ("scenario.start=1000-01-01", "--set: scenario.start: must be >= 1900-01-01 (got 1000-01-01)"),
+        (
+            "scenario.start=9899-01-01",
+            "--set: scenario.months: the run would end on 9899-04-01, after the last day a run may reach (9899-01-23)",
+        ),
+        # inspector capacity of 2^63
+        (f"scenario.regulator.inspectors={2**63}", "--set: scenario.regulator.inspectors: must be <= 1000000"),
+        # a 5,000-digit integer (Python refuses to read it: "Exceeds the limit (4300 digits)")
+        ("scenario.population.enterprises=" + "9" * 5000, "--set: scenario.population.enterprises: an integer of"),
+        ("scenario.population.enterprises=0x" + "f" * 5000, "--set: scenario.population.enterprises: an integer of"),
+        # deeply nested values (RecursionError)
+        ("scenario.title=" + "[" * 2000 + "]" * 2000, "--set: scenario.title"),
+        ("scenario.title=" + "[" * 40 + "]" * 40, "--set: scenario.title[0][0][0]...: tables or lists nested deeper"),
+    ],
+)
+def test_absurd_values_are_refused_naming_the_key(setting: str, expected: str) -> None:
+    line = one_clean_line(invoke("run", "-s", "demo", "-j", "national", "--seed", "1", *TINY, "--set", setting))
+    assert line.startswith(f"Error: {expected}"), line
+
+
+def test_the_last_start_a_run_may_have_runs() -> None:
+    result = invoke(
+        "run", "-s", "demo", "-j", "national", "--seed", "1", *TINY, "--set", "scenario.start=9898-10-01", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["metrics"]["violation_prevalence"] > 0
+
+
+def write_scenario(tmp_path: Path, old: str, new: str, *, bom: bool = False) -> Path:
+    text = (CONFIGS / "scenarios" / "demo.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "mine.toml"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.replace(old, new).encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ('name = "retail"', 'name = ""', "population.sectors[4].name: must not be empty"),
+        ('name = "retail"', 'name = "re\\ttail"', "population.sectors[4].name: must not contain control characters"),
+        ('name = "retail"', f'name = "{"r" * 101}"', "population.sectors[4].name: must be at most 100 characters"),
+        ('scenario = "demo"', 'scenario = ""', "scenario: must not be empty"),
+        ("enterprises = 20000", "enterprises = " + "9" * 5000, "an integer of more than 40 digits"),
+        (
+            "enterprises = 20000",
+            "enterprises = " + "[" * 100 + "]" * 100,
+            "population.enterprises[0]...: tables or lists nested deeper than 32 levels",
+        ),
+        # deep enough for Python's parser to give up (RecursionError)
+        ("enterprises = 20000", "enterprises = " + "[" * 900 + "]" * 900, "tables or lists nested deeper than 32"),
+        ("start = 2025-01-01", "start = 0001-01-01", "start: must be >= 1900-01-01 (got 0001-01-01)"),
+        ("mean_age_years = 7.0", "mean_age_years = nan", "population.mean_age_years: expected a finite number"),
+    ],
+)
+def test_a_scenario_file_with_absurd_values_is_refused(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    path = write_scenario(tmp_path, old, new)
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.strip() == f"{path}: {expected}" or result.stdout.startswith(f"{path}: {expected}")
+    run = invoke("run", "-s", str(path), "-j", "national", "--seed", "1")
+    assert one_clean_line(run).startswith(f"Error: {path}: "), run.stderr
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    scenario = write_scenario(tmp_path, 'scenario = "demo"', 'scenario = "bom"', bom=True)
+    params = tmp_path / "national.toml"
+    params.write_bytes(b"\xef\xbb\xbf" + (CONFIGS / "jurisdictions" / "national.toml").read_bytes())
+    result = invoke("validate", str(scenario), str(params))
+    assert result.exit_code == 0, result.output
+    run = invoke("run", "-s", str(scenario), "-j", "national", "--seed", "1", *TINY, "--json")
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout)["scenario"] == "bom"
+    shown = invoke("params", "national", "--config", str(params), "--json")
+    assert shown.exit_code == 0, shown.output
+
+
+def test_inherits_must_name_one_jurisdiction(tmp_path: Path) -> None:
+    text = (CONFIGS / "jurisdictions" / "shanghai.toml").read_text(encoding="utf-8")
+    path = tmp_path / "shanghai.toml"
+    path.write_text(text.replace('inherits = "national"', 'inherits = ["national"]'), encoding="utf-8")
+    expected = f"{path}: inherits: expected the name of one jurisdiction (a string), got ['national']"
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1 and result.stdout.strip() == expected
+    assert one_clean_line(invoke("params", "shanghai", "--config", str(path))) == f"Error: {expected}"
+
+
+def test_a_plugin_name_of_300_characters_is_refused(tmp_path: Path) -> None:
+    line = one_clean_line(invoke("plugin", "new", "a" * 300, "--dir", str(tmp_path)))
+    assert "has 300 characters, at most 64" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_seed_beyond_128_bits_is_refused_by_the_option_and_the_spec(tmp_path: Path) -> None:
+    result = invoke("run", "-s", "demo", "-j", "national", "--seed", str(2**128), *TINY)
+    assert result.exit_code == 2 and "--seed" in result.stderr and "Traceback" not in result.output
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        f'sweep = "s"\nscenario = "demo"\njurisdictions = ["national"]\noutcomes = ["hit_rate"]\nseed = {2**128}\n'
+        '[parameters]\n"scenario.regulator.inspectors" = [10, 20]\n',
+        encoding="utf-8",
+    )
+    result = invoke("validate", str(spec))
+    assert result.exit_code == 1 and result.stdout.startswith(f"{spec}: seed: must be <= ")
+    spec.write_text(spec.read_text().replace(f"seed = {2**128}", "seed = 1").replace('sweep = "s"', 'sweep = " "'))
+    result = invoke("validate", str(spec))
+    assert result.exit_code == 1 and result.stdout.strip() == f"{spec}: sweep: must not be empty"
