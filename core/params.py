@@ -27,8 +27,9 @@ import numpy as np
 from credsup.core.enums import Grade, RepairCondition
 
 #: The largest amount of money any parameter may hold, in yuan (fines, costs, gains): 100 billion, above
-#: the largest administrative fine imposed in China (18.228 billion yuan, SAMR on Alibaba, 国市监处〔2021〕
-#: 28号) and small enough that sums of many of them stay finite.
+#: the largest administrative fine imposed in China (18.228 billion yuan, SAMR on Alibaba Group, 10 April
+#: 2021: https://www.chinajusticeobserver.com/a/alibaba-fined-cny-18-2-billion-for-anti-monopoly-violations)
+#: and small enough that sums of many of them stay finite.
 MAX_YUAN = 1e11
 #: The largest harm any parameter may hold, in harm units (1.0 = a typical general violation): assumption,
 #: a million typical violations' worth is beyond any one violation's harm, and sums stay finite.
@@ -99,7 +100,7 @@ def param(
     """
     return attrs.field(
         default=default,
-        validator=_check_range(lo, hi),
+        validator=_check_range(lo, hi, unit),
         metadata={"doc": doc, "unit": unit, "lo": lo, "hi": hi},
     )
 

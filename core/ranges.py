@@ -44,11 +44,9 @@ class Range:
 def _num(x: Any) -> str:
     if isinstance(x, dt.date):
         return x.isoformat()
-    if isinstance(x, float) and x.is_integer() and abs(x) < 1e6:
-        return f"{x:g}"
-    if isinstance(x, int) and abs(x) >= 10**7:
-        return f"2^{x.bit_length()} - 1" if (x + 1) & x == 0 else f"{x:.3g}"
-    if isinstance(x, int):
+    if isinstance(x, int) and x.bit_length() > 64 and (x + 1) & x == 0:
+        return f"2^{x.bit_length()} - 1"
+    if isinstance(x, int) and abs(x) < 10**13:
         return f"{x:,}"
     return f"{x:g}"
 
@@ -82,7 +80,7 @@ def declared_ranges(cls: type, prefix: str = "", lo: Any = None, hi: Any = None,
         own_hi = _tighter(meta.get("hi"), hi, min)
         own_unit = meta.get("unit") or unit
         if typing.get_origin(t) is tuple and attrs.has(typing.get_args(t)[0]):
-            yield from declared_ranges(typing.get_args(t)[0], f"{path}[]", own_lo, own_hi, own_unit)
+            yield from declared_ranges(typing.get_args(t)[0], f"{path}[].", own_lo, own_hi, own_unit)
         elif isinstance(t, type) and attrs.has(t):
             yield from declared_ranges(t, f"{path}.", own_lo, own_hi, own_unit)
         elif t in (int, float) or (t is dt.date):
@@ -97,10 +95,12 @@ def unbounded(cls: type) -> list[Range]:
     return [r for r in declared_ranges(cls) if not r.bounded]
 
 
-def ranges_markdown(cls: type, prefix: str = "") -> str:
-    """A Markdown table of the declared ranges of ``cls`` (keys written with ``prefix``)."""
+def ranges_markdown(cls: type, prefix: str = "", only: set[str] | None = None) -> str:
+    """A Markdown table of the declared ranges of ``cls`` (keys written with ``prefix``; ``only``: these keys)."""
     lines = ["| key | kind | valid values | unit | meaning |", "|---|---|---|---|---|"]
     for r in declared_ranges(cls):
+        if only is not None and r.path not in only:
+            continue
         doc = r.doc.replace("|", "\\|")
         lines.append(f"| `{prefix}{r.path}` | {r.kind} | {r.text} | {r.unit} | {doc} |")
     return "\n".join(lines)

@@ -181,6 +181,34 @@ class Distribution:
             )
 
 
+@attrs.frozen(kw_only=True)
+class Honesty(Distribution):
+    """The honesty trait: a distribution on [0, 1] (fixed, beta, or uniform within [0, 1])."""
+
+    mean: float = param(lo=0.0, hi=1.0, doc="mean honesty")
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        require(
+            self.kind != "lognormal",
+            "kind",
+            "honesty lies in [0, 1]: use a fixed, beta or uniform distribution (a lognormal one is unbounded)",
+        )
+        if self.kind == "uniform":
+            require(
+                self.mean + self.spread <= 1.0,
+                "spread",
+                f"honesty lies in [0, 1]: mean + spread must be <= 1 (got {self.mean + self.spread:g})",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Gain(Distribution):
+    """The monthly gain of a general violation for a micro enterprise, in yuan."""
+
+    mean: float = param(lo=0.0, hi=MAX_YUAN, doc="mean monthly gain", unit="yuan")
+
+
 @attrs.frozen
 class PerSize:
     """A factor per size class (assumption: at most 1,000, the ratio of a large enterprise's turnover to a
@@ -297,8 +325,8 @@ class Behaviour:
     opportunity_per_month: float = fraction(
         "chance per month that a compliant enterprise weighs violating", default=0.25
     )
-    honesty: Distribution = attrs.field(factory=lambda: Distribution(mean=0.7, kind="beta", spread=2.0))
-    gain: Distribution = attrs.field(factory=lambda: Distribution(mean=600.0, kind="lognormal", spread=1.0))
+    honesty: Honesty = attrs.field(factory=lambda: Honesty(mean=0.7, kind="beta", spread=2.0))
+    gain: Gain = attrs.field(factory=lambda: Gain(mean=600.0, kind="lognormal", spread=1.0))
     gain_by_size: PerSize = attrs.field(factory=lambda: PerSize(micro=1.0, small=2.0, medium=5.0, large=12.0))
     gain_by_severity: BySeverity = section(
         "factor on the gain by severity", hi=1000.0, unit="factor", factory=lambda: BySeverity(0.5, 1.0, 20.0)
@@ -331,17 +359,6 @@ class Behaviour:
 
     def __attrs_post_init__(self) -> None:
         require(self.model in ("deterrence", "fixed"), "model", f"must be 'deterrence' or 'fixed' (got {self.model!r})")
-        require(
-            self.honesty.kind != "lognormal",
-            "honesty",
-            "honesty lies in [0, 1]: use a fixed, beta or uniform distribution (a lognormal one is unbounded)",
-        )
-        require(
-            self.honesty.mean <= 1.0
-            and self.honesty.mean + (self.honesty.spread if self.honesty.kind == "uniform" else 0.0) <= 1.0,
-            "honesty",
-            "honesty lies in [0, 1]",
-        )
         require(bool(self.items), "items", "at least one violation item is needed")
         unknown = sorted(set(self.items) - set(ITEMS))
         require(

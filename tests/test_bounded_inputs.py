@@ -43,7 +43,10 @@ def one_clean_line(result, exit_code: int = 1) -> str:
             "scenario.behaviour.gain.spread=1e6",
             "--set: scenario.behaviour.gain.spread: a lognormal distribution's log-scale sd must be <= 3 (got 1e+06)",
         ),
-        ("scenario.behaviour.gain.mean=1e308", "--set: scenario.behaviour.gain.mean: must be <= 1e+11 (got 1e+308)"),
+        (
+            "scenario.behaviour.gain.mean=1e308",
+            "--set: scenario.behaviour.gain.mean: must be <= 1e+11 yuan (got 1e+308)",
+        ),
         ("sanction.fine.serious=1e308", "--set: sanction.fine.serious: must be <= 1e+11 yuan (got 1e+308)"),
         ("scenario.behaviour.harm.serious=inf", "--set: scenario.behaviour.harm.serious: expected a finite number"),
         (
@@ -55,11 +58,11 @@ def one_clean_line(result, exit_code: int = 1) -> str:
         ("grading.cuts.C=nan", "--set: grading.cuts.C: expected a finite number, got nan"),
         (
             'scenario.behaviour.honesty={ kind = "lognormal", mean = 0.5, spread = 1.0 }',
-            "--set: scenario.behaviour.honesty: honesty lies in [0, 1]: use a fixed, beta or uniform distribution",
+            "--set: scenario.behaviour.honesty.kind: honesty lies in [0, 1]: use a fixed, beta or uniform distribution",
         ),
         (
             'scenario.behaviour.honesty={ kind = "uniform", mean = 0.8, spread = 0.5 }',
-            "--set: scenario.behaviour.honesty: honesty lies in [0, 1]",
+            "--set: scenario.behaviour.honesty.spread: honesty lies in [0, 1]: mean + spread must be <= 1 (got 1.3)",
         ),
         ('scenario.scenario=""', "--set: scenario.scenario: must not be empty"),
         ('scenario.scenario="  "', "--set: scenario.scenario: must not be empty"),

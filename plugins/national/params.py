@@ -107,9 +107,9 @@ class GradingWeights:
 class ScoreCuts:
     """Highest risk score that still earns each grade (A <= A; B <= B; C <= C; above C is D)."""
 
-    A: float = param(lo=0.0)
-    B: float = param(lo=0.0)
-    C: float = param(lo=0.0)
+    A: float = param(lo=0.0, hi=MAX_POINTS, unit="points")
+    B: float = param(lo=0.0, hi=MAX_POINTS, unit="points")
+    C: float = param(lo=0.0, hi=MAX_POINTS, unit="points")
 
     def __attrs_post_init__(self) -> None:
         require(self.A <= self.B, "B", f"must be >= A ({self.A:g}); cuts rise from A to C")
@@ -119,7 +119,7 @@ class ScoreCuts:
 @attrs.frozen
 class Grading:
     weights: GradingWeights = section("risk points per record item", hi=MAX_POINTS, unit="points")
-    cuts: ScoreCuts = section("score cuts between grades", hi=MAX_POINTS, unit="points")
+    cuts: ScoreCuts = section("score cuts between grades")
     clean_inspection_cap: int = param(lo=0, hi=100, doc="at most this many clean inspections count")
     new_enterprise_years: float = param(lo=0.0, hi=10.0, doc="an enterprise younger than this ...", unit="years")
     new_enterprise_grade: str = grade_letter("... with no inspection yet gets at best this grade")
