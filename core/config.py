@@ -288,7 +288,9 @@ def _problems_from(exc: BaseException, path: str = "$") -> list[tuple[str, str]]
         return [(_dotted(path), "required key missing")]
     if isinstance(exc, ValueTypeError):
         return [(_dotted(path), str(exc))]
-    if isinstance(exc, AttributeError) and "items" in str(exc):
+    if isinstance(exc, AttributeError) and ("items" in str(exc) or "keys" in str(exc)):
+        return [(_dotted(path), "expected a table")]
+    if isinstance(exc, TypeError) and str(exc).startswith("argument of type"):  # `key in value` on a non-table
         return [(_dotted(path), "expected a table")]
     if isinstance(exc, TypeError) and "object is not iterable" in str(exc):
         return [(_dotted(path), "expected a list")]
@@ -324,9 +326,9 @@ def _blamed(path: str, file: str, attribute: Mapping[str, str]) -> str:
     inside it (a table-valued override), else ``file``."""
     if path in attribute:
         return attribute[path]
-    parts = path.split(".")
+    parts = re.split(r"\.|(?=\[)", path)  # "a.b[0].c" -> a, b, [0], c
     for i in range(len(parts) - 1, 0, -1):
-        enclosing = ".".join(parts[:i])
+        enclosing = ".".join(parts[:i]).replace(".[", "[")
         if enclosing in attribute:
             return attribute[enclosing]
     inside = [where for key, where in attribute.items() if key.startswith(path + ".")]

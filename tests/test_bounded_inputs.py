@@ -176,3 +176,47 @@ def test_a_seed_beyond_128_bits_is_refused_by_the_option_and_the_spec(tmp_path: 
     spec.write_text(spec.read_text().replace(f"seed = {2**128}", "seed = 1").replace('sweep = "s"', 'sweep = " "'))
     result = invoke("validate", str(spec))
     assert result.exit_code == 1 and result.stdout.strip() == f"{spec}: sweep: must not be empty"
+
+
+@pytest.mark.parametrize("command", [["results", "show"], ["results", "export"], ["compare", "--resume"]])
+def test_an_experiment_id_beyond_64_bits_is_no_experiment(tmp_path: Path, command: list[str]) -> None:
+    # was "Internal error: OverflowError: Python int too large to convert to SQLite INTEGER"
+    line = one_clean_line(invoke(*command, str(10**20), "--db", str(tmp_path / "x.db")))
+    assert line.startswith(f"Error: no experiment {10**20} in ")
+
+
+def test_an_experiment_too_big_to_plan_is_refused(tmp_path: Path) -> None:
+    line = one_clean_line(
+        invoke("compare", "-s", "demo", "-j", "national", "-r", str(10**11), "--db", str(tmp_path / "x.db"))
+    )
+    assert line == "Error: --replications must be at most 1,000,000 (got 100000000000)"
+    spec = tmp_path / "big.toml"
+    spec.write_text(
+        'sweep = "big"\nscenario = "demo"\njurisdictions = ["national"]\noutcomes = ["hit_rate"]\ndesign = "sobol"\n'
+        'samples = 8388608\n[parameters]\n"scenario.regulator.inspectors" = { low = 2, high = 10 }\n',
+        encoding="utf-8",
+    )
+    result = invoke("validate", str(spec))
+    assert result.stdout.strip() == f"{spec}: samples: the design has 25,165,824 points; at most 100,000 are allowed"
+    spec.write_text(spec.read_text().replace('design = "sobol"\nsamples = 8388608', "replications = 1000000"))
+    spec.write_text(spec.read_text().replace("{ low = 2, high = 10 }", str(list(range(1, 21)))))
+    result = invoke("validate", str(spec))
+    assert result.stdout.strip() == (
+        f"{spec}: replications: the sweep plans 20,000,000 runs (20 points x 1 jurisdiction(s) x 1000000 "
+        "replication(s)); at most 10,000,000 are allowed"
+    )
+
+
+@pytest.mark.parametrize(
+    "setting,expected",
+    [
+        ("scenario.population=1", "--set: scenario.population: expected a table"),
+        ("sanction.fine=[1, 2]", "--set: sanction.fine: expected a table"),
+        ("scenario.population.sectors=1", "--set: scenario.population.sectors: expected a list"),
+        ("scenario.population.sectors=[1]", "--set: scenario.population.sectors[0]: expected a table"),
+        ("scenario.behaviour.items={ a = { b = 1 } }", "--set: scenario.behaviour.items['a']: expected a number"),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_named_as_such_and_blamed_on_set(setting: str, expected: str) -> None:
+    line = one_clean_line(invoke("run", "-s", "demo", "-j", "national", "--set", setting))
+    assert line.startswith(f"Error: {expected}"), line
