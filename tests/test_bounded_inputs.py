@@ -220,3 +220,34 @@ def test_an_experiment_too_big_to_plan_is_refused(tmp_path: Path) -> None:
 def test_a_value_of_the_wrong_shape_is_named_as_such_and_blamed_on_set(setting: str, expected: str) -> None:
     line = one_clean_line(invoke("run", "-s", "demo", "-j", "national", "--set", setting))
     assert line.startswith(f"Error: {expected}"), line
+
+
+def test_a_registry_whose_ids_are_longer_than_fixed_width_grades_the_same(tmp_path: Path) -> None:
+    """Found by the fuzz suite: an id of 41 characters ended in "Internal error: MemoryError: Failed to load
+    string in string comparison" (numpy's binary search over variable-width strings, numpy/numpy#31533)."""
+    import csv
+    import datetime as dt
+
+    from credsup.registry.load import load_registry
+
+    short = tmp_path / "short"
+    assert invoke("registry", "generate", "--out", str(short), "--enterprises", "30", "--seed", "3").exit_code == 0
+    long_id = "Z" + "9" * 40
+    renamed = tmp_path / "long"
+    renamed.mkdir()
+    for path in short.glob("*.csv"):
+        (renamed / path.name).write_text(path.read_text().replace("E000001", long_id))
+
+    def grades(folder: Path) -> dict[str, str]:
+        result = invoke("grade", str(folder), "-j", "national", "--as-of", "2027-01-01")
+        assert result.exit_code == 0, result.output
+        return {row["enterprise"]: row["grade"] for row in csv.DictReader(result.stdout.splitlines())}
+
+    expected = grades(short)
+    expected[long_id] = expected.pop("E000001")
+    assert grades(renamed) == expected
+    reg = load_registry(str(renamed), as_of=dt.date(2027, 1, 1))
+    for name in (long_id, "E000002", "E000030"):
+        i = reg.index_of(name)
+        assert i is not None and reg.ids[i] == name
+    assert reg.index_of("E000031") is None and reg.index_of("Z" * 50) is None
