@@ -8,6 +8,7 @@ the schema is written down (``docs/`` is generated from it, and :meth:`Columnar.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Self, cast
@@ -154,7 +155,10 @@ def is_sealed(a: np.ndarray) -> bool:
     array that owns its memory, or views one, can be made writeable again)."""
     if a.flags.writeable:
         return False
-    base: object = a
+    base: object = a.base
+    if type(base) is memoryview:  # what sealed() makes: one step
+        return base.readonly
+    base = a
     while isinstance(base, np.ndarray):
         if base.base is None:
             return False
@@ -196,6 +200,10 @@ def code_mask(codes: np.ndarray, vocabulary: Sequence[str], names: Iterable[str]
     if lo < 0:
         return table[np.maximum(codes, 0)] & (codes >= 0)
     return table[codes]
+
+
+#: Instances :meth:`Columnar.readonly` made, by id (weakly held: gone when the instance is).
+_SEALED: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 
 
 class Columnar:
@@ -325,9 +333,11 @@ class Columnar:
         An instance whose columns are all sealed already is returned as it is (no new views), so a
         caller that keeps a read-only view of live data pays nothing per hook call.
         """
-        if all(is_sealed(getattr(self, spec.name)) for spec in self.columns()):
+        if _SEALED.get(id(self)) is self or all(is_sealed(getattr(self, spec.name)) for spec in self.columns()):
             return self
-        return self._replace_columns(sealed)
+        out = self._replace_columns(sealed)
+        _SEALED[id(out)] = out  # frozen: its columns stay sealed, so the next call need not look again
+        return out
 
     def copy(self) -> Self:
         return self._replace_columns(np.copy)
