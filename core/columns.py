@@ -174,8 +174,8 @@ def sealed(a: np.ndarray) -> np.ndarray:
         return a
     try:
         if a.dtype.kind in "mM":
-            return np.asarray(memoryview(a.view(np.int64)).toreadonly()).view(a.dtype)
-        return np.asarray(memoryview(a).toreadonly())
+            return np.asarray(a.view(np.int64).data.toreadonly()).view(a.dtype)
+        return np.asarray(a.data.toreadonly())
     except (TypeError, ValueError, BufferError):  # no buffer protocol for this dtype (object, strings)
         copy = a.copy()
         copy.flags.writeable = False

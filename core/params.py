@@ -41,6 +41,11 @@ MAX_POINTS = 1e6
 #: tables and file names, and 100 characters hold any descriptive one.
 MAX_NAME = 100
 
+#: The dates credsup supports (as registry mode: ``registry.schema.MIN_DATE``): from 1900-01-01, assumption,
+#: no enterprise or credit event on record predates it (an earlier date is a typo or a placeholder such as
+#: 0001-01-01), to the day before 9999-12-31, which means "indefinite".
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(9999, 12, 30)
 #: The largest seed: 128 bits, the entropy numpy's SeedSequence draws for a fresh seed (and what an
 #: experiment's seed column holds with room to spare).
 MAX_SEED = 2**128 - 1

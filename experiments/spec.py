@@ -37,7 +37,7 @@ import attrs
 
 from credsup.core.config import read_toml, structure
 from credsup.core.errors import ConfigError, InputError, Problem
-from credsup.core.params import MAX_SEED, name_field, param
+from credsup.core.params import MAX_SEED, name_problem, param
 
 SWEEP_DIR = files("credsup.configs") / "sweeps"
 
@@ -59,7 +59,7 @@ MAX_RUNS = 10_000_000
 class SweepSpec:
     """A sweep spec file as written (validated for types and unknown keys)."""
 
-    sweep: str = name_field("the sweep's name")
+    sweep: str
     scenario: str
     jurisdictions: tuple[str, ...]
     outcomes: tuple[str, ...]
@@ -165,6 +165,8 @@ def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[
     from credsup.simulation.metrics import METRICS
 
     problems: list[Problem] = []
+    if name_problem(spec.sweep):
+        problems.append(Problem(file, "sweep", name_problem(spec.sweep)))
     if not spec.jurisdictions:
         problems.append(Problem(file, "jurisdictions", "name at least one jurisdiction"))
     dup = sorted({j for j in spec.jurisdictions if spec.jurisdictions.count(j) > 1})

@@ -25,6 +25,7 @@ from credsup.core.columns import FOREVER, INDEFINITE_DAYS
 from credsup.core.config import CONVERTER, load_plain
 from credsup.core.errors import InputError
 from credsup.core.params import (
+    FIRST_DAY,
     MAX_HARM,
     MAX_YUAN,
     BySeverity,
@@ -55,9 +56,8 @@ MAX_LOG_SD = 3.0
 #: to six decimals.
 MAX_CONCENTRATION = 1e6
 
-#: The first day a scenario may start: the first of the dates credsup supports (as registry mode's
-#: ``registry.schema.MIN_DATE``).
-FIRST_START = dt.date(1900, 1, 1)
+#: The first day a scenario may start: the first of the dates credsup supports.
+FIRST_START = FIRST_DAY
 #: The last day a run may reach: a measure of the longest length (``INDEFINITE_DAYS``) decided on it still
 #: ends, with a year to spare, before the date that means "indefinite" (``FOREVER``, 9999-12-31).
 LAST_RUN_DAY = FOREVER.astype(dt.date) - dt.timedelta(days=INDEFINITE_DAYS + 366)

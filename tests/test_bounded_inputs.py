@@ -251,3 +251,19 @@ def test_a_registry_whose_ids_are_longer_than_fixed_width_grades_the_same(tmp_pa
         i = reg.index_of(name)
         assert i is not None and reg.ids[i] == name
     assert reg.index_of("E000031") is None and reg.index_of("Z" * 50) is None
+
+
+@pytest.mark.parametrize("since", ["0001-01-01", "1899-12-31", "9999-12-31"])
+def test_a_dated_value_outside_the_supported_dates_is_refused(tmp_path: Path, since: str) -> None:
+    reform = tmp_path / "r.toml"
+    reform.write_text(
+        'reform = "r"\ntitle = "t"\n[sanction.publicity_days]\nminor = [{ value = 10, source = "assumption: a test" }, '
+        f'{{ since = {since}, value = 0, source = "assumption: a test" }}]\n',
+        encoding="utf-8",
+    )
+    result = invoke("validate", str(reform))
+    assert result.exit_code == 1
+    assert result.stdout.strip() == (
+        f"{reform}: sanction.publicity_days.minor[1].since: {since} is outside the supported range 1900-01-01 to "
+        "9999-12-30"
+    )
