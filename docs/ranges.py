@@ -20,7 +20,7 @@ def markdown() -> str:
     """The page."""
     from credsup.core.config import MAX_DEPTH, MAX_INT_DIGITS
     from credsup.core.discovery import discover
-    from credsup.core.params import MAX_NAME, MAX_SEED
+    from credsup.core.params import FIRST_DAY, LAST_DAY, MAX_NAME, MAX_SEED
     from credsup.core.ranges import declared_ranges, ranges_markdown
     from credsup.experiments.spec import SweepSpec
     from credsup.simulation.scenario import MAX_LOG_SD, Scenario
@@ -41,6 +41,8 @@ def markdown() -> str:
         "  control characters;",
         f"* a file or a `--set` value nests tables and lists at most {MAX_DEPTH} levels deep, and an integer has at",
         f"  most {MAX_INT_DIGITS} digits (a seed is at most {MAX_SEED.bit_length()} bits);",
+        f"* a date a parameter changes on (`since = ...`) lies from {FIRST_DAY} to {LAST_DAY} (9999-12-31 means",
+        '  "indefinite");',
         "* a UTF-8 byte-order mark at the start of a file is skipped;",
         "* cross-field rules are checked once each key is valid (shares sum to 1, score cuts rise from A to C, a",
         f"  lognormal distribution's log-scale sd is at most {MAX_LOG_SD:g}, a uniform one stays >= 0, honesty lies",
