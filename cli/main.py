@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from credsup.cli.options import verbosity_options
-from credsup.core.errors import CredsupError
+from credsup.core.errors import CredsupError, one_line
 
 DEBUG_ENV = "CREDSUP_DEBUG"
 
@@ -30,7 +30,7 @@ class CredsupGroup(click.Group):
         except CredsupError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            click.echo("Error: " + "\n".join(one_line(line) for line in str(exc).split("\n")), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader went away (``credsup ... | head``): not an error of ours; silence the final flush

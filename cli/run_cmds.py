@@ -12,6 +12,7 @@ from credsup.cli.completion import complete_jurisdictions, complete_scenarios
 from credsup.cli.options import json_option, set_option, verbosity_options
 from credsup.cli.progress import Reporter
 from credsup.core.jurisdiction import load_jurisdiction, params_class_of
+from credsup.core.params import MAX_SEED
 from credsup.simulation.metrics import GRADE_LABELS, METRIC_INFO, METRICS
 from credsup.simulation.overrides import load_scenario_set, split_overrides
 from credsup.simulation.runner import RunResult, run_simulation
@@ -95,7 +96,7 @@ def print_summary(result: RunResult, seed_text: str) -> None:
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_SEED),
     default=None,
     help="Seed of the run's random streams (default: fresh entropy, printed so it can be reused).",
 )

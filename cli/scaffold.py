@@ -25,6 +25,10 @@ from credsup.core.hookspecs import CONTRACT_VERSION
 
 TEMPLATES = files("credsup.cli") / "templates" / "plugin"
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+#: The longest plugin name: assumption, a jurisdiction's name is a short identifier (a region's name in
+#: pinyin), and it becomes file and folder names (``credsup_<name>``, ``test_<name>.py``) that must stay
+#: well within a file system's 255 bytes.
+MAX_NAME_LENGTH = 64
 
 #: template file -> path in the project (itself a template: ``$module``, ``$name``)
 LAYOUT: tuple[tuple[str, str], ...] = (
@@ -52,6 +56,11 @@ class Project:
 
 def check_name(name: str) -> None:
     """Raise :class:`InputError` unless ``name`` can be a new jurisdiction's name."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise InputError(
+            f"'{name[:20]}...' cannot be a plugin name: it has {len(name)} characters, at most {MAX_NAME_LENGTH} "
+            "are allowed (it becomes file and folder names)"
+        )
     if keyword.iskeyword(name):
         raise InputError(
             f"'{name}' cannot be a plugin name: it is a Python keyword, and the name becomes the "
@@ -105,7 +114,11 @@ def create_project(name: str, directory: str | Path = ".") -> Project:
     check_name(name)
     parent = Path(directory)
     root = parent / name
-    if root.exists() or root.is_symlink():
+    try:
+        taken = root.exists() or root.is_symlink()
+    except OSError as exc:  # a --dir path too long, a folder that cannot be searched
+        raise InputError(f"cannot write in {parent}: {exc.strerror or exc}") from None
+    if taken:
         raise InputError(f"{root} already exists; choose another --dir, or remove it first (nothing was written)")
     if parent.exists() and not parent.is_dir():
         raise InputError(f"--dir {parent} is not a directory")

@@ -15,6 +15,7 @@ from credsup.cli.progress import Reporter
 from credsup.cli.report_options import report_options, templates_tuple
 from credsup.cli.results_cmds import DB_OPTION, completeness_note, resume_hint
 from credsup.core.errors import InputError
+from credsup.core.params import MAX_SEED
 
 if TYPE_CHECKING:
     from credsup.i18n import Lang
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_SEED),
     default=None,
     help="Seed of the sweep [default: the spec's, else fresh entropy, printed so it can be reused].",
 )

@@ -8,6 +8,7 @@ the schema is written down (``docs/`` is generated from it, and :meth:`Columnar.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Self, cast
@@ -51,11 +52,7 @@ class ColumnSpec:
 
     @property
     def range_text(self) -> str:
-        if self.lo is None and self.hi is None:
-            return ""
-        lo = "-inf" if self.lo is None else _num(self.lo)
-        hi = "inf" if self.hi is None else _num(self.hi)
-        return f"[{lo}, {hi}]"
+        return _range_text(self.lo, self.hi)
 
     def problems(self, value: object, n: int) -> list[str]:
         """What is wrong with ``value`` as this column of ``n`` rows (empty list when it is valid).
@@ -78,7 +75,13 @@ class ColumnSpec:
             return [ColumnProblem("shape", f"{self.name}: expected shape ({n},), got {value.shape}")]
         if not _same_kind(value.dtype, self.dtype):
             return [ColumnProblem("dtype", f"{self.name}: expected dtype {self.dtype}, got {value.dtype}")]
-        if n == 0 or self.dtype.kind in "bM" or (self.dtype.kind != "f" and self.lo is None and self.hi is None):
+        lo, hi = self.lo, self.hi
+        if self.dtype.kind in "iu" and value.dtype != self.dtype:
+            # a wider integer array is cast to the column's dtype: every value must fit it (no wrap-around)
+            info = np.iinfo(self.dtype)
+            lo = info.min if lo is None else max(lo, info.min)
+            hi = info.max if hi is None else min(hi, info.max)
+        if n == 0 or self.dtype.kind in "bM" or (self.dtype.kind != "f" and lo is None and hi is None):
             return []
         # min and max propagate NaN: when both are finite, every value is (two passes instead of four)
         lo_v, hi_v = value.min(), value.max()
@@ -88,17 +91,13 @@ class ColumnSpec:
             return [
                 ColumnProblem("nan", f"{self.name}: {int(bad.sum())} value(s) are NaN or infinite (first at row {i})")
             ]
-        if self.lo is not None or self.hi is not None:
-            if self.lo is not None and lo_v < self.lo:
-                i = int(np.argmin(value))
-                return [
-                    ColumnProblem("range", f"{self.name}: value {_num(lo_v)} at row {i} is outside {self.range_text}")
-                ]
-            if self.hi is not None and hi_v > self.hi:
-                i = int(np.argmax(value))
-                return [
-                    ColumnProblem("range", f"{self.name}: value {_num(hi_v)} at row {i} is outside {self.range_text}")
-                ]
+        text = _range_text(lo, hi)
+        if lo is not None and lo_v < lo:
+            i = int(np.argmin(value))
+            return [ColumnProblem("range", f"{self.name}: value {_num(lo_v)} at row {i} is outside {text}")]
+        if hi is not None and hi_v > hi:
+            i = int(np.argmax(value))
+            return [ColumnProblem("range", f"{self.name}: value {_num(hi_v)} at row {i} is outside {text}")]
         return []
 
     def coerce(self, value: np.ndarray) -> np.ndarray:
@@ -107,6 +106,12 @@ class ColumnSpec:
 
     def filled(self, n: int) -> np.ndarray:
         return np.full(n, self.default, dtype=self.dtype)
+
+
+def _range_text(lo: float | None, hi: float | None) -> str:
+    if lo is None and hi is None:
+        return ""
+    return f"[{'-inf' if lo is None else _num(lo)}, {'inf' if hi is None else _num(hi)}]"
 
 
 def _num(x: object) -> str:
@@ -145,6 +150,38 @@ def column(
     return attrs.field(metadata=meta, eq=False, repr=False)
 
 
+def is_sealed(a: np.ndarray) -> bool:
+    """Read-only for good: ``a`` is not writeable and its memory belongs to a read-only buffer (an
+    array that owns its memory, or views one, can be made writeable again)."""
+    if a.flags.writeable:
+        return False
+    base: object = a.base
+    if type(base) is memoryview:  # what sealed() makes: one step
+        return base.readonly
+    base = a
+    while isinstance(base, np.ndarray):
+        if base.base is None:
+            return False
+        base = base.base
+    return isinstance(base, memoryview) and base.readonly
+
+
+def sealed(a: np.ndarray) -> np.ndarray:
+    """A view of ``a`` (same memory, no copy) whose ``writeable`` flag cannot be set again: its memory is
+    a read-only buffer (``memoryview(a).toreadonly()``). Dates travel as int64 (numpy gives no buffer
+    of datetime64); a dtype with no buffer at all gets a read-only copy."""
+    if is_sealed(a):
+        return a
+    try:
+        if a.dtype.kind in "mM":
+            return np.asarray(a.view(np.int64).data.toreadonly()).view(a.dtype)
+        return np.asarray(a.data.toreadonly())
+    except (TypeError, ValueError, BufferError):  # no buffer protocol for this dtype (object, strings)
+        copy = a.copy()
+        copy.flags.writeable = False
+        return copy
+
+
 def code_mask(codes: np.ndarray, vocabulary: Sequence[str], names: Iterable[str]) -> np.ndarray:
     """Boolean mask of the ``codes`` (positions in ``vocabulary``) whose name is one of ``names``.
 
@@ -163,6 +200,10 @@ def code_mask(codes: np.ndarray, vocabulary: Sequence[str], names: Iterable[str]
     if lo < 0:
         return table[np.maximum(codes, 0)] & (codes >= 0)
     return table[codes]
+
+
+#: Instances :meth:`Columnar.readonly` made, by id (weakly held: gone when the instance is).
+_SEALED: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 
 
 class Columnar:
@@ -238,7 +279,10 @@ class Columnar:
             if name in specs:
                 arr = np.asarray(value)
                 if arr.dtype == object or (arr.ndim == 1 and arr.size == 0):
-                    arr = np.asarray(value, dtype=specs[name].dtype)
+                    try:
+                        arr = np.asarray(value, dtype=specs[name].dtype)
+                    except (OverflowError, TypeError, ValueError) as exc:  # 2**70 for an int16 column, None
+                        raise ValueError(f"{cls.__name__}: {name}: {exc}") from None
                 if specs[name].dtype.kind == "M" and arr.dtype.kind in "UO":
                     arr = arr.astype(DATE)
                 arrays[name] = arr
@@ -283,20 +327,17 @@ class Columnar:
         return self._replace_columns(lambda a: a[idx])
 
     def readonly(self) -> Self:
-        """The same data through read-only views: a hook that writes into its input raises.
+        """The same data through sealed read-only views (:func:`sealed`): a hook that writes into its
+        input raises, even after setting ``flags.writeable = True`` (numpy refuses that on them).
 
-        An instance whose columns are all read-only already is returned as it is (no new views), so a
+        An instance whose columns are all sealed already is returned as it is (no new views), so a
         caller that keeps a read-only view of live data pays nothing per hook call.
         """
-        if not any(getattr(self, spec.name).flags.writeable for spec in self.columns()):
+        if _SEALED.get(id(self)) is self or all(is_sealed(getattr(self, spec.name)) for spec in self.columns()):
             return self
-
-        def view(a: np.ndarray) -> np.ndarray:
-            v = a.view()
-            v.flags.writeable = False
-            return v
-
-        return self._replace_columns(view)
+        out = self._replace_columns(sealed)
+        _SEALED[id(out)] = out  # frozen: its columns stay sealed, so the next call need not look again
+        return out
 
     def copy(self) -> Self:
         return self._replace_columns(np.copy)

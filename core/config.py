@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
+import re
 import tomllib
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,29 +42,100 @@ OVERRIDE_SOURCE = "override"
 # ------------------------------------------------------------------------------------ reading TOML
 
 
+#: The deepest nesting of tables and lists a config may have. credsup's own files nest at most 5 levels
+#: (a dated parameter inside a section: table, table, list, table, value); the limit refuses a file made to
+#: exhaust the reader (a few hundred ``[`` give Python's parser a RecursionError) with room to spare.
+MAX_DEPTH = 32
+#: The longest integer a config may write, in decimal digits. Python refuses to read longer decimal
+#: integers (``sys.get_int_max_str_digits()``, 4300) and no parameter needs more than 39 digits (a 128-bit
+#: seed); a hexadecimal literal is held to the same length.
+MAX_INT_DIGITS = 40
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file; an unreadable or malformed file raises :class:`ConfigError` naming it."""
+    """Parse a TOML file; an unreadable or malformed file raises :class:`ConfigError` naming it.
+
+    A UTF-8 byte-order mark (Windows editors write one) is skipped; tables and lists nested deeper
+    than :data:`MAX_DEPTH` and integers longer than :data:`MAX_INT_DIGITS` digits are refused.
+    """
     p = path if hasattr(path, "open") and not isinstance(path, str) else Path(path)
     try:
         with p.open("rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read()
     except FileNotFoundError:
         raise ConfigError([Problem(str(path), "", "file not found")]) from None
     except IsADirectoryError:
         raise ConfigError([Problem(str(path), "", "is a directory, expected a TOML file")]) from None
     except PermissionError:
         raise ConfigError([Problem(str(path), "", "permission denied")]) from None
+    except OSError as exc:  # a name too long, a FIFO that fails, an I/O error
+        raise ConfigError([Problem(str(path), "", f"cannot be read ({exc.strerror or exc})")]) from None
+    try:
+        text = data.removeprefix(UTF8_BOM).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError([Problem(str(path), "", f"not UTF-8 text ({exc.reason})")]) from None
+    tree = parse_toml(text, str(path))
+    return tree
+
+
+def parse_toml(text: str, file: str) -> dict[str, Any]:
+    """``tomllib.loads`` with credsup's limits (nesting depth, integer length); problems name ``file``."""
+    try:
+        tree = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([Problem(str(path), "", f"invalid TOML: {exc}")]) from None
+        raise ConfigError([Problem(file, "", f"invalid TOML: {exc}")]) from None
+    except RecursionError:
+        raise ConfigError([Problem(file, "", f"tables or lists nested deeper than {MAX_DEPTH} levels")]) from None
+    except ValueError:  # Python's own limit on the digits of a decimal integer (int_max_str_digits)
+        raise ConfigError([Problem(file, "", f"an integer of more than {MAX_INT_DIGITS} digits")]) from None
+    problem = check_limits(tree)
+    if problem is not None:
+        raise ConfigError([Problem(file, *problem)])
+    return tree
+
+
+def check_limits(tree: Any) -> tuple[str, str] | None:
+    """The first value of a parsed TOML tree beyond credsup's limits, as ``(key path, problem)``, or None.
+
+    Walks the tree without recursion, so a tree of any depth is examined safely.
+    """
+    stack: list[tuple[Any, str, int]] = [(tree, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                return _outer(path), f"tables or lists nested deeper than {MAX_DEPTH} levels"
+            if isinstance(node, dict):
+                stack.extend((child, f"{path}.{key}" if path else str(key), depth + 1) for key, child in node.items())
+            else:
+                stack.extend((child, f"{path}[{i}]", depth + 1) for i, child in enumerate(node))
+        elif isinstance(node, int) and not isinstance(node, bool) and _too_long(node):
+            return path, f"an integer of more than {MAX_INT_DIGITS} digits"
+    return None
+
+
+def _outer(path: str, keep: int = 3) -> str:
+    """The first ``keep`` steps of a key path (``a.b[0][0][0]...`` -> ``a.b[0]...``)."""
+    steps = re.findall(r"\[\d+\]|[^.\[]+", path)
+    return (
+        path
+        if len(steps) <= keep
+        else "".join(s if s.startswith("[") or i == 0 else f".{s}" for i, s in enumerate(steps[:keep])) + "..."
+    )
+
+
+def _too_long(value: int) -> bool:
+    # bit_length first: str() of a huge integer is slow (and refused beyond 4300 digits)
+    return value.bit_length() > 4 * MAX_INT_DIGITS or len(str(abs(value))) > MAX_INT_DIGITS
 
 
 def parse_override(text: str) -> tuple[str, Any]:
     """``"inspection.ratio.D=0.8"`` -> ``("inspection.ratio.D", 0.8)``.
 
     The value is a TOML literal (``0.8``, ``true``, ``"food"``, ``["a", "b"]``, ``{A = 1}``); anything
-    that is not a valid literal is taken as a plain string. Never evaluated as code.
+    that is not a valid literal is taken as a plain string. Never evaluated as code. Values beyond
+    :func:`check_limits` (nesting, integer length) are refused.
     """
     if "=" not in text:
         raise ConfigError([Problem("--set", text, "expected key.path=value")])
@@ -74,6 +147,14 @@ def parse_override(text: str) -> tuple[str, Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except RecursionError:
+        raise ConfigError([Problem("--set", key, f"lists or tables nested deeper than {MAX_DEPTH} levels")]) from None
+    except ValueError:  # Python's own limit on the digits of a decimal integer
+        raise ConfigError([Problem("--set", key, f"an integer of more than {MAX_INT_DIGITS} digits")]) from None
+    problem = check_limits(value)
+    if problem is not None:
+        where, why = problem
+        raise ConfigError([Problem("--set", f"{key}{'.' if where and not where.startswith('[') else ''}{where}", why)])
     return key, value
 
 
@@ -91,31 +172,43 @@ def _type_name(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def short_repr(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters (an error message stays one readable line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ValueTypeError(TypeError):
     """A config value of the wrong type; ``str()`` is the message shown to the user."""
 
 
 def _strict_int(value: Any, _t: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueTypeError(f"expected an integer, got {_type_name(value)} ({value!r})")
+        raise ValueTypeError(f"expected an integer, got {_type_name(value)} ({short_repr(value)})")
     return value
 
 
 def _strict_float(value: Any, _t: type) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueTypeError(f"expected a number, got {_type_name(value)} ({value!r})")
-    return float(value)
+        raise ValueTypeError(f"expected a number, got {_type_name(value)} ({short_repr(value)})")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueTypeError("expected a number, got an integer too large for one") from None
+    if not math.isfinite(number):
+        raise ValueTypeError(f"expected a finite number, got {number}")
+    return number
 
 
 def _strict_bool(value: Any, _t: type) -> bool:
     if not isinstance(value, bool):
-        raise ValueTypeError(f"expected true or false, got {_type_name(value)} ({value!r})")
+        raise ValueTypeError(f"expected true or false, got {_type_name(value)} ({short_repr(value)})")
     return value
 
 
 def _strict_str(value: Any, _t: type) -> str:
     if not isinstance(value, str):
-        raise ValueTypeError(f"expected a string, got {_type_name(value)} ({value!r})")
+        raise ValueTypeError(f"expected a string, got {_type_name(value)} ({short_repr(value)})")
     return value
 
 
@@ -129,7 +222,7 @@ def _strict_date(value: Any, _t: type) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueTypeError(f"expected a date (YYYY-MM-DD), got {_type_name(value)} ({value!r})")
+    raise ValueTypeError(f"expected a date (YYYY-MM-DD), got {_type_name(value)} ({short_repr(value)})")
 
 
 def make_converter() -> cattrs.Converter:
@@ -146,10 +239,10 @@ def make_converter() -> cattrs.Converter:
 
     def structure_str_tuple(value: Any, _t: Any) -> tuple[str, ...]:
         if isinstance(value, str) or not isinstance(value, (list, tuple)):
-            raise ValueTypeError(f"expected a list of strings, got {_type_name(value)} ({value!r})")
+            raise ValueTypeError(f"expected a list of strings, got {_type_name(value)} ({short_repr(value)})")
         bad = [v for v in value if not isinstance(v, str)]
         if bad:
-            raise ValueTypeError(f"expected a list of strings, found {_type_name(bad[0])} ({bad[0]!r})")
+            raise ValueTypeError(f"expected a list of strings, found {_type_name(bad[0])} ({short_repr(bad[0])})")
         return tuple(value)
 
     conv.register_structure_hook_func(is_str_tuple, structure_str_tuple)
@@ -195,7 +288,9 @@ def _problems_from(exc: BaseException, path: str = "$") -> list[tuple[str, str]]
         return [(_dotted(path), "required key missing")]
     if isinstance(exc, ValueTypeError):
         return [(_dotted(path), str(exc))]
-    if isinstance(exc, AttributeError) and "items" in str(exc):
+    if isinstance(exc, AttributeError) and ("items" in str(exc) or "keys" in str(exc)):
+        return [(_dotted(path), "expected a table")]
+    if isinstance(exc, TypeError) and str(exc).startswith("argument of type"):  # `key in value` on a non-table
         return [(_dotted(path), "expected a table")]
     if isinstance(exc, TypeError) and "object is not iterable" in str(exc):
         return [(_dotted(path), "expected a list")]
@@ -231,9 +326,9 @@ def _blamed(path: str, file: str, attribute: Mapping[str, str]) -> str:
     inside it (a table-valued override), else ``file``."""
     if path in attribute:
         return attribute[path]
-    parts = path.split(".")
+    parts = re.split(r"\.|(?=\[)", path)  # "a.b[0].c" -> a, b, [0], c
     for i in range(len(parts) - 1, 0, -1):
-        enclosing = ".".join(parts[:i])
+        enclosing = ".".join(parts[:i]).replace(".[", "[")
         if enclosing in attribute:
             return attribute[enclosing]
     inside = [where for key, where in attribute.items() if key.startswith(path + ".")]

@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from credsup.core.errors import Problem
+from credsup.core.params import FIRST_DAY, LAST_DAY
 
 #: Keys allowed inside a ``{ value = ..., source = ... }`` leaf.
 LEAF_KEYS = frozenset({"value", "source", "note"})
@@ -152,6 +153,13 @@ def _dated_entries(items: list[dict[str, Any]], file: str, path: str, problems: 
             if since is None:
                 problems.append(
                     Problem(file, f"{path}[{i}].since", f"expected a date (YYYY-MM-DD), got {item['since']!r}")
+                )
+                continue
+            if not FIRST_DAY <= since <= LAST_DAY:
+                problems.append(
+                    Problem(
+                        file, f"{path}[{i}].since", f"{since} is outside the supported range {FIRST_DAY} to {LAST_DAY}"
+                    )
                 )
                 continue
         elif i > 0:

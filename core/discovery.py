@@ -12,7 +12,9 @@ The parameter file names the jurisdiction it builds on (``inherits = "shanghai"`
 ``inherits`` is a root layer that answers every hook itself (``national``, ``traditional``).
 
 Discovery never raises because one plugin is broken: each is imported inside its own ``try`` and a
-failure is recorded on its :class:`PluginInfo` (as tox 4 does), so ``credsup plugins`` can show it.
+failure is recorded on its :class:`PluginInfo` (as tox 4 does), so ``credsup plugins`` can show it; a
+plugin that calls ``sys.exit`` or raises ``KeyboardInterrupt`` at import is broken too, and what it
+prints goes to stderr (:mod:`credsup.core.containment`).
 The environment variable ``CREDSUP_DISABLE_PLUGINS`` (comma-separated names) keeps plugins from being
 imported at all.
 """
@@ -29,6 +31,7 @@ import attrs
 import pluggy
 
 from credsup.core import hookspecs
+from credsup.core.containment import interrupt_count, plugin_failure, plugin_output, watch_interrupts
 from credsup.core.errors import ConfigError, ContractVersionError, PluginLoadError
 from credsup.core.params import JurisdictionParams
 
@@ -223,8 +226,17 @@ def _entry_points() -> Iterable[md.EntryPoint]:
     return md.entry_points(group=ENTRY_POINT_GROUP)
 
 
+#: What a plugin that exits or interrupts is told.
+AT_IMPORT = "(a plugin must raise an exception, not end or interrupt the program)"
+
+
 def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> list[PluginInfo]:
-    """Every installed jurisdiction plugin, sorted by name, each loaded and validated in isolation."""
+    """Every installed jurisdiction plugin, sorted by name, each loaded and validated in isolation.
+
+    A plugin's import is contained: what it prints goes to stderr, and ``sys.exit`` or
+    ``KeyboardInterrupt`` (other than the user's own Ctrl-C) marks it broken like any import error.
+    """
+    watch_interrupts()
     disabled = disabled_names(environ)
     found: dict[str, PluginInfo] = {}
     for ep in sorted(_entry_points(), key=lambda e: (e.name, e.value)):
@@ -251,14 +263,31 @@ def discover(*, environ: dict[str, str] | None = None, load: bool = True) -> lis
         if not load:
             found[ep.name] = PluginInfo(**base, status="ok")
             continue
+        mark = interrupt_count()
         try:
-            plugin = ep.load()
+            with plugin_output():  # a plugin's prints go to stderr: stdout carries data
+                plugin = ep.load()
         except Exception as exc:  # any import failure is the plugin's, reported by name
             found[ep.name] = PluginInfo(**base, status="error", error=f"{type(exc).__name__}: {exc}", failure=exc)
             continue
+        except BaseException as exc:  # sys.exit, KeyboardInterrupt: the plugin's too, unless the user's Ctrl-C
+            what = plugin_failure(exc, mark)
+            if what is None:
+                raise
+            error = f"{type(exc).__name__} ({what}) at import {AT_IMPORT}"
+            found[ep.name] = PluginInfo(**base, status="error", error=error, failure=PluginLoadError(ep.name, error))
+            continue
         try:
-            contract, hooks = validate_plugin(ep.name, plugin)
-            parent = declared_parent(ep.name, plugin)
+            with plugin_output():
+                contract, hooks = validate_plugin(ep.name, plugin)
+                parent = declared_parent(ep.name, plugin)
+        except (SystemExit, KeyboardInterrupt) as exc:  # a module __getattr__ or a DEFAULT_CONFIG that exits
+            what = plugin_failure(exc, mark)
+            if what is None:
+                raise
+            error = f"{type(exc).__name__} ({what}) when its declarations were read {AT_IMPORT}"
+            found[ep.name] = PluginInfo(**base, status="error", error=error, failure=PluginLoadError(ep.name, error))
+            continue
         except PluginLoadError as exc:
             found[ep.name] = PluginInfo(
                 **base,

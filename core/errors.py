@@ -37,7 +37,15 @@ class Problem:
         if self.path:
             parts.append(self.path)
         parts.append(self.message)
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control or line-breaking character escaped (``\\n``, ``\\x1e``, ``\\u2028``), so
+    that a key, value or file name a user wrote can never break a one-line message into several."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class ConfigError(CredsupError):

@@ -30,7 +30,16 @@ import pluggy
 from credsup.core import dated
 from credsup.core.adapter import PartialAnswer, RuleAnswerError
 from credsup.core.columns import Columnar
-from credsup.core.config import OVERRIDE_SOURCE, check_path, leaf_paths, read_toml, source_of, structure
+from credsup.core.config import (
+    OVERRIDE_SOURCE,
+    check_path,
+    leaf_paths,
+    read_toml,
+    short_repr,
+    source_of,
+    structure,
+)
+from credsup.core.containment import interrupt_count, plugin_failure, plugin_output, watch_interrupts
 from credsup.core.contracts import HOOKS
 from credsup.core.declare import HookContract
 from credsup.core.discovery import PluginInfo, discover, new_plugin_manager
@@ -135,6 +144,16 @@ def load_config(
     layers = list(chain)
     if path is not None:
         named = own_raw.get("inherits")
+        if named is not None and not isinstance(named, str):
+            raise ConfigError(
+                [
+                    Problem(
+                        own_file,
+                        "inherits",
+                        f"expected the name of one jurisdiction (a string), got {short_repr(named)}",
+                    )
+                ]
+            )
         if named is None:
             layers = [info]  # a complete file: no inherited values
         elif named != info.inherits:
@@ -244,7 +263,7 @@ def _take_rows(contract: HookContract, kwargs: Mapping[str, Any], rows: np.ndarr
         if arg.name not in out:
             continue
         if arg.name == rows_arg or arg.role == "aligned":
-            out[arg.name] = out[arg.name].take(rows)
+            out[arg.name] = out[arg.name].take(rows).readonly()
     return out
 
 
@@ -265,6 +284,7 @@ class Jurisdiction:
         self.info = self.chain[-1]
         self.config = config
         self._name = name or self.info.name
+        watch_interrupts()  # a plugin's KeyboardInterrupt is its error; the user's Ctrl-C stays the user's
         self.pm: pluggy.PluginManager = new_plugin_manager()
         self._proxies: dict[str, tuple[Any, Any]] = {}
         self._answers: list[_Answer] = []
@@ -304,6 +324,7 @@ class Jurisdiction:
 
     def _traced(self, layer: str, hook: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def traced(*args: Any) -> Any:
+            mark = interrupt_count()
             try:
                 result = fn(*args)
             except RuleAnswerError as exc:
@@ -312,6 +333,8 @@ class Jurisdiction:
                 raise
             except Exception as exc:
                 raise HookError(layer, hook, f"raised {type(exc).__name__}: {exc}") from exc
+            except BaseException as exc:  # sys.exit, KeyboardInterrupt: the plugin's, unless the user's Ctrl-C
+                raise _contained(exc, mark, layer, hook) from None
             if result is None:
                 return None
             if isinstance(result, PartialAnswer):
@@ -328,6 +351,7 @@ class Jurisdiction:
             return HookError(layer, hook, f"raised {type(exc).__name__} in its wrapper: {exc}")
 
         def traced(*args: Any) -> Iterator[Any]:
+            mark = interrupt_count()
             gen = fn(*args)
             try:
                 first = next(gen)
@@ -335,6 +359,8 @@ class Jurisdiction:
                 raise
             except Exception as exc:
                 raise fail(exc) from exc
+            except (SystemExit, KeyboardInterrupt) as exc:
+                raise _contained(exc, mark, layer, hook, " in its wrapper") from None
             try:
                 inner = yield first
             except BaseException as exc:  # an exception from the layers inside: the wrapper may handle it
@@ -349,6 +375,10 @@ class Jurisdiction:
                     if exc2 is exc:
                         raise
                     raise fail(exc2) from exc2
+                except (SystemExit, KeyboardInterrupt) as exc2:
+                    if exc2 is exc:
+                        raise
+                    raise _contained(exc2, mark, layer, hook, " in its wrapper") from None
                 raise HookError(layer, hook, "its wrapper yields more than once") from None
             try:
                 gen.send(inner)
@@ -360,6 +390,8 @@ class Jurisdiction:
                 raise
             except Exception as exc:
                 raise fail(exc) from exc
+            except (SystemExit, KeyboardInterrupt) as exc:
+                raise _contained(exc, mark, layer, hook, " in its wrapper") from None
             raise HookError(layer, hook, "its wrapper yields more than once")
 
         functools.update_wrapper(traced, fn)
@@ -377,6 +409,7 @@ class Jurisdiction:
     def _complete(self, layer: str, hook: str, partial: PartialAnswer) -> Any:
         """Ask the layers after ``layer`` (in call order, wrappers excluded) for the rows it deferred."""
         contract = HOOKS[hook]
+        _check_partial(contract, partial, len(self._calls[-1][contract.rows]), layer)
         rows = partial.deferred
         key = (hook, layer)
         rest = self._rest.get(key)
@@ -385,7 +418,7 @@ class Jurisdiction:
             done = set(order[: order.index(layer) + 1])
             remove = [w for _, w in self._proxies.values()] + [p for n, (p, _) in self._proxies.items() if n in done]
             rest = self._rest[key] = self.pm.subset_hook_caller(hook, remove_plugins=remove)
-        kwargs = _take_rows(contract, self._calls[-1], rows)
+        kwargs = _take_rows(contract, self._calls[-1], rows)  # copies, made read-only like every input
         self._calls.append(kwargs)
         self._answers.append(_Answer())
         try:
@@ -550,7 +583,8 @@ class Jurisdiction:
         self._answers.append(_Answer())
         self._calls.append(kwargs)
         try:
-            result = getattr(self.pm.hook, contract.name)(**kwargs)
+            with plugin_output():  # a plugin's prints go to stderr: stdout carries data
+                result = getattr(self.pm.hook, contract.name)(**kwargs)
         except CredsupError:
             raise
         except Exception as exc:  # pluggy's own errors (a wrapper that misbehaves)
@@ -589,6 +623,33 @@ class Jurisdiction:
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.name} {self.version} ({self.layers_text})>"
+
+
+def _check_partial(contract: HookContract, partial: PartialAnswer, n: int, layer: str) -> None:
+    """A PartialAnswer a layer returned: integer row positions of the call, ascending, each once, and valid
+    values for them (checked before anything is cast or merged)."""
+    hook = contract.name
+    answered = partial.answered
+    if not isinstance(answered, np.ndarray) or answered.ndim != 1 or answered.dtype.kind not in "iu":
+        raise HookResultError(
+            layer, hook, "returned a PartialAnswer whose rows are not a 1-d array of integer positions"
+        )
+    if partial.n != n:
+        raise HookResultError(layer, hook, f"returned a PartialAnswer for {partial.n} rows; the call has {n}")
+    if len(answered) and (answered.min() < 0 or answered.max() >= n):
+        raise HookResultError(layer, hook, f"returned a PartialAnswer with rows outside 0..{n - 1}")
+    if len(answered) > 1 and not (np.diff(answered) > 0).all():
+        raise HookResultError(layer, hook, "returned a PartialAnswer whose rows are not in ascending order, each once")
+    problem = contract.diagnose(partial.values, len(answered))
+    if problem is not None:
+        raise HookResultError(layer, hook, f"{problem.message} (of the rows it answered)")
+
+
+def _contained(exc: BaseException, mark: int, layer: str, hook: str, where: str = "") -> BaseException:
+    """The plugin's HookError for a ``sys.exit`` or ``KeyboardInterrupt`` from its code, or ``exc`` itself
+    when it is the user's own Ctrl-C (to be re-raised)."""
+    what = plugin_failure(exc, mark)
+    return exc if what is None else HookError(layer, hook, what + where)
 
 
 def _jsonable(value: Any) -> Any:

@@ -25,6 +25,7 @@ from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction, params_cl
 from credsup.experiments.executors import Executor, local_executor
 from credsup.experiments.runner import ProgressCallback, Tally, refuse_if_running, run_experiment, run_missing
 from credsup.experiments.seeds import new_seed
+from credsup.experiments.spec import MAX_REPLICATIONS
 from credsup.experiments.tasks import RunTask
 from credsup.results.store import create_experiment, jsonable, read_experiment
 from credsup.simulation.overrides import load_scenario_set, split_overrides
@@ -101,6 +102,8 @@ def prepare(
     """Validate a comparison: raises a CredsupError (unknown scenario or jurisdiction, bad ``--set``)."""
     if replications < 1:
         raise InputError(f"--replications must be at least 1 (got {replications})")
+    if replications > MAX_REPLICATIONS:
+        raise InputError(f"--replications must be at most {MAX_REPLICATIONS:,} (got {replications})")
     names = list(jurisdictions) or default_jurisdictions()
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ import attrs
 
 from credsup.core.config import read_toml, structure
 from credsup.core.errors import ConfigError, InputError, Problem
-from credsup.core.params import param
+from credsup.core.params import MAX_SEED, name_problem, param
 
 SWEEP_DIR = files("credsup.configs") / "sweeps"
 
@@ -45,6 +45,14 @@ SWEEP_DIR = files("credsup.configs") / "sweeps"
 #: points by Latin hypercube over the ranges; ``sobol``: Saltelli's scheme on a scrambled Sobol' sequence,
 #: ``samples`` x (parameters + 2) points, from which first-order and total Sobol indices are estimated.
 DESIGNS = ("grid", "latin", "sobol")
+#: The most runs per point and jurisdiction (a sweep's ``replications``, ``compare --replications``).
+MAX_REPLICATIONS = 1_000_000
+#: The most points a sweep may have: assumption, every point is validated before anything runs (a few
+#: milliseconds each) and a design of more points is a typo (100,000 points of one half-second run each are
+#: already a week of a two-core machine).
+MAX_POINTS = 100_000
+#: The most runs an experiment may plan (points x jurisdictions x replications), for the same reason.
+MAX_RUNS = 10_000_000
 
 
 @attrs.frozen
@@ -56,8 +64,8 @@ class SweepSpec:
     jurisdictions: tuple[str, ...]
     outcomes: tuple[str, ...]
     parameters: dict[str, Any]
-    replications: int = param(lo=1, hi=1_000_000, default=1, doc="runs per point and jurisdiction")
-    seed: int | None = param(lo=0, default=None, doc="the sweep's seed (default: fresh entropy)")
+    replications: int = param(lo=1, hi=MAX_REPLICATIONS, default=1, doc="runs per point and jurisdiction")
+    seed: int | None = param(lo=0, hi=MAX_SEED, default=None, doc="the sweep's seed (default: fresh entropy)")
     design: str = "grid"
     samples: int | None = param(
         lo=1, hi=10_000_000, default=None, doc="latin: number of points; sobol: base samples N (a power of 2)"
@@ -157,8 +165,8 @@ def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[
     from credsup.simulation.metrics import METRICS
 
     problems: list[Problem] = []
-    if not spec.sweep.strip():
-        problems.append(Problem(file, "sweep", "the sweep needs a name"))
+    if name_problem(spec.sweep):
+        problems.append(Problem(file, "sweep", name_problem(spec.sweep)))
     if not spec.jurisdictions:
         problems.append(Problem(file, "jurisdictions", "name at least one jurisdiction"))
     dup = sorted({j for j in spec.jurisdictions if spec.jurisdictions.count(j) > 1})
@@ -223,7 +231,35 @@ def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[
                     f"a Sobol' design needs a power of 2 (got {spec.samples}; try {1 << spec.samples.bit_length()})",
                 )
             )
+    if not problems:
+        problems.extend(_size_problems(spec, variations, file))
     return tuple(variations), problems
+
+
+def planned_points(design: str, variations: Sequence[Variation], samples: int | None) -> int:
+    """How many points a valid design has (grid: the product of the lists; latin: ``samples``; sobol:
+    ``samples * (parameters + 2)``)."""
+    if design == "grid":
+        return math.prod(len(v.values) for v in variations)
+    return (samples or 0) * (1 if design == "latin" else len(variations) + 2)
+
+
+def _size_problems(spec: SweepSpec, variations: Sequence[Variation], file: str) -> list[Problem]:
+    points = planned_points(spec.design, variations, spec.samples)
+    if points > MAX_POINTS:
+        where = "samples" if spec.design != "grid" else "parameters"
+        return [Problem(file, where, f"the design has {points:,} points; at most {MAX_POINTS:,} are allowed")]
+    runs = points * len(spec.jurisdictions) * spec.replications
+    if runs > MAX_RUNS:
+        return [
+            Problem(
+                file,
+                "replications",
+                f"the sweep plans {runs:,} runs ({points:,} points x {len(spec.jurisdictions)} jurisdiction(s) x "
+                f"{spec.replications} replication(s)); at most {MAX_RUNS:,} are allowed",
+            )
+        ]
+    return []
 
 
 def load_spec(path: str | Path, *, data: Mapping[str, Any] | None = None) -> Sweep:

@@ -16,6 +16,7 @@ the row order of its files.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -115,7 +116,10 @@ class Registry:
     def index_of(self, enterprise_id: str) -> int | None:
         """Row of an enterprise id, or None."""
         ids = self.ids
-        i = int(np.searchsorted(ids, enterprise_id))
+        if ids.dtype.kind == "T":  # StringDType: numpy's searchsorted misreads a str needle (numpy/numpy#31533)
+            i = bisect.bisect_left(ids, enterprise_id)
+        else:
+            i = int(np.searchsorted(ids, enterprise_id))
         return i if i < len(ids) and ids[i] == enterprise_id else None
 
 
@@ -555,10 +559,15 @@ def lookup(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
     if len(keys) == 0 or len(values) == 0:
         return np.full(len(values), -1, dtype=np.int64)
     keys_, values_ = _comparable(np.asarray(keys), np.asarray(values))
+    if keys_.dtype.kind == "T":
+        # ids too long for fixed width (rare): numpy's binary search misreads StringDType strings before
+        # numpy 2.5 ("MemoryError: Failed to load string in string comparison", or a wrong position;
+        # numpy/numpy#31533, fixed by numpy/numpy#31535), so these are searched as Python strings
+        keys_, values_ = keys_.astype(object), values_.astype(object)
     if len(keys_) < 100_000 or is_sorted(values_):
         pos = np.searchsorted(keys_, values_)
     else:
-        order = argsort(values_)
+        order = np.argsort(values_, kind="stable") if values_.dtype == object else argsort(values_)
         pos = np.empty(len(values_), dtype=np.intp)
         pos[order] = np.searchsorted(keys_, values_[order])
     pos = np.minimum(pos, len(keys_) - 1)

@@ -385,7 +385,8 @@ def _experiment_dict(exp: Experiment) -> dict[str, Any]:
 
 
 def _get_experiment(s: Session, engine: Engine, experiment_id: int) -> Experiment:
-    exp = s.get(Experiment, experiment_id)
+    # an id beyond the 64-bit key column is no experiment (the driver cannot even send it)
+    exp = s.get(Experiment, experiment_id) if 0 < experiment_id < 2**63 else None
     if exp is None:
         known = s.scalars(select(Experiment.id).order_by(Experiment.id)).all()
         hint = f"; stored: {', '.join(map(str, known[-10:]))}" if known else "; the database is empty"

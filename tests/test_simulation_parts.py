@@ -110,7 +110,7 @@ def test_scenario_defaults_and_checks() -> None:
         "behaviour.items={ bribery = 1.0 }": "behaviour.items: unknown item(s) bribery",
         'behaviour.model="psychic"': "behaviour.model: must be 'deterrence' or 'fixed'",
         'behaviour.honesty={ kind = "gamma", mean = 0.5 }': "behaviour.honesty.kind: unknown distribution 'gamma'",
-        'behaviour.honesty={ kind = "beta", mean = 1.5, spread = 2.0 }': "behaviour.honesty.mean: a beta",
+        'behaviour.honesty={ kind = "beta", mean = 1.0, spread = 2.0 }': "behaviour.honesty.mean: a beta",
         "regulator.false_positive_rate=2.0": "regulator.false_positive_rate: must be <= 1 (got 2)",
     }
     for text, message in cases.items():

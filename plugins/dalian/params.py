@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from credsup.core.params import flag, fraction, grade_letter, param, section
+from credsup.core.params import MAX_YUAN, flag, fraction, grade_letter, param, section
 from credsup.core.vocabulary import SECTORS
 from credsup.plugins.national.params import NationalParams, names_from, size_name
 
@@ -60,7 +60,7 @@ class Publicity:
 class FalseCommitment:
     """What a commitment found false costs (seed 000 (III)), besides the loss of demonstration status."""
 
-    fine: float = param(lo=0.0, doc="the administrative fine is at least this", unit="yuan")
+    fine: float = param(lo=0.0, hi=MAX_YUAN, doc="the administrative fine is at least this", unit="yuan")
     publicity_days: int = param(lo=0, hi=36_500, doc="the finding is published for at least this long", unit="days")
 
 

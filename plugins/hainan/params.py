@@ -11,6 +11,9 @@ from __future__ import annotations
 import attrs
 
 from credsup.core.params import (
+    MAX_HARM,
+    MAX_POINTS,
+    MAX_YUAN,
     BySeverity,
     DaysBySeverity,
     flag,
@@ -54,7 +57,10 @@ class Evaluation:
 
     industry_weight: float = fraction("weight of the industry credit grade in the combined grade")
     self_report_credit: float = param(
-        lo=0.0, doc="risk points removed for verified self-reported credit information", unit="risk points"
+        lo=0.0,
+        hi=MAX_POINTS,
+        doc="risk points removed for verified self-reported credit information",
+        unit="risk points",
     )
     external_listed_grade: str = grade_letter("grade of an enterprise on a recognised region's dishonesty list")
 
@@ -65,10 +71,12 @@ class FalseCommitmentDegree:
     (XIII)). Degrees use the severity names: minor, general, serious."""
 
     general_harm: float = param(
-        lo=0.0, doc="harm from which a false commitment is of general degree", unit="harm units"
+        lo=0.0, hi=MAX_HARM, doc="harm from which a false commitment is of general degree", unit="harm units"
     )
-    serious_harm: float = param(lo=0.0, doc="harm from which it is of serious degree (and listed)", unit="harm units")
-    fine: BySeverity = section("fine by degree (yuan)")
+    serious_harm: float = param(
+        lo=0.0, hi=MAX_HARM, doc="harm from which it is of serious degree (and listed)", unit="harm units"
+    )
+    fine: BySeverity = section("fine by degree (yuan)", hi=MAX_YUAN, unit="yuan")
     publicity_days: DaysBySeverity = section("days the record is displayed, by degree")
 
     def __attrs_post_init__(self) -> None:

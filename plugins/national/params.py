@@ -14,6 +14,9 @@ import attrs
 
 from credsup.core.enums import Grade, Severity, Size
 from credsup.core.params import (
+    MAX_HARM,
+    MAX_POINTS,
+    MAX_YUAN,
     BySeverity,
     DaysBySeverity,
     JurisdictionParams,
@@ -104,9 +107,9 @@ class GradingWeights:
 class ScoreCuts:
     """Highest risk score that still earns each grade (A <= A; B <= B; C <= C; above C is D)."""
 
-    A: float = param(lo=0.0)
-    B: float = param(lo=0.0)
-    C: float = param(lo=0.0)
+    A: float = param(lo=0.0, hi=MAX_POINTS, unit="points")
+    B: float = param(lo=0.0, hi=MAX_POINTS, unit="points")
+    C: float = param(lo=0.0, hi=MAX_POINTS, unit="points")
 
     def __attrs_post_init__(self) -> None:
         require(self.A <= self.B, "B", f"must be >= A ({self.A:g}); cuts rise from A to C")
@@ -115,7 +118,7 @@ class ScoreCuts:
 
 @attrs.frozen
 class Grading:
-    weights: GradingWeights = section("risk points per record item", unit="risk points")
+    weights: GradingWeights = section("risk points per record item", hi=MAX_POINTS, unit="risk points")
     cuts: ScoreCuts = section("score cuts between grades", unit="risk points")
     clean_inspection_cap: int = param(lo=0, hi=100, doc="at most this many clean inspections count")
     new_enterprise_years: float = param(lo=0.0, hi=10.0, doc="an enterprise younger than this ...", unit="years")
@@ -151,17 +154,20 @@ class Tolerance:
 
 @attrs.frozen
 class Sanction:
-    fine: BySeverity = section("fine by severity (yuan)")
+    fine: BySeverity = section("fine by severity (yuan)", hi=MAX_YUAN, unit="yuan")
     mitigation_factor: float = fraction("share of the fine kept when mitigated")
     publicity_days: DaysBySeverity = section("days a penalty is publicly displayed, by severity")
     list_serious_harm: float = param(
-        lo=0.0, doc="a serious violation with at least this harm is listed", unit="harm units"
+        lo=0.0, hi=MAX_HARM, doc="a serious violation with at least this harm is listed", unit="harm units"
     )
     list_uncorrected_serious: bool = flag("a serious violation not corrected in time is listed")
     list_days: int = param(lo=0, hi=36_500, doc="days on the dishonesty list", unit="days")
     listed_rectify_days: int = param(lo=0, hi=3650, doc="time limit for a listed entity to rectify", unit="days")
     ban_harm: float = param(
-        lo=0.0, doc="a listed violation in a key field with at least this harm brings a ban", unit="harm units"
+        lo=0.0,
+        hi=MAX_HARM,
+        doc="a listed violation in a key field with at least this harm brings a ban",
+        unit="harm units",
     )
     ban_days: int = param(lo=0, hi=36_500, doc="length of a market or industry ban", unit="days")
     ban_scope: str = flag("'industry' or 'market'")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from credsup.core.params import flag, param, require, section
+from credsup.core.params import MAX_HARM, flag, param, require, section
 from credsup.core.vocabulary import ITEMS, SECTORS
 from credsup.plugins.national.params import NationalParams, grade_letters, names_from, severity_name
 
@@ -85,7 +85,7 @@ class SeverePunishment:
 
     serious_fine_multiplier: float = param(lo=1.0, hi=100.0, doc="multiplies the fine of a penalised serious violation")
     lifelong_harm: float = param(
-        lo=0.0, doc="a serious violation with at least this harm brings a lifelong ban", unit="harm units"
+        lo=0.0, hi=MAX_HARM, doc="a serious violation with at least this harm brings a lifelong ban", unit="harm units"
     )
     lifelong_repeat: int = param(
         lo=0, hi=1000, doc="... or one with at least this many earlier violations of the same item (0 = off)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from credsup.core.params import BySeverity, DaysBySeverity, JurisdictionParams, fraction, param, section
+from credsup.core.params import MAX_YUAN, BySeverity, DaysBySeverity, JurisdictionParams, fraction, param, section
 
 
 @attrs.frozen
@@ -19,7 +19,7 @@ class Complaints:
 
 @attrs.frozen
 class Penalty:
-    fine: BySeverity = section("fine by severity (yuan)")
+    fine: BySeverity = section("fine by severity (yuan)", hi=MAX_YUAN, unit="yuan")
     publicity_days: DaysBySeverity = section("days a penalty is publicly displayed, by severity")
 
 
