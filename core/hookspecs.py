@@ -98,7 +98,7 @@ def credsup_commitment_verification(
     found (it then reaches :func:`credsup_tolerance` and :func:`credsup_sanction` with
     ``false_commitment`` set).
 
-    Models: seed 004 (XIII) ("verification methods ... according to the credit status of the promiser");
+    Models: seed 004 (XIII) ("verification methods ... according to ... the credit status of the promiser");
     seed 000 (III) (verification of published commitments).
     """
 

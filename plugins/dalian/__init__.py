@@ -106,7 +106,7 @@ def demonstration_criteria(batch: EnterpriseBatch, params: DalianParams, today: 
 
 @hookimpl
 def credsup_demonstration(batch: EnterpriseBatch, params: DalianParams, today: dt.date) -> np.ndarray:
-    """Demonstration status after each evaluation is exactly "meets the criteria now": every quarter
+    """Demonstration status after each evaluation is exactly whether it meets the criteria now: every quarter
     (``schedule.demonstration_grading_months = 3``: the participants re-evaluated, then everyone's status
     decided) those who no longer meet them leave and newcomers who do join ("to remove the old and
     introduce the new", seed 000 (IV)). A status revoked for a false licence commitment does not come back
@@ -127,7 +127,7 @@ def leaves_checklist(batch: EnterpriseBatch, params: DalianParams) -> np.ndarray
 @hookimpl
 def credsup_inspection_probability(batch: EnterpriseBatch, params: DalianParams, period: Period) -> np.ndarray:
     """National classified spot checks, except that good-credit demonstration enterprises are never drawn
-    (0.0): they are no longer entered into the "double random, one open" checklist (seed 000 (IV)).
+    (0.0): they are no longer entered into the "double random and one open" checklist (seed 000 (IV)).
     Complaints about them are still verified (:func:`credsup_complaint_verification`)."""
     p = national.credsup_inspection_probability(batch, params, period)
     return np.where(leaves_checklist(batch, params), 0.0, p)

@@ -84,7 +84,7 @@ def under_joint_punishment(batch: EnterpriseBatch, today: dt.date) -> np.ndarray
 def credsup_commitment_eligible(
     batch: EnterpriseBatch, kind: CommitmentKind, params: NationalParams, today: dt.date
 ) -> np.ndarray:
-    """Commitments are open to all (seed 004 (I) "as the rule"); listed entities are barred from
+    """Commitments are open to all (seed 004 (I): "In principle"); listed entities are barred from
     notification and certification commitments (seed 002 line 19, joint punishment). A repair
     commitment is always possible (it is how a listed entity applies for repair)."""
     if kind in (CommitmentKind.REPAIR, CommitmentKind.VOLUNTARY) or not params.commitment.listed_barred:
@@ -177,9 +177,10 @@ def classified_rate(batch: EnterpriseBatch, params: NationalParams) -> np.ndarra
 @hookimpl
 def credsup_inspection_probability(batch: EnterpriseBatch, params: NationalParams, period: Period) -> np.ndarray:
     """Classified spot checks: a yearly rate by grade (A reduced, B normal, C raised, D sharply raised;
-    SAMR 2022; seed 002 line 31), raised in key-supervision fields (seed 002 line 11). Class A's reduced
-    rate is the whole of its "no disturbance without cause": complaints, alerts and referrals about it are
-    still followed up (:func:`credsup_complaint_verification` does not depend on the grade)."""
+    SAMR 2022; seed 002 line 31), raised in key-supervision fields (seed 002 line 11). SAMR 2022's class A
+    is left undisturbed without cause; its reduced rate is the whole of that: complaints, alerts and
+    referrals about it are still followed up (:func:`credsup_complaint_verification` does not depend on the
+    grade)."""
     return period.per_period(classified_rate(batch, params))
 
 

@@ -83,8 +83,8 @@ def key_supervision_objects(batch: EnterpriseBatch) -> np.ndarray:
     """Enterprises under key supervision instead of the random draws: those of a special and key field
     that directly involves public safety and people's lives and health (``key_sector``; seed 003 para 8;
     para 11 "except for special and key fields"). Which fields are key is the registry's or the
-    scenario's (``key_sector``): that choice is where "strictly control the quantity of key supervisees"
-    is made."""
+    scenario's (``key_sector``): that choice is where para 8's "strictly control the quantity of key
+    supervisees" is made."""
     return batch.key_sector
 
 
@@ -116,7 +116,8 @@ def credsup_inspection_probability(batch: EnterpriseBatch, params: ShanghaiParam
 
 @hookimpl
 def credsup_complaint_intensity(batch: EnterpriseBatch, params: ShanghaiParams, today: dt.date) -> np.ndarray:
-    """Whistleblowers and internal informants are "handsomely rewarded and strictly protected" (seed 003
+    """Establish the system of "whistle blowers" and internal informants and "handsomely reward and strictly
+    protect" them (seed 003
     para 15): the national reporting intensity times ``whistleblower.complaint_multiplier``."""
     base = national.credsup_complaint_intensity(batch, params, today)
     return np.minimum(base * params.whistleblower.complaint_multiplier, 100.0)
