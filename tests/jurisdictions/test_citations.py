@@ -17,17 +17,17 @@ import io
 import re
 import sys
 import tokenize
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
-import tomllib
 
 sys.path.insert(0, str(Path(__file__).parent))
-import seedtext  # noqa: E402
-from seedtext import Citation, citations, found_in, quotes  # noqa: E402
+import seedtext
+from seedtext import Citation, citations, found_in, quotes
 
 pytestmark = pytest.mark.skipif(not seedtext.available(), reason=f"the seed texts are not in {seedtext.SEEDS}")
 
@@ -83,7 +83,11 @@ def toml_units() -> Iterator[Unit]:
         text = path.read_text(encoding="utf-8")
         for key, source in _toml_sources(tomllib.loads(text)):
             yield Unit(f"{rel}: {key}", source)
-        comments = [(i, line.lstrip()[1:].strip()) for i, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith("#")]
+        comments = [
+            (i, line.lstrip()[1:].strip())
+            for i, line in enumerate(text.splitlines(), 1)
+            if line.lstrip().startswith("#")
+        ]
         for line, block in _comment_blocks(comments):
             yield Unit(f"{rel}:{line}", block)
 
@@ -204,7 +208,10 @@ def test_every_seed_citation_names_a_paragraph_that_exists_and_its_quotes_are_in
         ("seed 000 (III): 'every quarter to remove the old'", "is not in seed 000 I.(III)"),  # it is (IV)'s
         ("seed 004 (V), (XIII): 'impose administrative penalties'", None),  # (XIII) says it
         ("seed 004 (XXVI): 'can be achieved through ... submitting credit reports'", None),  # the ellipsis
-        ("seed 003 para 12: 'remove ... who subjectively, deliberately and seriously violate the law causing'", "is not in"),
+        (
+            "seed 003 para 12: 'remove ... who subjectively, deliberately and seriously violate the law causing'",
+            "is not in",
+        ),
         ("seed 000 (IV); 'a quote in another clause' is not checked against it", None),
     ],
 )
@@ -240,7 +247,13 @@ def test_citation_forms_are_read_as_the_readme_says() -> None:
         return [(c.seed, c.paragraph) for _, c in citations(text)]
 
     assert keys("seed 003 paras 8-9 and para 11") == [("003", "para 8"), ("003", "para 9"), ("003", "para 11")]
-    assert keys("seed 004 (V), (XIII); (I)-(III)") == [("004", "(V)"), ("004", "(XIII)"), ("004", "(I)"), ("004", "(II)"), ("004", "(III)")]
+    assert keys("seed 004 (V), (XIII); (I)-(III)") == [
+        ("004", "(V)"),
+        ("004", "(XIII)"),
+        ("004", "(I)"),
+        ("004", "(II)"),
+        ("004", "(III)"),
+    ]
     assert keys("seed 000 (II)-(III) and II.(I)") == [("000", "I.(II)"), ("000", "I.(III)"), ("000", "II.(I)")]
     assert keys("seed 002 lines 19-21; the 2019 Guiding Opinions (seed 002)") == [
         ("002", "line 19"),
