@@ -192,7 +192,12 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``"2027Q1"``, ``"2027-03"`` or ``"2027"`` as a period."""
+        """``"2027Q1"``, ``"2027-03"`` or ``"2027"`` as a period (a ``TypeError`` for anything but a string)."""
+        if not isinstance(text, str):
+            raise TypeError(
+                f"Period.parse: expected a string such as '2027Q1', '2027-03' or '2027', got {type(text).__name__} "
+                f"{text!r}"
+            )
         t = text.strip().upper()
         try:
             if "Q" in t:

@@ -32,7 +32,14 @@ def _dates(rng: np.random.Generator, today: dt.date, n: int, max_days: int, p_na
 def random_batch(
     rng: np.random.Generator, n: int, today: dt.date = dt.date(2026, 1, 1), *, graded: bool = True
 ) -> EnterpriseBatch:
-    """``n`` enterprises with a varied record summary, valid under the batch schema."""
+    """``n`` enterprises with a varied record summary, valid under the batch schema.
+
+    ``rng`` is a numpy Generator (``numpy.random.default_rng(seed)``), ``n`` an integer >= 0; another
+    kind of argument is a ``TypeError`` saying so."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"random_batch(rng, n): rng is a numpy Generator (numpy.random.default_rng(seed)), got {rng!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise TypeError(f"random_batch(rng, n): n is the number of rows, an integer >= 0, got {n!r}")
     t = np.datetime64(today, "D")
     heavy = rng.random(n) < 0.1
     counts = lambda lam: rng.poisson(lam, n).astype(np.int16)  # noqa: E731

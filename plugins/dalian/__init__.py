@@ -38,7 +38,7 @@ from credsup.plugins import national
 from credsup.plugins.dalian.params import DalianParams
 from credsup.plugins.national.params import size_code
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "1.2"
 PARAMS_CLASS = DalianParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "dalian.toml"
 

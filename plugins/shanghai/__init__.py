@@ -43,7 +43,7 @@ from credsup.plugins import national
 from credsup.plugins.national.params import severity_code
 from credsup.plugins.shanghai.params import ShanghaiParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "1.2"
 PARAMS_CLASS = ShanghaiParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "shanghai.toml"
 
