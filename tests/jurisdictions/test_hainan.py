@@ -300,3 +300,38 @@ def test_what_hainan_leaves_to_national(hainan) -> None:
         "credsup_demonstration",
     ):
         assert hainan.answered_by(hook) == "national"
+
+
+# ------------------------------------------------------- the rules that were inert act in a simulation
+
+
+def _simulated(overrides, world=()):
+    from credsup.simulation import run_simulation
+    from credsup.simulation.scenario import load_scenario
+
+    result = run_simulation(
+        load_scenario("demo", list(world)), load_jurisdiction("hainan", overrides=overrides), seed=1
+    )
+    return result.summary, result.counts
+
+
+SMALL = (("population.enterprises", 3000), ("months", 24), ("regulator.inspectors", 5))
+
+
+@pytest.mark.parametrize(
+    "override",
+    [("evaluation.industry_weight", 0.0), ("mutual_recognition.regions", ["guangdong", "guangxi"])],
+    ids=["industry_weight", "mutual_recognition"],
+)
+def test_industry_grades_and_listings_elsewhere_change_a_simulation(override) -> None:
+    """The population has industry grades (seed 004 (X)) and listings in other provinces ((V), (VIII)):
+    the rules reading them change what a simulation measures (they once gave byte-identical metrics)."""
+    assert _simulated([], SMALL) != _simulated([override], SMALL)
+
+
+def test_the_number_of_repair_routes_changes_a_simulation() -> None:
+    """Listing repairs draw their routes (training, a credit report, public service) from the scenario:
+    asking for two routes instead of one approves fewer (the demo district: its listings are few, a
+    smaller world has too few repairs to show it)."""
+    (_, one), (_, two) = _simulated([]), _simulated([("repair_routes.min_routes", 2)])
+    assert two["repairs"] < one["repairs"]
