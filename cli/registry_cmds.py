@@ -316,6 +316,12 @@ def plan_summary_lines(s: dict[str, Any], registry: str, inspectors: str, out: s
         lines.append(f"  {i['sha256']}  {i['source']} ({i['rows']} rows)")
     for c in s["jurisdiction_config"]:
         lines.append(f"  {c['sha256']}  {c['source']}")
+    lines.append("plugin code (SHA-256 of its module files):")
+    for layer in s["plugin_code"]:
+        lines.append(
+            f"  {layer['sha256']}  {layer['layer']}: {layer['distribution']} {layer['version']}, "
+            f"{len(layer['modules'])} file(s)"
+        )
     lines.append(f"plan SHA-256: {s['plan_sha256']}" + (f"  {out}" if out else ""))
     lines.append(f"re-draw: {redraw_command(s, registry, inspectors)}")
     return lines

@@ -86,6 +86,28 @@ class EnterpriseBatch(Columnar):
     displayed_penalties: np.ndarray = column(
         "int16", "penalty records currently on public display (not expired, not repaired)", unit="count", lo=0
     )
+    # -- record summary: administrative penalty decisions (a mitigated penalty and a ban are penalties; an
+    # exempt (tolerated) violation is none; repair ends a display, not the decision; an upheld objection
+    # withdraws it) ------------------------------------------------------------------------------------
+    minor_penalties_12m: np.ndarray = column(
+        "int16", "penalty decisions on minor violations in the last 12 months", unit="count", lo=0
+    )
+    general_penalties_12m: np.ndarray = column(
+        "int16", "penalty decisions on general violations in the last 12 months", unit="count", lo=0
+    )
+    serious_penalties_12m: np.ndarray = column(
+        "int16", "penalty decisions on serious violations in the last 12 months", unit="count", lo=0
+    )
+    minor_penalties_36m: np.ndarray = column(
+        "int16", "penalty decisions on minor violations in the window", unit="count", lo=0
+    )
+    general_penalties_36m: np.ndarray = column(
+        "int16", "penalty decisions on general violations in the window", unit="count", lo=0
+    )
+    serious_penalties_36m: np.ndarray = column(
+        "int16", "penalty decisions on serious violations in the window", unit="count", lo=0
+    )
+    last_penalty: np.ndarray = column(DATE, "date of the last penalty decision (not withdrawn)", unit="date")
     # -- record summary: commitments and social supervision ---------------------------------------
     commitments_36m: np.ndarray = column("int16", "credit commitments made in the window", unit="count", lo=0)
     false_commitments_36m: np.ndarray = column("int16", "commitments found false in the window", unit="count", lo=0)
@@ -125,6 +147,14 @@ class EnterpriseBatch(Columnar):
         """Boolean mask of rows on the dishonesty list of one of the regions ``names`` (mutual recognition)."""
         return code_mask(self.external_listing, self.regions, names)
 
+    def penalties_12m(self) -> np.ndarray:
+        """Penalty decisions of any severity in the last 12 months (int32): "penalised in the last year"."""
+        return self.minor_penalties_12m.astype(np.int32) + self.general_penalties_12m + self.serious_penalties_12m
+
+    def penalties_36m(self) -> np.ndarray:
+        """Penalty decisions of any severity in the window (int32)."""
+        return self.minor_penalties_36m.astype(np.int32) + self.general_penalties_36m + self.serious_penalties_36m
+
     def age_years(self, today: dt.date, rows: np.ndarray | None = None) -> np.ndarray:
         """Years since registration at ``today`` (float64; NaN where the registration date is unknown).
 
@@ -162,7 +192,12 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``"2027Q1"``, ``"2027-03"`` or ``"2027"`` as a period."""
+        """``"2027Q1"``, ``"2027-03"`` or ``"2027"`` as a period (a ``TypeError`` for anything but a string)."""
+        if not isinstance(text, str):
+            raise TypeError(
+                f"Period.parse: expected a string such as '2027Q1', '2027-03' or '2027', got {type(text).__name__} "
+                f"{text!r}"
+            )
         t = text.strip().upper()
         try:
             if "Q" in t:

@@ -42,6 +42,9 @@ class ViolationBatch(Columnar):
     )
     prior_36m: np.ndarray = column("int16", "earlier detected violations of any item in the window", unit="count", lo=0)
     false_commitment: np.ndarray = column("bool", "the violation is a credit commitment found false")
+    no_fault: np.ndarray = column(
+        "bool", "the party has evidence sufficient to prove it had no subjective fault (APL 2021 Art. 33 para 2)"
+    )
 
     items: tuple[str, ...] = attrs.field(default=("unspecified",), converter=_names, kw_only=True)
 

@@ -265,15 +265,25 @@ class Columnar:
     def build(cls, n: int | None = None, **values: Any) -> Self:
         """Make an instance from array-likes; missing columns get their defaults.
 
-        ``n`` is the number of rows; it may be omitted when at least one column is given. Values are
-        checked (kind, shape, range) and cast to the declared dtype; a problem raises ``ValueError``
-        naming the column.
+        ``n`` is the number of rows; it may be omitted when at least one column is given as an array. A
+        single value (``key_sector=True``) stands for every row. Values are checked (kind, shape, range)
+        and cast to the declared dtype; a problem raises ``ValueError`` naming the column
+        (``EnterpriseBatch: grade: expected shape (3,), got (2,)``), an unknown column or a bad ``n`` a
+        ``TypeError``.
         """
         specs = {s.name: s for s in cls.columns()}
         extras = set(cls._extras())
         unknown = set(values) - set(specs) - extras
         if unknown:
-            raise TypeError(f"{cls.__name__}.build: unknown column(s) {sorted(unknown)}")
+            import difflib
+
+            hints = [
+                f"{name!r} (did you mean {close[0]!r}?)"
+                if (close := difflib.get_close_matches(name, specs, n=1))
+                else repr(name)
+                for name in sorted(unknown)
+            ]
+            raise TypeError(f"{cls.__name__}.build: unknown column(s) {', '.join(hints)}")
         arrays: dict[str, np.ndarray] = {}
         for name, value in values.items():
             if name in specs:
@@ -287,9 +297,18 @@ class Columnar:
                     arr = arr.astype(DATE)
                 arrays[name] = arr
         if n is None:
-            if not arrays:
-                raise TypeError(f"{cls.__name__}.build: give n or at least one column")
-            n = len(next(iter(arrays.values())))
+            shaped = [a for a in arrays.values() if a.ndim > 0]
+            if not shaped:
+                raise TypeError(
+                    f"{cls.__name__}.build: give the number of rows n, or at least one column as an array"
+                    + (" (every column given is a single value)" if arrays else "")
+                )
+            n = len(shaped[0])
+        elif isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise TypeError(f"{cls.__name__}.build: n is the number of rows, an integer >= 0 (got {n!r})")
+        for name, arr in arrays.items():
+            if arr.ndim == 0:  # a single value stands for every row
+                arrays[name] = np.full(n, arr.item() if arr.dtype.kind != "M" else arr, dtype=arr.dtype)
         kwargs: dict[str, Any] = {}
         for name, spec in specs.items():
             if name in arrays:

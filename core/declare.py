@@ -26,6 +26,7 @@ import pluggy
 
 from credsup.core.columns import Columnar, ColumnProblem, ColumnSpec
 from credsup.core.errors import HookResultError
+from credsup.core.months import add_months
 
 if TYPE_CHECKING:
     from credsup.core.batch import Period
@@ -96,11 +97,6 @@ def _draw_kind(ctx: DrawContext) -> Any:
     return CommitmentKind(int(ctx.rng.integers(0, len(CommitmentKind))))
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    return dt.date(day.year + y, m + 1, 1)
-
-
 #: Lengths of the periods the conformance inputs draw (a month, a quarter, a year).
 PERIOD_MONTHS = (1, 3, 12)
 
@@ -115,7 +111,7 @@ def _draw_period(ctx: DrawContext) -> Any:
         start = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
     elif months == 12:
         start = dt.date(start.year, 1, 1)
-    return Period(start, _add_months(start, months), label)
+    return Period(start, add_months(start, months), label)
 
 
 def _coerce_kind(value: Any) -> Any:

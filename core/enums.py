@@ -73,11 +73,14 @@ class Reason(enum.IntEnum):
     """Why a tolerance decision was taken; stored as ``int16`` codes next to the decision."""
 
     NONE = 0
-    FIRST_MINOR_CORRECTED = 1  #: first minor offence corrected in time, no harm (APL 2021 Art. 33 para 1)
+    #: a minor violation corrected in time without harmful consequences: not penalised, first offence or not
+    #: (APL 2021 Art. 33 para 1, first sentence)
+    MINOR_CORRECTED = 1
+    FIRST_MINOR_CORRECTED = 1  #: the former name of MINOR_CORRECTED (the law has no first-offence condition)
     EXEMPTION_LIST = 2  #: the item is on the jurisdiction's published exemption list (seed 003 para 12)
     OBSERVATION_PERIOD = 3  #: emerging industry within its observation period (seed 003 para 12)
     SANDBOX = 4  #: inside a regulatory sandbox (seed 003 para 12)
-    NO_FAULT = 5  #: no subjective fault shown (APL 2021 Art. 33 para 2)
+    NO_FAULT = 5  #: the party proved it had no subjective fault (APL 2021 Art. 33 para 2)
     MITIGATING = 6  #: corrected or reduced harm on its own initiative (APL 2021 Art. 32)
     REPEAT_OFFENCE = 7  #: not a first offence
     NOT_CORRECTED = 8  #: not corrected within the time limit
@@ -85,6 +88,9 @@ class Reason(enum.IntEnum):
     SEVERITY = 10  #: general or serious violation: penalised by severity
     FALSE_COMMITMENT = 11  #: a credit commitment found false
     NO_TOLERANCE_POLICY = 12  #: the jurisdiction has no tolerance rules (traditional supervision)
+    #: a first violation with minor harmful consequences corrected in time, left unpenalised by discretion
+    #: (APL 2021 Art. 33 para 1, second sentence: "may")
+    FIRST_OFFENCE_MINOR_HARM = 13
     OTHER = 99  #: a plugin-specific reason; document it in the plugin's policy notes
 
 

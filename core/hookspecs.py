@@ -51,8 +51,10 @@ if TYPE_CHECKING:
 #: MAJOR changes when a hook's signature or meaning changes; MINOR when hooks, columns or ways to answer
 #: are added. 1.1 added layers (``inherits``, any depth; ``tryfirst``, ``trylast``, ``wrapper=True``),
 #: ``DEFER`` for one row, dated parameters and reforms; a plugin written for 1.0 loads unchanged, except
-#: that a one-row rule's answer of the wrong type is now refused (with the row), not coerced.
-CONTRACT_VERSION = "1.1"
+#: that a one-row rule's answer of the wrong type is now refused (with the row), not coerced. 1.2 added the
+#: penalty columns of the record summary (``*_penalties_12m``, ``*_penalties_36m``, ``last_penalty``) and
+#: ``ViolationBatch.no_fault`` (Administrative Penalty Law 2021 Art. 33 para 2).
+CONTRACT_VERSION = "1.2"
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
@@ -96,7 +98,7 @@ def credsup_commitment_verification(
     found (it then reaches :func:`credsup_tolerance` and :func:`credsup_sanction` with
     ``false_commitment`` set).
 
-    Models: seed 004 (XIII) ("verification methods ... according to the credit status of the promiser");
+    Models: seed 004 (XIII) ("verification methods ... according to ... the credit status of the promiser");
     seed 000 (III) (verification of published commitments).
     """
 
@@ -199,9 +201,10 @@ def credsup_tolerance(
     time limit has passed, so ``violations.corrected`` is known. Returns a
     :class:`~credsup.core.decisions.ToleranceDecisions` of ``len(violations)`` rows.
 
-    Models: Administrative Penalty Law 2021 Art. 33 (a first minor offence corrected in time without
-    harmful consequences is not penalised); seed 003 para 12 (first minor offence, exemption list,
-    observation period, sandbox); seed 002 line 9.
+    Models: Administrative Penalty Law 2021 Art. 33 (a minor violation corrected in time without harmful
+    consequences is not penalised; a first violation with minor harmful consequences corrected in time
+    may be left unpenalised; no penalty where the party proves it had no fault, ``violations.no_fault``);
+    seed 003 para 12 (first minor offence, exemption list, observation period, sandbox); seed 002 line 9.
     """
 
 

@@ -29,6 +29,7 @@ import pluggy
 
 from credsup.core import dated
 from credsup.core.adapter import PartialAnswer, RuleAnswerError
+from credsup.core.arguments import check_call, contract_of, override_pairs
 from credsup.core.columns import Columnar
 from credsup.core.config import (
     OVERRIDE_SOURCE,
@@ -554,8 +555,12 @@ class Jurisdiction:
     # -- the validated call ------------------------------------------------------------------------
 
     def call(self, hook: str, **kwargs: Any) -> Any:
-        """Call ``hook`` with keyword arguments (batches made read-only) and validate the answer."""
-        contract = HOOKS[hook]
+        """Call ``hook`` with keyword arguments (batches made read-only) and validate the answer.
+
+        Arguments of the wrong kind or shape raise ``TypeError`` / ``ValueError`` naming the hook and the
+        argument before any layer runs (:func:`credsup.core.arguments.check_call`)."""
+        contract = contract_of(hook)
+        check_call(contract, kwargs)
         for key, value in kwargs.items():
             if isinstance(value, Columnar):
                 kwargs[key] = value.readonly()
@@ -713,12 +718,14 @@ def load_jurisdiction(
 ) -> Jurisdiction:
     """Find, validate and configure the jurisdiction ``name`` (``NAME[+REFORM]...``) with its chain of layers.
 
-    ``config`` replaces its own parameter file, ``overrides`` are ``--set`` pairs, ``as_of`` the date whose
+    ``config`` replaces its own parameter file, ``overrides`` are ``--set`` pairs (``[("key.path", value)]`` or
+    a mapping; another form is a ``TypeError`` saying so), ``as_of`` the date whose
     parameters :attr:`Jurisdiction.params` shows (hooks always get those in force on their own date).
     Raises :class:`UnknownJurisdictionError` (not installed or disabled), :class:`PluginLoadError`
     (import or validation failure, contract mismatch), :class:`ConfigError` (bad parameters, a bad
     ``inherits`` or reform) or :class:`InputError` (a reform that does not exist).
     """
+    overrides = override_pairs(overrides)
     ref = parse_ref(name)
     infos = {i.name: i for i in discover(environ=environ)}
     info = check_usable(infos.get(ref.base), ref.base, infos)

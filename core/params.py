@@ -334,6 +334,15 @@ class Schedule:
         default=False,
         metadata={"doc": "items of several departments due at one enterprise in a period are combined into one visit"},
     )
+    #: Range [0, 60] months; 0 (the default) is off: demonstration enterprises are evaluated with everyone.
+    demonstration_grading_months: int = param(
+        lo=0,
+        hi=60,
+        default=0,
+        doc="months between the re-evaluations of demonstration enterprises alone, between the evaluations of "
+        "everyone (0: none)",
+        unit="months",
+    )
 
 
 @attrs.frozen

@@ -12,13 +12,14 @@ import re
 import sys
 from pathlib import Path
 
-from credsup.core import hookspecs
+from credsup.core import derivation, hookspecs
 from credsup.core.batch import RECORD_WINDOW_MONTHS, EnterpriseBatch
 from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatch
 from credsup.core.columns import schema_table
 from credsup.core.contracts import HOOKS, HookContract, families
 from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
 from credsup.core.declare import ARGUMENTS
+from credsup.core.derivation import DERIVATION
 
 BATCH_DOC = "docs/batch.md"
 HOOKS_DOC = "docs/hooks.md"
@@ -49,7 +50,30 @@ def batch_markdown() -> str:
     ]:
         doc = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         parts += ["", f"## {title}", "", " ".join(doc.split()), "", schema_table(cls)]
+        if cls is EnterpriseBatch:
+            parts += ["", derivation_table()]
     return "\n".join(parts) + "\n"
+
+
+def derivation_table() -> str:
+    """How each :class:`EnterpriseBatch` column is obtained from a registry's files and in the simulator
+    (:data:`credsup.core.derivation.DERIVATION`)."""
+    doc = inspect.getdoc(derivation) or ""
+    notation = doc[doc.index("Notation:") :].replace("\n", " ")
+    rows = [
+        "### Where each column comes from",
+        "",
+        "In registry mode the record summary is computed from the registry's files (columns as in",
+        "[registry.md](registry.md)) by `credsup.registry.summary`; the simulator draws the attributes for its",
+        "population and keeps the record by the same rules, event by event (`credsup.simulation.credit_record`);",
+        "`tests/test_record_summary.py` finds both equal on random histories. "
+        + markdown_from_rst(" ".join(notation.split())),
+        "",
+        "| column | from registry files | in the simulation |",
+        "|---|---|---|",
+    ]
+    rows += [f"| `{name}` | {d.registry} | {d.simulation} |" for name, d in DERIVATION.items()]
+    return "\n".join(rows)
 
 
 # ------------------------------------------------------------------------------------------ hooks

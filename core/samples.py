@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import numpy as np
 
 from credsup.core.batch import EnterpriseBatch
@@ -31,7 +32,14 @@ def _dates(rng: np.random.Generator, today: dt.date, n: int, max_days: int, p_na
 def random_batch(
     rng: np.random.Generator, n: int, today: dt.date = dt.date(2026, 1, 1), *, graded: bool = True
 ) -> EnterpriseBatch:
-    """``n`` enterprises with a varied record summary, valid under the batch schema."""
+    """``n`` enterprises with a varied record summary, valid under the batch schema.
+
+    ``rng`` is a numpy Generator (``numpy.random.default_rng(seed)``), ``n`` an integer >= 0; another
+    kind of argument is a ``TypeError`` saying so."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"random_batch(rng, n): rng is a numpy Generator (numpy.random.default_rng(seed)), got {rng!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise TypeError(f"random_batch(rng, n): n is the number of rows, an integer >= 0, got {n!r}")
     t = np.datetime64(today, "D")
     heavy = rng.random(n) < 0.1
     counts = lambda lam: rng.poisson(lam, n).astype(np.int16)  # noqa: E731
@@ -44,7 +52,7 @@ def random_batch(
     banned = listed & (rng.random(n) < 0.2)
     banned_until = np.where(banned, t + rng.integers(1, 2000, n).astype("timedelta64[D]"), NAT)
     banned_until[banned & (rng.random(n) < 0.2)] = FOREVER
-    return EnterpriseBatch.build(
+    batch = EnterpriseBatch.build(
         n,
         sector=rng.integers(0, len(SAMPLE_SECTORS), n),
         size=rng.integers(0, 4, n),
@@ -85,6 +93,32 @@ def random_batch(
         sectors=SAMPLE_SECTORS,
         regions=SAMPLE_REGIONS,
     )
+    return _with_penalties(batch, t)
+
+
+def _with_penalties(batch: EnterpriseBatch, t: np.datetime64) -> EnterpriseBatch:
+    """The penalty decisions that follow from a sample's violation counts, without a draw of their own
+    (so every draw after them is what it was before these columns existed): every serious and general
+    violation and half the minor ones were penalised; those of the last 12 months are among
+    ``violations_12m``, serious ones first."""
+    pen36 = [batch.minor_36m // 2, batch.general_36m, batch.serious_36m]
+    left = batch.violations_12m.astype(np.int32)
+    pen12: list[np.ndarray] = [np.zeros(0)] * 3
+    for i in (2, 1, 0):
+        pen12[i] = np.minimum(pen36[i], left).astype(np.int16)
+        left = left - pen12[i]
+    some = (pen36[0] + pen36[1] + pen36[2]) > 0
+    last = np.where(np.isnat(batch.last_violation), t - np.timedelta64(500, "D"), batch.last_violation)
+    return attrs.evolve(
+        batch,
+        minor_penalties_12m=pen12[0],
+        general_penalties_12m=pen12[1],
+        serious_penalties_12m=pen12[2],
+        minor_penalties_36m=pen36[0].astype(np.int16),
+        general_penalties_36m=pen36[1].astype(np.int16),
+        serious_penalties_36m=pen36[2].astype(np.int16),
+        last_penalty=np.where(some, last, NAT).astype("datetime64[D]"),
+    )
 
 
 def random_violations(
@@ -94,8 +128,7 @@ def random_violations(
     severity = rng.choice(3, m, p=[0.6, 0.3, 0.1])
     harm = rng.exponential(1.0, m) * np.array([0.2, 1.0, 3.0])[severity]
     detected = _dates(rng, today, m, 60, 0.0)
-    return ViolationBatch.build(
-        m,
+    values = dict(
         enterprise=rng.integers(0, max(len(batch), 1), m),
         item=rng.integers(0, len(SAMPLE_ITEMS), m),
         severity=severity,
@@ -108,8 +141,10 @@ def random_violations(
         prior_same_item_36m=rng.poisson(0.3, m),
         prior_36m=rng.poisson(0.8, m),
         false_commitment=rng.random(m) < 0.05,
-        items=SAMPLE_ITEMS,
     )
+    # drawn last, so the columns above are what they were before this column existed
+    values["no_fault"] = ~values["false_commitment"] & (rng.random(m) < 0.03)
+    return ViolationBatch.build(m, items=SAMPLE_ITEMS, **values)
 
 
 def random_decisions(rng: np.random.Generator, m: int) -> ToleranceDecisions:

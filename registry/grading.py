@@ -30,6 +30,7 @@ from credsup.core.batch import EnterpriseBatch
 from credsup.core.columns import NAT
 from credsup.core.enums import Grade
 from credsup.core.jurisdiction import Jurisdiction
+from credsup.core.months import window_start
 
 LETTERS = np.array(["-", *[g.name for g in Grade]], dtype=StringDType())  # index grade + 1
 
@@ -51,6 +52,7 @@ NOT_INDICATORS = frozenset(
         "last_inspection",
         "last_violation",
         "last_repair",
+        "last_penalty",
         "listed",
         "listed_until",
         "banned_until",
@@ -174,18 +176,39 @@ class Evaluation:
     before: EnterpriseBatch
     #: the same with the new ``grade``, ``graded_on`` and ``demonstration``
     after: EnterpriseBatch
+    #: enterprises not re-evaluated on this date (they keep their grade): see :func:`evaluate`
+    kept: np.ndarray | None = None
 
     @property
     def grades(self) -> np.ndarray:
         return self.after.grade
 
 
+def not_due(jurisdiction: Jurisdiction, batch: EnterpriseBatch, as_of: dt.date) -> np.ndarray:
+    """Enterprises that keep their grade on ``as_of``: where the jurisdiction re-evaluates demonstration
+    enterprises alone between the evaluations of everyone (``schedule.demonstration_grading_months``,
+    seed 000 (IV)), an enterprise that is not one and whose last evaluation is less than
+    ``schedule.grading_months`` old. Nobody, for a jurisdiction that evaluates everyone together."""
+    schedule = jurisdiction.schedule_at(as_of)
+    if not schedule.demonstration_grading_months:
+        return np.zeros(len(batch), dtype=bool)
+    cycle = np.datetime64(window_start(as_of, schedule.grading_months), "D")
+    return ~batch.demonstration & (batch.grade >= 0) & ~np.isnat(batch.graded_on) & (batch.graded_on > cycle)
+
+
 def evaluate(jurisdiction: Jurisdiction, batch: EnterpriseBatch, as_of: dt.date) -> Evaluation:
-    """Grade, then decide demonstration status, as one evaluation cycle does."""
-    grades = jurisdiction.grade(batch, as_of)
-    graded = attrs.evolve(batch, grade=grades.astype(np.int8), graded_on=np.full(len(batch), np.datetime64(as_of, "D")))
+    """Grade, then decide demonstration status, as one evaluation cycle does (the simulator's calendar:
+    everyone every ``schedule.grading_months``; in between, where the jurisdiction says so, the
+    demonstration enterprises alone, the others keeping their grade, :func:`not_due`)."""
+    grades = jurisdiction.grade(batch, as_of).astype(np.int8)
+    graded_on = np.full(len(batch), np.datetime64(as_of, "D"))
+    kept = not_due(jurisdiction, batch, as_of)
+    if kept.any():
+        grades = np.where(kept, batch.grade, grades).astype(np.int8)
+        graded_on = np.where(kept, batch.graded_on, graded_on).astype("datetime64[D]")
+    graded = attrs.evolve(batch, grade=grades, graded_on=graded_on)
     demonstration = jurisdiction.demonstration(graded, as_of)
-    return Evaluation(jurisdiction, as_of, batch, attrs.evolve(graded, demonstration=demonstration))
+    return Evaluation(jurisdiction, as_of, batch, attrs.evolve(graded, demonstration=demonstration), kept)
 
 
 @attrs.frozen
@@ -305,6 +328,12 @@ def explain(evaluation: Evaluation) -> Reasons:
     inds = indicators()
     clean = _clean(before, t, inds)
     clean_grades = grade(clean, t)
+    kept = evaluation.kept if evaluation.kept is not None else np.zeros(n, dtype=bool)
+    if kept.any():  # not re-evaluated today: the grade is the last evaluation's, which today's record cannot explain
+        rows = np.flatnonzero(kept)
+        days = evaluation.before.graded_on[rows]
+        first, codes = _distinct(days.view(np.int64))
+        decided.add(rows, codes, [f"not due: kept from the evaluation of {d}" for d in days[first].astype(str)])
     for ind in inds:
         rows = np.flatnonzero(ind.has(before, t))
         if len(rows) == 0:
@@ -319,7 +348,7 @@ def explain(evaluation: Evaluation) -> Reasons:
         mine = grades[rows]
         necessary = without != mine
         sufficient = (alone == mine) & (clean_grades[rows] != mine)
-        hit = necessary | sufficient
+        hit = (necessary | sufficient) & ~kept[rows]
         if not hit.any():
             continue
         deciding[ind.name] = int(hit.sum())

@@ -22,8 +22,8 @@
 spawned into one stream for the enterprise draw (one ``random()`` per enterprise in id order) and one
 for the inspectors. Every table is sorted by id before drawing,
 so the plan depends on the content of the inputs and the seed, not on the order of their rows: anyone
-with the same inputs (their SHA-256 hashes are printed and saved with the plan) and the seed re-draws a
-byte-identical plan.
+with the same inputs (their SHA-256 hashes are printed and saved with the plan), the same plugin code (its
+distribution, version and module files' SHA-256, saved too) and the seed re-draws a byte-identical plan.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ import numpy as np
 from credsup.core.batch import Period
 from credsup.core.errors import Problem
 from credsup.core.jurisdiction import Jurisdiction
+from credsup.core.provenance import plugin_code
 from credsup.registry.errors import RegistryError
 from credsup.registry.grading import Evaluation, evaluate, grade_letters
 from credsup.registry.load import Frame, InputFile, Registry, lookup, split_names
@@ -484,14 +485,16 @@ def publication(
     skipped_rows: int = 0,
 ) -> dict[str, Any]:
     """What is published with a plan so anyone can re-draw it: the plan's summary, the SHA-256 of every
-    input (registry tables, inspectors file, jurisdiction parameter files), the ``--set`` overrides and
-    the SHA-256 of the plan's CSV. ``credsup plan --summary`` writes it; ``credsup serve`` returns it."""
+    input (registry tables, inspectors file, jurisdiction parameter files), the code of every layer of the
+    jurisdiction (distribution, version and the SHA-256 of its module files, :func:`credsup.core.provenance.plugin_code`),
+    the ``--set`` overrides and the SHA-256 of the plan's CSV. ``credsup plan --summary`` writes it; ``credsup serve`` returns it."""
     s = dict(plan.summary)
     s["inputs"] = [
         {"table": i.table, "source": i.where, "rows": i.rows, "sha256": i.sha256}
         for i in (*registry.inputs, inspectors_input)
     ]
     s["jurisdiction_config"] = [{"source": f, "sha256": file_sha256(f)} for f in jurisdiction.config.files]
+    s["plugin_code"] = plugin_code(jurisdiction)
     s["overrides"] = list(overrides)
     s["skipped_rows"] = skipped_rows
     s["plan_sha256"] = sha256_text(plan.csv_text())

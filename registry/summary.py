@@ -29,6 +29,9 @@ Rules (every one as of the evaluation date ``T``; events dated after ``T`` do no
   own dishonesty listing sets ``listed`` (``listed_until`` the latest end, FOREVER if open-ended); one of
   another region sets ``external_listing`` (the latest started); an active abnormal-operation entry of
   any region sets ``abnormal_operation``.
+* **Penalty decisions** count by their ``decided`` date and ``severity`` in ``*_penalties_12m`` and
+  ``*_penalties_36m`` and date ``last_penalty``, whatever their fine, publicity or repair, unless an upheld
+  objection withdrew them.
 * **Bans** run from the penalty decision to ``ban_until`` (exclusive).
 * **Grade.** ``grade``, ``graded_on`` and ``demonstration`` are the last evaluation's, unless it is dated
   after ``T``.
@@ -121,6 +124,11 @@ def summarise(registry: Registry, as_of: dt.date) -> EnterpriseBatch:
     p = registry["penalties"]
     p_counts = (p["decided"] <= t) & ~status["penalty_upheld"]
     displayed = p_counts & (p["publicity_until"] > t) & ~status["penalty_approved"]
+    penalties = {
+        column: count(p["enterprise"], p_counts & in_window(p["decided"], column) & (p["severity"] == i), n)
+        for i, name in enumerate(SEVERITIES)
+        for column in (f"{name}_penalties_12m", f"{name}_penalties_36m")
+    }
     banned = p_counts & (p["ban"] != BANS.index("none")) & (p["ban_until"] > t)
 
     # -- commitments and complaints ------------------------------------------------------------------
@@ -185,6 +193,8 @@ def summarise(registry: Registry, as_of: dt.date) -> EnterpriseBatch:
         open_rectifications=count(ve, open_rect, n),
         failed_rectifications_36m=count(ve, failed, n),
         displayed_penalties=count(p["enterprise"], displayed, n),
+        **penalties,
+        last_penalty=latest(p["enterprise"], p["decided"], p_counts, n),
         commitments_36m=count(c["enterprise"], in_window(c["made"], "commitments_36m"), n),
         false_commitments_36m=count(
             c["enterprise"], c["found_false"] & in_window(c["verified_on"], "false_commitments_36m"), n

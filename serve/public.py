@@ -1,7 +1,7 @@
 """What the public may see of an enterprise: commitments, demonstration status, penalties and listings on display.
 
 Seed 000 (II)-(III): commitments are publicised on and off line and anyone "is able to inquire the credit
-commitment status of a market subject" through its QR code; verification results "will be publicized".
+commitment status of a market subject" through its QR code, and verification results "will be publicized".
 Seed 000 (IV): demonstration enterprises are named and certified. Penalty decisions and dishonesty or
 abnormal-operation listings are public while their publicity period runs, and leave public view when
 it ends, when the record is repaired (seed 004 (XXVI)) or withdrawn on objection (seed 004 (XXVII)).

@@ -171,6 +171,7 @@ def perceived_costs(
         prior_same_item_36m=same,
         prior_36m=any_,
         false_commitment=np.zeros(k, dtype=bool),
+        no_fault=np.zeros(k, dtype=bool),  # simulated violations are chosen: never without fault (docs/model.md)
         items=world.items,
     )
     decisions = jurisdiction.tolerance(vb, sub, today)

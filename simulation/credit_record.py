@@ -20,10 +20,13 @@ The rules, in the simulator's terms (the registry's wording is in docs/registry.
 * a rectification order is open from the violation's detection through its deadline, unless the
   enterprise rectified by then (then it ends on the deadline); an order not met fails the day after its
   deadline and counts, dated by its deadline, in ``failed_rectifications_36m``;
+* a penalty decision counts, dated by the decision and by the severity of the violation behind it, in
+  ``*_penalties_12m`` and ``*_penalties_36m``, and dates ``last_penalty``, whether or not it is fined,
+  displayed or later repaired;
 * a penalty is displayed from its decision until its publicity ends; a listing is in force from its start
   until its end; a ban runs from the decision until its end (the enterprise is out of the market);
-* an upheld objection withdraws a penalty (its display, its ban, and the violation behind it from every
-  count) or a listing; an approved repair ends a penalty's display or a listing and counts in
+* an upheld objection withdraws a penalty (its display, its ban, its penalty counts, and the violation
+  behind it from every count) or a listing; an approved repair ends a penalty's display or a listing and counts in
   ``repairs_36m``; the violation stays in the record.
 """
 
@@ -53,9 +56,20 @@ WINDOWED = (
     "complaints_36m",
     "verified_complaints_36m",
     "repairs_36m",
+    "minor_penalties_12m",
+    "general_penalties_12m",
+    "serious_penalties_12m",
+    "minor_penalties_36m",
+    "general_penalties_36m",
+    "serious_penalties_36m",
 )
 #: Severity code -> the count of detected violations of that severity.
 BY_SEVERITY = ("minor_36m", "general_36m", "serious_36m")
+#: Severity code -> the counts of penalty decisions on violations of that severity, one per window.
+PENALTIES_BY_SEVERITY = (
+    ("minor_penalties_12m", "general_penalties_12m", "serious_penalties_12m"),
+    ("minor_penalties_36m", "general_penalties_36m", "serious_penalties_36m"),
+)
 _FAR_PAST = -(2**62)
 _NONE = np.zeros(0, dtype=np.int64)
 _NONE.flags.writeable = False
@@ -202,10 +216,17 @@ class CreditRecord:
         self._window36 = window36
         #: offset of each severity's count in its block
         self._severity_offset = np.array([self._window[name][1] for name in BY_SEVERITY], dtype=np.int64)
+        #: per window of the penalty counts: (its block's window, the offset of each severity's count)
+        self._penalty_windows = []
+        for names in PENALTIES_BY_SEVERITY:
+            window = self._window[names[0]][0]
+            assert all(self._window[name][0] is window for name in names)
+            self._penalty_windows.append((window, np.array([self._window[n][1] for n in names], dtype=np.int64)))
         self.records = Records(capacity=max(1024, self.n // 8))
         self.violations = Violations(capacity=max(1024, self.n // 4))
         self.inspections = InspectionLog(capacity=max(1024, self.n // 8))
         self._last_violation_row = np.full(self.n, -1, dtype=np.int32)
+        self._last_penalty_row = np.full(self.n, -1, dtype=np.int64)  #: each enterprise's latest penalty record
         self._overdue: dict[int, list[np.ndarray]] = {}  # deadline day -> rows of orders not met
         # what ends on which day: displayed records (by record), listings and bans (by enterprise)
         self._display_ends = Agenda()
@@ -333,17 +354,7 @@ class CreditRecord:
 
     def _link(self, rows: np.ndarray, enterprise: np.ndarray) -> None:
         """Chain each enterprise's violations, newest last (to find the last live one after a withdrawal)."""
-        latest = self._last_violation_row
-        previous = latest[enterprise]
-        latest[enterprise] = rows
-        if len(rows) > 1 and not (latest[enterprise] == rows).all():  # an enterprise twice in the batch
-            order = np.argsort(enterprise, kind="stable")
-            es, rs = enterprise[order], rows[order]
-            first = np.r_[True, es[1:] != es[:-1]]
-            last = np.r_[es[1:] != es[:-1], True]
-            previous[order] = np.where(first, previous[order], np.r_[-1, rs[:-1]])
-            latest[es[last]] = rs[last]
-        self.violations.previous[rows] = previous
+        self.violations.previous[rows] = _chain(self._last_violation_row, rows, enterprise)
 
     def _refer(self, inspections: np.ndarray, step: int) -> None:
         """Live violations referring to ``inspections`` change by ``step``: an inspection is clean while none does."""
@@ -445,15 +456,20 @@ class CreditRecord:
         publicity_ends: np.ndarray,
         violation: np.ndarray | None = None,
         ban_ends: np.ndarray | None = None,
+        *,
+        severity: np.ndarray,
         **columns: np.ndarray | int | float,
     ) -> np.ndarray:
-        """Penalty decisions of ``day``: displayed until ``publicity_ends`` (days; not at all if that is
-        today), behind ``violation`` (rows, -1 none), banning the enterprise until ``ban_ends`` (days,
-        ``NEVER`` lifelong, -1 no ban). ``columns`` are further :class:`Records` columns. Returns the records."""
+        """Penalty decisions of ``day`` on violations of ``severity`` (Severity codes): displayed until
+        ``publicity_ends`` (days; not at all if that is today), behind ``violation`` (rows, -1 none), banning
+        the enterprise until ``ban_ends`` (days, ``NEVER`` lifelong, -1 no ban). ``columns`` are further
+        :class:`Records` columns. Every decision counts in the penalty counts of its severity and in
+        ``last_penalty`` (until an objection withdraws it). Returns the records."""
         k = len(enterprise)
         if k == 0:
             return np.zeros(0, dtype=np.int64)
         enterprise = np.asarray(enterprise, dtype=np.int64)
+        sev = np.broadcast_to(np.asarray(severity, dtype=np.int64), (k,))
         ends = np.asarray(publicity_ends, dtype=np.int64)
         bans = np.full(k, -1, dtype=np.int64) if ban_ends is None else np.asarray(ban_ends, dtype=np.int64)
         shown = ends > day
@@ -465,8 +481,13 @@ class CreditRecord:
             status=np.where(shown, int(Status.DISPLAYED), int(Status.EXPIRED)),
             violation=np.full(k, -1, dtype=np.int64) if violation is None else violation,
             ban_ends=np.minimum(bans, NEVER),
+            severity=sev,
             **columns,
         )
+        self.records.previous[recs] = _chain(self._last_penalty_row, recs, enterprise)
+        for window, offsets in self._penalty_windows:
+            window.add(enterprise + offsets[sev], day)
+        self.cols["last_penalty"][enterprise] = self.day64(day)
         count_at(self.cols["displayed_penalties"], enterprise[shown])
         self._display_ends.add(recs[shown], ends[shown])
         banned = bans > day
@@ -561,11 +582,14 @@ class CreditRecord:
         display, its ban ends (unless another holds), and the violation behind it leaves every count; a
         withdrawn listing ends."""
         r = self.records
+        fresh = recs[(r.kind[recs] == RecordKind.PENALTY) & (r.status[recs] != Status.WITHDRAWN)]
         live = recs[r.status[recs] == Status.DISPLAYED]
         if len(live):
             r.status[live] = Status.WITHDRAWN
             self._end_display(live)
         r.status[recs] = Status.WITHDRAWN
+        if len(fresh):
+            self._withdraw_penalties(np.unique(fresh))
         pen = recs[r.kind[recs] == RecordKind.PENALTY]
         if len(pen) == 0:
             return
@@ -574,6 +598,28 @@ class CreditRecord:
             self._rebans(r.enterprise[banned], day)
         behind = r.violation[pen]
         self._withdraw_violations(behind[behind >= 0])
+
+    def _withdraw_penalties(self, recs: np.ndarray) -> None:
+        """The penalty decisions ``recs`` (just withdrawn) leave the penalty counts and ``last_penalty``."""
+        r = self.records
+        e = r.enterprise[recs].astype(np.int64)
+        sev = r.severity[recs].astype(np.int64)
+        days = r.recorded[recs]
+        for d in np.unique(days):
+            at = days == d
+            for window, offsets in self._penalty_windows:
+                window.withdraw(e[at] + offsets[sev[at]], int(d))
+        # each enterprise's latest penalty not withdrawn (the chain is walked back a step or two)
+        ents = np.unique(e)
+        cur = self._last_penalty_row[ents]
+        while True:
+            stale = (cur >= 0) & (r.status[np.maximum(cur, 0)] == Status.WITHDRAWN)
+            if not stale.any():
+                break
+            cur[stale] = r.previous[cur[stale]]
+        self.cols["last_penalty"][ents] = np.where(
+            cur >= 0, self.start64 + r.recorded[np.maximum(cur, 0)].astype("timedelta64[D]"), NAT
+        )
 
     def repair(self, recs: np.ndarray, day: int) -> np.ndarray:
         """Approved repairs of the records ``recs``, effective ``day``: a displayed record leaves the display;
@@ -605,10 +651,11 @@ class CreditRecord:
         """Complaints verified as founded on ``day``."""
         self._count("verified_complaints_36m", enterprise, day)
 
-    def evaluate(self, grade: np.ndarray, day: int) -> None:
-        """A credit evaluation of every enterprise on ``day``."""
-        self.cols["grade"][:] = grade
-        self.cols["graded_on"][:] = self.day64(day)
+    def evaluate(self, grade: np.ndarray, day: int, rows: np.ndarray | None = None) -> None:
+        """A credit evaluation on ``day`` of every enterprise, or of the enterprises ``rows`` only."""
+        where = slice(None) if rows is None else rows
+        self.cols["grade"][where] = grade
+        self.cols["graded_on"][where] = self.day64(day)
 
     def set_demonstration(self, status: np.ndarray) -> None:
         """Demonstration status of every enterprise after an evaluation."""
@@ -618,4 +665,19 @@ class CreditRecord:
         self.cols["demonstration"][enterprise] = False
 
 
-__all__ = ["BY_SEVERITY", "WINDOWED", "CreditRecord", "DayWindow", "count_at"]
+def _chain(latest: np.ndarray, rows: np.ndarray, enterprise: np.ndarray) -> np.ndarray:
+    """Link new ``rows`` (one per entry of ``enterprise``, in order) into each enterprise's chain, newest
+    last: returns each row's predecessor (-1 none) and moves ``latest`` (per enterprise) on."""
+    previous = latest[enterprise]
+    latest[enterprise] = rows
+    if len(rows) > 1 and not (latest[enterprise] == rows).all():  # an enterprise twice in the batch
+        order = np.argsort(enterprise, kind="stable")
+        es, rs = enterprise[order], rows[order]
+        first = np.r_[True, es[1:] != es[:-1]]
+        last = np.r_[es[1:] != es[:-1], True]
+        previous[order] = np.where(first, previous[order], np.r_[-1, rs[:-1]])
+        latest[es[last]] = rs[last]
+    return previous
+
+
+__all__ = ["BY_SEVERITY", "PENALTIES_BY_SEVERITY", "WINDOWED", "CreditRecord", "DayWindow", "count_at"]

@@ -114,6 +114,9 @@ class Deadlines:
                 prior_same_item_36m=v.same,
                 prior_36m=v.prior,
                 false_commitment=v.false_commitment,
+                # the deterrence model's enterprises choose their violations: none is without fault
+                # (APL 2021 Art. 33 para 2 is for registries and plugin tests; docs/model.md)
+                no_fault=np.zeros(k, dtype=bool),
                 items=w.items,
             )
         )

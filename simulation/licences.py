@@ -7,6 +7,13 @@ admits commits (``commitments_36m``); one that does not meet the conditions (sha
 ``conditions_unmet``) commits falsely with probability ``false_propensity x (1 - honesty)``. The
 ``commitment_verification`` hook gives the chance a commitment is checked: a check is an inspection on
 the commitment queue (it uses capacity), which finds a false commitment for certain.
+
+**When.** The jurisdiction verifies "within ``schedule.commitment_check_months`` of the commitment"
+(national.toml: Beijing's rules and Dalian's hazardous-chemicals licence, within 3 months of approval).
+A check is queued at the start of a month drawn uniformly from the commitment's month and the
+``commitment_check_months - 1`` months after it (assumption: the rules set the window, not the day;
+checks spread evenly over it), from its own stream (``commitment_checks``), so the other draws of a run
+do not change with the window. A check whose month falls after the run's end is not made.
 """
 
 from __future__ import annotations
@@ -27,12 +34,15 @@ class Licences:
     def __init__(self, ctx: RunContext, inspectorate: Inspectorate):
         self.ctx = ctx
         self.inspectorate = inspectorate
+        #: checks waiting for their month: month -> [(enterprises, false flags)]
+        self._pending: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
 
     def apply(self, day: int, t: int, today: dt.date) -> None:
         """The month's applications, commitments, and the commitment checks they queue."""
         ctx = self.ctx
         w, com, j = ctx.world, ctx.scenario.behaviour.commitments, ctx.jurisdiction
         rng = ctx.rngs["licences"]
+        self._queue_due_checks(day, t)
         u = rng.random(w.n)
         rate = com.applications_per_year / 12.0
         apps = np.flatnonzero(u < rate)
@@ -46,7 +56,18 @@ class Licences:
         false = eligible & unmet & (u2 < com.false_propensity * (1.0 - w.honesty[apps]))
         ctx.record.commit(apps[eligible], day)
         verify = eligible & (u3 < j.commitment_verification(sub, CommitmentKind.NOTIFICATION, today))
-        self.inspectorate.order("commitment", apps[verify], day, false=false[verify])
+        checked, flags = apps[verify], false[verify]
+        window = ctx.schedule.commitment_check_months
+        month = t + ctx.rngs["commitment_checks"].integers(0, window, size=len(checked))
+        for m in np.unique(month):
+            at = month == m
+            self._pending.setdefault(int(m), []).append((checked[at], flags[at]))
+        self._queue_due_checks(day, t)
+
+    def _queue_due_checks(self, day: int, t: int) -> None:
+        """Queue the checks whose month is ``t`` (in the order they were drawn)."""
+        for ids, flags in self._pending.pop(t, []):
+            self.inspectorate.order("commitment", ids, day, false=flags)
 
 
 __all__ = ["Licences"]

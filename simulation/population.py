@@ -10,7 +10,7 @@ import numpy as np
 
 from credsup.core import RECORD_WINDOW_MONTHS
 from credsup.core.months import add_months
-from credsup.core.vocabulary import ITEMS
+from credsup.core.vocabulary import ITEMS, REGIONS
 from credsup.simulation.scenario import Distribution, Scenario
 from credsup.simulation.state import World
 
@@ -126,7 +126,42 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.nd
 
     _history(world, scenario, rng, item_shares, item_severity)
     probe = np.sort(rng.choice(n, size=min(n, beh.probe_size), replace=False))
+    # drawn after everything above, so the populations of scenarios written before them stay the same
+    _industry_grades(world, scenario, rng, honesty)
+    _external_listings(world, scenario, rng, honesty)
     return world, probe
+
+
+def _industry_grades(world: World, scenario: Scenario, rng: np.random.Generator, honesty: np.ndarray) -> None:
+    """``industry_grade``: a share ``industry_evaluation.share`` of the enterprises has an industry credit
+    evaluation (seed 004 (X)); its grades have the shares ``industry_evaluation.grades``, given in the order
+    of a score that follows honesty as far as ``honesty_link`` says (the least honest get the worst)."""
+    ie = scenario.population.industry_evaluation
+    n = world.n
+    evaluated = rng.random(n) < ie.share
+    score = ie.honesty_link * (1.0 - honesty) + (1.0 - ie.honesty_link) * rng.random(n)
+    rows = np.flatnonzero(evaluated)
+    if len(rows) == 0:
+        return
+    order = rows[np.argsort(score[rows], kind="stable")]  # best first
+    position = (np.arange(len(order)) + 0.5) / len(order)
+    world.cols["industry_grade"][order] = categorical(position, ie.grades.array()).astype(np.int8)
+
+
+def _external_listings(world: World, scenario: Scenario, rng: np.random.Generator, honesty: np.ndarray) -> None:
+    """``external_listing``: the share ``external_listings.shares[region]`` of the enterprises is on that
+    region's dishonesty list for the whole run (seed 004 (V), (VIII), (XVI)); the listed are those with the
+    highest score, which follows dishonesty as far as ``honesty_link`` says, the regions taking them in
+    turn."""
+    el = scenario.population.external_listings
+    n = world.n
+    score = el.honesty_link * (1.0 - honesty) + (1.0 - el.honesty_link) * rng.random(n)
+    order = np.argsort(-score, kind="stable")  # most likely listed first
+    start = 0
+    for name, share in el.shares.items():
+        k = int(round(share * n))
+        world.cols["external_listing"][order[start : start + k]] = REGIONS.index(name)
+        start += k
 
 
 def _history(

@@ -87,8 +87,14 @@ class Records(Table):
         "decided_month": np.dtype(np.int32),  #: month of a penalty decision (the tally of wrongful penalties)
         "busy": np.dtype(bool),  #: a repair review is running
         "final": np.dtype(bool),  #: repair refused for good (e.g. a lifelong ban)
+        "previous": np.dtype(np.int64),  #: the enterprise's penalty recorded before this one, -1 none (penalties)
     }
-    DEFAULTS: ClassVar[dict[str, object]] = {"violation": -1, "ban_ends": -1, "status": int(Status.DISPLAYED)}
+    DEFAULTS: ClassVar[dict[str, object]] = {
+        "violation": -1,
+        "ban_ends": -1,
+        "status": int(Status.DISPLAYED),
+        "previous": -1,
+    }
 
 
 class Violations(Table):

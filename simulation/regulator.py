@@ -7,7 +7,8 @@ on it, and the parts schedule one timeout per batch of work due on a later day:
   (:mod:`~credsup.simulation.credit_record`: record windows move on, publicity periods, listings and bans
   that are over end, as on every day something happens); grading runs when
   the jurisdiction's ``schedule.grading_months`` says, and with it the enterprises' perceived costs are
-  refreshed; enterprises decide (:mod:`~credsup.simulation.behaviour`); enterprise-months are counted;
+  refreshed (in between, every ``schedule.demonstration_grading_months``, the demonstration enterprises
+  alone are re-evaluated); enterprises decide (:mod:`~credsup.simulation.behaviour`); enterprise-months are counted;
   licence applicants commit (:mod:`~credsup.simulation.licences`); spot checks are drawn
   (:mod:`~credsup.simulation.spot_checks`); complaints are drawn (:mod:`~credsup.simulation.complaints`);
   repair applications are filed (:mod:`~credsup.simulation.repairs`). It closes each period: perception
@@ -47,7 +48,7 @@ from credsup.simulation.objections import Objections
 from credsup.simulation.repairs import Repairs
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.spot_checks import SpotChecks
-from credsup.simulation.state import World
+from credsup.simulation.state import World, frozen
 from credsup.simulation.tally import G, Tally
 
 
@@ -129,12 +130,15 @@ class Regulator:
         day = int(ctx.clock.starts[t])
         today = w.date(day)
         ctx.clock.enter(day)
+        demo_months = ctx.schedule.demonstration_grading_months
         if t % ctx.schedule.grading_months == 0:  # month 0 included
             self._grade(day, today)
             self.costs = behaviour.perceived_costs(
                 ctx.jurisdiction, w, self.probe, ctx.scenario, today, ctx.item_shares, ctx.item_severity
             )
             self.costs_log.append({"month": t, **self.costs.as_dict()})
+        elif demo_months and t % demo_months == 0:
+            self._grade_demonstration(day, today)
         decided = behaviour.decide(
             w, ctx.scenario, self.costs, ctx.rngs["behaviour"], day, ctx.item_shares, ctx.item_severity
         )
@@ -170,6 +174,17 @@ class Regulator:
         record, j, batch = self.ctx.record, self.ctx.jurisdiction, self.ctx.world.batch
         record.evaluate(j.grade(batch, today), day)
         record.set_demonstration(j.demonstration(batch, today))  # the hook sees the new grades
+
+    def _grade_demonstration(self, day: int, today: dt.date) -> None:
+        """Between the evaluations of everyone, every ``schedule.demonstration_grading_months`` months: the
+        demonstration enterprises alone are re-evaluated, then everyone's demonstration status is decided
+        again on the grades as they stand (seed 000 (IV): participants re-evaluated every quarter "to
+        remove the old and introduce the new"; everyone else keeps the grade of the last evaluation)."""
+        record, j, w = self.ctx.record, self.ctx.jurisdiction, self.ctx.world
+        rows = np.flatnonzero(w.cols["demonstration"])
+        if len(rows):
+            record.evaluate(j.grade(frozen(w.batch.take(rows)), today), day, rows)
+        record.set_demonstration(j.demonstration(w.batch, today))
 
 
 __all__ = ["Regulator"]

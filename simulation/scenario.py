@@ -118,6 +118,68 @@ class History:
 
 
 @attrs.frozen
+class GradeShares:
+    """One share per credit grade, summing to 1."""
+
+    A: float = fraction()
+    B: float = fraction()
+    C: float = fraction()
+    D: float = fraction()
+
+    def __attrs_post_init__(self) -> None:
+        total = self.A + self.B + self.C + self.D
+        require(abs(total - 1.0) < 1e-3, "D", f"grade shares must sum to 1 (they sum to {total:g})")
+
+    def array(self) -> list[float]:
+        return [self.A, self.B, self.C, self.D]
+
+
+def _dandong_2023() -> GradeShares:
+    return GradeShares(A=0.654, B=0.253, C=0.078, D=0.015)
+
+
+@attrs.frozen
+class IndustryEvaluation:
+    """Industry credit evaluations (seed 004 (X)): who has one, and the grade it gave (``industry_grade``).
+
+    The grade follows honesty as the dynamic-information flags do (``honesty_link``), so an industry
+    evaluation sees the same enterprise the regulator does, with its own noise.
+    """
+
+    share: float = fraction("share of enterprises with an industry credit evaluation", default=0.3)
+    grades: GradeShares = attrs.field(factory=_dandong_2023)
+    honesty_link: float = fraction(
+        "0: industry grades independent of honesty; 1: the least honest get the worst grades", default=0.5
+    )
+
+
+def _external_listings() -> dict[str, float]:
+    return {"guangdong": 0.003, "guangxi": 0.001, "fujian": 0.001}
+
+
+@attrs.frozen
+class ExternalListings:
+    """Enterprises on another province's dishonesty list for the whole run (``external_listing``;
+    seed 004 (V), (VIII), (XVI)): the share of enterprises on each region's list, the least honest first
+    as far as ``honesty_link`` says."""
+
+    shares: Mapping[str, float] = numbers_by_name(
+        lo=0.0, hi=1.0, doc="share of enterprises on each region's dishonesty list", factory=_external_listings
+    )
+    honesty_link: float = fraction(
+        "0: listings elsewhere independent of honesty; 1: the least honest enterprises are listed", default=0.5
+    )
+
+    def __attrs_post_init__(self) -> None:
+        from credsup.core.vocabulary import REGIONS
+
+        unknown = sorted(set(self.shares) - set(REGIONS))
+        require(not unknown, "shares", f"unknown region(s) {', '.join(unknown)}; regions: {', '.join(REGIONS)}")
+        total = sum(self.shares.values())
+        require(total <= 1.0, "shares", f"shares must sum to at most 1 (they sum to {total:g})")
+
+
+@attrs.frozen
 class Population:
     enterprises: int = param(lo=1, hi=20_000_000, doc="number of enterprises")
     sectors: tuple[Sector, ...] = attrs.field(kw_only=True)
@@ -131,6 +193,8 @@ class Population:
     )
     dynamic: Dynamic = attrs.field(factory=Dynamic)
     history: History = attrs.field(factory=History)
+    industry_evaluation: IndustryEvaluation = attrs.field(factory=IndustryEvaluation)
+    external_listings: ExternalListings = attrs.field(factory=ExternalListings)
 
     def __attrs_post_init__(self) -> None:
         require(len(self.sectors) > 0, "sectors", "at least one sector is needed")
@@ -313,10 +377,10 @@ class Repair:
     objection_wrongful: float = fraction("probability a wrongly recorded enterprise objects", default=0.8)
     objection_rightful: float = fraction("probability a rightly recorded enterprise objects anyway", default=0.03)
     training: float = fraction(
-        "share of repair applicants that completed credit-repair training (seed 004 (XXVI))", default=1.0
+        "share of repair applicants that completed credit-repair training (seed 004 (XXVI))", default=0.5
     )
     credit_report: float = fraction(
-        "share of repair applicants that submit a credit report (seed 004 (XXVI))", default=1.0
+        "share of repair applicants that submit a credit report (seed 004 (XXVI))", default=0.3
     )
     public_service: float = fraction(
         "share of repair applicants that took part in public welfare activities (seed 004 (XXVI))", default=0.5

@@ -23,6 +23,7 @@ import numpy as np
 
 from credsup.core import EnterpriseBatch
 from credsup.core.columns import Columnar
+from credsup.core.vocabulary import REGIONS
 from credsup.simulation.credit_record import CreditRecord, count_at
 
 C = TypeVar("C", bound=Columnar)
@@ -57,7 +58,7 @@ class World:
         # -- the credit record, which keeps the record-summary columns (some of them in blocks it allocates)
         self.record = CreditRecord(self.cols, start, len(self.items), self.active)
         #: read-only views of the live columns: hooks see every in-place update, and cannot write
-        self.batch = EnterpriseBatch(**self.cols, sectors=self.sectors).readonly()
+        self.batch = EnterpriseBatch(**self.cols, sectors=self.sectors, regions=REGIONS).readonly()
         # -- hidden traits (set by the population generator)
         self.honesty = np.zeros(n, dtype=np.float32)
         self.gain = np.zeros(n, dtype=np.float32)  #: yuan a month from a general violation

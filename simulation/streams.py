@@ -28,6 +28,7 @@ STREAMS: dict[str, int] = {
     "probe": 9,
     "queue": 10,
     "repair_file": 11,
+    "commitment_checks": 12,
 }
 
 

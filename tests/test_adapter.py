@@ -70,20 +70,27 @@ def _row_inspection(enterprise, params, period):
 
 
 def _row_tolerance(violation, enterprise, params, today):
+    """APL 2021 Art. 33 and 32 for one violation, clause by clause (plugins/national docstring)."""
+    t = params.tolerance
     first = violation.prior_same_item_36m == 0
-    ok = violation.corrected and not violation.harmful and first and not violation.false_commitment
+    minor, corrected, harmful = violation.severity == 0, violation.corrected, violation.harmful
+    slight = violation.harm <= t.minor_harm
     if violation.false_commitment:
-        reason = Reason.FALSE_COMMITMENT
-    elif violation.severity == 0 and ok:
-        return ToleranceDecision(Tolerance.EXEMPT, Reason.FIRST_MINOR_CORRECTED)
-    elif violation.severity == 1 and ok:
-        return ToleranceDecision(Tolerance.MITIGATE, Reason.MITIGATING)
-    elif violation.severity == 0 and not first:
-        reason = Reason.REPEAT_OFFENCE
-    elif violation.severity == 0 and not violation.corrected:
+        return ToleranceDecision(Tolerance.PENALISE, Reason.FALSE_COMMITMENT)
+    if t.exempt_minor_corrected and minor and corrected and not harmful:  # Art. 33 para 1, first sentence
+        return ToleranceDecision(Tolerance.EXEMPT, Reason.MINOR_CORRECTED)
+    if t.exempt_no_fault and violation.no_fault:  # Art. 33 para 2
+        return ToleranceDecision(Tolerance.EXEMPT, Reason.NO_FAULT)
+    if t.exempt_first_minor_harm and first and corrected and slight:  # Art. 33 para 1, second sentence
+        return ToleranceDecision(Tolerance.EXEMPT, Reason.FIRST_OFFENCE_MINOR_HARM)
+    if t.mitigate_first_general_corrected and violation.severity == 1 and first and corrected and not harmful:
+        return ToleranceDecision(Tolerance.MITIGATE, Reason.MITIGATING)  # Art. 32
+    if minor and not corrected:
         reason = Reason.NOT_CORRECTED
-    elif violation.severity == 0 and violation.harmful:
+    elif minor and harmful:
         reason = Reason.HARMFUL
+    elif t.exempt_first_minor_harm and not minor and corrected and slight and not first:
+        reason = Reason.REPEAT_OFFENCE
     else:
         reason = Reason.SEVERITY
     return ToleranceDecision(Tolerance.PENALISE, reason)

@@ -65,6 +65,11 @@ def test_plugins_json(run, plugin_dist) -> None:
         "inherits": "national",
         "status": "ok",
         "error": None,
+        "config": "ok",
+        "config_error": None,
+        "deciding_hooks": [],  # its one hook always returns None: it decides nothing
+        "deferring_hooks": ["credsup_grade"],
+        "failing_hooks": {},
     }
 
 
@@ -80,8 +85,46 @@ def test_plugins_text_shows_the_broken_one_and_what_falls_back(run, plugin_dist)
     )
     out = run("plugins").output
     assert "broken 1.0 (credsup-test-broken, third-party): ERROR ImportError: no such thing" in out
-    assert "  hooks (1/11): grade" in out
-    assert "  inherits: national\n  from national and below: commitment_eligible" in out
+    # a hook that always returns None is not one of the plugin's rules: not counted, listed apart
+    assert "  hooks (0/11): none\n  implemented but always deferring (None): grade" in out
+    assert "  inherits: national\n  from national and below: commitment_eligible, commitment_verification, grade" in out
+
+
+def test_plugins_counts_a_hook_that_decides_some_rows_and_not_one_that_defers_all(run, plugin_dist) -> None:
+    plugin_dist(
+        "halfway",
+        """
+        from credsup.core import DEFER
+
+        @hookimpl
+        @per_enterprise
+        def credsup_grade(enterprise, params, today):
+            return DEFER if enterprise.size == 0 else Grade.B  # micro enterprises to national, B for the rest
+
+        @hookimpl
+        @per_enterprise
+        def credsup_demonstration(enterprise, params, today):
+            return DEFER  # every row to national
+    """,
+    )
+    out = run("plugins").output
+    assert "  hooks (1/11): grade\n  implemented but always deferring (None): demonstration" in out
+
+
+def test_plugins_validates_each_plugins_config(run, plugin_dist) -> None:
+    plugin_dist(
+        "badconfig",
+        config='jurisdiction = "badconfig"\ntitle = "Bad"\ninherits = "national"\n\n'
+        '[inspection.rate_per_year]\nD = { value = -1.0, source = "assumption: a typo" }\n',
+    )
+    result = run("plugins")
+    assert result.exit_code == 0  # a listing: the other plugins are still shown
+    line = next(line for line in result.output.splitlines() if line.startswith("badconfig "))
+    assert ": ERROR config: " in line and "inspection.rate_per_year.D" in line and "config.toml" in line
+    assert "national 0." in result.output
+    data = {p["name"]: p for p in json.loads(run("plugins", "--json").output)}
+    assert data["badconfig"]["config"] == "error" and "inspection.rate_per_year.D" in data["badconfig"]["config_error"]
+    assert data["national"]["config"] == "ok" and len(data["national"]["deciding_hooks"]) == 11
 
 
 def test_validate_passes_on_shipped_configs(run) -> None:

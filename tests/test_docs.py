@@ -131,3 +131,32 @@ def test_every_command_has_help_and_is_documented(path: tuple[str, ...]) -> None
     docs = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
     text = "\n".join(p.read_text(encoding="utf-8") for p in docs)
     assert f"credsup {' '.join(path)}" in text, f"`credsup {' '.join(path)}` is not in README.md or docs/"
+
+
+def test_every_batch_column_says_where_it_comes_from_and_names_only_what_exists() -> None:
+    """docs/batch.md's derivation table (credsup.core.derivation): one row per EnterpriseBatch column, in
+    order; every `table.column` of a registry text is a registry column and every other `name` a table or
+    a column; every `CreditRecord.method` of a simulation text is a method; every `population.key` a
+    key of the demo scenario."""
+    from credsup.core.batch import EnterpriseBatch
+    from credsup.core.derivation import DERIVATION
+    from credsup.registry.schema import TABLES
+    from credsup.simulation.credit_record import CreditRecord
+    from credsup.simulation.scenario import load_scenario
+
+    assert list(DERIVATION) == [c.name for c in EnterpriseBatch.columns()]
+    columns = {f"{t.name}.{c.name}" for t in TABLES.values() for c in t.columns}
+    names = set(TABLES) | {c.name for t in TABLES.values() for c in t.columns} | {"T"}
+    population = load_scenario("demo").population
+    for name, d in DERIVATION.items():
+        for ref in re.findall(r"`([a-z_]+\.[a-z_]+)`", d.registry):
+            assert ref in columns, f"{name}: {ref} is not a registry column"
+        for ref in re.findall(r"`([A-Za-z_]+)`", d.registry):
+            assert ref in names, f"{name}: {ref} is neither a registry table nor a column"
+        for method in re.findall(r"`CreditRecord\.([a-z_]+)`", d.simulation):
+            assert callable(getattr(CreditRecord, method, None)), f"{name}: CreditRecord.{method} does not exist"
+        for path in re.findall(r"`population\.([a-z_.]+)`", d.simulation):
+            obj = population
+            for part in path.split("."):
+                assert hasattr(obj, part), f"{name}: population.{path} is not a scenario key"
+                obj = getattr(obj, part)

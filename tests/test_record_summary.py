@@ -7,7 +7,8 @@ simulator's ``CreditRecord``, whose columns are read as of the same dates. Every
 must be equal. The histories hold what the simulator produces: inspections and the violations they find
 (or violations found otherwise), rectification orders met or missed at their deadline, penalties with
 publicity periods and bans, listings (some indefinite), objections upheld and repairs approved against
-either, commitments (some found false), complaints (some founded) and an evaluation.
+either, commitments (some found false), complaints (some founded) and an evaluation. The penalty
+columns (decisions by severity in 12 and 36 months, the last decision's date) are among the columns compared.
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ def _violation(ev: Events, e: int, eid: str, v: Violation, iid: str | None, box:
         ban_until=ban_until,
     )
     records: dict[str, Any] = {}
-    ev.on(decided, DECIDE, ("penalise", e, d, slot, records))
+    ev.on(decided, DECIDE, ("penalise", e, d, slot, records, v.severity))
     lid = None
     if d.listing is not None:
         lid = ev.row(
@@ -340,15 +341,16 @@ def _apply_batch(record: Any, kind: str, calls: list[tuple[Any, ...]], day: int,
         rows = np.concatenate([slot["row"] for slot, _ in args])
         record.deadline(rows, np.array([corrected for _, corrected in args]), day)
     elif kind == "penalise":
-        ds = [d for _, d, _, _ in args]
+        ds = [d for _, d, _, _, _ in args]
         recs = record.penalise(
-            np.array([e for e, _, _, _ in args]),
+            np.array([e for e, _, _, _, _ in args]),
             day,
             np.array([day + d.publicity for d in ds]),
-            np.concatenate([slot["row"] for _, _, slot, _ in args]),
+            np.concatenate([slot["row"] for _, _, slot, _, _ in args]),
             ban_ends=np.array([-1 if d.ban is None else NEVER if d.ban == -1 else day + d.ban for d in ds]),
+            severity=np.array([sev for _, _, _, _, sev in args]),
         )
-        for (_, _, _, records), rec in zip(args, recs):
+        for (_, _, _, records, _), rec in zip(args, recs):
             records["penalty"] = np.array([rec])
 
 
@@ -446,6 +448,10 @@ def test_a_hand_made_history_agrees_and_has_the_counts_the_rules_give() -> None:
     assert got[345]["serious_36m"] == 0 and got[345]["clean_inspections_36m"] == 1
     assert np.isnat(got[345]["banned_until"]) and got[345]["displayed_penalties"] == 0
     assert got[345]["last_violation"] == np.datetime64(date(100))
+    # the penalty decision of day 315 (deadline 300 + 15) counted until the objection withdrew it
+    assert (got[320]["serious_penalties_12m"], got[320]["serious_penalties_36m"]) == (1, 1)
+    assert got[320]["last_penalty"] == np.datetime64(date(315)) and got[320]["general_penalties_36m"] == 0
+    assert got[345]["serious_penalties_36m"] == 0 and np.isnat(got[345]["last_penalty"])
     assert got[500]["inspections_36m"] == 3 and got[500]["clean_inspections_36m"] == 2
     assert (got[500]["commitments_36m"], got[500]["false_commitments_36m"]) == (1, 1)
     assert (got[500]["complaints_36m"], got[500]["verified_complaints_36m"]) == (1, 1)
@@ -471,5 +477,34 @@ def test_windows_end_on_the_day_the_rule_says() -> None:
     sim = simulator_path(ev, 1, as_of)
     assert [int(s["inspections_36m"][0]) for s in sim[:2]] == [1, 0]
     assert [int(s["violations_12m"][0]) for s in sim[2:]] == [1, 0]
+    for s, r in zip(sim, registry_path(ev, as_of)):
+        assert not _differences(s, r)
+
+
+def test_a_penalty_counts_by_its_decision_date_repaired_or_not_until_it_leaves_its_window() -> None:
+    """A penalty decision counts 12 and 36 months from its decision, whether displayed, expired or
+    repaired: "penalised in the last year" is a fact of the record, not of its publicity."""
+    decision = Decision(
+        after=0,
+        publicity=30,
+        ban=None,
+        listing=None,
+        objection=None,
+        objection_covers="penalty",
+        repair_penalty=10,
+        repair_listing=None,
+    )
+    v = Violation(day=40, severity=1, order=None, corrected=False, decision=decision)
+    ent = Enterprise(inspections=((40, (v,)),), other_violations=(), commitments=(), complaints=(), evaluation=None)
+    ev = build([ent])
+    decided = START + dt.timedelta(days=40)
+    in_12, out_12 = (add_months(decided, 12) - START).days - 1, (add_months(decided, 12) - START).days
+    out_36 = (add_months(decided, 36) - START).days
+    as_of = [39, 40, 60, in_12, out_12, out_36]
+    sim = simulator_path(ev, 1, as_of)
+    got = [(int(s["general_penalties_12m"][0]), int(s["general_penalties_36m"][0])) for s in sim]
+    assert got == [(0, 0), (1, 1), (1, 1), (1, 1), (0, 1), (0, 0)]
+    assert [int(s["displayed_penalties"][0]) for s in sim[:3]] == [0, 1, 0]  # repaired on day 50
+    assert all(s["last_penalty"][0] == np.datetime64(decided) for s in sim[1:])
     for s, r in zip(sim, registry_path(ev, as_of)):
         assert not _differences(s, r)

@@ -4,6 +4,7 @@ tests at once; bad names and existing directories are refused without writing an
 from __future__ import annotations
 
 import json
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -119,25 +120,18 @@ def test_the_generated_plugin_installs_is_listed_conforms_and_passes_its_tests(t
     plugin_env.install(root)
     listed = plugin_env.credsup("plugins").stdout
     assert "guangzhou 0.1.0 (credsup-guangzhou, third-party): ok" in listed
-    assert "hooks (3/11): commitment_eligible, grade, inspection_probability" in listed
+    # the scaffold's inspection_probability returns None (the national fallback answers): not counted
+    assert "hooks (2/11): commitment_eligible, grade" in listed
+    assert "implemented but always deferring (None): inspection_probability" in listed
     check = plugin_env.credsup("plugin", "check", "guangzhou", "--timing-rows", "1000")
     assert "3 hook(s) checked, no failures." in check.stdout
     assert "credsup_commitment_eligible (one-row rule)" in check.stdout
     tests = plugin_env.run("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=root)
     assert "7 passed" in tests.stdout  # contract version + 3 hooks + 3 rule tests
     assert "credsup conformance: time per row" in tests.stdout
-    run = plugin_env.credsup(
-        "run",
-        "-s",
-        "demo",
-        "-j",
-        "guangzhou",
-        "--seed",
-        "1",
-        "--json",
-        "--set",
-        "scenario.population.enterprises=500",
-        "--set",
-        "scenario.months=3",
-    )
+    # the README's `credsup run`, exactly as written there
+    readme = (root / "README.md").read_text()
+    line = next(line for line in readme.splitlines() if line.startswith("credsup run "))
+    args = shlex.split(line.partition("#")[0])[1:]
+    run = plugin_env.credsup(*args, "--json")
     assert json.loads(run.stdout)["jurisdiction"] == "guangzhou"

@@ -3,10 +3,12 @@
 The regulator sets the criteria and selects demonstration enterprises in the pilot sectors (food and
 beverage, automobile 4S shops, home furnishing) from their basic, dynamic and supervision information
 (seed 000 (I)); they publish commitment letters with a QR code, so the public can check and complain
-(seed 000 (II)-(III)); the regulator verifies complaints, and a commitment found false costs the
-demonstration status and brings a penalty (seed 000 (III)); every quarter the regulator re-evaluates,
-"removes the old and introduces the new" (seed 000 (IV)); good-credit demonstration enterprises leave the
-double-random checklist and get an increased credit rating (seed 000 (IV)).
+(seed 000 (II)-(III)); the regulator verifies complaints, and a commitment found false (the published
+letter breached, or a licence commitment) costs the demonstration status, the act being penalised as the
+law says (seed 000 (III)); every quarter the regulator re-evaluates the participants, "to remove the old
+and introduce the new", everyone else keeping the national yearly evaluation (seed 000 (IV),
+``schedule.demonstration_grading_months``); good-credit demonstration enterprises leave the double-random
+checklist and get an increased credit rating (seed 000 (IV)).
 
 Hooks not implemented here (tolerance, repair, objection, commitment eligibility) are the national
 baseline's. Parameters: ``configs/jurisdictions/dalian.toml``; notes: ``docs/jurisdictions/dalian.md``.
@@ -22,6 +24,7 @@ import numpy as np
 
 from credsup.core import (
     CommitmentKind,
+    DetectionSource,
     EnterpriseBatch,
     Grade,
     Period,
@@ -35,7 +38,7 @@ from credsup.plugins import national
 from credsup.plugins.dalian.params import DalianParams
 from credsup.plugins.national.params import size_code
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "1.2"
 PARAMS_CLASS = DalianParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "dalian.toml"
 
@@ -47,6 +50,7 @@ __all__ = [
     "demonstration_criteria",
     "keeps_faith",
     "leaves_checklist",
+    "pledge_breach",
 ]
 
 
@@ -102,10 +106,12 @@ def demonstration_criteria(batch: EnterpriseBatch, params: DalianParams, today: 
 
 @hookimpl
 def credsup_demonstration(batch: EnterpriseBatch, params: DalianParams, today: dt.date) -> np.ndarray:
-    """Demonstration status after each evaluation is exactly "meets the criteria now": every quarter
-    (``schedule.grading_months = 3``) those who no longer meet them leave and newcomers who do join
-    ("remove the old and introduce the new", seed 000 (IV)). A status revoked for a false commitment does
-    not come back while the false commitment is in the window (``max_false_commitments_36m``)."""
+    """Demonstration status after each evaluation is exactly whether it meets the criteria now: every quarter
+    (``schedule.demonstration_grading_months = 3``: the participants re-evaluated, then everyone's status
+    decided) those who no longer meet them leave and newcomers who do join ("to remove the old and
+    introduce the new", seed 000 (IV)). A status revoked for a false licence commitment does not come back
+    while it is in the window (``max_false_commitments_36m``), nor one revoked for a breach of the
+    published commitment while the violation is within 12 months (``max_violations_12m``)."""
     return demonstration_criteria(batch, params, today)
 
 
@@ -121,7 +127,7 @@ def leaves_checklist(batch: EnterpriseBatch, params: DalianParams) -> np.ndarray
 @hookimpl
 def credsup_inspection_probability(batch: EnterpriseBatch, params: DalianParams, period: Period) -> np.ndarray:
     """National classified spot checks, except that good-credit demonstration enterprises are never drawn
-    (0.0): they are no longer entered into the "double random, one open" checklist (seed 000 (IV)).
+    (0.0): they are no longer entered into the "double random and one open" checklist (seed 000 (IV)).
     Complaints about them are still verified (:func:`credsup_complaint_verification`)."""
     p = national.credsup_inspection_probability(batch, params, period)
     return np.where(leaves_checklist(batch, params), 0.0, p)
@@ -156,9 +162,9 @@ def credsup_commitment_verification(
     batch: EnterpriseBatch, kind: CommitmentKind, params: DalianParams, today: dt.date
 ) -> np.ndarray:
     """National verification by grade; a demonstration enterprise's notification or certification
-    commitment is verified less often (``verification_factor``): its commitments are published and watched
-    by the public ("commitment is supervision, publicity is supervision", seed 000 II.(I)) and it gets
-    credit-enhancement support in administrative licensing (seed 000 (IV))."""
+    commitment is verified ``verification_factor`` as often. An assumption, not the text: seed 000 promises
+    "credit enhancement support" in "administrative licensing" (IV) and calls "commitment is supervision"
+    (II.(I)), but says nothing of verification; ``verification_factor = 1.0`` drops the reading."""
     p = national.credsup_commitment_verification(batch, kind, params, today)
     if kind not in (CommitmentKind.NOTIFICATION, CommitmentKind.CERTIFICATION):
         return p
@@ -166,6 +172,15 @@ def credsup_commitment_verification(
 
 
 # ------------------------------------------------------------------------------ sanction / listing
+
+
+def pledge_breach(violations: ViolationBatch, batch: EnterpriseBatch, params: DalianParams) -> np.ndarray:
+    """Violations of demonstration enterprises found through ``public_pledge.found_by`` (complaints through
+    the QR code, verified): their published commitment letter, which covers the industry's legal
+    requirements (seed 000 (II)), is "found to be false after verification" (seed 000 (III))."""
+    wanted = np.zeros(len(DetectionSource), dtype=bool)
+    wanted[[int(DetectionSource[name.upper()]) for name in params.public_pledge.found_by]] = True
+    return batch.demonstration[violations.enterprise] & wanted[violations.source]
 
 
 @hookimpl
@@ -176,10 +191,17 @@ def credsup_sanction(
     params: DalianParams,
     today: dt.date,
 ) -> Sanctions:
-    """National sanctions, and for a commitment found false (seed 000 (III)): the demonstration status is
-    cancelled (whatever the tolerance decision), the act is penalised with at least
-    ``false_commitment.fine`` and the result is published for at least ``false_commitment.publicity_days``.
-    The finding also enters the next evaluation through ``false_commitments_36m``."""
+    """National sanctions, and for a commitment found false after verification (seed 000 (III)) "the
+    eligibility of the market subject for demonstration creation will be cancelled with an administrative
+    penalty to be given to the act against laws and regulations":
+
+    * a participant's published commitment breached (:func:`pledge_breach`): the status is cancelled
+      (whatever the tolerance decision); the act is penalised as the law says (the national tolerance and
+      sanction: a breach the Administrative Penalty Law exempts costs the status and no fine);
+    * a licence commitment found false: the status is cancelled, and the penalised false commitment is
+      fined at least ``false_commitment.fine`` and published for at least ``false_commitment.publicity_days``.
+
+    Both enter the next evaluation: the violation and its founded complaint through the record summary."""
     s = national.credsup_sanction(violations, decisions, batch, params, today)
     f = params.false_commitment
     false = violations.false_commitment
@@ -190,5 +212,5 @@ def credsup_sanction(
         publicity_days=np.where(penalised, np.maximum(s.publicity_days, f.publicity_days), s.publicity_days).astype(
             np.int32
         ),
-        revoke_demonstration=s.revoke_demonstration | false,
+        revoke_demonstration=s.revoke_demonstration | false | pledge_breach(violations, batch, params),
     )

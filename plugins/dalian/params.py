@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import attrs
 
+from credsup.core.enums import DetectionSource
 from credsup.core.params import MAX_YUAN, flag, fraction, grade_letter, param, section
 from credsup.core.vocabulary import SECTORS
 from credsup.plugins.national.params import NationalParams, names_from, size_name
@@ -57,8 +58,21 @@ class Publicity:
 
 
 @attrs.frozen
+class PublicPledge:
+    """The commitment letter a participant publishes with its QR code (seed 000 (II)), and how a breach of
+    it is found (seed 000 (III))."""
+
+    found_by: tuple[str, ...] = names_from(
+        [s.name.lower() for s in DetectionSource],
+        "detection source",
+        "a participant's violation found this way is its published commitment found false after verification",
+    )
+
+
+@attrs.frozen
 class FalseCommitment:
-    """What a commitment found false costs (seed 000 (III)), besides the loss of demonstration status."""
+    """What a licence commitment found false costs (seed 000 (III) "an administrative penalty"), besides
+    the loss of demonstration status."""
 
     fine: float = param(lo=0.0, hi=MAX_YUAN, doc="the administrative fine is at least this", unit="yuan")
     publicity_days: int = param(lo=0, hi=36_500, doc="the finding is published for at least this long", unit="days")
@@ -70,4 +84,5 @@ class DalianParams(NationalParams):
 
     demonstration: Demonstration = section("good-credit demonstration enterprises")
     publicity: Publicity = section("published commitments and social supervision")
-    false_commitment: FalseCommitment = section("a published commitment found false")
+    public_pledge: PublicPledge = section("the participants' published commitments and their breach")
+    false_commitment: FalseCommitment = section("a licence commitment found false")

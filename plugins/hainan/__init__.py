@@ -1,13 +1,18 @@
 """Hainan Free Trade Port: credit supervision before, during and after (seed 004, Hainan [2021] No. 4).
 
-Notification-commitment is the rule (seed 004 (I)-(II)), closed to anyone on a dishonesty list, including
-the lists of provinces with mutual recognition (Guangdong, Guangxi), and to those who made false
-commitments, until they repair their credit (seed 004 (V)); a pre-stage credit verification applies it in
-every service process (VII). A comprehensive public credit evaluation is combined with industry evaluations
-and verified self-reported information (X)-(XII); commitments are verified by the promiser's credit status
-(XIII). A false commitment is penalised and recorded by its dishonesty degree (V), (XIII); listed entities
-must rectify within a time limit (XV), joint punishment is automatic (XVI), bans hit serious cases in key
-fields (XVII); repair has several routes (XXVI) and a wrong listing is withdrawn on objection (XXVII).
+Notification-commitment is the rule (seed 004 (I)-(II)), closed to anyone on a joint punishment list and to
+those who made false commitments, until they repair their credit (seed 004 (V)); a pre-stage credit
+verification applies it in every service process (VII). A comprehensive public credit evaluation is
+combined with industry evaluations and verified self-reported information (X)-(XII); commitments are
+verified by the promiser's credit status (XIII). A false commitment is penalised and recorded by its
+dishonesty degree (V), (XIII); listed entities must rectify within a time limit, and those who fail get
+reminders or warnings (XV), joint punishment is automatic (XVI), bans hit those who cause major losses in
+key fields (XVII); a listing is repaired through any one of several routes, the commitment letter
+included (IV), (XXVI), and a wrong listing is withdrawn on objection (XXVII).
+
+What the text only says to "explore" is a lever, off by default: lists of provinces with a mutual
+recognition agreement (V), (VIII) (``mutual_recognition.regions``) and a cross-provincial punishment
+mechanism (XVI) (``cross_provincial.regions``).
 
 Tolerance, inspection frequency and social supervision are the national baseline's. Parameters:
 ``configs/jurisdictions/hainan.toml``; notes: ``docs/jurisdictions/hainan.md``.
@@ -30,6 +35,7 @@ from credsup.core import (
     ObjectionDecisions,
     RecordKind,
     RepairApplications,
+    RepairCondition,
     RepairDecisions,
     RepairStatus,
     Sanctions,
@@ -42,7 +48,7 @@ from credsup.core.params import condition_mask
 from credsup.plugins import national
 from credsup.plugins.hainan.params import HainanParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "1.2"
 PARAMS_CLASS = HainanParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "hainan.toml"
 
@@ -63,10 +69,10 @@ _POPCOUNT = np.array([bin(i).count("1") for i in range(128)], dtype=np.int8)
 # --------------------------------------------------------------------------------------- commitment
 
 
-def externally_listed(batch: EnterpriseBatch, params: HainanParams) -> np.ndarray:
-    """On the dishonesty list of a province with mutual recognition (seed 004 (V), (XVI)); the column is
-    -1 once that province has lifted or repaired the listing."""
-    return batch.external_listing_mask(params.mutual_recognition.regions)
+def externally_listed(batch: EnterpriseBatch, regions: tuple[str, ...]) -> np.ndarray:
+    """On the dishonesty list of one of ``regions`` (``external_listing``; the column is -1 once that
+    province has lifted or repaired the listing)."""
+    return batch.external_listing_mask(regions)
 
 
 def unrepaired_false_commitment(batch: EnterpriseBatch) -> np.ndarray:
@@ -84,14 +90,16 @@ def credsup_commitment_eligible(
 ) -> np.ndarray:
     """Notification-commitment as the rule (seed 004 (I)-(II)), checked by a pre-stage credit verification
     (VII). Barred from notification and certification commitments "before credit repair" (V): entities on
-    this jurisdiction's list or under a ban (national rule), on a recognised province's list, or with an
-    unrepaired false commitment; and no commitment in fields that directly involve public safety, life and
-    health (``key_sector``; (I)-(II) exclude them). Voluntary and repair commitments stay open (III)-(IV)."""
+    this jurisdiction's list or under a ban (national rule), on the list of a province with a mutual
+    recognition agreement (``mutual_recognition.regions``: none unless the exploratory lever is set), or
+    with an unrepaired false commitment; and no commitment in fields that directly involve public safety,
+    life and health (``key_sector``; (I)-(II) exclude them). Voluntary and repair commitments stay open
+    (III)-(IV)."""
     base = national.credsup_commitment_eligible(batch, kind, params, today)
     if kind not in (CommitmentKind.NOTIFICATION, CommitmentKind.CERTIFICATION):
         return base
     c = params.commitment_rules
-    barred = externally_listed(batch, params)
+    barred = externally_listed(batch, params.mutual_recognition.regions)
     if c.false_commitment_barred:
         barred = barred | unrepaired_false_commitment(batch)
     if c.key_sector_excluded:
@@ -118,8 +126,9 @@ def credsup_grade(batch: EnterpriseBatch, params: HainanParams, today: dt.date) 
     """Comprehensive public credit evaluation (the national risk score, less ``self_report_credit`` points for
     verified self-reported information, seed 004 (XI)) combined with the industry credit grade where there is
     one: a weighted mean of the two codes, halves rounded to the worse grade (seed 004 (X), (XII)
-    "organically combine"). Listed entities get the national listed grade; entities on a recognised
-    province's list ``external_listed_grade`` (XVI)."""
+    "organically combine"). Listed entities get the national listed grade; an enterprise on the list of a
+    partner province of the exploratory cross-provincial punishment (XVI) at least
+    ``cross_provincial.listed_grade``."""
     e = params.evaluation
     score = np.maximum(0.0, national.risk_score(batch, params) - e.self_report_credit * batch.self_report_verified)
     comprehensive = national.grades_from_score(score, params)
@@ -127,8 +136,11 @@ def credsup_grade(batch: EnterpriseBatch, params: HainanParams, today: dt.date) 
     mixed = np.floor((1.0 - e.industry_weight) * comprehensive + e.industry_weight * batch.industry_grade + 0.5)
     combined = np.where(has_industry, np.clip(mixed, Grade.A, Grade.D), comprehensive).astype(np.int8)
     grades = national.grade_record(batch, combined, params, today)
-    external = externally_listed(batch, params)
-    return np.where(external, np.maximum(grades, Grade.parse(e.external_listed_grade)), grades).astype(np.int8)
+    cp = params.cross_provincial
+    if not cp.regions:
+        return grades
+    external = externally_listed(batch, cp.regions)
+    return np.where(external, np.maximum(grades, Grade.parse(cp.listed_grade)), grades).astype(np.int8)
 
 
 # ------------------------------------------------------------------------------ sanction / listing
@@ -154,10 +166,13 @@ def credsup_sanction(
     * a false commitment (seed 004 (XIII), (V)): penalty and credit record by dishonesty degree; listed if
       of serious degree. Handling stops and the decision obtained by it is revoked (the caller's part;
       rectification within ``schedule.rectification_days`` as for any violation);
-    * a listed entity must rectify within ``listing.rectify_days`` (XV); joint punishment applies to every
-      listing automatically (XVI);
-    * a market or industry ban (XVII) for a listing in a key field with grave harm, repeated offences
-      (``ban_repeat``) or refusal to carry out earlier decisions (``ban_refusals`` missed deadlines)."""
+    * every listing carries joint punishment, executed automatically (XVI), and a time limit to rectify,
+      ``sanction.listed_rectify_days`` (XV); failing it brings "reminders or warnings" (XV), which the
+      record keeps as a missed deadline (``failed_rectifications_36m``), not a further sanction;
+    * a market or industry ban (XVII) for a listing in a key field that caused major losses (harm of at
+      least ``sanction.ban_harm``). The text's other grounds (refusing to implement judgments or penalty
+      decisions, repeatedly committing crimes) are not facts of an administrative record, and two
+      administrative violations of the same item are not "repeatedly commit crimes"."""
     s = national.credsup_sanction(violations, decisions, batch, params, today)
     penalised = decisions.decision != Tolerance.EXEMPT
     false = violations.false_commitment & penalised
@@ -168,24 +183,20 @@ def credsup_sanction(
     false_listed = false & (degree == 2)
     listed = np.where(violations.false_commitment, false_listed, s.list_days > 0)
     list_days = np.where(listed, np.maximum(s.list_days, params.sanction.list_days), 0).astype(np.int32)
-
-    li = params.listing
-    ent = violations.enterprise
-    repeated = violations.prior_same_item_36m >= li.ban_repeat if li.ban_repeat > 0 else np.zeros_like(listed)
-    refused = batch.failed_rectifications_36m[ent] >= li.ban_refusals if li.ban_refusals > 0 else np.zeros_like(listed)
-    grave = violations.harm >= params.sanction.ban_harm
-    banned = listed & batch.key_sector[ent] & (grave | repeated | refused) & (params.sanction.ban_days > 0)
-    scope = BanScope.MARKET if params.sanction.ban_scope == "market" else BanScope.INDUSTRY
+    sc = params.sanction
+    grave = violations.harm >= sc.ban_harm
+    banned = listed & batch.key_sector[violations.enterprise] & grave & (sc.ban_days > 0)
+    scope = BanScope.MARKET if sc.ban_scope == "market" else BanScope.INDUSTRY
     return attrs.evolve(
         s,
         fine=fine.astype(np.float64),
         publicity_days=publicity,
         list_days=list_days,
         joint_punishment=listed.copy(),
-        ban_scope=np.where(banned, np.maximum(s.ban_scope, scope), BanScope.NONE).astype(np.int8),
-        ban_days=np.where(banned, np.maximum(s.ban_days, params.sanction.ban_days), 0).astype(np.int32),
+        ban_scope=np.where(banned, scope, BanScope.NONE).astype(np.int8),
+        ban_days=np.where(banned, sc.ban_days, 0).astype(np.int32),
         revoke_demonstration=s.revoke_demonstration | false,
-        rectify_days=np.where(listed, li.rectify_days, 0).astype(np.int32),
+        rectify_days=np.where(listed, sc.listed_rectify_days, 0).astype(np.int32),
     )
 
 
@@ -196,18 +207,28 @@ def credsup_sanction(
 def credsup_repair(
     applications: RepairApplications, batch: EnterpriseBatch, params: HainanParams, today: dt.date
 ) -> RepairDecisions:
-    """Penalty records are repaired "in accordance with relevant national regulations" (seed 004 (XXVI)),
-    with the repair commitment letter (IV). A dishonesty listing also needs ``min_routes`` of the routes
-    (XXVI): credit commitment, completed rectification, a passed credit check, special training, a credit
-    report, public welfare or volunteer service. While too few are taken, every route not yet taken is
-    reported missing (any of them would do)."""
+    """A penalty record is repaired "in accordance with relevant national regulations" (seed 004 (XXVI)):
+    the national decision. A dishonesty listing, after the national minimum period on the list, needs the
+    repair commitment letter of (IV) (``repair_routes.required``) and ``min_routes`` of the routes of (XXVI),
+    which are alternatives: a credit commitment, completed rectification, a passed credit check, special
+    training, a credit report, public welfare or volunteer service. The commitment letter is itself a route,
+    so with ``min_routes = 1`` no route is asked on top of it. While too few are taken, every route not yet
+    taken is reported missing (any of them would do). Never during a lifelong ban (national)."""
     d = national.credsup_repair(applications, batch, params, today)
     r = params.repair_routes
+    listing = applications.record == RecordKind.DISHONESTY_LIST
+    if not listing.any():
+        return d
+    fulfilled = applications.fulfilled
     routes = np.uint16(condition_mask(r.routes))
-    taken = _POPCOUNT[(applications.fulfilled & routes).astype(np.intp)]
-    short = (applications.record == RecordKind.DISHONESTY_LIST) & (taken < r.min_routes)
-    missing = np.where(short, d.missing | (routes & ~applications.fulfilled), d.missing).astype(np.uint16)
-    status = np.where(short & (d.status == RepairStatus.APPROVED), RepairStatus.NOT_YET, d.status).astype(np.int8)
+    taken = _POPCOUNT[(fulfilled & routes).astype(np.intp)]
+    short = taken < r.min_routes
+    own = (np.uint16(condition_mask(r.required)) & ~fulfilled) | np.where(short, routes & ~fulfilled, 0)
+    waiting = d.missing & np.uint16(RepairCondition.PUBLICITY_PERIOD)
+    missing = np.where(listing, waiting | own, d.missing).astype(np.uint16)
+    refused = d.status == RepairStatus.REFUSED
+    ready = np.where(missing == 0, RepairStatus.APPROVED, RepairStatus.NOT_YET)
+    status = np.where(listing & ~refused, ready, d.status).astype(np.int8)
     return attrs.evolve(d, status=status, missing=missing)
 
 

@@ -1,6 +1,6 @@
-"""Parameters of the Hainan plugin: the national schema plus mutual recognition of lists, commitment rules,
-comprehensive evaluation, false commitments by degree, listed entities, bans, repair routes, objections
-(seed 004, Hainan Government Office [2021] No. 4).
+"""Parameters of the Hainan plugin: the national schema plus mutual recognition and cross-provincial
+punishment (both exploratory levers, off by default), commitment rules, comprehensive evaluation, false
+commitments by degree, repair routes, objections (seed 004, Hainan Government Office [2021] No. 4).
 
 Values and their sources are in ``configs/jurisdictions/hainan.toml``; notes in
 ``docs/jurisdictions/hainan.md``.
@@ -30,9 +30,25 @@ from credsup.plugins.national.params import NationalParams, names_from
 
 @attrs.frozen
 class MutualRecognition:
-    """Provinces whose dishonesty lists Hainan recognises (seed 004 (V), (VIII), (XVI))."""
+    """Provinces with a mutual recognition agreement, whose joint punishment lists bar notification-commitment
+    in Hainan (seed 004 (V)). Exploratory: the text names none and only says "explore" such a mechanism with
+    Guangdong and Guangxi (VIII), so the lever is off (no region) by default."""
 
-    regions: tuple[str, ...] = names_from(REGIONS, "region", "regions whose dishonesty lists count in Hainan")
+    regions: tuple[str, ...] = names_from(
+        REGIONS, "region", "provinces with a mutual recognition agreement (exploratory lever; none by default)"
+    )
+
+
+@attrs.frozen
+class CrossProvincial:
+    """A cross-provincial breach-of-trust punishment mechanism (seed 004 (XVI), "actively explore"): an
+    enterprise on a partner province's joint punishment list is graded as listed in Hainan. Exploratory:
+    no partner by default."""
+
+    regions: tuple[str, ...] = names_from(
+        REGIONS, "region", "provinces whose dishonesty lists Hainan punishes (exploratory lever; none by default)"
+    )
+    listed_grade: str = grade_letter("grade of an enterprise on a partner province's dishonesty list")
 
 
 @attrs.frozen
@@ -62,7 +78,6 @@ class Evaluation:
         doc="risk points removed for verified self-reported credit information",
         unit="risk points",
     )
-    external_listed_grade: str = grade_letter("grade of an enterprise on a recognised region's dishonesty list")
 
 
 @attrs.frozen
@@ -86,25 +101,12 @@ class FalseCommitmentDegree:
 
 
 @attrs.frozen
-class Listing:
-    """Listed entities: time-limited rectification and bans (seed 004 (XV), (XVII))."""
-
-    rectify_days: int = param(lo=1, hi=3650, doc="time limit for a listed entity to rectify", unit="days")
-    ban_repeat: int = param(
-        lo=0,
-        hi=1000,
-        doc="a listed violation with at least this many earlier ones of the same item brings a ban (0 = off)",
-    )
-    ban_refusals: int = param(
-        lo=0, hi=1000, doc="... or by an enterprise that missed at least this many rectification deadlines (0 = off)"
-    )
-
-
-@attrs.frozen
 class RepairRoutes:
-    """Repair of a dishonesty listing (seed 004 (XXVI))."""
+    """Repair of a dishonesty listing (seed 004 (IV), (XXVI)): the conditions every applicant meets, and the
+    routes, alternatives of which ``min_routes`` must have been taken."""
 
-    routes: tuple[str, ...] = repair_conditions("the routes that can achieve repair, besides the national conditions")
+    required: tuple[str, ...] = repair_conditions("conditions every applicant for a listing's repair meets")
+    routes: tuple[str, ...] = repair_conditions("the routes that can achieve a listing's repair")
     min_routes: int = param(lo=0, hi=7, doc="how many of the routes a listed applicant must have taken")
 
 
@@ -119,10 +121,10 @@ class ObjectionRules:
 class HainanParams(NationalParams):
     """Hainan Free Trade Port credit supervision (seed 004) on top of the national baseline."""
 
-    mutual_recognition: MutualRecognition = section("dishonesty lists of other provinces")
+    mutual_recognition: MutualRecognition = section("mutual recognition agreements (exploratory)")
+    cross_provincial: CrossProvincial = section("cross-provincial breach-of-trust punishment (exploratory)")
     commitment_rules: CommitmentRules = section("notification-commitment eligibility and verification")
     evaluation: Evaluation = section("comprehensive credit evaluation")
     false_commitment: FalseCommitmentDegree = section("false commitments by dishonesty degree")
-    listing: Listing = section("listed entities: rectification and bans")
     repair_routes: RepairRoutes = section("routes of credit repair for a listing")
     objection_rules: ObjectionRules = section("objections against a listing")

@@ -3,10 +3,11 @@
 Commitment before, classified supervision during, joint punishment after (seed 002 line 19): enterprises
 may obtain licences on a notification-commitment unless they are on a dishonesty list; a risk score from
 the record grades them A-D (SAMR 国市监信发〔2022〕6号); spot checks are rarer for A and far more frequent
-for D (seed 002 line 31); a first minor offence corrected in time without harm is not penalised
-(Administrative Penalty Law 2021, Art. 33); serious dishonesty leads to listing, joint punishment and, in
-fields of life and property safety, a market or industry ban (seed 002 line 13); records are repaired
-after a minimum publicity period with obligations fulfilled and a credit commitment.
+for D (seed 002 line 31); a minor violation corrected in time without harm is not penalised, nor is
+one the party proves it committed without fault (Administrative Penalty Law 2021, Art. 33); serious
+dishonesty leads to listing, joint punishment and, in fields of life and property safety, a market or
+industry ban (seed 002 line 13); records are repaired after a minimum publicity period with obligations
+fulfilled and a credit commitment (国办发〔2025〕22号).
 
 Every regional plugin falls back to these hooks for what it does not decide itself. Parameters:
 ``configs/jurisdictions/national.toml``; policy notes: ``docs/jurisdictions/national.md``.
@@ -44,7 +45,7 @@ from credsup.core import (
 from credsup.core.params import condition_mask
 from credsup.plugins.national.params import NationalParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "1.2"  # reads ViolationBatch.no_fault
 PARAMS_CLASS = NationalParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "national.toml"
 
@@ -83,7 +84,7 @@ def under_joint_punishment(batch: EnterpriseBatch, today: dt.date) -> np.ndarray
 def credsup_commitment_eligible(
     batch: EnterpriseBatch, kind: CommitmentKind, params: NationalParams, today: dt.date
 ) -> np.ndarray:
-    """Commitments are open to all (seed 004 (I) "as the rule"); listed entities are barred from
+    """Commitments are open to all (seed 004 (I): "In principle"); listed entities are barred from
     notification and certification commitments (seed 002 line 19, joint punishment). A repair
     commitment is always possible (it is how a listed entity applies for repair)."""
     if kind in (CommitmentKind.REPAIR, CommitmentKind.VOLUNTARY) or not params.commitment.listed_barred:
@@ -176,9 +177,10 @@ def classified_rate(batch: EnterpriseBatch, params: NationalParams) -> np.ndarra
 @hookimpl
 def credsup_inspection_probability(batch: EnterpriseBatch, params: NationalParams, period: Period) -> np.ndarray:
     """Classified spot checks: a yearly rate by grade (A reduced, B normal, C raised, D sharply raised;
-    SAMR 2022; seed 002 line 31), raised in key-supervision fields (seed 002 line 11). Class A's reduced
-    rate is the whole of its "no disturbance without cause": complaints, alerts and referrals about it are
-    still followed up (:func:`credsup_complaint_verification` does not depend on the grade)."""
+    SAMR 2022; seed 002 line 31), raised in key-supervision fields (seed 002 line 11). SAMR 2022's class A
+    is left undisturbed without cause; its reduced rate is the whole of that: complaints, alerts and
+    referrals about it are still followed up (:func:`credsup_complaint_verification` does not depend on the
+    grade)."""
     return period.per_period(classified_rate(batch, params))
 
 
@@ -210,26 +212,45 @@ def first_offence(violations: ViolationBatch) -> np.ndarray:
 def credsup_tolerance(
     violations: ViolationBatch, batch: EnterpriseBatch, params: NationalParams, today: dt.date
 ) -> ToleranceDecisions:
-    """Administrative Penalty Law 2021 Art. 33: a first minor offence corrected in time without harmful
-    consequences is not penalised; Art. 32: a first general offence corrected in time is penalised lightly.
-    A false commitment is never tolerated."""
+    """Administrative Penalty Law 2021, its clauses one by one:
+
+    * Art. 33 para 1, first sentence: a minor violation corrected in time without harmful consequences
+      "shall not" be penalised, first offence or not (``exempt_minor_corrected``; ``Reason.MINOR_CORRECTED``);
+    * Art. 33 para 2: no penalty where the party has evidence sufficient to prove it had no subjective
+      fault (``violations.no_fault``; ``exempt_no_fault``; ``Reason.NO_FAULT``);
+    * Art. 33 para 1, second sentence: a first violation whose harmful consequences are minor (harm at most
+      ``minor_harm``), corrected in time, "may" be left unpenalised: a discretion, exercised when
+      ``exempt_first_minor_harm`` is set (``Reason.FIRST_OFFENCE_MINOR_HARM``);
+    * Art. 32: a first general offence corrected in time without harm is penalised lightly
+      (``mitigate_first_general_corrected``; assumption: "corrected in time" stands for eliminating the
+      harm, and the first-offence and severity conditions narrow Art. 32 to the plain case).
+
+    A false commitment is never tolerated. A penalised violation carries the reason it was not exempt."""
     t = params.tolerance
     n = len(violations)
     decision = np.full(n, Tolerance.PENALISE, dtype=np.int8)
     reason = np.full(n, Reason.SEVERITY, dtype=np.int16)
     first = first_offence(violations)
-    ok = violations.corrected & ~violations.harmful & first & ~violations.false_commitment
+    honest = ~violations.false_commitment
+    corrected = violations.corrected
     minor = violations.severity == Severity.MINOR
     general = violations.severity == Severity.GENERAL
-    reason[minor & ~first] = Reason.REPEAT_OFFENCE
-    reason[minor & first & ~violations.corrected] = Reason.NOT_CORRECTED
-    reason[minor & first & violations.corrected & violations.harmful] = Reason.HARMFUL
-    if t.exempt_first_minor_corrected:
-        exempt = ok & minor
-        decision[exempt] = Tolerance.EXEMPT
-        reason[exempt] = Reason.FIRST_MINOR_CORRECTED
+    slight = violations.harm <= t.minor_harm
+    reason[minor & ~corrected] = Reason.NOT_CORRECTED
+    reason[minor & corrected & violations.harmful] = Reason.HARMFUL
+    if t.exempt_first_minor_harm:
+        reason[~minor & corrected & slight & ~first] = Reason.REPEAT_OFFENCE
+    for switch, mask, why in (
+        (t.exempt_minor_corrected, minor & corrected & ~violations.harmful, Reason.MINOR_CORRECTED),
+        (t.exempt_no_fault, violations.no_fault, Reason.NO_FAULT),
+        (t.exempt_first_minor_harm, first & corrected & slight, Reason.FIRST_OFFENCE_MINOR_HARM),
+    ):
+        if switch:
+            new = mask & honest & (decision != Tolerance.EXEMPT)
+            decision[new] = Tolerance.EXEMPT
+            reason[new] = why
     if t.mitigate_first_general_corrected:
-        mitigate = ok & general
+        mitigate = general & first & corrected & ~violations.harmful & honest & (decision != Tolerance.EXEMPT)
         decision[mitigate] = Tolerance.MITIGATE
         reason[mitigate] = Reason.MITIGATING
     reason[violations.false_commitment] = Reason.FALSE_COMMITMENT

@@ -148,7 +148,20 @@ class Social:
 
 @attrs.frozen
 class Tolerance:
-    exempt_first_minor_corrected: bool = flag("first minor offence corrected in time without harm is not penalised")
+    """The clauses of Administrative Penalty Law 2021 Art. 33 (each its own switch) and Art. 32."""
+
+    exempt_minor_corrected: bool = flag(
+        "a minor violation corrected in time without harmful consequences is not penalised, first or not "
+        "(Art. 33 para 1, first sentence: 'shall not')"
+    )
+    exempt_first_minor_harm: bool = flag(
+        "the discretion of Art. 33 para 1, second sentence ('may'): a first violation with minor harmful "
+        "consequences corrected in time is not penalised"
+    )
+    minor_harm: float = param(
+        lo=0.0, hi=1000.0, doc="harm up to which harmful consequences are minor (Art. 33 para 1)", unit="harm units"
+    )
+    exempt_no_fault: bool = flag("no penalty where the party proves it had no subjective fault (Art. 33 para 2)")
     mitigate_first_general_corrected: bool = flag("first general offence corrected in time is penalised lightly")
 
 

@@ -1,14 +1,18 @@
 """Shanghai: graded, classified, risk-based and tolerant supervision (seed 003, SMPG G [2020] No. 7).
 
-Random inspection ratio and frequency follow credit, classification and risk (seed 003 para 11), raised
-for enterprises under a risk early warning from their record (para 9); key supervision objects in fields
-of public safety, life and health get full coverage (para 8); several departments' items at one enterprise
-are combined into one joint visit (para 11, ``schedule.joint_visits``); tolerant and prudent supervision
-(para 12): a first minor offence corrected in time is not penalised, an exemption list of minor
-violations, an observation period for emerging industries and a sandbox; rewarded whistleblowers raise
-tip-offs (para 15); serious violators are punished severely and banned for life (paras 12 and 19).
+Random inspection is the basic means "except for special and key fields" (seed 003 para 11): enterprises
+of a key field (public safety, life and health) are under key supervision "with full coverage" (para 8),
+visited once per ``key_supervision.coverage_months``, and never drawn at random. Everyone else is drawn
+with a ratio and frequency linked to credit (the grade) and risk (a risk early warning from the record
+multiplies the rate, para 9); several departments' items at one enterprise are combined into one joint
+visit (para 11, ``schedule.joint_visits``). Tolerant and prudent supervision (para 12): minor violations
+corrected in time without harm are not penalised, the discretion for a first violation with minor harm is
+exercised, an exemption list of minor violations, an observation period for emerging industries and a
+sandbox, all for violations corrected (para 19 orders correction); rewarded whistleblowers raise tip-offs
+(para 15); serious violators pay "huge fines", and those who violate "subjectively, deliberately and
+seriously" causing bad influence are banned for life (paras 12 and 19).
 
-Grading, commitments, repair and objections are the national baseline's (para 7 asks to "study and
+Grading, commitments, repair and objections are the national baseline's (para 7 asks to "Study and
 explore" a public credit evaluation and to "improve" repair, without rules of its own). Parameters:
 ``configs/jurisdictions/shanghai.toml``; notes: ``docs/jurisdictions/shanghai.md``.
 """
@@ -34,11 +38,12 @@ from credsup.core import (
     ViolationBatch,
     hookimpl,
 )
+from credsup.core.months import months_before
 from credsup.plugins import national
-from credsup.plugins.national.params import grade_codes, severity_code
+from credsup.plugins.national.params import severity_code
 from credsup.plugins.shanghai.params import ShanghaiParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "1.2"
 PARAMS_CLASS = ShanghaiParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "shanghai.toml"
 
@@ -74,45 +79,35 @@ def risk_warning(batch: EnterpriseBatch, params: ShanghaiParams) -> np.ndarray:
     return warned
 
 
-def key_supervision_objects(
-    batch: EnterpriseBatch, params: ShanghaiParams, warned: np.ndarray | None = None
-) -> np.ndarray:
-    """Enterprises on the key supervision list (seed 003 para 8): in a field of public safety, life and
-    health (``key_sector``) and of a listed grade, or under a risk warning; "strictly control the quantity
-    of key supervisees" is why not every enterprise of a key field is on it. ``warned`` is
-    :func:`risk_warning`'s answer when the caller has it already."""
-    k = params.key_supervision
-    # grade codes -1 (ungraded) .. 3 (D) -> positions 0 .. 4 of a lookup table
-    listed = np.zeros(5, dtype=bool)
-    listed[np.asarray(grade_codes(k.grades), dtype=np.intp) + 1] = True
-    listed_grade = listed[batch.grade + 1]
-    if k.include_warned:
-        listed_grade |= risk_warning(batch, params) if warned is None else warned
-    return batch.key_sector & listed_grade
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return dt.date(y, m + 1, min(day.day, 28))
+def key_supervision_objects(batch: EnterpriseBatch) -> np.ndarray:
+    """Enterprises under key supervision instead of the random draws: those of a special and key field
+    that directly involves public safety and people's lives and health (``key_sector``; seed 003 para 8;
+    para 11 "except for special and key fields"). Which fields are key is the registry's or the
+    scenario's (``key_sector``): that choice is where para 8's "strictly control the quantity of key
+    supervisees" is made."""
+    return batch.key_sector
 
 
 def coverage_due(batch: EnterpriseBatch, params: ShanghaiParams, period: Period) -> np.ndarray:
-    """Whose full-coverage visit falls in ``period``: never inspected, or last inspected more than
-    ``coverage_months`` before the period ends (so an object is visited once per interval, not every period)."""
-    cutoff = np.datetime64(_months_before(period.end, params.key_supervision.coverage_months), "D")
+    """Whose full-coverage visit falls in ``period``: never inspected, or not inspected in the
+    ``coverage_months`` calendar months before the period ends (:func:`credsup.core.months.months_before`,
+    the record windows' arithmetic), so each is visited once per interval, not in every period."""
+    cutoff = np.datetime64(months_before(period.end, params.key_supervision.coverage_months), "D")
     return np.isnat(batch.last_inspection) | (batch.last_inspection < cutoff)
 
 
 @hookimpl
 def credsup_inspection_probability(batch: EnterpriseBatch, params: ShanghaiParams, period: Period) -> np.ndarray:
-    """Ratio and frequency linked to credit (the grade), classification (key fields) and risk (a warning
-    multiplies the rate) (seed 003 para 11; para 9); key supervision objects whose visit is due get 1.0,
-    full coverage (para 8); between their visits they stay in the random draws like everyone else."""
+    """Random inspection "except for special and key fields" (seed 003 para 11): an enterprise of a key
+    field gets 1.0 in the period its full-coverage visit is due and 0.0 otherwise (key supervision "with
+    full coverage", para 8; it is never drawn at random). Everyone else: ratio and frequency linked to
+    credit (the national rate by grade) and risk (a risk warning multiplies it, para 9)."""
     warned = risk_warning(batch, params)
-    rate = national.classified_rate(batch, params)
+    rate = national.by_grade(batch, params.inspection.rate_per_year.array(), params.inspection.ungraded_rate_per_year)
     rate[warned] *= params.risk_warning.rate_multiplier
     p = period.per_period(rate)
-    p[key_supervision_objects(batch, params, warned) & coverage_due(batch, params, period)] = 1.0
+    key = key_supervision_objects(batch)
+    p[key] = np.where(coverage_due(batch, params, period)[key], 1.0, 0.0)
     return p
 
 
@@ -121,7 +116,8 @@ def credsup_inspection_probability(batch: EnterpriseBatch, params: ShanghaiParam
 
 @hookimpl
 def credsup_complaint_intensity(batch: EnterpriseBatch, params: ShanghaiParams, today: dt.date) -> np.ndarray:
-    """Whistleblowers and internal informants are "handsomely rewarded and strictly protected" (seed 003
+    """Establish the system of "whistle blowers" and internal informants and "handsomely reward and strictly
+    protect" them (seed 003
     para 15): the national reporting intensity times ``whistleblower.complaint_multiplier``."""
     base = national.credsup_complaint_intensity(batch, params, today)
     return np.minimum(base * params.whistleblower.complaint_multiplier, 100.0)
@@ -134,15 +130,18 @@ def credsup_complaint_intensity(batch: EnterpriseBatch, params: ShanghaiParams, 
 def credsup_tolerance(
     violations: ViolationBatch, batch: EnterpriseBatch, params: ShanghaiParams, today: dt.date
 ) -> ToleranceDecisions:
-    """Tolerant and prudent supervision (seed 003 para 12), on top of the national rule that a first minor
-    offence corrected in time without harm is not penalised ("promptly correct the first minor offence"):
+    """Tolerant and prudent supervision (seed 003 para 12), on top of the national clauses of the
+    Administrative Penalty Law (a minor violation corrected in time without harm is not penalised; Shanghai
+    exercises the discretion for a first violation with minor harm, ``tolerance.exempt_first_minor_harm``):
 
-    * exemption list: a minor violation of a listed item, corrected in time, without harm, is not
-      penalised, repeated or not, except for the items exempt on a first offence only;
+    * exemption list (沪司规〔2019〕1号): the list names conduct that is minor in the sense of Art. 33: a
+      violation of a listed item up to ``exemption_list.max_severity``, corrected in time, without harm, is
+      not penalised, repeated or not, except for the items exempt on a first offence only;
     * observation period: an emerging-industry enterprise within ``observation.years`` of registration is
       not penalised for a violation up to ``observation.max_severity`` corrected in time without harm;
     * sandbox: an enterprise of a sandbox sector within ``sandbox.years`` of registration is not penalised
-      for a violation up to ``sandbox.max_severity`` without harm, even if not yet corrected.
+      for a violation up to ``sandbox.max_severity`` corrected in time without harm (para 19: "ordering
+      to make correction, and correct such problems in a timely manner").
 
     A false commitment and a harmful violation are never tolerated. The first rule that applies gives the
     reason (national, exemption list, observation period, sandbox)."""
@@ -158,7 +157,7 @@ def credsup_tolerance(
     first_only = violations.item_mask(ex.first_offence_only)
     on_list = (
         violations.item_mask(ex.items)
-        & (sev == Severity.MINOR)
+        & (sev <= severity_code(ex.max_severity))
         & violations.corrected
         & clean
         & (national.first_offence(violations) | ~first_only)
@@ -171,7 +170,11 @@ def credsup_tolerance(
 
     sb = params.sandbox
     sandboxed = (
-        batch.sector_mask(sb.sectors, rows=ent) & (age < sb.years) & (sev <= severity_code(sb.max_severity)) & clean
+        batch.sector_mask(sb.sectors, rows=ent)
+        & (age < sb.years)
+        & (sev <= severity_code(sb.max_severity))
+        & violations.corrected
+        & clean
     )
 
     for mask, why in (
@@ -189,16 +192,16 @@ def credsup_tolerance(
 
 
 def lifelong(violations: ViolationBatch, decisions: ToleranceDecisions, params: ShanghaiParams) -> np.ndarray:
-    """Serious violators removed from the market for life (seed 003 para 12 "remove ... from the market";
-    para 19 "lifelong access prohibition"): a penalised serious violation with grave harm, or repeated."""
+    """Market participants "who subjectively, deliberately and seriously violate the law and rule causing
+    bad influence" removed from the market (seed 003 para 12) by "lifelong access prohibition" (para 19):
+    a penalised serious violation (seriously), with at least ``lifelong_repeat`` earlier violations of the
+    same item on record (subjectively, deliberately: the rule was known and broken again; the record holds
+    no intent, so repetition stands for it) and harm of at least ``lifelong_harm`` (causing bad
+    influence). Harm alone, or repetition alone, is never enough."""
     sp = params.severe_punishment
     serious = (violations.severity == Severity.SERIOUS) & (decisions.decision != Tolerance.EXEMPT)
-    repeated = (
-        violations.prior_same_item_36m >= sp.lifelong_repeat
-        if sp.lifelong_repeat > 0
-        else np.zeros(len(violations), dtype=bool)
-    )
-    return serious & ((violations.harm >= sp.lifelong_harm) | repeated)
+    deliberate = violations.prior_same_item_36m >= sp.lifelong_repeat
+    return serious & deliberate & (violations.harm >= sp.lifelong_harm)
 
 
 @hookimpl
@@ -210,8 +213,9 @@ def credsup_sanction(
     today: dt.date,
 ) -> Sanctions:
     """National sanctions made severe for serious violations (seed 003 para 19): "huge fines" (the fine of a
-    penalised serious violation times ``serious_fine_multiplier``) and, for the gravest or repeated, a
-    lifelong market ban (``INDEFINITE_DAYS``) with listing and joint punishment."""
+    penalised serious violation times ``serious_fine_multiplier``) and, for the deliberate serious
+    violations causing bad influence of :func:`lifelong`, a lifelong market ban (``INDEFINITE_DAYS``) with
+    listing and joint punishment."""
     s = national.credsup_sanction(violations, decisions, batch, params, today)
     sp = params.severe_punishment
     serious = (violations.severity == Severity.SERIOUS) & (decisions.decision != Tolerance.EXEMPT)

@@ -11,19 +11,19 @@ import attrs
 
 from credsup.core.params import MAX_HARM, flag, param, require, section
 from credsup.core.vocabulary import ITEMS, SECTORS
-from credsup.plugins.national.params import NationalParams, grade_letters, names_from, severity_name
+from credsup.plugins.national.params import NationalParams, names_from, severity_name
 
 
 @attrs.frozen
 class KeySupervision:
-    """Lists of key supervision objects with full coverage (seed 003 para 8)."""
+    """Key supervision with full coverage in special and key fields, instead of the random draws (seed 003
+    paras 8 and 11)."""
 
-    grades: tuple[str, ...] = grade_letters(
-        "enterprises of a key field with one of these grades are key supervision objects"
-    )
-    include_warned: bool = flag("enterprises of a key field under a risk warning are key supervision objects too")
     coverage_months: int = param(
-        lo=1, hi=60, doc="full coverage: each object is visited once in this many months", unit="months"
+        lo=1,
+        hi=60,
+        doc="full coverage: each enterprise of a key field is visited once in this many months",
+        unit="months",
     )
 
 
@@ -40,9 +40,14 @@ class RiskWarning:
 
 @attrs.frozen
 class ExemptionList:
-    """Published list of minor violations that are not penalised (seed 003 para 12)."""
+    """Published list of minor violations that are not penalised when corrected in time without harm (seed 003
+    para 12; 沪司规〔2019〕1号): it names the conduct that counts as minor for Administrative Penalty Law
+    Art. 33, including conduct the general rules class as more than minor."""
 
     items: tuple[str, ...] = names_from(ITEMS, "item", "violation items on the exemption list")
+    max_severity: str = severity_name(
+        "a violation of a listed item up to this severity is minor in the list's sense (minor, general, serious)"
+    )
     first_offence_only: tuple[str, ...] = names_from(ITEMS, "item", "items of the list exempt on a first offence only")
 
     def __attrs_post_init__(self) -> None:
@@ -85,10 +90,15 @@ class SeverePunishment:
 
     serious_fine_multiplier: float = param(lo=1.0, hi=100.0, doc="multiplies the fine of a penalised serious violation")
     lifelong_harm: float = param(
-        lo=0.0, hi=MAX_HARM, doc="a serious violation with at least this harm brings a lifelong ban", unit="harm units"
+        lo=0.0,
+        hi=MAX_HARM,
+        doc="a deliberate serious violation with at least this harm ('causing bad influence') brings a lifelong ban",
+        unit="harm units",
     )
     lifelong_repeat: int = param(
-        lo=0, hi=1000, doc="... or one with at least this many earlier violations of the same item (0 = off)"
+        lo=1,
+        hi=1000,
+        doc="a serious violation is deliberate when at least this many earlier ones of the same item are on record",
     )
 
 
@@ -96,7 +106,7 @@ class SeverePunishment:
 class ShanghaiParams(NationalParams):
     """Shanghai SMPG G [2020] No. 7 (seed 003) on top of the national baseline."""
 
-    key_supervision: KeySupervision = section("key supervision lists with full coverage")
+    key_supervision: KeySupervision = section("key supervision with full coverage in key fields")
     risk_warning: RiskWarning = section("risk early warning from the record")
     exemption_list: ExemptionList = section("exemption list of minor violations")
     observation: Observation = section("observation period for emerging industries")

@@ -37,7 +37,7 @@ from credsup.core import (
 )
 from credsup.plugins.traditional.params import TraditionalParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "1.2"
 PARAMS_CLASS = TraditionalParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "traditional.toml"
 

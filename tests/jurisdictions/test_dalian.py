@@ -9,6 +9,7 @@ import pytest
 
 from credsup.core import (
     CommitmentKind,
+    DetectionSource,
     EnterpriseBatch,
     Grade,
     Period,
@@ -31,9 +32,53 @@ def dalian():
     return load_jurisdiction("dalian")
 
 
-def test_re_evaluation_every_quarter(dalian) -> None:
-    assert dalian.schedule.grading_months == 3
-    assert dalian.sources["schedule.grading_months"].startswith("seed 000 (IV)")
+def test_participants_are_re_evaluated_every_quarter_and_everyone_else_yearly(dalian) -> None:
+    """seed 000 (IV) re-evaluates "the market subjects participating in the demonstration creation" every
+    quarter; everyone else keeps the national cycle."""
+    assert dalian.schedule.demonstration_grading_months == 3
+    assert dalian.sources["schedule.demonstration_grading_months"].startswith("seed 000 (IV)")
+    assert dalian.schedule.grading_months == load_jurisdiction("national").schedule.grading_months == 12
+
+
+def test_the_simulator_regrades_participants_quarterly_and_others_on_the_national_cycle() -> None:
+    from credsup.simulation.population import generate, item_table
+    from credsup.simulation.regulator import Regulator
+    from credsup.simulation.scenario import load_scenario
+    from credsup.simulation.streams import as_seed_sequence, streams
+
+    sc = load_scenario("demo", [("population.enterprises", 3000), ("months", 16)])
+    rngs = streams(as_seed_sequence(5))
+    world, probe = generate(sc, rngs["population"])
+    _, shares, severity = item_table(sc)
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def after_month(done: int, _total: int) -> None:  # the month's evaluations are done when it opens
+        seen.append((world.cols["graded_on"].copy(), world.cols["demonstration"].copy()))
+
+    Regulator(world, load_jurisdiction("dalian"), sc, rngs, probe, shares, severity, after_month).run()
+    start = world.start
+    month_day = [
+        np.datetime64(dt.date(sc.start.year + (sc.start.month - 1 + t) // 12, (sc.start.month - 1 + t) % 12 + 1, 1))
+        for t in range(16)
+    ]
+    assert month_day[0] == start
+    for t in range(1, 16):
+        graded_on, _ = seen[t]
+        before, was_participant = seen[t - 1]  # the status the month's evaluation found
+        if t == 12:
+            assert (graded_on == month_day[12]).all()  # the national cycle: everyone
+        elif t % 3 == 0:
+            # the participants are re-evaluated this quarter (those found at the last month's opening, less
+            # any whose status a sanction cancelled since); everyone else keeps the last evaluation
+            regraded = graded_on == month_day[t]
+            assert regraded.sum() > 0.9 * was_participant.sum() > 0, t
+            assert not (regraded & ~was_participant).any(), t
+            assert (graded_on[~regraded] == before[~regraded]).all(), t
+        else:
+            assert (graded_on == before).all(), t  # no evaluation between quarters
+    # those who were never participants were evaluated on the national cycle only
+    never = ~np.any([demo for _, demo in seen], axis=0)
+    assert never.any() and set(np.unique(seen[15][0][never])) == {month_day[12]}
 
 
 @pytest.mark.parametrize("sector", ["food_beverage", "automobile_4s", "home_furnishing"])
@@ -103,6 +148,40 @@ def test_published_commitments_raise_complaints_and_every_complaint_is_verified(
     assert dalian.complaint_verification(b, TODAY)[0] == 1.0
 
 
+def test_a_breach_of_the_published_commitment_found_through_complaints_cancels_the_status(
+    dalian, enterprises, violations
+) -> None:
+    """seed 000 (III): the public complains through the QR code, the regulator verifies; a commitment "found
+    to be false after verification" cancels the eligibility "with an administrative penalty to be given to
+    the act against laws and regulations": the status goes, the act is penalised as the law says."""
+    b = enterprises(2, **{**MODEL, "demonstration": [True, False]})
+    v = violations(
+        4,
+        enterprise=[0, 0, 1, 0],
+        severity=[Severity.GENERAL, Severity.MINOR, Severity.GENERAL, Severity.GENERAL],
+        item=["hygiene", "price_marking", "hygiene", "hygiene"],
+        source=[
+            DetectionSource.COMPLAINT,
+            DetectionSource.COMPLAINT,
+            DetectionSource.COMPLAINT,
+            DetectionSource.REFERRAL,
+        ],
+        corrected=True,
+        prior_same_item_36m=[1, 0, 1, 1],
+    )
+    d = dalian.tolerance(v, b, TODAY)
+    assert d.decision.tolist() == [Tolerance.PENALISE, Tolerance.EXEMPT, Tolerance.PENALISE, Tolerance.PENALISE]
+    s = dalian.sanction(v, d, b, TODAY)
+    national = load_jurisdiction("national").sanction(v, d, b, TODAY)
+    # a participant's violations found through complaints cancel the status, even one the law exempts (row 1);
+    # a non-participant has no status to lose (row 2); one found otherwise is not a pledge found false (row 3)
+    assert s.revoke_demonstration.tolist() == [True, True, False, False]
+    # the penalty is the law's for the act: the national fine, none for the exempt one
+    assert s.fine.tolist() == national.fine.tolist() and s.fine[1] == 0
+    wider = load_jurisdiction("dalian", overrides=[("public_pledge.found_by", ["complaint", "referral"])])
+    assert wider.sanction(v, d, b, TODAY).revoke_demonstration.tolist() == [True, True, False, True]
+
+
 def test_false_commitment_revokes_demonstration_and_is_penalised(dalian, enterprises, violations) -> None:
     b = enterprises(1, **{**MODEL, "demonstration": True})
     v = violations(
@@ -138,6 +217,11 @@ def test_faith_keeping_demonstration_enterprises_get_an_increased_credit_rating(
     assert with_status[1] == without[1] == Grade.B  # no status, no bonus
     assert with_status[2] == without[2] > Grade.A  # a founded complaint: no bonus
     assert with_status[3] == Grade.D  # never for a listed enterprise
+
+
+def test_verification_factor_is_an_assumption_with_its_reason(dalian) -> None:
+    source = dalian.sources["demonstration.verification_factor"]
+    assert source.startswith("assumption:") and "1.0" in source  # says how to switch the reading off
 
 
 def test_demonstration_enterprises_commitments_are_verified_less(dalian, enterprises) -> None:

@@ -38,15 +38,39 @@ def test_notification_commitment_is_the_rule(hainan, enterprises) -> None:
         assert hainan.commitment_eligible(b, kind, TODAY).all()
 
 
-def test_an_enterprise_listed_in_guangdong_is_barred_until_repaired(hainan, enterprises) -> None:
+@pytest.fixture(scope="module")
+def explored():
+    """Hainan with both exploratory levers on: mutual recognition with, and cross-provincial punishment of,
+    Guangdong and Guangxi (seed 004 (VIII), (XVI))."""
+    return load_jurisdiction(
+        "hainan",
+        overrides=[
+            ("mutual_recognition.regions", ["guangdong", "guangxi"]),
+            ("cross_provincial.regions", ["guangdong", "guangxi"]),
+        ],
+    )
+
+
+def test_what_the_text_only_explores_is_off_by_default(hainan, enterprises) -> None:
+    """(VIII) "Explore ... mutual recognition ... with Guangdong Province and Guangxi"; (XVI) "actively
+    explore ... a cross-provincial breach of trust punishment mechanism": no lists of other provinces count."""
+    assert hainan.params.mutual_recognition.regions == () and hainan.params.cross_provincial.regions == ()
+    for key in ("mutual_recognition.regions", "cross_provincial.regions"):
+        assert "explore" in hainan.sources[key].lower() and "lever" in hainan.sources[key]
+    b = enterprises(3, inspections_36m=2, clean_inspections_36m=2, external_listing=["guangdong", "guangxi", None])
+    assert hainan.commitment_eligible(b, NOTIFY, TODAY).all()
+    assert hainan.grade(b, TODAY).tolist() == [Grade.A] * 3
+
+
+def test_an_enterprise_listed_in_a_recognised_province_is_barred_until_repaired(explored, enterprises) -> None:
     b = enterprises(4, external_listing=["guangdong", "guangxi", "fujian", None])
     for kind in (NOTIFY, CERTIFY):
-        assert hainan.commitment_eligible(b, kind, TODAY).tolist() == [False, False, True, True]
+        assert explored.commitment_eligible(b, kind, TODAY).tolist() == [False, False, True, True]
     # voluntary and repair commitments stay open: the repair commitment is how it gets off the list
-    assert hainan.commitment_eligible(b, CommitmentKind.REPAIR, TODAY).all()
-    assert hainan.commitment_eligible(b, CommitmentKind.VOLUNTARY, TODAY).all()
+    assert explored.commitment_eligible(b, CommitmentKind.REPAIR, TODAY).all()
+    assert explored.commitment_eligible(b, CommitmentKind.VOLUNTARY, TODAY).all()
     repaired = enterprises(1, external_listing=None)  # Guangdong lifted the listing after repair
-    assert hainan.commitment_eligible(repaired, NOTIFY, TODAY).tolist() == [True]
+    assert explored.commitment_eligible(repaired, NOTIFY, TODAY).tolist() == [True]
 
 
 def test_lists_of_provinces_without_mutual_recognition_do_not_count(hainan, enterprises) -> None:
@@ -97,9 +121,13 @@ def test_verified_self_reported_information_counts(hainan, enterprises) -> None:
     assert hainan.grade(b, TODAY).tolist() == [Grade.B, Grade.A]
 
 
-def test_listed_in_a_recognised_province_is_graded_d(hainan, enterprises) -> None:
+def test_listed_in_a_partner_province_of_cross_provincial_punishment_is_graded_d(explored, enterprises) -> None:
     b = enterprises(3, inspections_36m=2, clean_inspections_36m=2, external_listing=["guangxi", "fujian", None])
-    assert hainan.grade(b, TODAY).tolist() == [Grade.D, Grade.A, Grade.A]
+    assert explored.grade(b, TODAY).tolist() == [Grade.D, Grade.A, Grade.A]
+    milder = load_jurisdiction(
+        "hainan", overrides=[("cross_provincial.regions", ["guangxi"]), ("cross_provincial.listed_grade", "C")]
+    )
+    assert milder.grade(b, TODAY).tolist() == [Grade.C, Grade.A, Grade.A]
 
 
 # ---------------------------------------------------------------- sanctions: (V), (XIII), (XV)-(XVII)
@@ -122,7 +150,7 @@ def test_false_commitment_is_penalised_and_recorded_by_its_dishonesty_degree(hai
     assert s.publicity_days.tolist() == [f.publicity_days.minor, f.publicity_days.general, f.publicity_days.serious]
     assert (s.list_days > 0).tolist() == [False, False, True]  # serious dishonesty: listed
     assert s.joint_punishment.tolist() == [False, False, True]
-    assert s.rectify_days[2] == hainan.params.listing.rectify_days
+    assert s.rectify_days[2] == hainan.params.sanction.listed_rectify_days
 
 
 def test_listed_entities_rectify_within_a_time_limit_and_joint_punishment_is_automatic(
@@ -133,20 +161,26 @@ def test_listed_entities_rectify_within_a_time_limit_and_joint_punishment_is_aut
     s = hainan.sanction(v, hainan.tolerance(v, b, TODAY), b, TODAY)
     assert (s.list_days > 0).tolist() == [True, False]
     assert s.joint_punishment.tolist() == [True, False]
-    assert s.rectify_days.tolist() == [hainan.params.listing.rectify_days, 0]
+    assert s.rectify_days.tolist() == [hainan.params.sanction.listed_rectify_days, 0]
 
 
 @pytest.mark.parametrize(
     ("case", "banned"),
     [
-        (dict(harm=6.0), True),  # major losses
-        (dict(harm=3.0, prior_same_item_36m=2), True),  # repeatedly commits
-        (dict(harm=3.0, failed=1), True),  # refuses to carry out earlier decisions
-        (dict(harm=3.0), False),  # listed, but none of the aggravating circumstances
+        (dict(harm=6.0), True),  # "cause major losses"
+        (
+            dict(harm=3.0, prior_same_item_36m=2),
+            False,
+        ),  # two administrative violations are not "repeatedly commit crimes"
+        (dict(harm=3.0, failed=1), False),  # a missed deadline brings "reminders or warnings" (XV), not a ban
+        (dict(harm=3.0), False),  # listed, but no major loss
         (dict(harm=6.0, key=False), False),  # outside the fields of life and property safety
     ],
 )
 def test_market_and_industry_bans_for_serious_cases(hainan, enterprises, violations, case, banned) -> None:
+    """(XVII): bans for those who "refuse to implement judicial judgments or administrative penalty
+    decisions, repeatedly commit crimes, cause major losses ..."; of these, only major losses are facts of
+    an administrative record."""
     b = enterprises(1, key_sector=case.get("key", True), failed_rectifications_36m=case.get("failed", 0))
     v = violations(
         1,
@@ -160,6 +194,15 @@ def test_market_and_industry_bans_for_serious_cases(hainan, enterprises, violati
     assert s.list_days[0] > 0
     assert bool(s.ban_days[0] > 0) == banned
     assert s.ban_scope[0] == (BanScope.INDUSTRY if banned else BanScope.NONE)
+
+
+def test_failing_to_rectify_brings_a_warning_on_record_not_a_sanction(hainan, enterprises) -> None:
+    """(XV): "For those who fail to rectify within the specified time limit, the identification department
+    should give reminders or warnings"; the interview record is pushed to the credit platform: the missed
+    deadline stays in the record and weighs in the grade, nothing more."""
+    b = enterprises(2, inspections_36m=2, failed_rectifications_36m=[0, 1])
+    grades = hainan.grade(b, TODAY)
+    assert grades[1] > grades[0]
 
 
 # ---------------------------------------------------------------- repair and objections: (IV), (XXVI)-(XXVII)
@@ -180,31 +223,43 @@ def applications(record, fulfilled, recorded="2024-01-01"):
 
 BASE = RepairCondition.RECTIFIED | RepairCondition.COMMITMENT
 ROUTES = (
-    RepairCondition.CREDIT_CHECK
+    RepairCondition.COMMITMENT
+    | RepairCondition.RECTIFIED
+    | RepairCondition.CREDIT_CHECK
     | RepairCondition.TRAINING
     | RepairCondition.CREDIT_REPORT
     | RepairCondition.PUBLIC_SERVICE
 )
 
 
-def test_a_listing_is_repaired_through_one_of_the_routes(hainan, enterprises) -> None:
+def test_a_listing_is_repaired_through_any_one_of_the_routes(hainan, enterprises) -> None:
+    """(XXVI) lists the routes as alternatives ("can be achieved through ..."); (IV) asks every applicant
+    for the credit commitment letter, itself one of the routes: nothing is asked on top of it."""
     b = enterprises(1)
     apps = applications(
         RecordKind.DISHONESTY_LIST,
         [
+            RepairCondition.COMMITMENT,
             BASE,
-            BASE | RepairCondition.TRAINING,
-            BASE | RepairCondition.PUBLIC_SERVICE,
-            BASE | RepairCondition.CREDIT_REPORT,
-            BASE | RepairCondition.CREDIT_CHECK,
+            RepairCondition.COMMITMENT | RepairCondition.TRAINING,
             RepairCondition.RECTIFIED | RepairCondition.TRAINING,
+            RepairCondition.NONE,
         ],
     )
     r = hainan.repair(apps, b, TODAY)
-    assert r.status.tolist() == [RepairStatus.NOT_YET] + [RepairStatus.APPROVED] * 4 + [RepairStatus.NOT_YET]
-    assert r.missing[0] == int(ROUTES)  # any one of the routes would do
-    assert r.missing[5] == int(RepairCondition.COMMITMENT)  # the repair commitment letter (IV) is required
+    assert r.status.tolist() == [RepairStatus.APPROVED] * 3 + [RepairStatus.NOT_YET] * 2
+    assert r.missing[3] == int(RepairCondition.COMMITMENT)  # the repair commitment letter (IV) is required
+    assert r.missing[4] == int(ROUTES)  # the letter, and any one route (the letter is one)
     assert (r.review_days == 3).all()
+    two = load_jurisdiction("hainan", overrides=[("repair_routes.min_routes", 2)]).repair(apps, b, TODAY)
+    assert two.status.tolist() == [RepairStatus.NOT_YET] + [RepairStatus.APPROVED] * 2 + [RepairStatus.NOT_YET] * 2
+    assert two.missing[0] == int(ROUTES & ~RepairCondition.COMMITMENT)  # one more route, any of them
+
+
+def test_a_listing_is_not_repaired_before_its_minimum_period(hainan, enterprises) -> None:
+    b = enterprises(1)
+    r = hainan.repair(applications(RecordKind.DISHONESTY_LIST, [BASE], recorded="2025-10-01"), b, TODAY)
+    assert r.status[0] == RepairStatus.NOT_YET and r.missing[0] == int(RepairCondition.PUBLICITY_PERIOD)
 
 
 def test_a_penalty_is_repaired_by_the_national_rules(hainan, enterprises) -> None:
@@ -245,3 +300,38 @@ def test_what_hainan_leaves_to_national(hainan) -> None:
         "credsup_demonstration",
     ):
         assert hainan.answered_by(hook) == "national"
+
+
+# ------------------------------------------------------- the rules that were inert act in a simulation
+
+
+def _simulated(overrides, world=()):
+    from credsup.simulation import run_simulation
+    from credsup.simulation.scenario import load_scenario
+
+    result = run_simulation(
+        load_scenario("demo", list(world)), load_jurisdiction("hainan", overrides=overrides), seed=1
+    )
+    return result.summary, result.counts
+
+
+SMALL = (("population.enterprises", 3000), ("months", 24), ("regulator.inspectors", 5))
+
+
+@pytest.mark.parametrize(
+    "override",
+    [("evaluation.industry_weight", 0.0), ("mutual_recognition.regions", ["guangdong", "guangxi"])],
+    ids=["industry_weight", "mutual_recognition"],
+)
+def test_industry_grades_and_listings_elsewhere_change_a_simulation(override) -> None:
+    """The population has industry grades (seed 004 (X)) and listings in other provinces ((V), (VIII)):
+    the rules reading them change what a simulation measures (they once gave byte-identical metrics)."""
+    assert _simulated([], SMALL) != _simulated([override], SMALL)
+
+
+def test_the_number_of_repair_routes_changes_a_simulation() -> None:
+    """Listing repairs draw their routes (training, a credit report, public service) from the scenario:
+    asking for two routes instead of one approves fewer (the demo district: its listings are few, a
+    smaller world has too few repairs to show it)."""
+    (_, one), (_, two) = _simulated([]), _simulated([("repair_routes.min_routes", 2)])
+    assert two["repairs"] < one["repairs"]

@@ -86,7 +86,8 @@ def test_spot_checks_rise_from_a_to_d(national) -> None:
     assert p[4] == pytest.approx(p[1])  # not yet graded: the baseline rate
 
 
-def test_first_minor_offence_corrected_in_time_is_not_penalised(national) -> None:
+def test_a_minor_violation_corrected_in_time_without_harm_is_not_penalised_first_or_not(national) -> None:
+    """APL 2021 Art. 33 para 1, first sentence: no first-offence condition."""
     b = old(1)
     v = ViolationBatch.build(
         5,
@@ -94,19 +95,20 @@ def test_first_minor_offence_corrected_in_time_is_not_penalised(national) -> Non
         severity=[Severity.MINOR] * 4 + [Severity.GENERAL],
         corrected=[True, True, False, True, True],
         harmful=[False, False, False, True, False],
+        harm=[0.1, 0.1, 0.1, 2.0, 0.5],
         prior_same_item_36m=[0, 1, 0, 0, 0],
     )
     d = national.tolerance(v, b, TODAY)
     assert d.decision.tolist() == [
         Tolerance.EXEMPT,
-        Tolerance.PENALISE,
+        Tolerance.EXEMPT,  # a repeated minor violation, corrected without harm: still "shall not"
         Tolerance.PENALISE,
         Tolerance.PENALISE,
         Tolerance.MITIGATE,
     ]
     assert d.reason.tolist() == [
-        Reason.FIRST_MINOR_CORRECTED,
-        Reason.REPEAT_OFFENCE,
+        Reason.MINOR_CORRECTED,
+        Reason.MINOR_CORRECTED,
         Reason.NOT_CORRECTED,
         Reason.HARMFUL,
         Reason.MITIGATING,
@@ -115,6 +117,59 @@ def test_first_minor_offence_corrected_in_time_is_not_penalised(national) -> Non
     assert s.fine[0] == 0 and s.publicity_days[0] == 0
     sanction = national.params.sanction
     assert s.fine[4] == pytest.approx(sanction.mitigation_factor * sanction.fine.general)
+
+
+def test_a_first_violation_with_minor_harm_may_be_left_unpenalised_by_discretion(national) -> None:
+    """APL 2021 Art. 33 para 1, second sentence ("may"): a discretionary parameter, off nationally."""
+    b = old(1)
+    v = ViolationBatch.build(
+        4,
+        enterprise=[0] * 4,
+        severity=[Severity.GENERAL] * 4,
+        corrected=[True, True, False, True],
+        harmful=[True, True, True, True],
+        harm=[0.8, 0.8, 0.8, 2.5],
+        prior_same_item_36m=[0, 1, 0, 0],
+    )
+    assert national.params.tolerance.exempt_first_minor_harm is False
+    assert (national.tolerance(v, b, TODAY).decision == Tolerance.PENALISE).all()
+    lenient = load_jurisdiction("national", overrides=[("tolerance.exempt_first_minor_harm", True)])
+    d = lenient.tolerance(v, b, TODAY)
+    assert d.decision.tolist() == [Tolerance.EXEMPT, Tolerance.PENALISE, Tolerance.PENALISE, Tolerance.PENALISE]
+    assert d.reason.tolist() == [
+        Reason.FIRST_OFFENCE_MINOR_HARM,
+        Reason.REPEAT_OFFENCE,  # not a first violation
+        Reason.SEVERITY,  # not corrected in time
+        Reason.SEVERITY,  # harm above minor_harm
+    ]
+
+
+def test_no_penalty_where_the_party_proves_it_had_no_fault(national) -> None:
+    """APL 2021 Art. 33 para 2; a false commitment cannot be without fault."""
+    b = old(1)
+    v = ViolationBatch.build(
+        3,
+        enterprise=[0] * 3,
+        severity=[Severity.SERIOUS, Severity.GENERAL, Severity.SERIOUS],
+        no_fault=[True, False, True],
+        false_commitment=[False, False, True],
+        harm=3.0,
+        harmful=True,
+    )
+    d = national.tolerance(v, b, TODAY)
+    assert d.decision.tolist() == [Tolerance.EXEMPT, Tolerance.PENALISE, Tolerance.PENALISE]
+    assert d.reason.tolist() == [Reason.NO_FAULT, Reason.SEVERITY, Reason.FALSE_COMMITMENT]
+
+
+def test_national_sources_cite_what_the_texts_say(national) -> None:
+    """The mis-citations found in issue 14: the commitment bar is in seed 004 (V), not (VII); (XV) does not
+    say that an uncorrected violation is listed; seed 002 sets no repair conditions."""
+    src = national.sources
+    assert "seed 004 (V)" in src["commitment.listed_barred"] and "(VII)" not in src["commitment.listed_barred"]
+    assert "(XV)" not in src["sanction.list_uncorrected_serious"]
+    assert (
+        "seed 002 sets no repair conditions" in src["repair.required"] or "sets no conditions" in src["repair.required"]
+    )
 
 
 def test_serious_dishonesty_is_listed_with_joint_punishment_and_banned_in_key_fields(national) -> None:

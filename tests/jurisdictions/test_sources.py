@@ -40,5 +40,7 @@ def test_what_a_region_models_carries_the_regions_own_source(name: str) -> None:
 
 
 def test_region_specific_schedules() -> None:
-    assert load_jurisdiction("dalian").schedule.grading_months == 3  # seed 000 (IV): every quarter
+    dalian = load_jurisdiction("dalian").schedule
+    assert dalian.demonstration_grading_months == 3  # seed 000 (IV): the participants every quarter
+    assert dalian.grading_months == 12  # everyone else on the national cycle
     assert load_jurisdiction("shanghai").schedule.joint_visits is True  # seed 003 para 11

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import math
+import types
 from collections import Counter
 from pathlib import Path
 
@@ -287,3 +288,44 @@ def test_plan_input_errors(run, write_registry, tmp_path) -> None:
     )
     assert missing.exit_code == 1 and f"{tmp_path}/none.csv: file not found" in missing.stderr
     assert not (tmp_path / "plan.csv").exists()
+
+
+def test_the_summary_records_the_sha256_of_every_layers_plugin_code(run, tmp_path) -> None:
+    """Oracle: the shell recipe of docs/registry.md, `find PKG -name '*.py' | sort | xargs sha256sum |
+    sha256sum`, done with hashlib over the plugin packages' files on disk."""
+    import credsup.plugins.dalian
+    import credsup.plugins.national
+
+    summary = tmp_path / "plan.json"
+    result = plan(run, EXAMPLE, "--summary", summary, name="dalian", seed=1)
+    data = json.loads(summary.read_text())
+    layers = {layer["layer"]: layer for layer in data["plugin_code"]}
+    assert list(layers) == ["national", "dalian"]  # root first
+    for module in (credsup.plugins.national, credsup.plugins.dalian):
+        package = Path(module.__file__).parent
+        files = sorted(
+            p.relative_to(package.parent).as_posix() for p in package.rglob("*.py") if "__pycache__" not in p.parts
+        )
+        listing = "".join(f"{hashlib.sha256((package.parent / f).read_bytes()).hexdigest()}  {f}\n" for f in files)
+        layer = layers[package.name]
+        assert [m["file"] for m in layer["modules"]] == files and layer["distribution"] == "credsup"
+        assert layer["sha256"] == hashlib.sha256(listing.encode()).hexdigest()
+        assert f"{layer['sha256']}  {package.name}: credsup " in result.stderr
+
+
+def test_an_edited_plugin_file_changes_its_code_digest(tmp_path) -> None:
+    from credsup.core.provenance import layer_code
+
+    package = tmp_path / "credsup_town"
+    package.mkdir()
+    (package / "__init__.py").write_text("X = 1\n")
+    (package / "rules.py").write_text("Y = 2\n")
+    module = types.ModuleType("credsup_town")
+    module.__file__ = str(package / "__init__.py")
+    module.__path__ = [str(package)]
+    before = layer_code("town", "credsup-town", "0.1.0", module)
+    assert [m["file"] for m in before["modules"]] == ["credsup_town/__init__.py", "credsup_town/rules.py"]
+    (package / "rules.py").write_text("Y = 3\n")
+    after = layer_code("town", "credsup-town", "0.1.0", module)
+    assert after["version"] == before["version"] and after["sha256"] != before["sha256"]
+    assert after["modules"][0] == before["modules"][0] and after["modules"][1] != before["modules"][1]
