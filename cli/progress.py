@@ -63,7 +63,8 @@ class Task:
             self._bar.update(self._bar_task, completed=done, total=self.total)
         elif self.reporter.mode == "plain":
             now = time.monotonic()
-            if now - self._last_line >= self.reporter.interval:
+            finished = self.total is not None and done >= self.total  # _finish writes that line
+            if not finished and now - self._last_line >= self.reporter.interval:
                 self._last_line = now
                 self._lines += 1
                 self.reporter.write(self.line(now))
@@ -105,8 +106,10 @@ class Task:
     def _finish(self, ok: bool) -> None:
         if self._bar is not None:
             self._bar.stop()
-        elif self.reporter.mode == "plain" and ok and self._lines:  # a log that saw it going sees it end
-            self.reporter.write(self.line() + " - done")
+        elif self.reporter.mode == "plain" and ok:
+            # a log that saw it going, or work that outlasted the interval, sees it end
+            if self._lines or time.monotonic() - self.started >= self.reporter.interval:
+                self.reporter.write(self.line() + " - done")
         if ok:
             self.reporter.detail(f"{self.label}: {self.done} in {time.monotonic() - self.started:.1f} s")
 

@@ -8,6 +8,7 @@ import io
 import json
 import math
 import re
+import time
 import tomllib
 from pathlib import Path
 
@@ -278,14 +279,16 @@ def test_plain_progress_lines_in_a_log_at_most_every_interval() -> None:
         "runs: 2/4 (50%)",
         "runs: 3/4 (75%)",
         "runs: 4/4 (100%)",
-        "runs: 4/4 (100%)",
-    ]
+    ]  # the end is written once
     assert stream.getvalue().splitlines()[-1].endswith(" - done")
+    stream = io.StringIO()
+    with Reporter(0, stream=stream, interval=0.05).task("one slow run", 1) as task:
+        time.sleep(0.1)
+        task.advance()
+    assert [line.split(",")[0] for line in stream.getvalue().splitlines()] == ["one slow run: 1/1 (100%)"]
 
 
 def test_a_long_stage_gets_a_line_every_interval_in_a_log() -> None:
-    import time
-
     stream = io.StringIO()
     reporter = Reporter(0, stream=stream, interval=0.1)
     with reporter.step("reading the registry"):

@@ -98,6 +98,32 @@ def test_delete_asks_refuses_without_a_terminal_and_deletes_with_yes(stored, mon
     assert again.exit_code == 1 and f"no experiment {exp}" in again.stderr
 
 
+def test_delete_removes_that_experiment_and_nothing_else_on_both_backends(db_url) -> None:
+    from sqlalchemy import text
+
+    engine, first = store_compare(db_url, replications=2)
+    _, second = store_compare(db_url, replications=2)
+    tables = {
+        "run": "SELECT count(*) FROM run WHERE experiment_id = :e",
+        "metric": "SELECT count(*) FROM metric JOIN run ON run.id = metric.run_id WHERE experiment_id = :e",
+        "period_metric": "SELECT count(*) FROM period_metric p JOIN run ON run.id = p.run_id WHERE experiment_id = :e",
+        "grade_metric": "SELECT count(*) FROM grade_metric g JOIN run ON run.id = g.run_id WHERE experiment_id = :e",
+    }
+
+    def counts(exp: int) -> dict[str, int]:
+        with engine.connect() as conn:
+            return {t: int(conn.execute(text(q), {"e": exp}).scalar_one()) for t, q in tables.items()}
+
+    before = counts(second)
+    assert all(before.values()) and counts(first) == before
+    gone = invoke("results", "delete", first, "--db", db_url, "--yes")
+    assert gone.exit_code == 0, gone.output
+    assert counts(first) == dict.fromkeys(tables, 0) and counts(second) == before
+    listed = json.loads(invoke("results", "list", "--db", db_url, "--json").stdout)
+    assert [e["id"] for e in listed] == [second]
+    engine.dispose()
+
+
 # -- pandas, parquet ------------------------------------------------------------------------------------
 
 
