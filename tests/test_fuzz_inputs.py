@@ -8,7 +8,8 @@ Hypothesis generates inputs of five kinds and feeds them to the real command lin
 * jurisdiction parameter files (``validate``, ``params --config``) and scenario files (``validate``,
   ``run``): the shipped files with lines changed, deleted, duplicated or added;
 * sweep specs (``validate``, which validates every point; ``sweep`` when it plans a few runs);
-* registries (``registry check``, ``grade``): a small generated registry with cells and lines changed.
+* registries (``registry check``, ``grade``, ``plan``): a small generated registry with cells and lines
+  changed, and planning periods right and wrong.
 
 Each input must end in exit 0 with a valid result (finite metrics, a grade per enterprise), or in exit
 1 (a user's mistake: one ``Error:`` line) or 2 (click's usage error for an option); never in exit 70
@@ -551,9 +552,10 @@ def apply_edits(folder: Path, edits: list[tuple[str, str, Any]]) -> None:
     edits=registry_edits(),
     as_of=st.sampled_from(["2027-01-01", "2027-01-01", "2026-06-30", "1899-12-31", "9999-12-31"]),
     skip=st.booleans(),
+    period=st.sampled_from(["2027Q1", "2027Q1", "2027-03", "2027", "2027Q5", "1899Q4", "9999Q4", "2027-13", "Q1"]),
 )
 def test_fuzzed_registries_are_a_clean_error_or_grades(
-    edits: list[tuple[str, str, Any]], as_of: str, skip: bool
+    edits: list[tuple[str, str, Any]], as_of: str, skip: bool, period: str
 ) -> None:
     folder = _scratch()
     try:
@@ -573,5 +575,17 @@ def test_fuzzed_registries_are_a_clean_error_or_grades(
             assert rows and {r["grade"] for r in rows} <= set("ABCD")
         else:
             check_error_line(graded)
+        plan = folder / "plan.csv"
+        inspectors = str(reg / "inspectors.csv")
+        args = ["plan", str(reg), "-j", jurisdiction, "--inspectors", inspectors, "--period", period, "--seed", "1"]
+        planned = invoke(*args, "--out", str(plan), *skipping)
+        if judge("registries", planned):
+            with plan.open(encoding="utf-8", newline="") as fh:
+                visits = list(csv.DictReader(fh))
+            assert {v["status"] for v in visits} <= {"staffed", "unstaffed", "no_checklist_item"}
+            staffed = [v for v in visits if v["status"] == "staffed"]
+            assert all(v["inspector_1"] and v["inspector_1"] != v["inspector_2"] for v in staffed)
+        else:
+            check_error_line(planned)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
