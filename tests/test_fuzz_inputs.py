@@ -133,16 +133,20 @@ strings = st.one_of(
     st.integers(90, 400).map(lambda k: _toml_string("x" * k)),
 )
 scalars = st.one_of(numbers, dates, strings, st.sampled_from(["true", "false"]))
-literals = st.recursive(
-    scalars,
-    lambda inner: st.one_of(
+
+
+def _nested(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """TOML arrays and inline tables of ``inner`` literals (a named function: hypothesis cannot read the
+    source of a multi-line lambda and warns that it does not recurse)."""
+    return st.one_of(
         st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
         st.dictionaries(st.from_regex(r"[a-zA-Z_]{1,12}", fullmatch=True), inner, max_size=4).map(
             lambda d: "{ " + ", ".join(f"{k} = {v}" for k, v in d.items()) + " }"
         ),
-    ),
-    max_leaves=8,
-)
+    )
+
+
+literals = st.recursive(scalars, _nested, max_leaves=8)
 deep = st.integers(20, 3000).map(lambda d: "[" * d + "]" * d)
 raw_text = st.text(max_size=40)  # not a TOML literal: --set keeps it as a string
 
