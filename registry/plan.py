@@ -294,6 +294,14 @@ def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
     )
 
 
+def _visit_ids(visit_no: np.ndarray) -> np.ndarray:
+    """``V000001``, ... for visit numbers (an empty plan has none: numpy's ``strings.zfill`` fails on an
+    empty array, taking the maximum width of no strings)."""
+    if len(visit_no) == 0:
+        return np.zeros(0, dtype="<U7")
+    return np.strings.add("V", np.strings.zfill(visit_no.astype(str), 6))
+
+
 def _assemble(
     registry: Registry,
     jurisdiction: Jurisdiction,
@@ -339,7 +347,7 @@ def _assemble(
     notes = _notes(why, dept, pool, depts, qual_text, sector[ent], registry.sectors)
     p = probability[ent]
     columns = {
-        "visit": np.strings.add("V", np.strings.zfill(visit_no.astype(str), 6)),
+        "visit": _visit_ids(visit_no),
         "enterprise": ids[ent],
         "department": depts[dept],
         "items": np.where(is_insp, cov.items[sector[ent], np.maximum(dept, 0)], ""),

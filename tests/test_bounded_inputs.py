@@ -270,3 +270,18 @@ def test_a_dated_value_outside_the_supported_dates_is_refused(tmp_path: Path, si
         f"{reform}: sanction.publicity_days.minor[1].since: {since} is outside the supported range 1900-01-01 to "
         "9999-12-30"
     )
+
+
+def test_a_plan_that_draws_no_enterprise_is_an_empty_plan(tmp_path: Path) -> None:
+    # found by the fuzz suite: an empty draw ended in "Internal error" (numpy's strings.zfill fails on an empty array)
+    reg = tmp_path / "reg"
+    assert invoke("registry", "generate", "--out", str(reg), "--enterprises", "30", "--seed", "1").exit_code == 0
+    out = tmp_path / "plan.csv"
+    result = invoke(
+        "plan", str(reg), "-j", "traditional", "--set", "inspection.rate_per_year=0", "--inspectors",
+        str(reg / "inspectors.csv"), "--period", "2027Q1", "--seed", "1", "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "drawn 0 " in result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and lines[0].startswith("visit,enterprise,")

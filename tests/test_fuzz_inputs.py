@@ -8,7 +8,8 @@ Hypothesis generates inputs of five kinds and feeds them to the real command lin
 * jurisdiction parameter files (``validate``, ``params --config``) and scenario files (``validate``,
   ``run``): the shipped files with lines changed, deleted, duplicated or added;
 * sweep specs (``validate``, which validates every point; ``sweep`` when it plans a few runs);
-* registries (``registry check``, ``grade``): a small generated registry with cells and lines changed.
+* registries (``registry check``, ``grade``, ``plan``): a small generated registry with cells and lines
+  changed, and planning periods right and wrong.
 
 Each input must end in exit 0 with a valid result (finite metrics, a grade per enterprise), or in exit
 1 (a user's mistake: one ``Error:`` line) or 2 (click's usage error for an option); never in exit 70
@@ -132,16 +133,20 @@ strings = st.one_of(
     st.integers(90, 400).map(lambda k: _toml_string("x" * k)),
 )
 scalars = st.one_of(numbers, dates, strings, st.sampled_from(["true", "false"]))
-literals = st.recursive(
-    scalars,
-    lambda inner: st.one_of(
+
+
+def _nested(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """TOML arrays and inline tables of ``inner`` literals (a named function: hypothesis cannot read the
+    source of a multi-line lambda and warns that it does not recurse)."""
+    return st.one_of(
         st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
         st.dictionaries(st.from_regex(r"[a-zA-Z_]{1,12}", fullmatch=True), inner, max_size=4).map(
             lambda d: "{ " + ", ".join(f"{k} = {v}" for k, v in d.items()) + " }"
         ),
-    ),
-    max_leaves=8,
-)
+    )
+
+
+literals = st.recursive(scalars, _nested, max_leaves=8)
 deep = st.integers(20, 3000).map(lambda d: "[" * d + "]" * d)
 raw_text = st.text(max_size=40)  # not a TOML literal: --set keeps it as a string
 
@@ -551,9 +556,10 @@ def apply_edits(folder: Path, edits: list[tuple[str, str, Any]]) -> None:
     edits=registry_edits(),
     as_of=st.sampled_from(["2027-01-01", "2027-01-01", "2026-06-30", "1899-12-31", "9999-12-31"]),
     skip=st.booleans(),
+    period=st.sampled_from(["2027Q1", "2027Q1", "2027-03", "2027", "2027Q5", "1899Q4", "9999Q4", "2027-13", "Q1"]),
 )
 def test_fuzzed_registries_are_a_clean_error_or_grades(
-    edits: list[tuple[str, str, Any]], as_of: str, skip: bool
+    edits: list[tuple[str, str, Any]], as_of: str, skip: bool, period: str
 ) -> None:
     folder = _scratch()
     try:
@@ -573,5 +579,17 @@ def test_fuzzed_registries_are_a_clean_error_or_grades(
             assert rows and {r["grade"] for r in rows} <= set("ABCD")
         else:
             check_error_line(graded)
+        plan = folder / "plan.csv"
+        inspectors = str(reg / "inspectors.csv")
+        args = ["plan", str(reg), "-j", jurisdiction, "--inspectors", inspectors, "--period", period, "--seed", "1"]
+        planned = invoke(*args, "--out", str(plan), *skipping)
+        if judge("registries", planned):
+            with plan.open(encoding="utf-8", newline="") as fh:
+                visits = list(csv.DictReader(fh))
+            assert {v["status"] for v in visits} <= {"staffed", "unstaffed", "no_checklist_item"}
+            staffed = [v for v in visits if v["status"] == "staffed"]
+            assert all(v["inspector_1"] and v["inspector_1"] != v["inspector_2"] for v in staffed)
+        else:
+            check_error_line(planned)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
