@@ -174,7 +174,11 @@ def measure(scenario: str, reps: int, seed: int, overrides: list[tuple[str, Any]
         out["traditional"].append({"compliant_burden": trad.summary["compliant_burden"]})
         with watched() as log:
             run_simulation(
-                scenario, "national", ss, scenario_overrides=overrides, jurisdiction_overrides=c_share_override("national")
+                scenario,
+                "national",
+                ss,
+                scenario_overrides=overrides,
+                jurisdiction_overrides=c_share_override("national"),
             )
         out["national_c100"].append({"c_checked_within_year": checked_within_year(log)})
         print(f"replication {r + 1}/{reps} done in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
@@ -230,7 +234,9 @@ def report(s: dict[str, Any], scenario: str, reps: int) -> str:
     lines.append("grade shares (published city figures)")
     for g in GRADES:
         lo, hi = PUBLISHED[g]
-        lines.append(f"  {g}                                    {_pct(s['grade_share'][g])}   ({100 * lo:g}-{100 * hi:g} %)")
+        lines.append(
+            f"  {g}                                    {_pct(s['grade_share'][g])}   ({100 * lo:g}-{100 * hi:g} %)"
+        )
     lines.append(f"C checked within a year (as configured) {_pct(s['c_checked_within_year'])}")
     lines.append(f"C checked within a year at 'C: 100 %'   {_pct(s['c_checked_within_year_at_100'])}")
     cb = s["compliant_burden"]

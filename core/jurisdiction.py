@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 import pluggy
 
-from credsup.core import dated
+from credsup.core import compat, dated
 from credsup.core.adapter import PartialAnswer, RuleAnswerError
 from credsup.core.columns import Columnar
 from credsup.core.config import OVERRIDE_SOURCE, check_path, leaf_paths, read_toml, source_of, structure
@@ -299,21 +299,31 @@ class Jurisdiction:
             if opts.get("wrapper"):
                 setattr(wrappers, attr, self._traced_wrapper(layer.name, hook, fn))
             else:
-                setattr(plain, attr, self._traced(layer.name, hook, fn))
+                setattr(plain, attr, self._traced(layer.name, hook, fn, _older_major(layer)))
         return plain, wrappers
 
-    def _traced(self, layer: str, hook: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def _traced(
+        self, layer: str, hook: str, fn: Callable[..., Any], older_major: int | None = None
+    ) -> Callable[..., Any]:
+        """``fn`` with its failures named after ``layer`` and ``hook``; a layer written for an earlier major
+        of the contract (``older_major``) has its answers read with their old meaning (:mod:`~credsup.core.compat`)."""
+        hint = compat.hint(hook, older_major) if older_major is not None else ""
+
         def traced(*args: Any) -> Any:
             try:
                 result = fn(*args)
             except RuleAnswerError as exc:
-                raise HookResultError(layer, hook, str(exc)) from None
+                raise HookResultError(layer, hook, str(exc) + hint) from None
             except CredsupError:
                 raise
             except Exception as exc:
-                raise HookError(layer, hook, f"raised {type(exc).__name__}: {exc}") from exc
+                raise HookError(layer, hook, f"raised {type(exc).__name__}: {exc}{hint}") from exc
             if result is None:
                 return None
+            if older_major is not None:
+                result, problem = compat.read_legacy(hook, result)
+                if problem is not None:
+                    raise HookResultError(layer, hook, problem.message, kind=problem.kind)
             if isinstance(result, PartialAnswer):
                 return self._complete(layer, hook, result)
             if self._answers:
@@ -589,6 +599,15 @@ class Jurisdiction:
 
     def __repr__(self) -> str:
         return f"<Jurisdiction {self.name} {self.version} ({self.layers_text})>"
+
+
+def _older_major(layer: PluginInfo) -> int | None:
+    """The contract major a layer was written for, when it is earlier than ours (else None)."""
+    try:
+        major = int(str(layer.contract).split(".")[0])
+    except ValueError:
+        return None
+    return major if major < compat.current_major() else None
 
 
 def _jsonable(value: Any) -> Any:

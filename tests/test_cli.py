@@ -157,7 +157,7 @@ def test_params_with_set_override(run) -> None:
         ),
         (
             ["params", "national", "--set", "inspection.rate_per_year.D=2e9"],
-            "Error: --set: inspection.rate_per_year.D: must be <= 12 a year (got 2e+09)",
+            "Error: --set: inspection.rate_per_year.D: must be <= 1 (got 2e+09)",
         ),
         (["params", "national", "--set", "nope"], "Error: --set: nope: expected key.path=value"),
     ],

@@ -126,9 +126,9 @@ BROKEN = {
     ),
     "contract": (
         """
-        CREDSUP_CONTRACT = "2.0"
+        CREDSUP_CONTRACT = "3.0"
         """,
-        f"(plugin): wrong contract version: declares hook contract 2.0 but this credsup provides {CONTRACT_VERSION}",
+        f"(plugin): wrong contract version: declares hook contract 3.0 but this credsup provides {CONTRACT_VERSION}",
     ),
     "load": (
         """
@@ -242,7 +242,9 @@ def test_correct_one_row_rules_and_delegation_pass(plugin_dist) -> None:
     plugin_dist(
         "rowwise",
         """
-        from credsup.core import CommitmentKind, Sanction, ToleranceDecision, Tolerance, Reason
+        from credsup.core import CommitmentKind, InspectionRate, Sanction, ToleranceDecision, Tolerance, Reason
+
+        CREDSUP_CONTRACT = "2.0"
 
         @hookimpl
         @per_enterprise
@@ -252,7 +254,7 @@ def test_correct_one_row_rules_and_delegation_pass(plugin_dist) -> None:
         @hookimpl
         @per_enterprise
         def credsup_inspection_probability(enterprise, params, period):
-            return min(1.0, 0.05 * (1 + enterprise.grade) * period.years)
+            return InspectionRate(min(1.0, 0.05 * (1 + enterprise.grade)))
 
         @hookimpl
         @per_enterprise
@@ -358,7 +360,10 @@ def test_pytest_plugin_fails_a_test_with_the_failures_and_sums_up_timings(pytest
 def test_cli_check_passes_a_good_plugin_and_reports_timings() -> None:
     result = CliRunner().invoke(cli, ["plugin", "check", "national", "--examples", "5", "--timing-rows", "500"])
     assert result.exit_code == 0, result.output
-    assert "national 0.1.0 (credsup): hook contract 1.1, this credsup provides 1.1: ok" in result.output
+    assert (
+        f"national 0.1.0 (credsup): hook contract {CONTRACT_VERSION}, this credsup provides {CONTRACT_VERSION}: ok"
+        in result.output
+    )
     assert "credsup_grade" in result.output and "us per enterprise" in result.output
     assert "11 hook(s) checked, no failures." in result.output
 

@@ -74,7 +74,7 @@ def test_a_scenario_file(tmp_path) -> None:
         ),
         (
             ["-s", "demo", "-j", "national", "--set", "inspection.rate_per_year.D=20"],
-            "Error: --set: inspection.rate_per_year.D: must be <= 12 a year (got 20)",
+            "Error: --set: inspection.rate_per_year.D: must be <= 1 (got 20)",
         ),
         (
             ["-s", "demo", "-j", "national", "--set", "scenario.regulator.detection_probability=1.5"],

@@ -25,6 +25,8 @@ from credsup.core import (
     INDEFINITE_DAYS,
     BanScope,
     EnterpriseBatch,
+    InspectionBasis,
+    InspectionRates,
     Period,
     Reason,
     Sanctions,
@@ -38,7 +40,7 @@ from credsup.plugins import national
 from credsup.plugins.national.params import grade_codes, severity_code
 from credsup.plugins.shanghai.params import ShanghaiParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "2.0"
 PARAMS_CLASS = ShanghaiParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "shanghai.toml"
 
@@ -104,16 +106,17 @@ def coverage_due(batch: EnterpriseBatch, params: ShanghaiParams, period: Period)
 
 
 @hookimpl
-def credsup_inspection_probability(batch: EnterpriseBatch, params: ShanghaiParams, period: Period) -> np.ndarray:
+def credsup_inspection_probability(batch: EnterpriseBatch, params: ShanghaiParams, period: Period) -> InspectionRates:
     """Ratio and frequency linked to credit (the grade), classification (key fields) and risk (a warning
-    multiplies the rate) (seed 003 para 11; para 9); key supervision objects whose visit is due get 1.0,
-    full coverage (para 8); between their visits they stay in the random draws like everyone else."""
+    multiplies the share) (seed 003 para 11; para 9): the yearly random plan, each enterprise at most once
+    a year, as the national ratios; key supervision objects whose visit is due are visited this period,
+    full coverage (para 8, a frequency); between their visits they stay in the random draws like everyone
+    else."""
     warned = risk_warning(batch, params)
     rate = national.classified_rate(batch, params)
     rate[warned] *= params.risk_warning.rate_multiplier
-    p = period.per_period(rate)
-    p[key_supervision_objects(batch, params, warned) & coverage_due(batch, params, period)] = 1.0
-    return p
+    due = key_supervision_objects(batch, params, warned) & coverage_due(batch, params, period)
+    return InspectionRates.yearly(np.minimum(1.0, rate)).override(due, 1.0, InspectionBasis.PERIOD)
 
 
 # -------------------------------------------------------------------------------- social supervision

@@ -22,6 +22,7 @@ from credsup.core import (
     CommitmentKind,
     EnterpriseBatch,
     Grade,
+    InspectionRates,
     ObjectionBatch,
     ObjectionDecisions,
     Period,
@@ -37,7 +38,7 @@ from credsup.core import (
 )
 from credsup.plugins.traditional.params import TraditionalParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "2.0"
 PARAMS_CLASS = TraditionalParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "traditional.toml"
 
@@ -71,9 +72,11 @@ def credsup_demonstration(batch: EnterpriseBatch, params: TraditionalParams, tod
 
 
 @hookimpl
-def credsup_inspection_probability(batch: EnterpriseBatch, params: TraditionalParams, period: Period) -> np.ndarray:
-    """The same spot-check rate for every enterprise (seed 002 line 21, "an average force on all")."""
-    return period.per_period(np.full(len(batch), params.inspection.rate_per_year))
+def credsup_inspection_probability(
+    batch: EnterpriseBatch, params: TraditionalParams, period: Period
+) -> InspectionRates:
+    """The same inspection rate for every enterprise (seed 002 line 21, "an average force on all")."""
+    return InspectionRates.per_period(period.per_period(np.full(len(batch), params.inspection.rate_per_year)))
 
 
 @hookimpl
