@@ -40,9 +40,11 @@ def result_json(result: RunResult, *, timings: bool) -> dict[str, Any]:
         "spawn_key": result.seed.get("spawn_key", []) if isinstance(result.seed, dict) else [],
         "enterprises": result.enterprises,
         "months": result.months,
+        "warmup_months": result.warmup_months,
         "metrics": result.summary,
         "periods": result.periods,
         "grades": result.grades,
+        "sources": result.sources,
         "counts": result.counts,
         "jurisdiction_params": result.jurisdiction_params,
     }
@@ -54,9 +56,10 @@ def result_json(result: RunResult, *, timings: bool) -> dict[str, Any]:
 
 def print_summary(result: RunResult, seed_text: str) -> None:
     click.echo(f"{result.scenario} x {result.jurisdiction} {result.jurisdiction_version}, seed {seed_text}")
+    warm = f", after a {result.warmup_months}-month warm-up" if result.warmup_months else ""
     click.echo(
         f"{result.enterprises:,} enterprises x {result.months} months "
-        f"({result.enterprise_periods:,} enterprise-months) in {result.timings['total']:.1f} s"
+        f"({result.enterprise_periods:,} enterprise-months measured{warm}) in {result.timings['total']:.1f} s"
     )
     click.echo("")
     width = max(len(label) for label, _ in METRIC_INFO.values())
@@ -73,6 +76,14 @@ def print_summary(result: RunResult, seed_text: str) -> None:
             f"  {label:<9}{g['enterprise_share']:>8.1%}{g['inspections']:>13,.0f}{_fmt(g['hit_rate']):>10}"
             f"{_fmt(g['violation_prevalence']):>12}{_fmt(g['compliant_burden']):>9}"
         )
+    click.echo("")
+    grades = [g for g in GRADE_LABELS[1:] if result.grades[g]["enterprise_share"]]
+    click.echo(f"  {'source':<15}{'inspections':>13}{'hit rate':>10}" + "".join(f"{'hit ' + g:>9}" for g in grades))
+    for source, f in result.sources.items():
+        if not f["inspections"]:
+            continue
+        per_grade = "".join(f"{_fmt(f['grades'][g]['hit_rate']):>9}" for g in grades)
+        click.echo(f"  {source:<15}{f['inspections']:>13,.0f}{_fmt(f['hit_rate']):>10}{per_grade}")
 
 
 @click.command("run")

@@ -10,6 +10,8 @@ from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatc
 from credsup.core.columns import FOREVER, INDEFINITE_DAYS, Columnar, ColumnSpec, column, until
 from credsup.core.contracts import FAMILIES, HOOKS, HookContract, extra_hooks
 from credsup.core.decisions import (
+    InspectionRate,
+    InspectionRates,
     ObjectionDecision,
     ObjectionDecisions,
     RepairDecision,
@@ -27,6 +29,7 @@ from credsup.core.enums import (
     CommitmentKind,
     DetectionSource,
     Grade,
+    InspectionBasis,
     Reason,
     RecordKind,
     RepairCondition,
@@ -61,6 +64,7 @@ from credsup.core.params import (
     require,
     section,
 )
+from credsup.core.plans import period_chance
 from credsup.core.reforms import JurisdictionRef, parse_ref
 
 __all__ = [
@@ -94,6 +98,9 @@ __all__ = [
     "HookContract",
     "HookError",
     "HookResultError",
+    "InspectionBasis",
+    "InspectionRate",
+    "InspectionRates",
     "INDEFINITE_DAYS",
     "InputError",
     "Jurisdiction",
@@ -132,6 +139,7 @@ __all__ = [
     "load_jurisdiction",
     "param",
     "per_enterprise",
+    "period_chance",
     "require",
     "until",
 ]

@@ -35,7 +35,7 @@ class ViolationBatch(Columnar):
     harmful: np.ndarray = column("bool", "caused harmful consequences (APL 2021 Art. 33)")
     committed: np.ndarray = column(DATE, "date the violation began, NaT unknown", unit="date")
     detected: np.ndarray = column(DATE, "date the regulator detected it", unit="date")
-    source: np.ndarray = column("int8", "DetectionSource code: how it was found", lo=0, hi=4)
+    source: np.ndarray = column("int8", "DetectionSource code: how it was found", lo=0, hi=5)
     corrected: np.ndarray = column("bool", "corrected within the rectification time limit ordered on detection")
     prior_same_item_36m: np.ndarray = column(
         "int16", "earlier detected violations of the same item in the window", unit="count", lo=0

@@ -14,7 +14,65 @@ import attrs
 import numpy as np
 
 from credsup.core.columns import DATE, Columnar, column
-from credsup.core.enums import BanScope, Reason, RepairCondition, RepairStatus, Tolerance
+from credsup.core.enums import BanScope, InspectionBasis, Reason, RepairCondition, RepairStatus, Tolerance
+
+
+@attrs.frozen
+class InspectionRate:
+    """How much one enterprise is inspected without a complaint or referral, and in which form.
+
+    ``chance`` in [0, 1]; ``basis`` says what it means (:class:`~credsup.core.enums.InspectionBasis`):
+    ``YEAR`` (the default), the share of the enterprise's class checked within the calendar year, each
+    enterprise at most once (a yearly double-random plan); ``PERIOD``, the chance of an inspection in this
+    period, independent of earlier periods (1.0 every period: full coverage).
+    """
+
+    chance: float
+    basis: InspectionBasis = InspectionBasis.YEAR
+
+
+@attrs.frozen
+class InspectionRates(Columnar):
+    """The answer of ``credsup_inspection_probability``: one :class:`InspectionRate` per enterprise.
+
+    Build one with :meth:`yearly` (published class ratios: SAMR 国市监信发〔2022〕6号) or :meth:`per_period`
+    (frequencies, full coverage), and change rows with :meth:`override`. The kernel turns the yearly
+    shares into each period's chance of a draw (:func:`credsup.core.plans.period_chance`).
+    """
+
+    #: what a one-row rule (``@per_enterprise``) returns for one enterprise
+    row_class: ClassVar[type] = InspectionRate
+
+    chance: np.ndarray = column(
+        "float64", "share of the class within the year, or chance in the period", lo=0.0, hi=1.0
+    )
+    basis: np.ndarray = column("int8", "InspectionBasis code: period, year", lo=0, hi=1)
+
+    @classmethod
+    def yearly(cls, share: np.ndarray) -> InspectionRates:
+        """Yearly shares (each enterprise checked at most once a year, the plan spread over the year)."""
+        chance = np.asarray(share, dtype=np.float64)
+        return cls(chance=chance, basis=np.full(len(chance), InspectionBasis.YEAR, dtype=np.int8))
+
+    @classmethod
+    def per_period(cls, chance: np.ndarray) -> InspectionRates:
+        """Chances of an inspection in this period (a frequency; 1.0 is full coverage)."""
+        c = np.asarray(chance, dtype=np.float64)
+        return cls(chance=c, basis=np.full(len(c), InspectionBasis.PERIOD, dtype=np.int8))
+
+    def override(
+        self, rows: np.ndarray, chance: float | np.ndarray, basis: InspectionBasis | None = None
+    ) -> InspectionRates:
+        """A copy with ``chance`` (a number, or one value per enterprise) on the rows of the boolean mask
+        ``rows``, and ``basis`` there when given (else each row keeps its own)."""
+        out_chance = np.where(rows, np.asarray(chance, dtype=np.float64), self.chance)
+        out_basis = self.basis if basis is None else np.where(rows, np.int8(basis), self.basis).astype(np.int8)
+        return InspectionRates(chance=out_chance.astype(np.float64), basis=np.asarray(out_basis, dtype=np.int8))
+
+    @property
+    def full_coverage(self) -> np.ndarray:
+        """Rows inspected for certain in this period (``PERIOD`` basis, chance 1): key supervision."""
+        return (self.basis == InspectionBasis.PERIOD) & (self.chance >= 1.0)
 
 
 @attrs.frozen

@@ -90,8 +90,13 @@ def parse_contract(text: str) -> tuple[int, int]:
     return int(major), int(minor or 0)
 
 
-def check_contract(name: str, declared: Any) -> str:
-    """Validate a plugin's declared contract version against ours; return it normalised."""
+def check_contract(name: str, declared: Any, implementations: dict[str, str] | None = None) -> str:
+    """Validate a plugin's declared contract version against ours; return it normalised.
+
+    A plugin for an earlier major loads when it implements none of the hooks whose meaning changed since
+    (or only a batch implementation whose old answer has an exact reading: :mod:`credsup.core.compat`);
+    ``implementations`` maps each hook it implements to ``batch``, ``wrapper`` or ``row``.
+    """
     if declared is None:
         raise ContractVersionError(
             name,
@@ -103,14 +108,37 @@ def check_contract(name: str, declared: Any) -> str:
     except ValueError:
         raise ContractVersionError(name, f'CREDSUP_CONTRACT = {declared!r} is not a version like "1.0"') from None
     ours_major, ours_minor = parse_contract(hookspecs.CONTRACT_VERSION)
-    if major != ours_major or minor > ours_minor:
-        raise ContractVersionError(
-            name,
-            f"declares hook contract {major}.{minor} but this credsup provides "
-            f"{hookspecs.CONTRACT_VERSION}; install a credsup that provides {major}.{minor} or a plugin "
-            f"release written for contract {ours_major}.x",
-        )
-    return f"{major}.{minor}"
+    if major == ours_major and minor <= ours_minor:
+        return f"{major}.{minor}"
+    if f"{major}.{minor}" in hookspecs.CONTRACT_HISTORY and major < ours_major and implementations is not None:
+        from credsup.core import compat
+
+        found = compat.problems(major, implementations)
+        if not found:
+            return f"{major}.{minor}"
+        raise ContractVersionError(name, f"{found[0]}")
+    raise ContractVersionError(
+        name,
+        f"declares hook contract {major}.{minor} but this credsup provides "
+        f"{hookspecs.CONTRACT_VERSION}; install a credsup that provides {major}.{minor} or a plugin "
+        f"release written for contract {ours_major}.x",
+    )
+
+
+def implementation_kinds(pm: pluggy.PluginManager, plugin: Any) -> dict[str, str]:
+    """How ``plugin`` implements each of its hooks: ``wrapper``, ``row`` (``@per_enterprise``) or ``batch``."""
+    out: dict[str, str] = {}
+    for caller in pm.get_hookcallers(plugin) or ():
+        for impl in caller.get_hookimpls():
+            if impl.plugin is not plugin:
+                continue
+            if impl.wrapper or impl.hookwrapper:
+                out[caller.name] = "wrapper"
+            elif getattr(impl.function, "per_enterprise_rule", None) is not None:
+                out[caller.name] = "row"
+            else:
+                out[caller.name] = "batch"
+    return out
 
 
 def implemented_hooks(plugin: Any) -> tuple[str, ...]:
@@ -150,7 +178,8 @@ def validate_plugin(name: str, plugin: Any) -> tuple[str, tuple[str, ...]]:
     specification, e.g. a misspelt name); old-style ``hookwrapper=True`` implementations, which are
     refused (write ``wrapper=True``: the new-style wrappers pluggy and pytest recommend).
     """
-    contract = check_contract(name, getattr(plugin, "CREDSUP_CONTRACT", None))
+    declared = getattr(plugin, "CREDSUP_CONTRACT", None)
+    check_contract(name, declared, implementations={})  # missing or malformed: before anything else
     params_class = getattr(plugin, "PARAMS_CLASS", None)
     if params_class is None or not (inspect.isclass(params_class) and attrs.has(params_class)):
         raise PluginLoadError(name, "PARAMS_CLASS must be an attrs class of the plugin's parameters")
@@ -191,6 +220,7 @@ def validate_plugin(name: str, plugin: Any) -> tuple[str, tuple[str, ...]]:
             "@hookimpl(wrapper=True) and return the (changed) result after `result = yield` "
             "(docs/plugin-guide.md, 'Layers')",
         )
+    contract = check_contract(name, declared, implementations=implementation_kinds(pm, plugin))
     return contract, implemented_hooks(plugin)
 
 

@@ -147,3 +147,18 @@ class DetectionSource(enum.IntEnum):
     COMPLAINT = 2  #: complaint, tip-off or whistleblower report (social supervision)
     COMMITMENT_CHECK = 3  #: verification of a credit commitment
     REFERRAL = 4  #: referral by another department or an alert from risk monitoring
+    FOLLOW_UP = 5  #: on-site follow-up of a rectification order (seed 004 (XV): a listed entity's time limit)
+
+
+class InspectionBasis(enum.IntEnum):
+    """What an inspection chance of :func:`~credsup.core.hookspecs.credsup_inspection_probability` means.
+
+    Published supervision ratios come in two forms. SAMR's class ratios ("A 2 %, B 5 %, C and D 100 %",
+    国市监信发〔2022〕6号; the yearly double-random plans that apply them) are the share of a class checked
+    within the year, each enterprise at most once: a yearly plan drawn without replacement. A frequency
+    ("key supervision objects every quarter", seed 003 para 8; a patrol every month) is a chance per
+    period, independent of the periods before.
+    """
+
+    PERIOD = 0  #: chance of an inspection in this period, independent of earlier periods (1.0: every period)
+    YEAR = 1  #: share of the enterprise's class checked within the calendar year, at most once (a yearly plan)

@@ -95,7 +95,13 @@ class HookError(CredsupError):
 
 
 class HookResultError(HookError):
-    """A hook returned a result of the wrong type, shape, dtype or range (e.g. a grade outside A-D)."""
+    """A hook returned a result of the wrong type, shape, dtype or range (e.g. a grade outside A-D).
+
+    ``kind`` names what is wrong when it is known (``type``, ``shape``, ``dtype``, ``nan``, ``range``)."""
+
+    def __init__(self, plugin: str, hook: str, problem: str, kind: str = "type"):
+        super().__init__(plugin, hook, problem)
+        self.kind = kind
 
 
 class InputError(CredsupError):

@@ -35,7 +35,13 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
+from credsup.core.decisions import (
+    InspectionRates,
+    ObjectionDecisions,
+    RepairDecisions,
+    Sanctions,
+    ToleranceDecisions,
+)
 from credsup.core.declare import PROJECT, hook, hookspec, result_column
 
 if TYPE_CHECKING:
@@ -53,16 +59,36 @@ if TYPE_CHECKING:
 #: ``DEFER`` for one row, dated parameters and reforms; a plugin written for 1.0 loads unchanged, except
 #: that a one-row rule's answer of the wrong type is now refused (with the row), not coerced. 1.2 added the
 #: penalty columns of the record summary (``*_penalties_12m``, ``*_penalties_36m``, ``last_penalty``) and
-#: ``ViolationBatch.no_fault`` (Administrative Penalty Law 2021 Art. 33 para 2).
-CONTRACT_VERSION = "1.2"
+#: ``ViolationBatch.no_fault`` (Administrative Penalty Law 2021 Art. 33 para 2). 2.0 changed what :func:`credsup_inspection_probability` answers (:data:`CHANGED`): a plugin written for
+#: 1.x that does not implement it loads unchanged (its hooks mean what they meant).
+CONTRACT_VERSION = "2.0"
+#: Every contract version released, oldest first (a plugin for an earlier major names one of them).
+CONTRACT_HISTORY = ("1.0", "1.1", "1.2", "2.0")
+
+#: Hooks whose meaning changed in a major version, with what a plugin written for an earlier major must
+#: change (:func:`credsup.core.discovery.check_contract` says it in one line). A plugin for an earlier
+#: major that implements none of them loads unchanged.
+CHANGED: dict[int, dict[str, str]] = {
+    2: {
+        "credsup_inspection_probability": (
+            "it now answers InspectionRates, a chance per enterprise with its basis: a yearly share of the "
+            "class checked at most once a year (InspectionRates.yearly) or a chance per period "
+            "(InspectionRates.per_period); a batch implementation that returns a float64 array keeps its 1.x "
+            "meaning (a chance per period), but a wrapper or a one-row rule must return InspectionRates or "
+            'InspectionRate, then declare CREDSUP_CONTRACT = "2.0" (docs/hooks.md, "Contract 2.0")'
+        )
+    }
+}
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
-__all__ = ["CONTRACT_VERSION", "PROJECT", "hookimpl", "hookspec"]
+__all__ = ["CHANGED", "CONTRACT_HISTORY", "CONTRACT_VERSION", "PROJECT", "hookimpl", "hookspec"]
 
 #: What the array-valued hooks answer (the decisions batches are in ``credsup.core.decisions``).
 GRADE = result_column("grade", "int8", "Grade code", lo=0, hi=3)
 PROBABILITY = result_column("probability", "float64", "probability", lo=0.0, hi=1.0)
+#: What ``credsup_inspection_probability`` answered before contract 2.0 (a chance per period).
+PERIOD_PROBABILITY = result_column("probability", "float64", "chance of an inspection in the period", lo=0.0, hi=1.0)
 MASK = result_column("mask", "bool", "eligibility or status")
 MULTIPLIER = result_column("multiplier", "float64", "complaint multiplier", lo=0.0, hi=100.0)
 
@@ -137,22 +163,35 @@ def credsup_demonstration(batch: EnterpriseBatch, params: JurisdictionParams, to
 # ------------------------------------------------------------------------------ inspection frequency
 
 
-@hook(family="inspection frequency", result=PROBABILITY)
+@hook(family="inspection frequency", result=InspectionRates)
 def credsup_inspection_probability(
     batch: EnterpriseBatch, params: JurisdictionParams, period: Period
-) -> np.ndarray | None:
-    """Probability that each enterprise is inspected in ``period`` without a complaint or referral.
+) -> InspectionRates | None:
+    """How much each enterprise is inspected without a complaint or referral: a yearly share or a chance in ``period``.
 
-    Family: inspection frequency. Returns ``float64`` in [0, 1], one per enterprise. Use
-    ``period.per_period(rate_per_year)`` to turn a yearly ratio into a per-period probability.
-    Conventions: 1.0 means full coverage (key supervision: every listed enterprise is visited this
-    period); 0.0 means exempt from random draws (a demonstration enterprise; "no disturbance without
-    cause"). Complaint-driven checks are decided by the social-supervision hooks, not here. The regulator
-    may not manage all of them: inspections beyond its capacity become a backlog.
+    Family: inspection frequency. Returns :class:`~credsup.core.decisions.InspectionRates` of
+    ``len(batch)`` rows: a ``chance`` in [0, 1] and its ``basis`` (:class:`~credsup.core.enums.InspectionBasis`)
+    per enterprise, in the form the jurisdiction's source states it:
+
+    * ``YEAR``: the share of the enterprise's class checked within the calendar year, each enterprise at
+      most once, the draws spread over the year (a yearly double-random plan; SAMR's class ratios "A 2 %
+      ... D 100 %" are of this form): ``InspectionRates.yearly(share)``. 1.0 checks every enterprise of
+      the class once in the year. The kernel turns it into each period's chance of a draw among those not
+      yet checked this year (:func:`credsup.core.plans.period_chance`), in the simulator and in registry mode
+      alike.
+    * ``PERIOD``: the chance of an inspection in ``period``, independent of the periods before (a
+      frequency: patrols, campaigns): ``InspectionRates.per_period(chance)``. 1.0 means full coverage
+      (key supervision: every listed enterprise is visited this period).
+
+    0.0 (either basis) exempts the enterprise from random draws (a demonstration enterprise; "no
+    disturbance without cause"). Complaint-driven checks are decided by the social-supervision hooks, not
+    here. The regulator may not manage all of them: inspections beyond its capacity become a backlog.
+    Changed in contract 2.0 (it answered a float64 chance per period).
 
     Models: seed 002 line 31 (spot-check ratio and frequency by credit and risk); seed 003 para 8 (key
     supervision, full coverage) and para 11 (ratio, frequency and probability linked to credit and risk);
-    seed 000 (IV) (demonstration enterprises off the double-random checklist).
+    seed 000 (IV) (demonstration enterprises off the double-random checklist); SAMR 国市监信发〔2022〕6号
+    (yearly random-check ratios by credit-risk class).
     """
 
 

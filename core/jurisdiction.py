@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 import pluggy
 
-from credsup.core import dated
+from credsup.core import compat, dated
 from credsup.core.adapter import PartialAnswer, RuleAnswerError
 from credsup.core.arguments import check_call, contract_of, override_pairs
 from credsup.core.columns import Columnar
@@ -320,24 +320,34 @@ class Jurisdiction:
             if opts.get("wrapper"):
                 setattr(wrappers, attr, self._traced_wrapper(layer.name, hook, fn))
             else:
-                setattr(plain, attr, self._traced(layer.name, hook, fn))
+                setattr(plain, attr, self._traced(layer.name, hook, fn, _older_major(layer)))
         return plain, wrappers
 
-    def _traced(self, layer: str, hook: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def _traced(
+        self, layer: str, hook: str, fn: Callable[..., Any], older_major: int | None = None
+    ) -> Callable[..., Any]:
+        """``fn`` with its failures named after ``layer`` and ``hook``; a layer written for an earlier major
+        of the contract (``older_major``) has its answers read with their old meaning (:mod:`~credsup.core.compat`)."""
+        hint = compat.hint(hook, older_major) if older_major is not None else ""
+
         def traced(*args: Any) -> Any:
             mark = interrupt_count()
             try:
                 result = fn(*args)
             except RuleAnswerError as exc:
-                raise HookResultError(layer, hook, str(exc)) from None
+                raise HookResultError(layer, hook, str(exc) + hint) from None
             except CredsupError:
                 raise
             except Exception as exc:
-                raise HookError(layer, hook, f"raised {type(exc).__name__}: {exc}") from exc
+                raise HookError(layer, hook, f"raised {type(exc).__name__}: {exc}{hint}") from exc
             except BaseException as exc:  # sys.exit, KeyboardInterrupt: the plugin's, unless the user's Ctrl-C
                 raise _contained(exc, mark, layer, hook) from None
             if result is None:
                 return None
+            if older_major is not None:
+                result, problem = compat.read_legacy(hook, result)
+                if problem is not None:
+                    raise HookResultError(layer, hook, problem.message, kind=problem.kind)
             if isinstance(result, PartialAnswer):
                 return self._complete(layer, hook, result)
             if self._answers:
@@ -655,6 +665,15 @@ def _contained(exc: BaseException, mark: int, layer: str, hook: str, where: str 
     when it is the user's own Ctrl-C (to be re-raised)."""
     what = plugin_failure(exc, mark)
     return exc if what is None else HookError(layer, hook, what + where)
+
+
+def _older_major(layer: PluginInfo) -> int | None:
+    """The contract major a layer was written for, when it is earlier than ours (else None)."""
+    try:
+        major = int(str(layer.contract).split(".")[0])
+    except ValueError:
+        return None
+    return major if major < compat.current_major() else None
 
 
 def _jsonable(value: Any) -> Any:

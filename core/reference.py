@@ -17,7 +17,13 @@ from credsup.core.batch import RECORD_WINDOW_MONTHS, EnterpriseBatch
 from credsup.core.cases import ObjectionBatch, RepairApplications, ViolationBatch
 from credsup.core.columns import schema_table
 from credsup.core.contracts import HOOKS, HookContract, families
-from credsup.core.decisions import ObjectionDecisions, RepairDecisions, Sanctions, ToleranceDecisions
+from credsup.core.decisions import (
+    InspectionRates,
+    ObjectionDecisions,
+    RepairDecisions,
+    Sanctions,
+    ToleranceDecisions,
+)
 from credsup.core.declare import ARGUMENTS
 from credsup.core.derivation import DERIVATION
 
@@ -43,6 +49,7 @@ def batch_markdown() -> str:
         ("ViolationBatch: detected violations", ViolationBatch),
         ("RepairApplications", RepairApplications),
         ("ObjectionBatch", ObjectionBatch),
+        ("InspectionRates (returned by credsup_inspection_probability)", InspectionRates),
         ("ToleranceDecisions (returned by credsup_tolerance)", ToleranceDecisions),
         ("Sanctions (returned by credsup_sanction)", Sanctions),
         ("RepairDecisions (returned by credsup_repair)", RepairDecisions),
@@ -151,7 +158,23 @@ def hooks_markdown() -> str:
                 "",
                 markdown_from_rst(doc),
             ]
+    parts += ["", "## Contract changes", "", _changes()]
     return "\n".join(parts) + "\n"
+
+
+def _changes() -> str:
+    """What each major version changed, and what a plugin written for the one before must do."""
+    lines = [
+        "A plugin declares the contract it was written for (`CREDSUP_CONTRACT`). It loads when its major is",
+        "ours and its minor not newer; a plugin written for an earlier major loads when it implements none of",
+        "the hooks whose meaning changed since (its hooks mean what they meant), and otherwise gets one line",
+        "saying what to change (`credsup plugins`, `credsup plugin check`).",
+    ]
+    for major in sorted(hookspecs.CHANGED, reverse=True):
+        lines += ["", f"### Contract {major}.0", ""]
+        for hook, change in hookspecs.CHANGED[major].items():
+            lines.append(f"- [`{hook}`](#{hook}): {change}.")
+    return "\n".join(lines)
 
 
 def write(root: Path) -> list[Path]:

@@ -1,17 +1,18 @@
-"""The enterprises' side: a deterrence model of when to violate (Becker 1968; Allingham and Sandmo 1972).
+"""The enterprises' side: a deterrence model of when to violate (Becker 1968; Allingham and Sandmo 1972),
+played by enterprises of persistent types (Kagan and Scholz 1984).
 
 Each month every active enterprise that is not under a rectification order either has a violation in
-progress, which it reconsiders, or with probability ``opportunity_per_month`` weighs starting one of an
+progress, which it reconsiders, or with its type's ``opportunity_per_month`` weighs starting one of an
 item drawn from the scenario's mix. It violates iff
 
-    G_s (1 - h) - p C_s (1 + rho (1 - p)) + sigma G_s eps > 0,
+    G_s (1 - h) (1 + sigma eps) - r p C_s (1 + rho (1 - p)) > 0,
 
-with ``G_s`` its monthly gain from a violation of severity ``s``, ``h`` its honesty, ``p`` its perceived
-monthly probability of detection, ``C_s`` the perceived cost of being caught, ``rho`` its risk aversion and
-``eps`` a standard logistic taste shock (docs/model.md states and sources every term). The cost ``C_s`` is
-what the jurisdiction would do: it is measured by asking the jurisdiction's own hooks about a probe
-sample (:func:`perceived_costs`), so a policy deters through its real sanctions, listings, bans and
-downgrades and never through numbers copied into the simulator.
+with ``G_s`` its monthly gain from a violation of severity ``s``, ``h`` its honesty, ``eps`` a standard
+logistic taste shock, ``r`` its type's response to deterrence, ``p`` its perceived monthly probability of
+detection, ``C_s`` the perceived cost of being caught and ``rho`` its risk aversion (docs/model.md states
+and sources every term). The cost ``C_s`` is what the jurisdiction would do: it is measured by asking the
+jurisdiction's own hooks about a probe sample (:func:`perceived_costs`), so a policy deters through its
+real sanctions, listings, bans and downgrades and never through numbers copied into the simulator.
 """
 
 from __future__ import annotations
@@ -33,29 +34,38 @@ DAYS_PER_YEAR = 365.25
 # -------------------------------------------------------------------------------- the decision rule
 
 
-def perceived_inspection(seen: np.ndarray, experience: float, prior: float, strength: float) -> np.ndarray:
-    """Posterior mean of the monthly inspection chance (beta-binomial with forgetting), in [0, 1].
+def perceived_inspection(seen: np.ndarray, experience: float, prior: float, weight: float) -> np.ndarray:
+    """Posterior mean of the monthly chance of an inspection the enterprise did not bring on itself
+    (beta-binomial with forgetting), in [0, 1].
 
-    ``seen`` is the discounted count of months with an inspection, ``experience`` the discounted count of
-    months observed; the prior is worth ``strength`` months at probability ``prior``.
+    ``seen`` is the discounted count of months with such an inspection, ``experience`` the discounted count
+    of months observed; the prior, probability ``prior``, is worth ``weight`` months now (it fades with
+    the same memory as experience, so experience takes over).
     """
-    denom = strength + experience
+    denom = weight + experience
     if denom <= 0.0:
         return np.full(seen.shape, prior, dtype=np.float64)
-    return np.minimum(1.0, (strength * prior + seen.astype(np.float64)) / denom)
+    return np.minimum(1.0, (weight * prior + seen.astype(np.float64)) / denom)
 
 
 def detection_chance(p_inspection: np.ndarray, detection: float, p_complaint: np.ndarray) -> np.ndarray:
-    """Perceived monthly chance that a violation is found: by an inspection or through a complaint."""
+    """Perceived monthly chance that a violation is found: by an inspection it did not bring on itself, or
+    through a complaint about it (the two are learned apart, so neither is counted twice)."""
     return 1.0 - (1.0 - p_inspection * detection) * (1.0 - p_complaint)
 
 
 def net_gain(
-    gain: np.ndarray, honesty: np.ndarray, p: np.ndarray, cost: np.ndarray, risk_aversion: float
+    gain: np.ndarray,
+    honesty: np.ndarray,
+    p: np.ndarray,
+    cost: np.ndarray,
+    risk_aversion: float,
+    deterrence: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """``G (1 - h) - p C (1 + rho (1 - p))``: the honesty-discounted gain less the certainty equivalent of
-    the expected sanction (mean-variance approximation of a risk-averse expected utility)."""
-    return gain * (1.0 - honesty) - p * cost * (1.0 + risk_aversion * (1.0 - p))
+    """``G (1 - h) - r p C (1 + rho (1 - p))``: the honesty-discounted gain less the certainty equivalent of
+    the expected sanction (mean-variance approximation of a risk-averse expected utility), weighed by the
+    type's response ``r`` to deterrence."""
+    return gain * (1.0 - honesty) - deterrence * p * cost * (1.0 + risk_aversion * (1.0 - p))
 
 
 def logistic(u: np.ndarray) -> np.ndarray:
@@ -79,15 +89,17 @@ def violates(
     risk_aversion: float,
     noise: float,
     shock: np.ndarray | None = None,
+    deterrence: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """The rule: violate iff the net gain plus the taste shock is strictly positive.
+    """The rule: violate iff the net gain, with the taste shock on the honesty-discounted gain, is strictly
+    positive. An enterprise with ``honesty = 1`` never violates.
 
-    With ``honesty = 0``, ``risk_aversion = 0`` and ``noise = 0`` this is Becker's risk-neutral offender:
-    violate iff ``G > p C``; comply when ``p C >= G``.
+    With ``honesty = 0``, ``risk_aversion = 0``, ``noise = 0`` and ``deterrence = 1`` this is Becker's
+    risk-neutral offender: violate iff ``G > p C``; comply when ``p C >= G``.
     """
-    net = net_gain(gain, honesty, p, cost, risk_aversion)
+    net = net_gain(gain, honesty, p, cost, risk_aversion, deterrence)
     if noise > 0.0 and shock is not None:
-        net = net + noise * gain * shock
+        net = net + noise * gain * (1.0 - honesty) * shock
     return net > 0.0
 
 
@@ -236,21 +248,28 @@ def decide(
         item = categorical(u[fresh].astype(np.float64) / max(beh.fixed_violation_probability, 1e-300), item_shares)
         stopped = np.flatnonzero(free & world.violating & ~want)
     else:
-        opp = beh.opportunity_per_month
+        opp = world.opportunity
         ongoing = np.flatnonzero(free & world.violating)
         newcomer = np.flatnonzero(free & ~world.violating & (u < opp))
-        scaled = u[newcomer].astype(np.float64) / max(opp, 1e-300)
+        scaled = u[newcomer].astype(np.float64) / np.maximum(opp[newcomer].astype(np.float64), 1e-300)
         cand_item = categorical(scaled, item_shares)
         rows = np.concatenate([ongoing, newcomer])
         severity = np.concatenate([world.v_severity[ongoing], item_severity[cand_item]]).astype(np.intp)
         p_insp = perceived_inspection(
-            world.seen[rows], world.experience, beh.perception.prior_per_year / 12.0, beh.perception.prior_strength
+            world.seen[rows], world.experience, beh.perception.prior_per_year / 12.0, world.prior_weight
         )
         p = detection_chance(p_insp, scenario.regulator.detection_probability, costs.complaint[severity])
         gain = world.gain[rows].astype(np.float64) * np.asarray(beh.gain_by_severity.array())[severity]
         shock = logistic(v[rows]) if beh.noise > 0.0 else None
         yes = violates(
-            gain, world.honesty[rows].astype(np.float64), p, costs.cost[severity], beh.risk_aversion, beh.noise, shock
+            gain,
+            world.honesty[rows].astype(np.float64),
+            p,
+            costs.cost[severity],
+            beh.risk_aversion,
+            beh.noise,
+            shock,
+            world.deterrence[rows].astype(np.float64),
         )
         k = len(ongoing)
         stopped = ongoing[~yes[:k]]
@@ -267,15 +286,22 @@ def decide(
     return Decisions(started=fresh, stopped=stopped)
 
 
-def remember_month(world: World, inspected: np.ndarray, memory: float) -> None:
-    """Fold the month's experience into perception: ``seen <- memory * seen + inspected``."""
-    world.seen *= np.float32(memory)
+def remember_month(
+    world: World, inspected: np.ndarray, memory: float, public: np.ndarray | None = None, public_weight: float = 0.0
+) -> None:
+    """Fold the month's experience into perception: ``seen <- memory * seen + inspected``, the experience
+    and the prior's weight fade by ``memory``; with ``public_weight`` > 0, each enterprise also learns from
+    the published results of its sector as from ``public_weight`` months at the rate ``public`` (per row)."""
+    m = np.float32(memory)
+    world.seen *= m
     world.seen[inspected] += np.float32(1.0)
     world.experience = memory * world.experience + 1.0
+    world.prior_weight = memory * world.prior_weight
+    if public is not None and public_weight > 0.0:
+        world.seen += (public_weight * public).astype(np.float32)
+        world.experience += public_weight
 
 
 def learn_from_sanction(world: World, ids: np.ndarray, scenario: Scenario) -> None:
-    """Specific deterrence: a sanctioned enterprise remembers extra inspections and grows more honest."""
-    beh = scenario.behaviour
-    world.seen[ids] += np.float32(beh.perception.sanction_shock)
-    world.honesty[ids] = 1.0 - (1.0 - world.honesty[ids]) * np.float32(1.0 - beh.learning)
+    """Specific deterrence: a sanctioned enterprise remembers extra inspections (they fade with memory)."""
+    world.seen[ids] += np.float32(scenario.behaviour.perception.sanction_shock)

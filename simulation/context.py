@@ -48,8 +48,8 @@ class RunContext:
     schedule: Any = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        start = self.scenario.start
-        self.schedule = self.jurisdiction.schedule_during(start, add_months(start, self.scenario.months))
+        start = self.clock.start  # the simulation's start: the warm-up is simulated under the same calendar
+        self.schedule = self.jurisdiction.schedule_during(start, add_months(start, self.clock.months))
 
 
 __all__ = ["RunContext"]

@@ -8,7 +8,7 @@ then the ``sanction`` hook. Their consequences: the credit record (the order met
 violation in progress (a corrected one ends; an uncorrected one goes on, undetected again), the tally,
 the public records, listings and bans (:class:`credsup.simulation.listings.Listings`), a listed
 entity's on-site follow-up when its rectification time ends (seed 004 (XV)), what the enterprise learns
-(:func:`credsup.simulation.behaviour.learn_from_sanction`), and objections
+(:func:`credsup.simulation.behaviour.learn_from_sanction`: specific deterrence), and objections
 (:class:`credsup.simulation.objections.Objections`).
 """
 
@@ -154,7 +154,7 @@ class Deadlines:
 
     def _refer(self, ids: np.ndarray, day: int) -> None:
         self.inspectorate.order(
-            "complaint", ids, day, source=DetectionSource.REFERRAL, due=day + self.ctx.schedule.complaint_days
+            "complaint", ids, day, source=DetectionSource.FOLLOW_UP, due=day + self.ctx.schedule.complaint_days
         )
 
 

@@ -18,7 +18,7 @@ from credsup.simulation.context import RunContext
 from credsup.simulation.deadlines import Deadlines, Found
 from credsup.simulation.inspectorate import Orders
 from credsup.simulation.population import categorical
-from credsup.simulation.tally import G
+from credsup.simulation.tally import G, S
 
 #: Detection source of the orders of each queue but the complaint queue (whose orders carry their own:
 #: a complaint or a referral).
@@ -58,19 +58,27 @@ class Inspections:
             [o["false"] if name == "commitment" else np.zeros(len(o["enterprise"]), bool) for name, o in orders]
         )
         w.spot_queued[ids[(source == DetectionSource.SPOT_CHECK) | (source == DetectionSource.FULL_COVERAGE)]] = False
-        # one visit per enterprise and day: orders for the same enterprise are served together
+        # one visit per enterprise and day: orders for the same enterprise are served together; the visit
+        # counts under the first order served (queue order), and teaches the enterprise about inspections
+        # it did not bring on itself unless every order it served was a complaint (docs/model.md)
         uniq, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
         complaints = (source == DetectionSource.COMPLAINT).astype(np.int64)  # complaints the visit verifies
+        untriggered = complaints == 0
         if len(uniq) < len(ids):
             any_false = np.zeros(len(uniq), dtype=bool)
             np.logical_or.at(any_false, inverse, false_c)
             per_visit = np.zeros(len(uniq), dtype=np.int64)
             np.add.at(per_visit, inverse, complaints)
+            any_untriggered = np.zeros(len(uniq), dtype=bool)
+            np.logical_or.at(any_untriggered, inverse, untriggered)
             keep = np.sort(first)
             ids, source, queued = ids[keep], source[keep], queued[keep]
             false_c, complaints = any_false[inverse[keep]], per_visit[inverse[keep]]
+            untriggered = any_untriggered[inverse[keep]]
         alive = w.active[ids]
-        ids, source, queued, false_c, complaints = (a[alive] for a in (ids, source, queued, false_c, complaints))
+        ids, source, queued, false_c, complaints, untriggered = (
+            a[alive] for a in (ids, source, queued, false_c, complaints, untriggered)
+        )
         k = len(ids)
         if k == 0:
             return
@@ -89,11 +97,18 @@ class Inspections:
         delay = (day - w.v_since[ids[found]]).astype(np.float64)
         tally.delay_days[month] += np.bincount(g[found], weights=delay, minlength=G)
         tally.delays[month] += np.bincount(g[found], minlength=G)
+        cell = source.astype(np.int64) * G + g  # (source, grade) of each inspection
+        tally.source_inspections[month] += np.bincount(cell, minlength=S * G).reshape(S, G)
+        tally.source_detections[month] += np.bincount(cell[found], minlength=S * G).reshape(S, G)
+        tally.source_visits[month] += np.bincount(cell, weights=visits, minlength=S * G).reshape(S, G)
+        tally.source_compliant_visits[month] += np.bincount(
+            cell[~violating], weights=visits[~violating], minlength=S * G
+        ).reshape(S, G)
         # the record: the inspections, and the complaints they found founded
         record = ctx.record
         findings = (found | wrong).astype(np.int16) + false_c  # the violations this visit records
         insp = record.inspect(ids, day, findings)
-        w.inspected[ids] = True
+        w.inspected[ids[untriggered]] = True
         founded = (found | wrong) & (complaints > 0)
         if founded.any():
             record.founded(np.repeat(ids[founded], complaints[founded]), day)

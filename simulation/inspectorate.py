@@ -50,14 +50,15 @@ class Inspectorate:
         self.queues = {
             "complaint": BatchQueue("complaint", {"source": np.int8, "due": np.int32}),
             "commitment": BatchQueue("commitment", {"false": bool}),
-            "full": BatchQueue("full", {}),
-            "spot": BatchQueue("spot", {}),
+            "full": BatchQueue("full", {"yearly": bool}),
+            "spot": BatchQueue("spot", {"yearly": bool}),
         }
         self._idle = True  #: the queues ran dry at the last dispatch (unused capacity then lapses)
 
     def order(self, queue: str, enterprise: np.ndarray, day: int, **columns: Any) -> None:
         """Queue inspections of ``enterprise`` (in that order) on day ``day``; ``columns`` are the
-        queue's own (a complaint's ``source`` and ``due`` day, a commitment's ``false`` flag)."""
+        queue's own (a complaint's ``source`` and ``due`` day, a commitment's ``false`` flag, whether a
+        spot or full-coverage check was drawn by a ``yearly`` plan)."""
         self.queues[queue].push(enterprise=enterprise, queued=day, cost=self.cost[enterprise], **columns)
 
     def backlog(self, *queues: str) -> int:

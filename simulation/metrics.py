@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from credsup.simulation.tally import GRADE_LABELS, Tally
+from credsup.simulation.tally import GRADE_LABELS, SOURCE_LABELS, Tally
 
 #: The metric keys, in the order they are reported (docs/metrics.md gives each formula).
 METRICS: tuple[str, ...] = (
@@ -54,8 +54,11 @@ GRADE_METRICS: tuple[str, ...] = (
     "mean_time_to_detection",
 )
 #: Counts reported with each period's metrics (volumes over time); grade shares are added as
-#: ``grade_share_<label>`` (share of active enterprise-months in that grade).
+#: ``grade_share_<label>`` (share of active enterprise-months in that grade), inspections by source as
+#: ``inspections.<source>``.
 PERIOD_COUNTS: tuple[str, ...] = ("inspections", "visits", "detections", "complaints", "penalties")
+#: What the run reports for each inspection source, in total and per grade (docs/metrics.md, "By source").
+SOURCE_FIGURES: tuple[str, ...] = ("inspections", "detections", "hit_rate", "visits", "compliant_visits")
 
 
 # ---------------------------------------------------------------------------------------- formulas
@@ -146,6 +149,8 @@ def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
         active = float(tally.enterprise_months[t].sum())
         for g, label in enumerate(GRADE_LABELS):
             row[f"grade_share_{label}"] = _clean(_ratio(float(tally.enterprise_months[t, g]), active))
+        for source, counts in tally.source_sums(t).items():
+            row[f"inspections.{source}"] = counts["inspections"]
         periods.append(row)
     grades = {}
     for g, label in enumerate(GRADE_LABELS):
@@ -157,7 +162,37 @@ def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
             "inspections": s["inspections"],
             "detections": s["detections"],
         }
-    return {"summary": {k: _clean(v) for k, v in run.items()}, "periods": periods, "grades": grades}
+    return {
+        "summary": {k: _clean(v) for k, v in run.items()},
+        "periods": periods,
+        "grades": grades,
+        "sources": by_source(tally),
+    }
+
+
+def _source_row(counts: dict[str, float]) -> dict[str, float | None]:
+    return {
+        "inspections": counts["inspections"],
+        "detections": counts["detections"],
+        "hit_rate": _clean(_ratio(counts["detections"], counts["inspections"])),
+        "visits": counts["visits"],
+        "compliant_visits": counts["compliant_visits"],
+    }
+
+
+def by_source(tally: Tally) -> dict[str, dict[str, Any]]:
+    """Inspections, detections, hit rate, visits and visits to compliant enterprises per inspection source
+    (``spot``, ``full_coverage``, ``complaint``, ``commitment``, ``referral``, ``follow_up``), for the run
+    and per grade held at the inspection (``grades``)."""
+    total = tally.source_sums()
+    per_grade = {label: tally.source_sums(grade=g) for g, label in enumerate(GRADE_LABELS)}
+    return {
+        source: {
+            **_source_row(total[source]),
+            "grades": {label: _source_row(per_grade[label][source]) for label in GRADE_LABELS},
+        }
+        for source in SOURCE_LABELS
+    }
 
 
 def counts(tally: Tally) -> dict[str, float]:
@@ -171,7 +206,9 @@ __all__ = [
     "METRICS",
     "METRIC_INFO",
     "PERIOD_COUNTS",
+    "SOURCE_FIGURES",
     "auc",
+    "by_source",
     "counts",
     "derive",
     "follow_up_periods",

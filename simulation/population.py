@@ -6,6 +6,8 @@ jurisdiction run with the same seed plays against the same enterprises (docs/mod
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from credsup.core import RECORD_WINDOW_MONTHS
@@ -84,14 +86,34 @@ def item_table(scenario: Scenario) -> tuple[tuple[str, ...], np.ndarray, np.ndar
     return names, shares, severity
 
 
+def simulation_start(scenario: Scenario) -> dt.date:
+    """The first day the model runs: ``start`` less the warm-up (docs/model.md, "Warm-up")."""
+    return add_months(scenario.start, -scenario.warmup_months)
+
+
+def draw_types(scenario: Scenario, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Each enterprise's type code (``TYPE_NAMES`` order) and honesty, drawn from the type's distribution
+    (committed enterprises have honesty 1). Draws a fixed number of numbers: ``n`` uniforms, then ``n``
+    values of each violating type's honesty distribution."""
+    types = scenario.behaviour.types
+    etype = categorical(rng.random(n), types.shares).astype(np.int8)
+    honesty = np.ones(n)
+    for code, kind in ((1, types.calculator), (2, types.incompetent)):
+        values = np.clip(draw(kind.honesty, n, rng), 0.0, 1.0)
+        honesty = np.where(etype == code, values, honesty)
+    return etype, honesty
+
+
 def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.ndarray]:
     """The scenario's enterprises, their record history, and the probe sample (row indices,
-    ``behaviour.probe_size`` of them: docs/model.md, "Perceived cost")."""
+    ``behaviour.probe_size`` of them: docs/model.md, "Perceived cost"). The world starts at
+    :func:`simulation_start` (``start`` less the warm-up)."""
     pop = scenario.population
     beh = scenario.behaviour
     n = pop.enterprises
     items, item_shares, item_severity = item_table(scenario)
-    world = World(n, scenario.start, [s.name for s in pop.sectors], items)
+    start = simulation_start(scenario)
+    world = World(n, start, [s.name for s in pop.sectors], items)
     c = world.cols
 
     # -- attributes
@@ -104,9 +126,15 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.nd
     age_days = np.minimum(rng.exponential(pop.mean_age_years * 365.25, n), 100 * 365.25).astype(np.int64)
     c["registered"][:] = world.start - age_days.astype("timedelta64[D]")
 
-    # -- hidden traits
-    honesty = np.clip(draw(beh.honesty, n, rng), 0.0, 1.0)
+    # -- hidden traits: the persistent type, and what it brings (docs/model.md, "Enterprise types")
+    etype, honesty = draw_types(scenario, n, rng)
+    world.etype[:] = etype
     world.honesty[:] = honesty
+    t = beh.types
+    world.deterrence[:] = np.array([1.0, t.calculator.deterrence, t.incompetent.deterrence], np.float32)[etype]
+    world.opportunity[:] = np.array(
+        [0.0, t.calculator.opportunity_per_month, t.incompetent.opportunity_per_month], np.float32
+    )[etype]
     world.gain[:] = np.maximum(draw(beh.gain, n, rng), 0.0) * np.asarray(beh.gain_by_size.array())[size]
     world.harm_factor[:] = rng.exponential(1.0, n)
     world.departments[:] = np.minimum(1 + rng.poisson(pop.departments - 1.0, n), 100)
@@ -124,11 +152,12 @@ def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.nd
         c[name][:] = _flag_by_honesty(score, getattr(d, name), good=good)
     c["ip_holder"][:] = rng.random(n) < d.ip_holder
 
-    _history(world, scenario, rng, item_shares, item_severity)
+    _history(world, scenario, start, rng, item_shares, item_severity)
     probe = np.sort(rng.choice(n, size=min(n, beh.probe_size), replace=False))
     # drawn after everything above, so the populations of scenarios written before them stay the same
     _industry_grades(world, scenario, rng, honesty)
     _external_listings(world, scenario, rng, honesty)
+    world.prior_weight = beh.perception.prior_strength  # perception starts from the prior alone
     return world, probe
 
 
@@ -165,15 +194,20 @@ def _external_listings(world: World, scenario: Scenario, rng: np.random.Generato
 
 
 def _history(
-    world: World, scenario: Scenario, rng: np.random.Generator, item_shares: np.ndarray, item_severity: np.ndarray
+    world: World,
+    scenario: Scenario,
+    start: dt.date,
+    rng: np.random.Generator,
+    item_shares: np.ndarray,
+    item_severity: np.ndarray,
 ) -> None:
-    """The record window before the start (:data:`credsup.core.RECORD_WINDOW_MONTHS`): detected violations
-    and inspections, recorded in the middle of their month as events of the credit record."""
+    """The record window before ``start`` (:data:`credsup.core.RECORD_WINDOW_MONTHS`): detected violations
+    and inspections, recorded in the middle of their month as events of the credit record. Enterprises
+    do not remember them as experience: perception starts from its prior (docs/model.md)."""
     h = scenario.population.history
     n = world.n
     months = RECORD_WINDOW_MONTHS
     years = months / 12.0
-    lam = scenario.behaviour.perception.memory
     detections = rng.poisson(h.violations_per_year * years * (1.0 - world.honesty))
     clean = rng.poisson(h.inspections_per_year * years, n)
     det_ids = np.repeat(np.arange(n), detections)
@@ -183,7 +217,7 @@ def _history(
     clean_month = rng.integers(-months, 0, len(clean_ids))
     record = world.record
     for month in range(-months, 0):
-        first, after = ((add_months(scenario.start, m) - scenario.start).days for m in (month, month + 1))
+        first, after = ((add_months(start, m) - start).days for m in (month, month + 1))
         day = (first + after) // 2  # days before the start are negative
         sel = det_month == month
         ids = det_ids[sel]
@@ -191,6 +225,3 @@ def _history(
         findings = (np.arange(len(insp)) < len(ids)).astype(np.int16)  # one violation each, then the clean ones
         rows = record.inspect(insp, day, findings)
         record.detect(ids, day, item_severity[det_item[sel]], det_item[sel], inspection=rows[: len(ids)], counted=True)
-        # what the enterprise remembers of its inspections (docs/model.md, "Perceived detection")
-        np.add.at(world.seen, insp, np.float32(lam ** (-month)))
-    world.experience = float(sum(lam**k for k in range(1, months + 1)))

@@ -70,20 +70,26 @@ class BatchQueue:
 
     def drop_queued_before(self, day: int) -> np.ndarray:
         """Remove the orders queued before ``day`` (they are at the head); returns their enterprises."""
-        dropped: list[np.ndarray] = []
+        return self.drop_orders_before(day)["enterprise"]
+
+    def drop_orders_before(self, day: int) -> dict[str, np.ndarray]:
+        """Remove the orders queued before ``day`` (they are at the head); returns them, every column."""
+        dropped: list[dict[str, np.ndarray]] = []
         while self._chunks:
             chunk = self._chunks[0]
             k = int(np.searchsorted(chunk["queued"], day, side="left"))  # queued days never decrease
             if k == 0:
                 break
-            dropped.append(chunk["enterprise"][:k])
+            dropped.append({c: a[:k] for c, a in chunk.items()})
             self._len -= k
             if k == len(chunk["queued"]):
                 self._chunks.popleft()
             else:
                 self._chunks[0] = {c: a[k:] for c, a in chunk.items()}
                 break
-        return np.concatenate(dropped) if dropped else np.zeros(0, dtype=np.int64)
+        if not dropped:
+            return {c: np.zeros(0, dtype=d) for c, d in self.columns.items()}
+        return {c: np.concatenate([d[c] for d in dropped]) for c in self.columns}
 
     def column(self, name: str) -> np.ndarray:
         """All queued values of one column, head first (for metrics and tests)."""

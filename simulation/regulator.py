@@ -67,14 +67,18 @@ class Regulator:
         progress: Callable[[int, int], None] | None = None,
     ):
         env = simpy.Environment()
-        clock = Clock(env, scenario.start, scenario.months, scenario.regulator.working_days_per_week)
+        #: the first simulated month that is measured (the warm-up's months come before it)
+        self.first_measured = scenario.warmup_months
+        months = scenario.warmup_months + scenario.months
+        start = world.date(0)  # the simulation's start: the scenario's start less the warm-up
+        clock = Clock(env, start, months, scenario.regulator.working_days_per_week)
         self.ctx = ctx = RunContext(
             world=world,
             jurisdiction=jurisdiction,
             scenario=scenario,
             clock=clock,
             rngs=rngs,
-            tally=Tally.zeros(scenario.months),
+            tally=Tally.zeros(months),
             item_shares=item_shares,
             item_severity=item_severity,
         )
@@ -136,7 +140,9 @@ class Regulator:
             self.costs = behaviour.perceived_costs(
                 ctx.jurisdiction, w, self.probe, ctx.scenario, today, ctx.item_shares, ctx.item_severity
             )
-            self.costs_log.append({"month": t, **self.costs.as_dict()})
+            self.costs_log.append(
+                {"month": t - self.first_measured, "period": today.strftime("%Y-%m"), **self.costs.as_dict()}
+            )
         elif demo_months and t % demo_months == 0:
             self._grade_demonstration(day, today)
         decided = behaviour.decide(
@@ -152,13 +158,26 @@ class Regulator:
     def _close_month(self, t: int) -> None:
         ctx = self.ctx
         w, tally = ctx.world, ctx.tally
-        behaviour.remember_month(w, w.inspected, ctx.scenario.behaviour.perception.memory)
+        perception = ctx.scenario.behaviour.perception
+        public = self._published_rate() if perception.public_weight > 0.0 else None
+        behaviour.remember_month(w, w.inspected, perception.memory, public, perception.public_weight)
         w.inspected[:] = False
         hidden = np.flatnonzero(w.violating & ~w.under_order & w.active)
         g = w.cols["grade"][hidden].astype(np.int64) + 1
         tally.undetected_harm[t] += np.bincount(g, weights=w.v_harm[hidden], minlength=G)
         tally.complaint_backlog[t] = self.inspectorate.backlog("complaint")
         tally.spot_backlog[t] = self.inspectorate.backlog("spot", "full")
+
+    def _published_rate(self) -> np.ndarray:
+        """Per enterprise: the share of its sector's active enterprises inspected this month other than on a
+        complaint, as the published results show it ("one public", seed 003 para 11)."""
+        w = self.ctx.world
+        sector = w.cols["sector"].astype(np.intp)
+        size = len(w.sectors)
+        active = np.bincount(sector, weights=w.active, minlength=size)
+        checked = np.bincount(sector, weights=w.inspected & w.active, minlength=size)
+        rate = np.divide(checked, active, out=np.zeros(size), where=active > 0)
+        return rate[sector]
 
     def _count_enterprises(self, t: int) -> None:
         w, tally = self.ctx.world, self.ctx.tally

@@ -63,9 +63,12 @@ class RunResult:
 
     ``summary`` maps every key of :data:`credsup.simulation.metrics.METRICS` to its value for the run
     (``None`` where undefined); ``periods`` is one such mapping per month (with ``period``, ``YYYY-MM``);
-    ``grades`` the metrics defined per grade, by grade label. ``counts`` are the raw totals the metrics are
-    made of; ``timings`` are seconds by phase, ``hooks`` the calls, rows and seconds per hook;
-    ``scenario_config`` and ``jurisdiction_params`` the full resolved inputs (for storing an experiment).
+    ``grades`` the metrics defined per grade, by grade label; ``sources`` the figures per inspection
+    source (docs/metrics.md). ``counts`` are the raw totals the metrics are made of; ``timings`` are
+    seconds by phase, ``hooks`` the calls, rows and seconds per hook; ``scenario_config`` and
+    ``jurisdiction_params`` the full resolved inputs (for storing an experiment). Everything measured
+    covers the ``months`` from the scenario's start: the ``warmup_months`` before it are simulated and
+    not measured.
     """
 
     scenario: str
@@ -78,9 +81,12 @@ class RunResult:
     periods: list[dict[str, Any]]
     grades: dict[str, dict[str, Any]]
     counts: dict[str, float]
+    #: per inspection source: inspections, detections, hit rate, visits, compliant visits, and per grade
+    sources: dict[str, dict[str, Any]]
     perceived_costs: list[dict[str, Any]]
     timings: dict[str, float]
     hooks: dict[str, dict[str, float]]
+    warmup_months: int = 0
     scenario_config: dict[str, Any] = attrs.field(factory=dict)
     #: every jurisdiction parameter of the run, ``{"key.path": {"value": ..., "source": ...}}``
     jurisdiction_params: dict[str, Any] = attrs.field(factory=dict)
@@ -151,10 +157,11 @@ def run_simulation(
     t2 = time.perf_counter()
     timed = TimedJurisdiction(j)
     regulator = Regulator(world, timed, sc, rngs, probe, shares, severity, progress)
-    tally = regulator.run()
+    first = regulator.first_measured
+    tally = regulator.run().window(first)  # the measured months only
     t3 = time.perf_counter()
     metrics = summarise(
-        tally, follow_up_periods=follow_up_periods(regulator.ctx.clock.starts, sc.metrics.recidivism_days)
+        tally, follow_up_periods=follow_up_periods(regulator.ctx.clock.starts[first:], sc.metrics.recidivism_days)
     )
     for t, row in enumerate(metrics["periods"]):
         row["period"] = add_months(sc.start, t).strftime("%Y-%m")
@@ -170,6 +177,7 @@ def run_simulation(
         periods=metrics["periods"],
         grades=metrics["grades"],
         counts=counts(tally),
+        sources=metrics["sources"],
         perceived_costs=regulator.costs_log,
         timings={
             "setup": t1 - t0,
@@ -180,6 +188,7 @@ def run_simulation(
             "hooks": sum(s["seconds"] for s in timed.stats.values()),
         },
         hooks=timed.stats,
+        warmup_months=sc.warmup_months,
         scenario_config=scenario_record(sc),
         jurisdiction_params=j.parameters(),
     )

@@ -100,7 +100,7 @@ class Dynamic:
     abnormal_operation: float = fraction("share on the abnormal-operation list", default=0.03)
     self_report_verified: float = fraction("share with verified self-reported information", default=0.20)
     honesty_link: float = fraction(
-        "0: flags independent of honesty; 1: the least honest enterprises carry every bad flag", default=0.5
+        "0: flags independent of honesty; 1: the least honest enterprises carry every bad flag", default=0.3
     )
 
 
@@ -307,17 +307,33 @@ def _default_items() -> dict[str, float]:
 
 @attrs.frozen
 class Perception:
-    """How an enterprise perceives its monthly chance of inspection and learns it from its own inspections."""
+    """How an enterprise perceives its monthly chance of an inspection it did not bring on itself
+    (docs/model.md, "Perceived detection"): a prior that fades as its own experience accumulates, and,
+    optionally, what it learns from the published spot-check results of others ("one public")."""
 
     prior_per_year: float = param(
         lo=0.0, hi=12.0, default=0.1, doc="inspections a year an enterprise expects before any experience"
     )
-    prior_strength: float = param(lo=0.0, hi=1e9, default=24.0, doc="weight of the prior, in months of experience")
+    prior_strength: float = param(
+        lo=0.0,
+        hi=1e9,
+        default=6.0,
+        doc="weight of the prior at the start, in months of experience; it fades with memory like experience",
+        unit="months",
+    )
     memory: float = param(
         lo=0.0, hi=1.0, default=0.97, doc="monthly factor by which past experience is kept (1 = never forgets)"
     )
     sanction_shock: float = param(
-        lo=0.0, hi=1000.0, default=3.0, doc="extra 'inspections' remembered after a sanction (specific deterrence)"
+        lo=0.0, hi=1000.0, default=1.0, doc="extra 'inspections' remembered after a sanction (specific deterrence)"
+    )
+    public_weight: float = param(
+        lo=0.0,
+        hi=1000.0,
+        default=0.0,
+        doc="months of experience that a month of published spot-check results of the enterprise's own sector "
+        "is worth (0: enterprises learn from their own inspections only)",
+        unit="months",
     )
 
 
@@ -388,17 +404,74 @@ class Repair:
 
 
 @attrs.frozen
+class Committed:
+    """Enterprises that comply whatever the risk: Braithwaite's postures of commitment and capitulation;
+    Kagan and Scholz's (1984) good or political citizens where they accept the rules. They never choose to
+    violate (a false finding can still be recorded against them)."""
+
+    share: float = fraction("share of enterprises that comply whatever the risk", default=0.45)
+
+
+@attrs.frozen
+class Calculator:
+    """Amoral calculators (Kagan and Scholz 1984; Braithwaite's game playing and resistance): they weigh the
+    gain of a violation against its expected sanction (docs/model.md, equation 1). Their share is what
+    the other types leave."""
+
+    honesty: Honesty = attrs.field(factory=lambda: Honesty(mean=0.6, kind="beta", spread=2.0))
+    deterrence: float = fraction("response to the expected sanction (1: the full Becker response)", default=1.0)
+    opportunity_per_month: float = fraction("chance per month that a compliant one weighs violating", default=0.25)
+
+
+@attrs.frozen
+class Incompetent:
+    """The organisationally incompetent (Kagan and Scholz 1984): they violate for want of knowledge, staff
+    or money rather than by choice, and respond weakly to deterrence."""
+
+    share: float = fraction("share of enterprises that violate out of incapacity", default=0.15)
+    honesty: Honesty = attrs.field(factory=lambda: Honesty(mean=0.3, kind="beta", spread=2.0))
+    deterrence: float = fraction("response to the expected sanction (0: none, 1: full)", default=0.05)
+    opportunity_per_month: float = fraction("chance per month that a compliant one slips into a violation", default=0.5)
+
+
+@attrs.frozen
+class Types:
+    """Persistent enterprise types (docs/model.md, "Enterprise types"); calculators are the rest."""
+
+    committed: Committed = attrs.field(factory=Committed)
+    calculator: Calculator = attrs.field(factory=Calculator)
+    incompetent: Incompetent = attrs.field(factory=Incompetent)
+
+    def __attrs_post_init__(self) -> None:
+        rest = 1.0 - self.committed.share - self.incompetent.share
+        require(
+            rest >= -1e-9,
+            "committed",
+            f"committed.share + incompetent.share must be at most 1 (they sum to {1.0 - rest:g}); calculators "
+            "are the rest",
+        )
+
+    @property
+    def shares(self) -> list[float]:
+        """Shares in :data:`TYPE_NAMES` order (committed, calculator, incompetent)."""
+        c, i = self.committed.share, self.incompetent.share
+        return [c, max(0.0, 1.0 - c - i), i]
+
+
+#: The enterprise types, in code order (``World.etype``).
+TYPE_NAMES = ("committed", "calculator", "incompetent")
+
+
+@attrs.frozen
 class Behaviour:
-    """The deterrence model of docs/model.md (Becker 1968; Allingham and Sandmo 1972)."""
+    """The deterrence model of docs/model.md (Becker 1968; Allingham and Sandmo 1972) and the enterprise
+    types it is played by."""
 
     model: str = "deterrence"
     fixed_violation_probability: float = fraction(
         "q: violation probability per enterprise-month when model = 'fixed' (deterrence off)", default=0.1
     )
-    opportunity_per_month: float = fraction(
-        "chance per month that a compliant enterprise weighs violating", default=0.25
-    )
-    honesty: Honesty = attrs.field(factory=lambda: Honesty(mean=0.7, kind="beta", spread=2.0))
+    types: Types = attrs.field(factory=Types)
     gain: Gain = attrs.field(factory=lambda: Gain(mean=600.0, kind="lognormal", spread=1.0))
     gain_by_size: PerSize = attrs.field(factory=lambda: PerSize(micro=1.0, small=2.0, medium=5.0, large=12.0))
     gain_by_severity: BySeverity = section(
@@ -408,7 +481,10 @@ class Behaviour:
         lo=0.0, hi=100.0, default=0.5, doc="rho: certainty-equivalent loading of the sanction risk"
     )
     noise: float = param(
-        lo=0.0, hi=100.0, default=0.3, doc="sigma: scale of the logistic taste shock, relative to the gain"
+        lo=0.0,
+        hi=100.0,
+        default=0.3,
+        doc="sigma: scale of the logistic taste shock, relative to the honesty-discounted gain",
     )
     items: Mapping[str, float] = numbers_by_name(
         lo=0.0, hi=1.0, doc="share of each violation item in the mix", factory=_default_items
@@ -429,7 +505,6 @@ class Behaviour:
         default=400,
         doc="enterprises in the sample on which the jurisdiction's sanctions are probed (perceived costs)",
     )
-    learning: float = fraction("honesty gained after a sanction (1 - h shrinks by this share)", default=0.1)
     perception: Perception = attrs.field(factory=Perception)
     costs: Costs = attrs.field(factory=Costs)
     correction: Correction = attrs.field(factory=Correction)
@@ -517,8 +592,16 @@ class Scenario:
 
     scenario: str = name_field("the scenario's name")
     start: dt.date = date_param(lo=FIRST_START, hi=LAST_RUN_DAY, doc="the first day of the first period")
-    months: int = param(lo=1, hi=600, doc="number of monthly periods", unit="months")
+    months: int = param(lo=1, hi=600, doc="number of measured monthly periods, from start", unit="months")
     population: Population = attrs.field(kw_only=True)
+    warmup_months: int = param(
+        lo=0,
+        hi=600,
+        default=36,
+        doc="months the model runs before start, measuring nothing (36: the record history at start is all the "
+        "model's own)",
+        unit="months",
+    )
     title: str = ""
     behaviour: Behaviour = attrs.field(factory=Behaviour)
     regulator: Regulator = attrs.field(factory=Regulator)

@@ -1,16 +1,23 @@
 """Spot checks ("double random, one public", seed 003 para 11) and full-coverage key supervision.
 
-At the start of each month the ``inspection_probability`` hook gives each enterprise's probability for
-the month; an active enterprise without a pending check is drawn when its uniform (one per enterprise
-and month, drawn whatever the policy) is below it. The drawn are queued in random order ("double
-random": no order by row): probability 1 to the full-coverage queue, the rest to the spot-check queue.
-A drawn check not done within ``regulator.plan_expiry_months`` leaves the plan (it may be drawn again).
+At the start of each month the ``inspection_probability`` hook states each enterprise's inspection rate:
+a yearly share (a yearly plan, each enterprise checked at most once a calendar year) or a chance in the
+month. :func:`credsup.core.plans.period_chance` turns both into the month's chance of a draw, the yearly
+plan spread over the year's months and drawn among those it has not drawn yet this year (the kernel's
+rule, which registry mode's quarterly plans follow too). An active enterprise without a pending check is
+drawn when its uniform (one per enterprise and month, drawn whatever the policy) is below that chance.
+The drawn are queued in random order ("double random": no order by row): full coverage (a chance of 1
+in the period) to the full-coverage queue, the rest to the spot-check queue. A drawn check not done
+within ``regulator.plan_expiry_months`` leaves the plan; a yearly draw that expires undone goes back to
+the enterprises the year's plan may still draw.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from credsup.core.enums import InspectionBasis
+from credsup.core.plans import period_chance
 from credsup.simulation.context import RunContext
 from credsup.simulation.inspectorate import Inspectorate
 
@@ -29,18 +36,25 @@ class SpotChecks:
         horizon = t - ctx.scenario.regulator.plan_expiry_months
         if horizon >= 0:  # drawn inspections not done in time leave the plan (they may be drawn again)
             for name in ("full", "spot"):
-                old = queues[name].drop_queued_before(int(clock.starts[horizon + 1]))
+                orders = queues[name].drop_orders_before(int(clock.starts[horizon + 1]))
+                old = orders["enterprise"]
                 w.spot_queued[old] = False
+                w.spot_year[old[orders["yearly"]]] = 0  # back among those the year's plan may still draw
                 ctx.tally.expired_orders[t] += len(old)
-        p = ctx.jurisdiction.inspection_probability(w.batch, clock.period(t))
+        period = clock.period(t)
+        rates = ctx.jurisdiction.inspection_probability(w.batch, period)
+        year = period.start.year
+        p = period_chance(rates, period, w.spot_year == year)
         u = ctx.rngs["spot_checks"].random(w.n, dtype=np.float32)
         drawn = np.flatnonzero(u < p)
         drawn = drawn[w.active[drawn] & ~w.spot_queued[drawn]]
         drawn = drawn[ctx.rngs["queue"].permutation(len(drawn))]  # "double random": no order by row
         w.spot_queued[drawn] = True
-        full = p[drawn] >= 1.0
-        for name, ids in (("full", drawn[full]), ("spot", drawn[~full])):
-            self.inspectorate.order(name, ids, day)
+        yearly = rates.basis[drawn] == InspectionBasis.YEAR
+        w.spot_year[drawn[yearly]] = year
+        full = rates.full_coverage[drawn]
+        self.inspectorate.order("full", drawn[full], day, yearly=yearly[full])
+        self.inspectorate.order("spot", drawn[~full], day, yearly=yearly[~full])
 
 
 __all__ = ["SpotChecks"]

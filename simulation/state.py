@@ -60,13 +60,17 @@ class World:
         #: read-only views of the live columns: hooks see every in-place update, and cannot write
         self.batch = EnterpriseBatch(**self.cols, sectors=self.sectors, regions=REGIONS).readonly()
         # -- hidden traits (set by the population generator)
+        self.etype = np.zeros(n, dtype=np.int8)  #: enterprise type code (scenario.TYPE_NAMES), persistent
         self.honesty = np.zeros(n, dtype=np.float32)
+        self.deterrence = np.ones(n, dtype=np.float32)  #: the type's response to the expected sanction
+        self.opportunity = np.zeros(n, dtype=np.float32)  #: the type's monthly chance to weigh violating
         self.gain = np.zeros(n, dtype=np.float32)  #: yuan a month from a general violation
         self.departments = np.ones(n, dtype=np.int8)
         self.harm_factor = np.ones(n, dtype=np.float32)  #: scales the harm of this enterprise's violations
-        self.inspected = np.zeros(n, dtype=bool)  #: inspected this month (perception learns from it)
+        self.inspected = np.zeros(n, dtype=bool)  #: inspected this month, not on a complaint (perception)
         self.seen = np.zeros(n, dtype=np.float32)  #: remembered inspections (perception, docs/model.md)
         self.experience = 0.0  #: remembered months, the same for every enterprise (docs/model.md)
+        self.prior_weight = 0.0  #: weight of the prior now, in months (it fades like experience)
         # -- the violation in progress
         self.violating = np.zeros(n, dtype=bool)
         self.v_since = np.zeros(n, dtype=np.int32)  #: day (since start) the undetected stretch began
@@ -76,6 +80,8 @@ class World:
         self.under_order = np.zeros(n, dtype=bool)  #: detected; a rectification order is running
         # -- regulator bookkeeping
         self.spot_queued = np.zeros(n, dtype=bool)
+        #: calendar year in which a yearly plan last drew the enterprise (0: never); core.plans
+        self.spot_year = np.zeros(n, dtype=np.int16)
         self.repaired_day = np.full(n, -1, dtype=np.int32)  #: day of the last approved repair, -1 none
         self.repair_relapsed = np.zeros(n, dtype=bool)
 

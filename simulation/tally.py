@@ -17,8 +17,13 @@ import numpy as np
 GRADE_LABELS: tuple[str, ...] = ("ungraded", "A", "B", "C", "D")
 G = len(GRADE_LABELS)
 
+#: Inspection sources in tally order: index = DetectionSource code (docs/metrics.md, "By source").
+SOURCE_LABELS: tuple[str, ...] = ("spot", "full_coverage", "complaint", "commitment", "referral", "follow_up")
+S = len(SOURCE_LABELS)
+
 _BY_GRADE = "period x grade"
 _BY_PERIOD = "period"
+_BY_SOURCE = "period x source x grade"
 _AUC = "period x 4 x 2"
 
 
@@ -87,6 +92,19 @@ class Tally:
         "complaint verifications and follow-ups done after the jurisdiction's complaint_days", "orders"
     )
 
+    # -- per period, inspection source and grade (an inspection serving several orders counts under the first
+    #    order served: complaint or referral or follow-up, commitment, full coverage, spot) -------------------
+    source_inspections: np.ndarray = _count(
+        "inspections, by the source of the order they served", "inspections", shape=_BY_SOURCE
+    )
+    source_detections: np.ndarray = _count(
+        "detections, by the source of the inspection", "violations", shape=_BY_SOURCE
+    )
+    source_visits: np.ndarray = _count("department visits, by the source of the inspection", "visits", shape=_BY_SOURCE)
+    source_compliant_visits: np.ndarray = _count(
+        "visits to enterprises that were not violating, by the source of the inspection", "visits", shape=_BY_SOURCE
+    )
+
     # -- the grade against the violation in progress -----------------------------------------------------
     auc: np.ndarray = _count(
         "graded active enterprise-months by grade (A..D) and violating (no, yes)", "enterprise-months", shape=_AUC
@@ -95,7 +113,7 @@ class Tally:
     @classmethod
     def zeros(cls, periods: int) -> Tally:
         """A tally of ``periods`` monthly periods, every count zero."""
-        shapes = {_BY_GRADE: (periods, G), _BY_PERIOD: (periods,), _AUC: (periods, 4, 2)}
+        shapes = {_BY_GRADE: (periods, G), _BY_PERIOD: (periods,), _BY_SOURCE: (periods, S, G), _AUC: (periods, 4, 2)}
         arrays = {f.name: np.zeros(shapes[f.metadata["shape"]], dtype=np.float64) for f in _array_fields()}
         return cls(periods=periods, **arrays)
 
@@ -111,6 +129,25 @@ class Tally:
             out[name] = float(np.sum(getattr(self, name)[periods]))
         return out
 
+    def source_sums(self, periods: slice | int = slice(None), grade: int | None = None) -> dict[str, dict[str, float]]:
+        """Totals of the by-source counts over ``periods``, for one grade index or all grades:
+        ``{source label: {count name: total}}``, in :data:`SOURCE_LABELS` order."""
+        out: dict[str, dict[str, float]] = {label: {} for label in SOURCE_LABELS}
+        for name in BY_SOURCE:
+            arr = getattr(self, name)[periods]
+            arr = arr[..., grade] if grade is not None else arr.sum(axis=-1)
+            per_source = arr.reshape(-1, S).sum(axis=0)
+            for i, label in enumerate(SOURCE_LABELS):
+                out[label][name.removeprefix("source_")] = float(per_source[i])
+        return out
+
+    def window(self, first: int) -> Tally:
+        """The same counts from period ``first`` on (the measured months after a warm-up)."""
+        if first == 0:
+            return self
+        arrays = {f.name: getattr(self, f.name)[first:].copy() for f in _array_fields()}
+        return Tally(periods=self.periods - first, **arrays)
+
 
 def _array_fields() -> list[attrs.Attribute]:
     return [f for f in attrs.fields(Tally) if f.name != "periods"]
@@ -119,6 +156,7 @@ def _array_fields() -> list[attrs.Attribute]:
 #: Names of the counts kept per period and grade, and per period only (declaration order).
 BY_GRADE: tuple[str, ...] = tuple(f.name for f in _array_fields() if f.metadata["shape"] == _BY_GRADE)
 BY_PERIOD: tuple[str, ...] = tuple(f.name for f in _array_fields() if f.metadata["shape"] == _BY_PERIOD)
+BY_SOURCE: tuple[str, ...] = tuple(f.name for f in _array_fields() if f.metadata["shape"] == _BY_SOURCE)
 
 
 def describe() -> list[dict[str, str]]:
@@ -136,4 +174,15 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
-__all__ = ["BY_GRADE", "BY_PERIOD", "GRADE_LABELS", "G", "Tally", "describe", "markdown_table"]
+__all__ = [
+    "BY_GRADE",
+    "BY_PERIOD",
+    "BY_SOURCE",
+    "GRADE_LABELS",
+    "SOURCE_LABELS",
+    "G",
+    "S",
+    "Tally",
+    "describe",
+    "markdown_table",
+]

@@ -280,7 +280,7 @@ class HookChecker:
     def _raised(self, exc: CredsupError, inputs: HookInputs) -> Failure:
         problem = exc.problem if isinstance(exc, HookError) else str(exc)
         if isinstance(exc, HookResultError):
-            return self.failure("type", problem, inputs)
+            return self.failure(exc.kind, problem, inputs)
         if isinstance(exc.__cause__, ValueError) and "read-only" in str(exc.__cause__):
             return self.failure(
                 "mutates",

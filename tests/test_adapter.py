@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from credsup.core import (
     CommitmentKind,
     Grade,
+    InspectionBasis,
+    InspectionRate,
     Period,
     Reason,
     RepairDecision,
@@ -66,7 +68,7 @@ def _row_inspection(enterprise, params, period):
     )
     if enterprise.key_sector:
         rate *= params.inspection.key_sector_multiplier
-    return min(1.0, rate * period.years)
+    return InspectionRate(min(1.0, rate), InspectionBasis.YEAR)
 
 
 def _row_tolerance(violation, enterprise, params, today):
@@ -113,7 +115,8 @@ def test_adapter_agrees_with_national_batch_code(seed: int, n: int) -> None:
         a = _adapt(_row_commitment_eligible, "credsup_commitment_eligible")(batch, kind, params, today)
         assert (a == national.credsup_commitment_eligible(batch, kind, params, today)).all()
     a = _adapt(_row_inspection, "credsup_inspection_probability")(batch, params, period)
-    assert np.allclose(a, national.credsup_inspection_probability(batch, params, period))
+    b = national.credsup_inspection_probability(batch, params, period)
+    assert np.allclose(a.chance, b.chance) and (a.basis == b.basis).all()
     if n:
         v = random_violations(rng, batch, 30, today).readonly()
         a = _adapt(_row_tolerance, "credsup_tolerance")(v, batch, params, today)

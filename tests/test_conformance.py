@@ -126,9 +126,9 @@ BROKEN = {
     ),
     "contract": (
         """
-        CREDSUP_CONTRACT = "2.0"
+        CREDSUP_CONTRACT = "3.0"
         """,
-        f"(plugin): wrong contract version: declares hook contract 2.0 but this credsup provides {CONTRACT_VERSION}",
+        f"(plugin): wrong contract version: declares hook contract 3.0 but this credsup provides {CONTRACT_VERSION}",
     ),
     "load": (
         """
@@ -242,7 +242,9 @@ def test_correct_one_row_rules_and_delegation_pass(plugin_dist) -> None:
     plugin_dist(
         "rowwise",
         """
-        from credsup.core import CommitmentKind, Sanction, ToleranceDecision, Tolerance, Reason
+        from credsup.core import CommitmentKind, InspectionRate, Sanction, ToleranceDecision, Tolerance, Reason
+
+        CREDSUP_CONTRACT = "2.0"
 
         @hookimpl
         @per_enterprise
@@ -252,7 +254,7 @@ def test_correct_one_row_rules_and_delegation_pass(plugin_dist) -> None:
         @hookimpl
         @per_enterprise
         def credsup_inspection_probability(enterprise, params, period):
-            return min(1.0, 0.05 * (1 + enterprise.grade) * period.years)
+            return InspectionRate(min(1.0, 0.05 * (1 + enterprise.grade)))
 
         @hookimpl
         @per_enterprise

@@ -123,9 +123,9 @@ def test_unknown_jurisdiction_names_the_installed_ones() -> None:
     [
         ("", False, "does not declare CREDSUP_CONTRACT"),
         (
-            'CREDSUP_CONTRACT = "2.0"\n',
+            'CREDSUP_CONTRACT = "3.0"\n',
             False,
-            f"declares hook contract 2.0 but this credsup provides {CONTRACT_VERSION}",
+            f"declares hook contract 3.0 but this credsup provides {CONTRACT_VERSION}",
         ),
         (
             'CREDSUP_CONTRACT = "1.9"\n',

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from credsup.core import HOOKS, HookError, HookResultError, ObjectionDecisions, Period, load_jurisdiction
+from credsup.core import (
+    HOOKS,
+    HookError,
+    HookResultError,
+    InspectionRates,
+    ObjectionDecisions,
+    Period,
+    load_jurisdiction,
+)
 from credsup.core.samples import random_batch, random_decisions, random_violations
 
 
@@ -315,7 +323,8 @@ def credsup_grade(enterprise, params, today):
         ("credsup_grade", np.zeros(4, dtype=np.int8), "shape"),
         ("credsup_grade", np.ones(3), "dtype"),
         ("credsup_grade", np.array([0, 4, 1]), "range"),
-        ("credsup_inspection_probability", np.array([0.1, np.nan, 0.2]), "nan"),
+        ("credsup_inspection_probability", InspectionRates.yearly(np.array([0.1, np.nan, 0.2])), "nan"),
+        ("credsup_inspection_probability", np.array([0.1, 0.1, 0.2]), "type"),
         ("credsup_tolerance", {"decision": [0, 0, 0]}, "type"),
         ("credsup_objection", ObjectionDecisions.build(2), "shape"),
         ("credsup_grade", np.array([0, 3, 1], dtype=np.int64), None),

@@ -15,6 +15,7 @@ from credsup.core import (
     CommitmentKind,
     EnterpriseBatch,
     Grade,
+    InspectionBasis,
     ObjectionBatch,
     Period,
     Reason,
@@ -95,17 +96,19 @@ def test_hook_credsup_demonstration(j, batch) -> None:
 
 
 def test_hook_credsup_inspection_probability(j) -> None:
-    """Yearly rates become per-period probabilities; national checks D more than A, traditional all alike."""
+    """National states SAMR's yearly shares by grade (whatever the period asked about), rising from A to D;
+    traditional one chance per period for everyone, larger for a longer period."""
     b = EnterpriseBatch.build(4, grade=[0, 1, 2, 3])
     year, month = (
         j.inspection_probability(b, Period.parse("2026")),
-        j.inspection_probability(b, Period.parse("2026-01")),
+        j.inspection_probability(b, Period.parse("2026-03")),
     )
-    assert (month <= year).all()
     if j.name == "national":
-        assert year[0] < year[3]
+        assert (year.basis == InspectionBasis.YEAR).all() and year.equals(month)
+        assert year.chance.tolist() == sorted(year.chance.tolist()) and year.chance[0] < year.chance[3]
     else:
-        assert (year == year[0]).all()
+        assert (year.basis == InspectionBasis.PERIOD).all() and (month.basis == InspectionBasis.PERIOD).all()
+        assert (month.chance <= year.chance).all() and (year.chance == year.chance[0]).all()
 
 
 def test_hook_credsup_complaint_intensity(j, batch) -> None:

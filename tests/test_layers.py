@@ -213,25 +213,25 @@ def test_a_dated_value_is_in_force_from_its_date_and_hooks_get_it(tmp_path) -> N
     path = national_with(
         tmp_path,
         RATE_D,
-        'D = [{ value = 1.0, source = "assumption: before" }, { since = 2026-03-01, value = 2.0, source = "assumption: after" }]',
+        'D = [{ value = 0.4, source = "assumption: before" }, { since = 2026-03-01, value = 0.8, source = "assumption: after" }]',
     )
     j = load_jurisdiction("national", config=path)
     d = EnterpriseBatch.build(1, grade=[3])
     from credsup.core import Period
 
     feb, mar = Period.parse("2026-02"), Period.parse("2026-03")
-    assert j.inspection_probability(d, feb)[0] == pytest.approx(1.0 * feb.years)  # a yearly rate, per period
-    assert j.inspection_probability(d, mar)[0] == pytest.approx(2.0 * mar.years)
-    assert j.params_at(dt.date(2026, 2, 28)).inspection.rate_per_year.D == 1.0
-    assert j.params_at(dt.date(2026, 3, 1)).inspection.rate_per_year.D == 2.0
-    assert j.params.inspection.rate_per_year.D == 2.0  # the latest
+    assert j.inspection_probability(d, feb).chance[0] == pytest.approx(0.4)  # a yearly share
+    assert j.inspection_probability(d, mar).chance[0] == pytest.approx(0.8)
+    assert j.params_at(dt.date(2026, 2, 28)).inspection.rate_per_year.D == 0.4
+    assert j.params_at(dt.date(2026, 3, 1)).inspection.rate_per_year.D == 0.8
+    assert j.params.inspection.rate_per_year.D == 0.8  # the latest
     assert (
-        load_jurisdiction("national", config=path, as_of=dt.date(2026, 1, 1)).params.inspection.rate_per_year.D == 1.0
+        load_jurisdiction("national", config=path, as_of=dt.date(2026, 1, 1)).params.inspection.rate_per_year.D == 0.4
     )
     p = j.parameters()["inspection.rate_per_year.D"]
     assert p["dated"] == [
-        {"since": None, "value": 1.0, "source": "assumption: before"},
-        {"since": "2026-03-01", "value": 2.0, "source": "assumption: after"},
+        {"since": None, "value": 0.4, "source": "assumption: before"},
+        {"since": "2026-03-01", "value": 0.8, "source": "assumption: after"},
     ]
 
 
@@ -253,7 +253,7 @@ def test_a_dated_value_is_in_force_from_its_date_and_hooks_get_it(tmp_path) -> N
         ),
         (
             'D = [{ value = 1.0, source = "assumption: a" }, { since = 2026-03-01, value = 20.0, source = "assumption: b" }]',
-            "inspection.rate_per_year.D: must be <= 12 a year (got 20) (the values in force from 2026-03-01)",
+            "inspection.rate_per_year.D: must be <= 1 (got 20) (the values in force from 2026-03-01)",
         ),
     ],
 )

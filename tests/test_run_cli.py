@@ -74,7 +74,7 @@ def test_a_scenario_file(tmp_path) -> None:
         ),
         (
             ["-s", "demo", "-j", "national", "--set", "inspection.rate_per_year.D=20"],
-            "Error: --set: inspection.rate_per_year.D: must be <= 12 a year (got 20)",
+            "Error: --set: inspection.rate_per_year.D: must be <= 1 (got 20)",
         ),
         (
             ["-s", "demo", "-j", "national", "--set", "scenario.regulator.detection_probability=1.5"],
@@ -123,6 +123,8 @@ def test_a_plugin_that_raises_is_named_with_its_hook(plugin_dist) -> None:
     plugin_dist(
         "raising",
         """
+CREDSUP_CONTRACT = "2.0"
+
 @hookimpl
 def credsup_inspection_probability(batch, params, period):
     raise ZeroDivisionError("oops")

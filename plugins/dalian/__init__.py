@@ -27,6 +27,7 @@ from credsup.core import (
     DetectionSource,
     EnterpriseBatch,
     Grade,
+    InspectionRates,
     Period,
     Sanctions,
     Tolerance,
@@ -38,7 +39,7 @@ from credsup.plugins import national
 from credsup.plugins.dalian.params import DalianParams
 from credsup.plugins.national.params import size_code
 
-CREDSUP_CONTRACT = "1.2"
+CREDSUP_CONTRACT = "2.0"
 PARAMS_CLASS = DalianParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "dalian.toml"
 
@@ -125,12 +126,12 @@ def leaves_checklist(batch: EnterpriseBatch, params: DalianParams) -> np.ndarray
 
 
 @hookimpl
-def credsup_inspection_probability(batch: EnterpriseBatch, params: DalianParams, period: Period) -> np.ndarray:
-    """National classified spot checks, except that good-credit demonstration enterprises are never drawn
-    (0.0): they are no longer entered into the "double random and one open" checklist (seed 000 (IV)).
+def credsup_inspection_probability(batch: EnterpriseBatch, params: DalianParams, period: Period) -> InspectionRates:
+    """National classified spot checks (its yearly plan), except that good-credit demonstration enterprises
+    are never drawn (0.0): they are no longer entered into the "double random, one open" checklist (seed 000 (IV)).
     Complaints about them are still verified (:func:`credsup_complaint_verification`)."""
-    p = national.credsup_inspection_probability(batch, params, period)
-    return np.where(leaves_checklist(batch, params), 0.0, p)
+    rates = national.credsup_inspection_probability(batch, params, period)
+    return rates.override(leaves_checklist(batch, params), 0.0)
 
 
 # -------------------------------------------------------------------------------- social supervision

@@ -26,6 +26,7 @@ from credsup.core import (
     CommitmentKind,
     EnterpriseBatch,
     Grade,
+    InspectionRates,
     ObjectionBatch,
     ObjectionDecisions,
     Period,
@@ -45,7 +46,7 @@ from credsup.core import (
 from credsup.core.params import condition_mask
 from credsup.plugins.national.params import NationalParams
 
-CREDSUP_CONTRACT = "1.2"  # reads ViolationBatch.no_fault
+CREDSUP_CONTRACT = "2.0"
 PARAMS_CLASS = NationalParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "national.toml"
 
@@ -168,20 +169,22 @@ def credsup_demonstration(batch: EnterpriseBatch, params: NationalParams, today:
 
 
 def classified_rate(batch: EnterpriseBatch, params: NationalParams) -> np.ndarray:
-    """Expected random spot checks per year for each enterprise: by grade, times the key-field multiplier."""
+    """Each enterprise's share of the yearly random plan: its class's share, times the key-field
+    multiplier, at most 1 (float64)."""
     insp = params.inspection
     rate = by_grade(batch, insp.rate_per_year.array(), insp.ungraded_rate_per_year)
-    return np.where(batch.key_sector, rate * insp.key_sector_multiplier, rate)
+    return np.minimum(1.0, np.where(batch.key_sector, rate * insp.key_sector_multiplier, rate))
 
 
 @hookimpl
-def credsup_inspection_probability(batch: EnterpriseBatch, params: NationalParams, period: Period) -> np.ndarray:
-    """Classified spot checks: a yearly rate by grade (A reduced, B normal, C raised, D sharply raised;
-    SAMR 2022; seed 002 line 31), raised in key-supervision fields (seed 002 line 11). SAMR 2022's class A
-    is left undisturbed without cause; its reduced rate is the whole of that: complaints, alerts and
-    referrals about it are still followed up (:func:`credsup_complaint_verification` does not depend on the
-    grade)."""
-    return period.per_period(classified_rate(batch, params))
+def credsup_inspection_probability(batch: EnterpriseBatch, params: NationalParams, period: Period) -> InspectionRates:
+    """Classified spot checks as SAMR states them: the share of each class checked within the year, each
+    enterprise at most once (a yearly double-random plan; A reduced, B normal, C raised, D sharply
+    raised; SAMR 国市监信发〔2022〕6号; seed 002 line 31), raised in key-supervision fields (seed 002 line
+    11). Class A's reduced share is the whole of its "no disturbance without cause": complaints, alerts
+    and referrals about it are still followed up (:func:`credsup_complaint_verification` does not depend
+    on the grade)."""
+    return InspectionRates.yearly(classified_rate(batch, params))
 
 
 # -------------------------------------------------------------------------------- social supervision

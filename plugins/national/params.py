@@ -21,7 +21,6 @@ from credsup.core.params import (
     DaysBySeverity,
     JurisdictionParams,
     ParamValueError,
-    RatesByGrade,
     SharesByGrade,
     flag,
     fraction,
@@ -128,9 +127,13 @@ class Grading:
 
 @attrs.frozen
 class Inspection:
-    rate_per_year: RatesByGrade = section("expected random spot checks per enterprise per year, by grade")
-    ungraded_rate_per_year: float = param(lo=0.0, hi=12.0, doc="the same for an enterprise not yet graded")
-    key_sector_multiplier: float = param(lo=0.0, hi=12.0, doc="multiplies the rate in key-supervision fields")
+    rate_per_year: SharesByGrade = section(
+        "share of each class checked by the yearly random plan, each enterprise at most once a year"
+    )
+    ungraded_rate_per_year: float = fraction("the same for an enterprise not yet graded")
+    key_sector_multiplier: float = param(
+        lo=0.0, hi=100.0, doc="multiplies the share in key-supervision fields (the result is at most 1)"
+    )
 
 
 @attrs.frozen

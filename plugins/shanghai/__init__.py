@@ -29,6 +29,8 @@ from credsup.core import (
     INDEFINITE_DAYS,
     BanScope,
     EnterpriseBatch,
+    InspectionBasis,
+    InspectionRates,
     Period,
     Reason,
     Sanctions,
@@ -43,7 +45,7 @@ from credsup.plugins import national
 from credsup.plugins.national.params import severity_code
 from credsup.plugins.shanghai.params import ShanghaiParams
 
-CREDSUP_CONTRACT = "1.2"
+CREDSUP_CONTRACT = "2.0"
 PARAMS_CLASS = ShanghaiParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "shanghai.toml"
 
@@ -97,18 +99,19 @@ def coverage_due(batch: EnterpriseBatch, params: ShanghaiParams, period: Period)
 
 
 @hookimpl
-def credsup_inspection_probability(batch: EnterpriseBatch, params: ShanghaiParams, period: Period) -> np.ndarray:
+def credsup_inspection_probability(batch: EnterpriseBatch, params: ShanghaiParams, period: Period) -> InspectionRates:
     """Random inspection "except for special and key fields" (seed 003 para 11): an enterprise of a key
-    field gets 1.0 in the period its full-coverage visit is due and 0.0 otherwise (key supervision "with
-    full coverage", para 8; it is never drawn at random). Everyone else: ratio and frequency linked to
-    credit (the national rate by grade) and risk (a risk warning multiplies it, para 9)."""
+    field is visited in the period its full-coverage visit is due (chance 1 for the period) and otherwise
+    not at all (key supervision "with full coverage", para 8, a frequency; it is never drawn at random).
+    Everyone else: the yearly random plan, each enterprise at most once a year, its ratio linked to credit
+    (the national shares by grade) and risk (a risk warning multiplies the share, para 9)."""
     warned = risk_warning(batch, params)
     rate = national.by_grade(batch, params.inspection.rate_per_year.array(), params.inspection.ungraded_rate_per_year)
     rate[warned] *= params.risk_warning.rate_multiplier
-    p = period.per_period(rate)
     key = key_supervision_objects(batch)
-    p[key] = np.where(coverage_due(batch, params, period)[key], 1.0, 0.0)
-    return p
+    due = coverage_due(batch, params, period)
+    rates = InspectionRates.yearly(np.minimum(1.0, rate)).override(key, 0.0, InspectionBasis.PERIOD)
+    return rates.override(key & due, 1.0, InspectionBasis.PERIOD)
 
 
 # -------------------------------------------------------------------------------- social supervision

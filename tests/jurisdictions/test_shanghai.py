@@ -48,7 +48,7 @@ def test_several_departments_items_are_combined_into_one_joint_visit(shanghai, n
 def test_ratio_linked_to_credit_and_risk(shanghai, enterprises) -> None:
     year = Period.parse("2026")
     b = enterprises(5, grade=[0, 1, 2, 3, 1], violations_12m=[0] * 4 + [2], last_inspection="2025-11-01")
-    p = shanghai.inspection_probability(b, year)
+    p = shanghai.inspection_probability(b, year).chance
     assert p[0] < p[1] < p[2] < p[3]  # credit
     assert p[4] == pytest.approx(p[1] * shanghai.params.risk_warning.rate_multiplier)  # risk warning (para 9)
 
@@ -88,12 +88,14 @@ def test_key_fields_leave_the_random_draws_for_full_coverage(shanghai, enterpris
         abnormal_operation=[False, False, False, False, False, True],
         last_inspection=["2024-06-01", None, "2024-06-01", "2025-10-01", "2024-06-01", "2025-10-01"],
     )
-    p = shanghai.inspection_probability(b, month)
+    rates = shanghai.inspection_probability(b, month)
+    p = rates.chance
     assert p.tolist()[:4] == [1.0, 1.0, 1.0, 0.0]  # due (long ago, never, class A too), or visited lately
-    assert 0.0 < p[4] < 1.0  # class D outside a key field: drawn at random, sharply raised
+    assert rates.full_coverage.tolist()[:4] == [True, True, True, False]
+    assert p[4] > 0.0 and not rates.full_coverage[4]  # class D outside a key field: the yearly random plan
     assert p[5] == 0.0  # a warned class D of a key field visited three months ago: not drawn at random
     national = load_jurisdiction("national").inspection_probability(b, month)
-    assert (national[:4] > 0).all() and (national[:4] < 1).all()  # nationally they are in the random draws
+    assert (national.chance[:4] > 0).all() and not national.full_coverage[:4].any()  # nationally: random draws
 
 
 def test_full_coverage_is_one_visit_a_year_not_one_a_month(shanghai, enterprises) -> None:
@@ -102,7 +104,7 @@ def test_full_coverage_is_one_visit_a_year_not_one_a_month(shanghai, enterprises
     for m in range(1, 25):  # two years of monthly planning; a full-coverage visit happens on the 10th
         period = Period.parse(f"{2025 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}")
         b = enterprises(1, key_sector=True, grade=Grade.C, last_inspection=str(last))
-        if shanghai.inspection_probability(b, period)[0] == 1.0:
+        if shanghai.inspection_probability(b, period).full_coverage[0]:
             last = np.datetime64(period.start) + np.timedelta64(9, "D")
             visits.append(period.label)
     assert visits == ["2025-01", "2026-01"]
@@ -114,7 +116,7 @@ def test_full_coverage_counts_calendar_months_as_the_record_windows_do(shanghai,
 
     period = P(dt.date(2025, 12, 31), dt.date(2026, 1, 31))
     b = enterprises(2, key_sector=True, last_inspection=["2025-01-30", "2025-01-31"])
-    assert shanghai.inspection_probability(b, period).tolist() == [1.0, 0.0]
+    assert shanghai.inspection_probability(b, period).chance.tolist() == [1.0, 0.0]
 
 
 # ---------------------------------------------------------------- tolerance: para 12

@@ -50,10 +50,11 @@ def test_three_layers_and_who_answers(pudong):
 def test_the_quiet_list_halves_shanghais_probability_from_its_start_date(pudong, shanghai):
     b = quiet_and_not()
     before, after = pudong.inspection_probability(b, BEFORE), pudong.inspection_probability(b, AFTER)
-    assert before.tolist() == shanghai.inspection_probability(b, BEFORE).tolist()  # factor 1.0 before 2026-07-01
+    assert before.equals(shanghai.inspection_probability(b, BEFORE))  # factor 1.0 before 2026-07-01
     base = shanghai.inspection_probability(b, AFTER)
-    assert after[0] == pytest.approx(0.5 * base[0])  # pudong.toml: factor 0.5 since 2026-07-01
-    assert after[1:].tolist() == base[1:].tolist()  # a violation, grade B, no clean inspection: not on the list
+    assert after.chance[0] == pytest.approx(0.5 * base.chance[0])  # pudong.toml: factor 0.5 since 2026-07-01
+    assert after.basis.tolist() == base.basis.tolist()  # the quiet list lowers the share, the form stays
+    assert after.chance[1:].tolist() == base.chance[1:].tolist()  # a violation, grade B, no clean inspection
     who, _ = pudong.call_unchecked("credsup_inspection_probability", batch=b, period=AFTER)
     assert who == "pudong"  # the wrapper changed the answer: the credit is its
 
@@ -63,9 +64,9 @@ def test_full_coverage_is_never_lowered(pudong, shanghai):
     # never inspected: a key supervision object whose visit is due only if its grade is listed (C, D);
     # grade A is not, so take an enterprise Shanghai covers fully instead: grade D in a key sector
     due = EnterpriseBatch.build(1, grade=[3], key_sector=[True])
-    assert shanghai.inspection_probability(due, AFTER)[0] == 1.0
-    assert pudong.inspection_probability(due, AFTER)[0] == 1.0
-    assert pudong.inspection_probability(key, AFTER)[0] < 1.0
+    assert shanghai.inspection_probability(due, AFTER).full_coverage[0]
+    assert pudong.inspection_probability(due, AFTER).full_coverage[0]
+    assert pudong.inspection_probability(key, AFTER).chance[0] < 1.0
 
 
 def test_demonstration_in_pilot_sectors_and_national_elsewhere(pudong):
@@ -100,7 +101,7 @@ def test_a_reform_applies_on_top_of_the_three_layers(pudong, shanghai):
     reformed = load_jurisdiction(f"pudong+{REFORM}")
     b = quiet_and_not()
     base = shanghai.inspection_probability(b, BEFORE)
-    assert reformed.inspection_probability(b, BEFORE)[0] == pytest.approx(0.25 * base[0])
+    assert reformed.inspection_probability(b, BEFORE).chance[0] == pytest.approx(0.25 * base.chance[0])
     assert reformed.parameters()["quiet_list.factor"]["source"].startswith("assumption: a stronger quiet list")
     assert str(REFORM) in reformed.config.files
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from credsup_xianyou import dimension_scores
 
-from credsup.core import ConfigError, EnterpriseBatch, Grade, Period, load_jurisdiction
+from credsup.core import ConfigError, EnterpriseBatch, Grade, InspectionBasis, Period, load_jurisdiction
 from credsup.core.samples import random_batch
 
 TODAY = dt.date(2026, 1, 1)
@@ -84,9 +84,10 @@ def test_precise_supervision_aims_spot_checks_at_weak_dimensions(xianyou):
     )
     p = xianyou.inspection_probability(b, YEAR)
     base = national.inspection_probability(b, YEAR)
-    assert p[0] == pytest.approx(base[0])  # B, no weak dimension: the national rate
-    assert p[1] == pytest.approx(2 * base[1])  # management 55 < 60: twice the rate
-    assert p[2] == pytest.approx(0.01 * YEAR.years)  # demonstration: the residual rate
+    assert (p.basis == InspectionBasis.YEAR).all()  # yearly shares, as the national plan
+    assert p.chance[0] == pytest.approx(base.chance[0])  # B, no weak dimension: the national share
+    assert p.chance[1] == pytest.approx(2 * base.chance[1])  # management 55 < 60: twice the share
+    assert p.chance[2] == pytest.approx(0.01)  # demonstration: the residual share of the year
 
 
 def test_other_hooks_are_the_national_ones(xianyou):

@@ -4,8 +4,8 @@ Three layers: ``pudong`` -> ``shanghai`` -> ``national`` (``inherits = "shanghai
 Pudong decides two things and leaves the rest to the layers below, with pluggy's own machinery:
 
 * ``credsup_inspection_probability`` is a **wrapper** (``@hookimpl(wrapper=True)``): it takes Shanghai's
-  answer (credit-, classification- and risk-linked rates, full coverage of key supervision objects; seed
-  003 para 11, para 8) and lowers it for enterprises on the district's *quiet list*: grade A, no violation
+  answer (credit-, classification- and risk-linked yearly shares, full coverage of key supervision objects;
+  seed 003 para 11, para 8) and lowers it for enterprises on the district's *quiet list*: grade A, no violation
   in 36 months, at least ``quiet_list.min_clean_inspections`` clean inspections, not due for full
   coverage. The quiet list starts on a date (``quiet_list.factor`` is a dated parameter).
 * ``credsup_demonstration`` is a **one-row rule** (``@per_enterprise``) for the district's pilot sectors
@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from credsup.core import DEFER, EnterpriseBatch, Grade, Period, hookimpl, per_enterprise
+from credsup.core import DEFER, EnterpriseBatch, Grade, InspectionRates, Period, hookimpl, per_enterprise
 from credsup.plugins import shanghai
 from credsup_pudong.params import PudongParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "2.0"
 PARAMS_CLASS = PudongParams
 DEFAULT_CONFIG = files(__name__) / "pudong.toml"
 
@@ -47,12 +47,13 @@ def quiet(batch: EnterpriseBatch, params: PudongParams) -> np.ndarray:
 @hookimpl(wrapper=True)
 def credsup_inspection_probability(
     batch: EnterpriseBatch, params: PudongParams, period: Period
-) -> Generator[None, np.ndarray, np.ndarray]:
-    """Shanghai's probabilities, times ``quiet_list.factor`` for the quiet list; a full-coverage visit
-    (probability 1) stays whole (seed 003 para 8: key supervision is not random)."""
-    p = yield
-    lower = quiet(batch, params) & (p < 1.0)
-    return np.where(lower, p * params.quiet_list.factor, p)
+) -> Generator[None, InspectionRates, InspectionRates]:
+    """Shanghai's inspection rates, times ``quiet_list.factor`` for the quiet list (its share of the yearly
+    plan, or its chance per period); a full-coverage visit stays whole (seed 003 para 8: key supervision
+    is not random)."""
+    rates = yield
+    lower = quiet(batch, params) & ~rates.full_coverage
+    return rates.override(lower, rates.chance * params.quiet_list.factor)
 
 
 @hookimpl

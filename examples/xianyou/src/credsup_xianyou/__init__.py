@@ -14,8 +14,8 @@ tolerance, sanctions, repair, objections) is the national baseline's:
   ``veto_floor`` caps the grade at C. Listed enterprises are D, as nationally.
 * ``credsup_demonstration``: grade A with a strong brand and a verified self-report (enterprise
   initiative) earns demonstration status. Written as a one-row rule (``@per_enterprise``).
-* ``credsup_inspection_probability``: national rates by grade, raised for an enterprise weak in any
-  dimension and lowered, not removed, for demonstration enterprises (precise supervision).
+* ``credsup_inspection_probability``: the national yearly shares by grade, raised for an enterprise weak
+  in any dimension and lowered, not removed, for demonstration enterprises (precise supervision).
 
 The weights, points and cuts are assumptions (the forum report names the dimensions, not their
 weights); each is in ``xianyou.toml`` with its source.
@@ -29,11 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from credsup.core import EnterpriseBatch, Grade, Period, hookimpl, per_enterprise
+from credsup.core import EnterpriseBatch, Grade, InspectionRates, Period, hookimpl, per_enterprise
 from credsup.plugins import national
 from credsup_xianyou.params import Brand, XianyouParams
 
-CREDSUP_CONTRACT = "1.1"
+CREDSUP_CONTRACT = "2.0"
 PARAMS_CLASS = XianyouParams
 DEFAULT_CONFIG = files(__name__) / "xianyou.toml"
 
@@ -130,10 +130,11 @@ def credsup_demonstration(enterprise: Any, params: XianyouParams, today: dt.date
 
 
 @hookimpl
-def credsup_inspection_probability(batch: EnterpriseBatch, params: XianyouParams, period: Period) -> np.ndarray:
-    """Precise supervision (seed 001 line 31): the national yearly rate by grade (and key-sector
+def credsup_inspection_probability(batch: EnterpriseBatch, params: XianyouParams, period: Period) -> InspectionRates:
+    """Precise supervision (seed 001 line 31): the national yearly share by grade (and key-sector
     multiplier), times ``weak_multiplier`` for an enterprise scoring below ``weak_floor`` in any
-    dimension; demonstration enterprises are checked at ``demonstration_rate_per_year``."""
+    dimension; demonstration enterprises are checked at ``demonstration_rate_per_year``. Each is a share
+    of the class checked within the year, each enterprise at most once (at most 1), as the national plan."""
     insp, prec = params.inspection, params.precision
     graded = batch.grade >= 0
     rate = np.full(len(batch), insp.ungraded_rate_per_year)
@@ -142,4 +143,4 @@ def credsup_inspection_probability(batch: EnterpriseBatch, params: XianyouParams
     weakest = np.minimum.reduce(dimension_scores(batch, params))
     rate = np.where(weakest < prec.weak_floor, rate * prec.weak_multiplier, rate)
     rate = np.where(batch.demonstration, prec.demonstration_rate_per_year, rate)
-    return period.per_period(rate)
+    return InspectionRates.yearly(np.minimum(1.0, rate))

@@ -106,9 +106,11 @@ class Demonstration:
 @attrs.frozen
 class Precision:
     weak_floor: float = points("a dimension below this marks a weak enterprise")
-    weak_multiplier: float = param(lo=1.0, hi=12.0, doc="multiplies a weak enterprise's spot-check rate")
+    weak_multiplier: float = param(
+        lo=1.0, hi=100.0, doc="multiplies a weak enterprise's yearly spot-check share (the result is at most 1)"
+    )
     demonstration_rate_per_year: float = param(
-        lo=0.0, hi=12.0, doc="spot-check rate of a demonstration enterprise", unit="checks per year"
+        lo=0.0, hi=1.0, doc="share of demonstration enterprises checked within the year", unit="share a year"
     )
 
 
