@@ -156,7 +156,7 @@ class InspectionBasis(enum.IntEnum):
     Published supervision ratios come in two forms. SAMR's class ratios ("A 2 %, B 5 %, C and D 100 %",
     国市监信发〔2022〕6号; the yearly double-random plans that apply them) are the share of a class checked
     within the year, each enterprise at most once: a yearly plan drawn without replacement. A frequency
-    ("key supervision objects every quarter", seed 003 para 8; a patrol every month) is a chance per
+    (key supervision objects visited once per interval, seed 003 para 8 "key supervision with full coverage"; a patrol every month) is a chance per
     period, independent of the periods before.
     """
 

@@ -43,8 +43,8 @@ from credsup.core.batch import Period
 from credsup.core.enums import DetectionSource, InspectionBasis
 from credsup.core.errors import Problem
 from credsup.core.jurisdiction import Jurisdiction
-from credsup.core.provenance import plugin_code
 from credsup.core.plans import period_chance
+from credsup.core.provenance import plugin_code
 from credsup.registry.errors import RegistryError
 from credsup.registry.grading import Evaluation, evaluate, grade_letters
 from credsup.registry.load import Frame, InputFile, Registry, lookup, split_names

@@ -218,10 +218,11 @@ class CreditRecord:
         self._severity_offset = np.array([self._window[name][1] for name in BY_SEVERITY], dtype=np.int64)
         #: per window of the penalty counts: (its block's window, the offset of each severity's count)
         self._penalty_windows = []
-        for names in PENALTIES_BY_SEVERITY:
-            window = self._window[names[0]][0]
-            assert all(self._window[name][0] is window for name in names)
-            self._penalty_windows.append((window, np.array([self._window[n][1] for n in names], dtype=np.int64)))
+        for by_severity in PENALTIES_BY_SEVERITY:
+            window = self._window[by_severity[0]][0]
+            assert all(self._window[name][0] is window for name in by_severity)
+            offsets = np.array([self._window[name][1] for name in by_severity], dtype=np.int64)
+            self._penalty_windows.append((window, offsets))
         self.records = Records(capacity=max(1024, self.n // 8))
         self.violations = Violations(capacity=max(1024, self.n // 4))
         self.inspections = InspectionLog(capacity=max(1024, self.n // 8))

@@ -207,7 +207,7 @@ HEAD_SOBOL = """
         ),
         (
             HEAD_SOBOL,
-            '[parameters]\n"tolerance.exempt_first_minor_corrected" = { low = 0, high = 1 }\n',
+            '[parameters]\n"tolerance.exempt_minor_corrected" = { low = 0, high = 1 }\n',
             "a range needs a numeric parameter (this one is bool)",
         ),
         (

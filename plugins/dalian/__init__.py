@@ -128,7 +128,7 @@ def leaves_checklist(batch: EnterpriseBatch, params: DalianParams) -> np.ndarray
 @hookimpl
 def credsup_inspection_probability(batch: EnterpriseBatch, params: DalianParams, period: Period) -> InspectionRates:
     """National classified spot checks (its yearly plan), except that good-credit demonstration enterprises
-    are never drawn (0.0): they are no longer entered into the "double random, one open" checklist (seed 000 (IV)).
+    are never drawn (0.0): they are no longer entered into the double-random, one-open checklist (seed 000 (IV)).
     Complaints about them are still verified (:func:`credsup_complaint_verification`)."""
     rates = national.credsup_inspection_probability(batch, params, period)
     return rates.override(leaves_checklist(batch, params), 0.0)

@@ -181,7 +181,7 @@ def credsup_inspection_probability(batch: EnterpriseBatch, params: NationalParam
     """Classified spot checks as SAMR states them: the share of each class checked within the year, each
     enterprise at most once (a yearly double-random plan; A reduced, B normal, C raised, D sharply
     raised; SAMR 国市监信发〔2022〕6号; seed 002 line 31), raised in key-supervision fields (seed 002 line
-    11). Class A's reduced share is the whole of its "no disturbance without cause": complaints, alerts
+    11). Class A's reduced share is the whole of SAMR's no disturbance without cause (无事不扰): complaints, alerts
     and referrals about it are still followed up (:func:`credsup_complaint_verification` does not depend
     on the grade)."""
     return InspectionRates.yearly(classified_rate(batch, params))

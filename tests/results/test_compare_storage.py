@@ -25,9 +25,9 @@ def test_compare_round_trips_through_the_database(db_url) -> None:
     assert res.experiment["command"].startswith("credsup compare --scenario demo -j traditional -j dalian")
     assert [j["name"] for j in res.experiment["jurisdictions"]] == ["traditional", "dalian"]
     dalian = res.experiment["jurisdictions"][1]
-    assert dalian["params"]["schedule.grading_months"] == {
+    assert dalian["params"]["schedule.demonstration_grading_months"] == {  # participants every quarter
         "value": 3,
-        "source": dalian["params"]["schedule.grading_months"]["source"],
+        "source": dalian["params"]["schedule.demonstration_grading_months"]["source"],
     }
     assert res.experiment["scenario_config"]["population"]["enterprises"] == 400
     assert res.periods[(0, "dalian")]["grade_share_A"].shape == (2, 4)
