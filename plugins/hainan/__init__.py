@@ -48,7 +48,7 @@ from credsup.core.params import condition_mask
 from credsup.plugins import national
 from credsup.plugins.hainan.params import HainanParams
 
-CREDSUP_CONTRACT = "1.2"
+CREDSUP_CONTRACT = "2.0"
 PARAMS_CLASS = HainanParams
 DEFAULT_CONFIG = files("credsup.configs") / "jurisdictions" / "hainan.toml"
 
