@@ -46,7 +46,9 @@ def test_the_simulator_regrades_participants_quarterly_and_others_on_the_nationa
     from credsup.simulation.scenario import load_scenario
     from credsup.simulation.streams import as_seed_sequence, streams
 
-    sc = load_scenario("demo", [("population.enterprises", 3000), ("months", 16)])
+    sc = load_scenario(
+        "demo", [("population.enterprises", 3000), ("months", 16), ("warmup_months", 0)]
+    )  # month 0 = start
     rngs = streams(as_seed_sequence(5))
     world, probe = generate(sc, rngs["population"])
     _, shares, severity = item_table(sc)
