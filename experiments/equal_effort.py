@@ -99,28 +99,34 @@ def find_factor(
     target: float,
     *,
     jurisdiction: str = "",
+    guess: float | None = None,
     tolerance: float = TOLERANCE,
     upper: float = RANDOM_CHECK_SCALE_MAX,
     max_evaluations: int = MAX_EVALUATIONS,
 ) -> Factor:
     """The random-check factor *k* at which ``evaluate(k)`` (the mean total inspections) is within
-    ``tolerance`` (relative) of ``target``; see the module docstring. ``evaluate`` is called at most
-    ``max_evaluations`` times, never twice for the same *k*."""
+    ``tolerance`` (relative) of ``target``; see the module docstring.
+
+    ``evaluate`` is called first at *k* = 1, then at ``guess`` (a first estimate, such as the one
+    :func:`linear_guess` makes), then as needed to bracket the root (towards 0, or upwards by at least
+    half as much again), and then by :func:`scipy.optimize.brentq` inside the bracket. It is called at
+    most ``max_evaluations`` times, never twice for the same *k*; the search stops at the first *k* whose
+    total is within the tolerance.
+    """
     from scipy.optimize import brentq
 
     seen: dict[float, float] = {}
 
-    def total(k: float) -> float:
-        k = float(min(max(k, 0.0), upper))
+    def clip(k: float) -> float:
+        return float(min(max(k, 0.0), upper))
+
+    def gap(k: float) -> float:
+        k = clip(k)
         if k not in seen:
             if len(seen) >= max_evaluations:
                 raise _Found(_closest(seen, target))
             seen[k] = float(evaluate(k))
-        return seen[k]
-
-    def gap(k: float) -> float:
-        k = float(min(max(k, 0.0), upper))
-        g = total(k) / target - 1.0
+        g = seen[k] / target - 1.0
         if abs(g) < tolerance:
             raise _Found(k)
         return g
@@ -131,29 +137,34 @@ def find_factor(
         return Factor(jurisdiction, k, value, target, "matched" if ok else (status or "unmatched"), tuple(seen.items()))
 
     if not (target > 0 and math.isfinite(target)):
-        total(1.0)
+        seen[1.0] = float(evaluate(1.0))
         return done(1.0, "unmatched")
     try:
-        g1 = gap(1.0)
-        if g1 > 0:
-            g0 = gap(0.0)
-            if g0 > 0:
-                return done(0.0, "floor")
-            lo, hi = 0.0, 1.0
-        else:
-            lo, hi, g_lo = 1.0, 1.0, g1
-            while True:
-                # the next guess: as if every inspection grew in proportion to k (the fixed part makes
-                # the true k larger), with a margin; at least half as much again, at most the bound
-                guess = hi / (1.0 + g_lo) if g_lo > -1.0 else 4.0 * hi
-                nxt = min(upper, max(1.5 * hi, 1.2 * guess))
-                g = gap(nxt)
-                if g > 0:
-                    lo, hi = hi, nxt
+        gap(1.0)
+        if guess is not None and math.isfinite(guess):
+            gap(guess)
+        while True:
+            above = [k for k, v in seen.items() if v > target]
+            below = [k for k, v in seen.items() if v < target]
+            if above and below:
+                hi = min(above)
+                lows = [k for k in below if k < hi]
+                if lows:
+                    lo = max(lows)
                     break
-                if nxt >= upper or g <= g_lo + 1e-12:  # saturated: more random checks add nothing
-                    return done(nxt, "ceiling")
-                hi, g_lo = nxt, g
+            if not below:  # too many inspections everywhere tried: towards no random checks
+                if 0.0 in seen:
+                    return done(0.0, "floor")
+                gap(0.0)
+                continue
+            top = max(seen)
+            g_top = seen[top] / target - 1.0
+            if top >= upper:
+                return done(top, "ceiling")
+            nxt = clip(max(1.5 * top, 1.2 * top / (1.0 + g_top)) if g_top > -1.0 else 4.0 * top)
+            gap(nxt)
+            if seen[nxt] <= seen[top]:  # saturated: more random checks add no inspection
+                return done(nxt, "ceiling")
         brentq(gap, lo, hi, xtol=1e-6, rtol=1e-9, maxiter=max_evaluations)
     except _Found as found:
         return done(found.k)
@@ -162,13 +173,23 @@ def find_factor(
     return done(_closest(seen, target))
 
 
+def linear_guess(target: float, total: float, random: float) -> float | None:
+    """The factor at which ``total`` inspections, of which ``random`` are the scaled ones (spot checks),
+    would become ``target`` if the spot checks grew in proportion to the factor and nothing else changed
+    (a first guess: capacity, deterrence and caps at 1 bend the true curve)."""
+    if not (random > 0 and math.isfinite(total) and math.isfinite(target)):
+        return None
+    return max(0.0, (target - (total - random)) / random)
+
+
 def _closest(seen: Mapping[float, float], target: float) -> float:
     return min(seen, key=lambda k: (abs(seen[k] - target), k))
 
 
-def total_inspections(periods: Iterable[Mapping[str, Any]]) -> float:
-    """Total inspections of one run over its measured periods (a :class:`RunResult` dict's ``periods``)."""
-    return float(np.nansum([p.get("inspections") or 0.0 for p in periods]))
+def total_inspections(periods: Iterable[Mapping[str, Any]], key: str = "inspections") -> float:
+    """Total inspections of one run over its measured periods (a :class:`RunResult` dict's ``periods``);
+    ``key="inspections.spot"``: those of one source."""
+    return float(np.nansum([p.get(key) or 0.0 for p in periods]))
 
 
 def mean_total(outcomes: Iterable[Outcome]) -> float:
@@ -234,8 +255,10 @@ def search(prepared: Prepared, executor: Executor, say: Callable[[str], None] | 
                 raise _RunFailed(k)
             return value
 
+        spot = float(np.mean([total_inspections(o.result["periods"], "inspections.spot") for o in first[j]]))
+        guess = linear_guess(target, mean_total(first[j]), spot)
         try:
-            found = find_factor(evaluate, target, jurisdiction=j)
+            found = find_factor(evaluate, target, jurisdiction=j, guess=guess)
         except _RunFailed as failed:
             found = Factor(j, failed.k, mean_total(runs[failed.k]), target, "failed", ((failed.k, math.nan),))
         factors[j] = found
@@ -250,6 +273,7 @@ __all__ = [
     "Factor",
     "Search",
     "find_factor",
+    "linear_guess",
     "mean_total",
     "search",
     "total_inspections",

@@ -135,6 +135,8 @@ def comparison(
         "graded": {j: graded(results, point, j) for j in names},
         "metrics": rows,
         "effort": effort(results, point, names, level, lang),
+        # compare --equal-effort: the factors found (credsup.experiments.equal_effort), else None
+        "equal_effort": (results.experiment.get("settings") or {}).get("equal_effort") if point == 0 else None,
     }
 
 
@@ -231,6 +233,7 @@ def comparison_json(table: dict[str, Any]) -> dict[str, Any]:
         "false_discovery_rate": table["fdr"],
         "replications": table["replications"],
         "graded": table["graded"],
+        "equal_effort": table.get("equal_effort"),
         "effort": {
             row["key"]: {
                 "label": row["label"],
@@ -327,6 +330,19 @@ def render_text(table: dict[str, Any], lang: Lang | None = None) -> str:
     if table["small"]:
         lines.append(_warning_small(table, lang))
     lines.append("")
+    if table.get("equal_effort"):
+        from credsup.results.equal_effort import factor_rows, statement
+
+        lines.append(_("At equal effort:") + " " + statement(table, lang))
+        for row in factor_rows(table, lang):
+            note = f"  ({row['note']})" if row["note"] and row["status"] != "baseline" else ""
+            lines.append(
+                f"  {row['name']:<{width}}  {row['factor']:>8}  "
+                + _("{inspections} inspections per run").format(inspections=row["inspections"])
+                + (f"  {row['gap']}" if row["status"] != "baseline" else "")
+                + note
+            )
+        lines.append("")
     if table["effort"]:
         lines.append(_("Effort: what each jurisdiction spent"))
         for row in table["effort"]:

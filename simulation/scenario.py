@@ -431,8 +431,9 @@ class Regulator:
         lo=0.0,
         hi=RANDOM_CHECK_SCALE_MAX,
         default=1.0,
-        doc="multiplier on the jurisdiction's random-draw inspection rates (spot-check shares and chances below "
-        "1; not full coverage, complaints, commitments or follow-ups), each capped at 1: the equal-effort "
+        doc="multiplier on the jurisdiction's random-draw inspection rates (yearly spot-check shares and chances "
+        "per period, not full coverage; complaints, commitments and follow-ups are untouched), each capped at 1: "
+        "the equal-effort "
         "comparison's factor (docs/results.md, 'Equal effort'); 1 = the policy as written",
     )
 

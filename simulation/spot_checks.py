@@ -26,18 +26,20 @@ from credsup.simulation.inspectorate import Inspectorate
 def scale_random_draws(rates: InspectionRates, factor: float) -> InspectionRates:
     """The rates with every random draw's intensity multiplied by ``factor`` (``regulator.random_check_scale``).
 
-    A random draw is a rate below 1: a yearly share of a class checked in a double-random plan, or a chance
-    in the period. Each is multiplied by ``factor`` and capped at 1. Certain checks (a chance of 1: full
-    coverage of key supervision, or a yearly share of 1, a class checked in full) are not random draws
-    and stay as they are; complaints, commitment verification and follow-ups do not come from these rates
-    at all. This is the one lever the equal-effort comparison turns (docs/results.md, "Equal effort"): it
-    scales a policy's random-check plan as a bureau would with fewer or more inspectors, leaving what the
-    policy targets (the ratios between grades) and what it must check in full as written.
+    A random draw is every rate but full coverage: a yearly share of a class in a double-random plan
+    (a share of 1 included: the class is checked in full, but by draws spread over the year, and the
+    inspections count as spot checks), or a chance in the period below 1. Each is multiplied by
+    ``factor`` and capped at 1. Full coverage (a chance of 1 in the period: key supervision) stays as it
+    is, and complaints, commitment verification and follow-ups do not come from these rates at all, so
+    the factor scales exactly the inspections the tally counts under the source ``spot``. This is the
+    one lever the equal-effort comparison turns (docs/results.md, "Equal effort"): it scales a policy's
+    random-check plan as a bureau would with fewer or more inspectors, keeping the ratios between grades
+    that the policy sets.
     """
     if factor == 1.0:
         return rates
     chance = np.asarray(rates.chance, dtype=np.float64)
-    random = chance < 1.0
+    random = ~rates.full_coverage
     scaled = np.where(random, np.minimum(chance * factor, 1.0), chance)
     return InspectionRates(chance=scaled, basis=rates.basis)
 

@@ -1,0 +1,96 @@
+"""Equal effort (issue 17 point 1): the random-check factor, and the search that finds it.
+
+The oracles are independent of the code under test: a scaled rate is checked against the arithmetic the
+docstring states (k times the rate, capped at 1; full coverage untouched), and the search against
+step functions whose root is known in closed form.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from credsup.core.decisions import InspectionRates
+from credsup.core.enums import InspectionBasis
+from credsup.experiments.equal_effort import TOLERANCE, find_factor, linear_guess
+from credsup.simulation.spot_checks import scale_random_draws
+
+
+def _rates() -> InspectionRates:
+    chance = np.array([0.02, 0.05, 1.0, 0.3, 1.0, 0.0])
+    basis = np.array([1, 1, 1, 0, 0, 0], dtype=np.int8)  # YEAR x3, then PERIOD x3
+    assert InspectionBasis.YEAR == 1 and InspectionBasis.PERIOD == 0
+    return InspectionRates(chance=chance, basis=basis)
+
+
+def test_scale_multiplies_random_draws_and_caps_at_one() -> None:
+    out = scale_random_draws(_rates(), 4.0)
+    # yearly shares (a share of 1 included: a class checked in full by draws over the year) and period
+    # chances below 1 are scaled and capped; full coverage (period chance 1) stays
+    assert out.chance.tolist() == pytest.approx([0.08, 0.2, 1.0, 1.0, 1.0, 0.0])
+    assert out.basis.tolist() == _rates().basis.tolist()
+    down = scale_random_draws(_rates(), 0.5)
+    assert down.chance.tolist() == pytest.approx([0.01, 0.025, 0.5, 0.15, 1.0, 0.0])
+    zero = scale_random_draws(_rates(), 0.0)
+    assert zero.chance.tolist() == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+    assert zero.full_coverage.tolist() == _rates().full_coverage.tolist()
+
+
+def test_scale_one_is_the_policy_as_written() -> None:
+    rates = _rates()
+    assert scale_random_draws(rates, 1.0) is rates
+
+
+def _steps(fixed: float, per_k: float, step: float = 1.0):  # type: ignore[no-untyped-def]
+    """A non-decreasing step function like a CRN total: fixed + per_k * k, floored to whole ``step``s."""
+    calls: list[float] = []
+
+    def f(k: float) -> float:
+        calls.append(k)
+        return fixed + step * math.floor(per_k * k / step)
+
+    return f, calls
+
+
+@pytest.mark.parametrize(("fixed", "per_k", "target"), [(4000, 3000, 5700), (1000, 500, 5200), (0, 2000, 1500)])
+def test_search_matches_within_tolerance(fixed: float, per_k: float, target: float) -> None:
+    f, calls = _steps(fixed, per_k)
+    found = find_factor(f, target)
+    assert found.status == "matched"
+    assert abs(found.inspections / target - 1) < TOLERANCE
+    assert abs(f(found.factor) / target - 1) < TOLERANCE  # the factor reported gives that total
+    exact = (target - fixed) / per_k
+    assert found.factor == pytest.approx(exact, rel=0.05)
+    assert len(set(calls[:-1])) == len(calls) - 1  # never the same k twice
+    assert found.trace[0][0] == 1.0
+
+
+def test_a_good_guess_saves_evaluations() -> None:
+    f, _ = _steps(4000, 3000)
+    guess = linear_guess(5700, 7000, 3000)
+    assert guess == pytest.approx(1700 / 3000)
+    found = find_factor(f, 5700, guess=guess)
+    assert found.matched and len(found.trace) == 2
+
+
+def test_floor_when_even_no_random_checks_is_too_many() -> None:
+    f, _ = _steps(6000, 3000)
+    found = find_factor(f, 5000)
+    assert (found.status, found.factor) == ("floor", 0.0)
+    assert found.gap == pytest.approx(0.2)
+
+
+def test_ceiling_when_more_random_checks_add_nothing() -> None:
+    found = find_factor(lambda k: min(1000 + 100 * k, 1300.0), 5000)
+    assert found.status == "ceiling" and not found.matched
+    assert found.inspections == 1300.0
+
+
+def test_unmatched_when_the_steps_jump_over_the_band() -> None:
+    # totals jump from 900 to 1100 at k = 0.5: nothing within 1 % of 1000; the closest is kept
+    found = find_factor(lambda k: 900.0 if k < 0.5 else 1100.0, 1000)
+    assert found.status == "unmatched"
+    assert found.inspections in (900.0, 1100.0)
+    assert len(found.trace) <= 14
