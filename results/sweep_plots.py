@@ -275,9 +275,8 @@ def write_sweep_outputs(
     if has_indices(results):
         written["sensitivity.csv"] = out_dir / "sensitivity.csv"
         written["sensitivity.csv"].write_text(to_csv(results, "sensitivity"), encoding="utf-8")
-    from credsup.results.report import data_uris
-
     from credsup.results.frontier import is_frontier
+    from credsup.results.report import data_uris
 
     if is_frontier(results):  # the efficiency frontier's own page (credsup.results.frontier)
         from credsup.results.frontier import frontier_data, frontier_figure, write_frontier_report
