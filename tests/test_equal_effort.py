@@ -94,3 +94,116 @@ def test_unmatched_when_the_steps_jump_over_the_band() -> None:
     assert found.status == "unmatched"
     assert found.inspections in (900.0, 1100.0)
     assert len(found.trace) <= 14
+
+
+# -- end to end: credsup compare --equal-effort ------------------------------------------------------------
+
+TINY = (
+    "--set",
+    "scenario.population.enterprises=600",
+    "--set",
+    "scenario.months=6",
+    "--set",
+    "scenario.warmup_months=6",
+)
+
+
+def _totals(db: str, exp: int) -> dict[str, float]:
+    """Mean total inspections per run by jurisdiction, summed from the stored monthly periods (not from
+    anything the search reported)."""
+    from credsup.results.db import open_database
+    from credsup.results.store import load_experiment
+
+    results = load_experiment(open_database(db), exp)
+    return {j: float(np.mean(np.nansum(results.periods[(0, j)]["inspections"], axis=1))) for j in results.jurisdictions}
+
+
+@pytest.fixture(scope="module")
+def equal_run(tmp_path_factory):  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from credsup.cli.main import cli
+
+    tmp = tmp_path_factory.mktemp("equal")
+    db = tmp / "e.db"
+    args = ["compare", "--db", str(db), *TINY, "-j", "traditional", "-j", "national", "-r", "3", "--seed", "5"]
+    result = CliRunner().invoke(cli, [*args, "--equal-effort", "--json", "--out", str(tmp / "out")])
+    assert result.exit_code == 0, result.output
+    text = CliRunner().invoke(cli, ["results", "show", "1", "--db", str(db)])
+    plain = CliRunner().invoke(cli, [*args])  # the same comparison without equal effort: experiment 2
+    assert plain.exit_code == 0, plain.output
+    return {"db": str(db), "data": json.loads(result.stdout), "text": text.output, "tmp": tmp}
+
+
+def test_equal_effort_totals_match_the_baseline_within_one_percent(equal_run) -> None:  # type: ignore[no-untyped-def]
+    totals = _totals(equal_run["db"], 1)
+    ee = equal_run["data"]["equal_effort"]
+    national = ee["factors"]["national"]
+    assert national["status"] == "matched"
+    assert abs(totals["national"] / totals["traditional"] - 1) < 0.01
+    assert ee["target"] == pytest.approx(totals["traditional"])
+    # as written, national inspects a different amount: the factor is not 1, and it did something
+    plain = _totals(equal_run["db"], 2)
+    assert abs(plain["national"] / plain["traditional"] - 1) >= 0.01
+    assert national["factor"] != 1.0
+    assert plain["traditional"] == pytest.approx(totals["traditional"])  # the baseline is not touched
+
+
+def test_equal_effort_is_said_in_the_table_and_the_report(equal_run) -> None:  # type: ignore[no-untyped-def]
+    factor = equal_run["data"]["equal_effort"]["factors"]["national"]["factor"]
+    shown = f"×{factor:.3g}"
+    assert "At equal effort:" in equal_run["text"] and shown in equal_run["text"]
+    assert "--equal-effort" in equal_run["data"]["command"]
+    report = (equal_run["tmp"] / "out" / "report.html").read_text()
+    first = report[report.index('id="conclusion"') : report.index("</section>", report.index('id="conclusion"'))]
+    assert "Most efficient at equal effort:" in first and "At equal effort:" in first
+    assert shown in first
+    assert 'id="equal-effort"' in report
+
+
+def test_equal_effort_refuses_a_fixed_factor() -> None:
+    from credsup.core.errors import InputError
+    from credsup.experiments.compare import prepare
+
+    with pytest.raises(InputError, match="random_check_scale"):
+        prepare(
+            "demo",
+            ["traditional", "national"],
+            replications=2,
+            seed=1,
+            set_texts=["scenario.regulator.random_check_scale=0.5"],
+            equal_effort=True,
+        )
+    with pytest.raises(InputError, match="two jurisdictions"):
+        prepare("demo", ["national"], replications=2, seed=1, equal_effort=True)
+
+
+def test_factor_zero_stops_spot_checks_but_not_full_coverage_or_complaints() -> None:
+    from credsup.experiments.equal_effort import total_inspections
+    from credsup.experiments.tasks import RunTask, execute
+
+    over = (("population.enterprises", 1500), ("months", 6), ("warmup_months", 0))
+    runs = {
+        k: execute(
+            RunTask(
+                "demo",
+                "shanghai",
+                seed=2,
+                replication=0,
+                scenario_overrides=over + (("regulator.random_check_scale", k),),
+            )
+        )
+        for k in (0.0, 1.0)
+    }
+    assert all(o.ok for o in runs.values())
+    by = {
+        k: {
+            s: total_inspections(o.result["periods"], f"inspections.{s}")
+            for s in ("spot", "full_coverage", "complaint")
+        }
+        for k, o in runs.items()
+    }  # type: ignore[index]
+    assert by[1.0]["spot"] > 0 and by[0.0]["spot"] == 0
+    assert by[0.0]["full_coverage"] > 0 and by[0.0]["complaint"] > 0
