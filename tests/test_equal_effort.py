@@ -207,3 +207,29 @@ def test_factor_zero_stops_spot_checks_but_not_full_coverage_or_complaints() -> 
     }  # type: ignore[index]
     assert by[1.0]["spot"] > 0 and by[0.0]["spot"] == 0
     assert by[0.0]["full_coverage"] > 0 and by[0.0]["complaint"] > 0
+
+
+def test_a_resumed_equal_effort_comparison_runs_at_its_factors(equal_run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from click.testing import CliRunner
+    from sqlalchemy import delete, select
+    from sqlalchemy.orm import Session
+
+    from credsup.cli.main import cli
+    from credsup.results.db import open_database
+    from credsup.results.models import Run
+
+    db = tmp_path / "copy.db"
+    shutil.copy(equal_run["db"], db)
+    before = _totals(str(db), 1)
+    engine = open_database(str(db))
+    with Session(engine) as s, s.begin():  # lose national's runs, as an interruption would
+        ids = s.scalars(select(Run.id).where(Run.experiment_id == 1, Run.jurisdiction == "national")).all()
+        assert len(ids) == 3
+        s.execute(delete(Run).where(Run.id.in_(ids)))
+    result = CliRunner().invoke(cli, ["compare", "--resume", "1", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "3 to run" in result.stderr
+    after = _totals(str(db), 1)
+    assert after["national"] == pytest.approx(before["national"])  # the same runs: at the stored factor
