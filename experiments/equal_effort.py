@@ -255,7 +255,9 @@ def search(prepared: Prepared, executor: Executor, say: Callable[[str], None] | 
                 raise _RunFailed(k)
             return value
 
-        spot = float(np.mean([total_inspections(o.result["periods"], "inspections.spot") for o in first[j]]))
+        spot = float(
+            np.mean([total_inspections(o.result["periods"], "inspections.spot") for o in first[j] if o.result])
+        )
         guess = linear_guess(target, mean_total(first[j]), spot)
         try:
             found = find_factor(evaluate, target, jurisdiction=j, guess=guess)
