@@ -155,7 +155,8 @@ def find_factor(
             if not below:  # too many inspections everywhere tried: towards no random checks
                 if 0.0 in seen:
                     return done(0.0, "floor")
-                gap(0.0)
+                step = _secant(seen, target)
+                gap(step if step is not None and step > 0.0 and step not in seen else 0.0)
                 continue
             top = max(seen)
             g_top = seen[top] / target - 1.0
@@ -180,6 +181,16 @@ def linear_guess(target: float, total: float, random: float) -> float | None:
     if not (random > 0 and math.isfinite(total) and math.isfinite(target)):
         return None
     return max(0.0, (target - (total - random)) / random)
+
+
+def _secant(seen: Mapping[float, float], target: float) -> float | None:
+    """Where the line through the two tries nearest the target (by *k*, the lowest two) reaches it, a
+    little beyond, so that the next try likely brackets the root; None when the line is flat."""
+    (k1, v1), (k2, v2) = sorted(seen.items())[:2] if len(seen) >= 2 else ((0.0, 0.0), (0.0, 0.0))
+    if len(seen) < 2 or v2 == v1:
+        return None
+    k = k1 + (target - v1) * (k2 - k1) / (v2 - v1)
+    return k - 0.1 * (k1 - k) if k < k1 else None
 
 
 def _closest(seen: Mapping[float, float], target: float) -> float:

@@ -233,3 +233,11 @@ def test_a_resumed_equal_effort_comparison_runs_at_its_factors(equal_run, tmp_pa
     assert "3 to run" in result.stderr
     after = _totals(str(db), 1)
     assert after["national"] == pytest.approx(before["national"])  # the same runs: at the stored factor
+
+
+def test_a_poor_guess_is_corrected_by_the_secant_before_trying_zero() -> None:
+    f, calls = _steps(4000, 3000)
+    found = find_factor(f, 5700, guess=0.9)  # far too high: both tries above the target
+    assert found.matched
+    assert 0.0 not in [k for k, _ in found.trace]
+    assert len(found.trace) <= 4
