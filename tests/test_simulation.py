@@ -57,7 +57,8 @@ def test_jurisdictions_share_the_population_and_the_opportunities() -> None:
     assert w1.batch.equals(w2.batch) and np.array_equal(w1.honesty, w2.honesty)
     assert np.array_equal(probe1, probe2)
     a, b = run("national", 5, *SMALL), run("traditional", 5, *SMALL)
-    assert a.counts["enterprise_months"] == b.counts["enterprise_months"] == 3000 * 12
+    # traditional bans nobody; national's bans (from the warm-up on) take enterprise-months out of the market
+    assert a.counts["enterprise_months"] <= b.counts["enterprise_months"] == 3000 * 12
 
 
 # ---------------------------------------------------------------------------------- every jurisdiction
@@ -80,7 +81,9 @@ def test_every_jurisdiction_runs_and_reports_every_metric(name: str) -> None:
     assert all(set(GRADE_METRICS) <= set(g) for g in result.grades.values())
     s = result.summary
     assert 0.0 <= s["violation_prevalence"] <= 1.0 and 0.0 <= s["hit_rate"] <= 1.0
-    assert 0.0 <= s["inspector_utilisation"] <= 1.0 + 1e-9
+    # capacity left over on the warm-up's last day may serve the first measured day (a backlog carries
+    # capacity over, docs/model.md "Inspectors"), so the measured months can use a hair more than they offer
+    assert 0.0 <= s["inspector_utilisation"] <= 1.0 + 1e-3
     assert result.counts["inspections"] > 0 and result.counts["detections"] > 0
     assert result.to_json()  # plain data all the way down
 
@@ -158,6 +161,7 @@ def test_a_detections_match_the_binomial_expectation() -> None:
         "regulator.inspectors=100000",
         params=(
             f"inspection.rate_per_year={r}",
+            "campaign.every_months=0",  # no campaign sweeps: one uniform rate
             "schedule.rectification_days.minor=1",
             "schedule.rectification_days.general=1",
             "schedule.rectification_days.serious=1",
@@ -185,10 +189,14 @@ def test_a_detections_match_the_binomial_expectation() -> None:
 BECKER = (
     "population.enterprises=2000",
     "months=1",
-    'behaviour.honesty={ kind = "fixed", mean = 0.0 }',
+    "warmup_months=0",
+    "behaviour.types.committed.share=0.0",  # every enterprise an amoral calculator with the full response
+    "behaviour.types.incompetent.share=0.0",
+    'behaviour.types.calculator.honesty={ kind = "fixed", mean = 0.0 }',
+    "behaviour.types.calculator.deterrence=1.0",
     "behaviour.risk_aversion=0.0",
     "behaviour.noise=0.0",
-    "behaviour.opportunity_per_month=1.0",
+    "behaviour.types.calculator.opportunity_per_month=1.0",
     "behaviour.items={ advertising = 1.0 }",
     "behaviour.gain_by_size={ micro = 1.0, small = 1.0, medium = 1.0, large = 1.0 }",
     "behaviour.perception.prior_strength=1e9",
@@ -233,14 +241,15 @@ def test_c_classified_inspection_beats_uniform_at_equal_capacity() -> None:
         "population.enterprises=20000",
         "months=24",
         "population.departments=1.0",
-        'behaviour.honesty={ kind = "beta", mean = 0.7, spread = 0.5 }',
+        "warmup_months=12",
+        'behaviour.types.calculator.honesty={ kind = "beta", mean = 0.7, spread = 0.5 }',
         'behaviour.gain={ kind = "lognormal", mean = 20000.0, spread = 0.5 }',
         "regulator.inspectors=10",
         "regulator.visits_per_inspector_month=10.0",
         "regulator.complaint_base_rate=0.0",
     )
     classified = run("national", 3, *scenario)
-    uniform = run("traditional", 3, *scenario, params=("inspection.rate_per_year=0.1",))
+    uniform = run("traditional", 3, *scenario, params=("inspection.rate_per_year=0.1", "campaign.every_months=0"))
     assert classified.summary["grade_auc"] > 0.6
     for r in (classified, uniform):
         assert r.summary["inspector_utilisation"] > 0.98
@@ -283,7 +292,8 @@ def test_progress_is_reported_after_each_month() -> None:
         scenario_overrides=overrides("population.enterprises=500", "months=4"),
         progress=lambda done, total: seen.append((done, total)),
     )
-    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    total = load_scenario("demo").warmup_months + 4  # the warm-up's months are simulated too
+    assert seen == [(t, total) for t in range(1, total + 1)]
 
 
 # ----------------------------------------------------------------- the policy levers reach the run
@@ -302,6 +312,7 @@ def test_upheld_objections_withdraw_wrongful_penalties() -> None:
     noisy = (*SMALL, "regulator.false_positive_rate=0.2")
     silent = run("national", 13, *noisy, "behaviour.repair.objection_wrongful=0.0")
     objecting = run("national", 13, *noisy, "behaviour.repair.objection_wrongful=1.0")
-    assert silent.counts["objections_upheld"] == 0 and silent.summary["wrongful_penalty_rate"] > 0.1
+    # a fifth of clean inspections record a violation: a good share of penalties are wrongful (about a tenth)
+    assert silent.counts["objections_upheld"] == 0 and silent.summary["wrongful_penalty_rate"] > 0.05
     assert objecting.counts["objections_upheld"] > 0
     assert objecting.summary["wrongful_penalty_rate"] < 0.5 * silent.summary["wrongful_penalty_rate"]
