@@ -241,3 +241,18 @@ def test_a_poor_guess_is_corrected_by_the_secant_before_trying_zero() -> None:
     assert found.matched
     assert 0.0 not in [k for k, _ in found.trace]
     assert len(found.trace) <= 4
+
+
+def test_every_comparison_reports_visits_by_source_next_to_inspections(equal_run) -> None:  # type: ignore[no-untyped-def]
+    from credsup.results.db import open_database
+    from credsup.results.store import load_experiment
+    from credsup.results.table import comparison
+
+    results = load_experiment(open_database(equal_run["db"]), 2)  # the plain comparison
+    for j in results.jurisdictions:
+        periods = results.periods[(0, j)]
+        by_source = sum(v for k, v in periods.items() if k.startswith("visits."))
+        assert np.allclose(by_source, periods["visits"])  # the sources add up to the total, month by month
+    keys = [row["key"] for row in comparison(results)["effort"]]
+    assert keys.index("visits") < keys.index("visits.spot") < keys.index("inspector_utilisation")
+    assert "inspections.spot" in keys and "visits.complaint" in keys
