@@ -101,7 +101,9 @@ def verdict(table: dict[str, Any], lang: Lang) -> str:
 
     Each jurisdiction matched to the baseline's effort scores the key outcomes on which it is clearly
     better than the baseline less those on which it is clearly worse (Benjamini-Hochberg over the table's
-    tests); the baseline scores 0. The best score wins; a tie is named as such.
+    tests); the baseline scores 0. The best score wins; equal scores are told apart by the number of key
+    outcomes on which a jurisdiction is clearly ahead of the next best of all; a tie after that is named
+    as such.
     """
     from credsup.results.conclusion import findings
 
@@ -123,11 +125,18 @@ def verdict(table: dict[str, Any], lang: Lang) -> str:
         return _(
             "no jurisdiction could be brought to {baseline}'s effort, so none can be ranked on efficiency."
         ).format(baseline=jurisdiction_name(base, table, lang))
-    net = {j: b - w for j, (b, w) in scores.items()}
-    top = max(net.values())
-    best = [j for j, v in net.items() if v == top]
+    # ties on the count against the baseline are broken by the key outcomes on which a jurisdiction is
+    # clearly ahead of the next best of all (row["leader"], paired tests, Benjamini-Hochberg)
+    leads = dict.fromkeys(scores, 0)
+    for row in table["metrics"]:
+        leader = row.get("leader")
+        if row["metric"] in KEY_METRICS and leader and leader["clear"] and leader["jurisdiction"] in leads:
+            leads[leader["jurisdiction"]] += 1
+    rank = {j: (b - w, leads[j]) for j, (b, w) in scores.items()}
+    top = max(rank.values())
+    best = [j for j, v in rank.items() if v == top]
     keys = sum(1 for row in table["metrics"] if row["metric"] in KEY_METRICS and row["better"])
-    if best == [base]:
+    if base in best:  # nobody does better than the baseline at its own effort
         text = _(
             "{baseline}: at its number of inspections, no other jurisdiction is clearly better on more key "
             "outcomes than it is clearly worse."
@@ -145,6 +154,15 @@ def verdict(table: dict[str, Any], lang: Lang) -> str:
             worse=w,
             keys=keys,
         )
+        if leads[j]:
+            text = lang.sentences(
+                text,
+                lang.ngettext(
+                    "Of all the jurisdictions compared, it is clearly ahead of the next best on {n} key outcome.",
+                    "Of all the jurisdictions compared, it is clearly ahead of the next best on {n} key outcomes.",
+                    leads[j],
+                ).format(n=leads[j]),
+            )
     else:
         text = _("a tie between {names}: each as many key outcomes clearly better than clearly worse.").format(
             names=lang.join([jurisdiction_name(j, table, lang) for j in best])

@@ -30,6 +30,8 @@ def _source_of(key: str) -> tuple[str, str | None]:
     """``("visits", "spot")`` for ``visits.spot``; ``(key, None)`` for a measure that is no source row."""
     measure, dot, source = key.partition(".")
     return (measure, source) if dot and measure in EFFORT_SERIES else (key, None)
+
+
 #: Effort measures that are run metrics.
 EFFORT_METRICS = ("inspector_utilisation",)
 

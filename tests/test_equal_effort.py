@@ -256,3 +256,73 @@ def test_every_comparison_reports_visits_by_source_next_to_inspections(equal_run
     keys = [row["key"] for row in comparison(results)["effort"]]
     assert keys.index("visits") < keys.index("visits.spot") < keys.index("inspector_utilisation")
     assert "inspections.spot" in keys and "visits.complaint" in keys
+
+
+# -- the verdict, on hand-made tables whose answer is known ---------------------------------------------------
+
+
+def _table(diffs: dict[str, dict[str, float]], leaders: dict[str, str], statuses: dict[str, str]) -> dict:  # type: ignore[type-arg]
+    """A comparison table with a baseline ``base`` (mean 1.0 on every metric, lower is better) and the
+    given clear differences (0 = no clear difference) and clear leaders."""
+    from credsup.results.stats import Estimate
+
+    names = ["base", *diffs]
+    metrics = ["violation_prevalence", "undetected_exposure", "compliant_burden"]
+    rows = []
+    for m in metrics:
+        rows.append(
+            {
+                "metric": m,
+                "better": "lower",
+                "values": {j: Estimate(1.0, 0.9, 1.1, 5) for j in names},
+                "difference": {j: Estimate(diffs[j][m] or 0.01, -1, 1, 5) for j in diffs},
+                "clear": {j: diffs[j][m] != 0 for j in diffs},
+                "leader": {"jurisdiction": leaders[m], "clear": True} if m in leaders else None,
+            }
+        )
+    factors = {
+        j: {"factor": 0.5, "inspections": 1000.0, "target": 1000.0, "gap": 0.0, "status": statuses.get(j, "matched")}
+        for j in diffs
+    }
+    return {
+        "baseline": "base",
+        "jurisdictions": names,
+        "metrics": rows,
+        "replications": dict.fromkeys(names, 5),
+        "fdr": 0.05,
+        "tests": 6,
+        "small": False,
+        "equal_effort": {"baseline": "base", "tolerance": 0.01, "target": 1000.0, "factors": factors},
+    }
+
+
+def test_the_verdict_names_the_one_better_on_more_outcomes() -> None:
+    from credsup.i18n import language
+    from credsup.results.equal_effort import verdict
+
+    table = _table(
+        {
+            "x": {"violation_prevalence": -0.1, "undetected_exposure": -0.1, "compliant_burden": 0.1},
+            "y": {"violation_prevalence": -0.1, "undetected_exposure": 0, "compliant_burden": 0},
+        },
+        leaders={},
+        statuses={},
+    )
+    text = verdict(table, language())
+    # x: 2 better, 1 worse (net 1); y: 1 better (net 1): a tie on counts, no leaders
+    assert text.startswith("a tie between x and y")
+    table["metrics"][0]["leader"] = {"jurisdiction": "y", "clear": True}
+    text = verdict(table, language())
+    assert text.startswith("y: at the same number of inspections as base, it is clearly better on 1 of 3")
+    assert "clearly ahead of the next best on 1 key outcome." in text and "5 replications" in text
+
+
+def test_the_verdict_ignores_a_jurisdiction_not_at_equal_effort() -> None:
+    from credsup.i18n import language
+    from credsup.results.equal_effort import verdict
+
+    better = {"violation_prevalence": -0.1, "undetected_exposure": -0.1, "compliant_burden": -0.1}
+    table = _table({"x": better, "y": {k: 0 for k in better}}, leaders={}, statuses={"x": "floor"})
+    assert verdict(table, language()).startswith("base: at its number of inspections")
+    zh = verdict(table, language("zh"))
+    assert zh and "base" in zh
