@@ -178,9 +178,8 @@ def frontier_context(
                 "cells": cells,
             }
         )
-    warning = base["small_warning"]
-    if reps < MIN_REPLICATIONS and not warning:
-        warning = _("Fewer than 5 replications per point: intervals are rough.")
+    # the sweep's own warning speaks of indices; a frontier's is about its points
+    warning = _("Fewer than 5 replications per point: intervals are rough.") if reps < MIN_REPLICATIONS else ""
     return {
         **base,
         "title": _("credsup efficiency frontier: {name}").format(name=results.experiment.get("name") or ""),
