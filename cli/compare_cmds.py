@@ -70,6 +70,13 @@ if TYPE_CHECKING:
     help="Run only what is missing (or failed) of stored comparison ID, after an interruption (even kill -9); "
     "its scenario, jurisdictions, replications, seed and --set come from the database.",
 )
+@click.option(
+    "--equal-effort",
+    "equal_effort",
+    is_flag=True,
+    help="Compare at equal effort: scale each jurisdiction's random checks (one factor each, found by root "
+    "finding on the common random numbers) until its total inspections match the baseline's within 1 %.",
+)
 @json_option("Print the comparison as JSON.")
 @report_options
 @verbosity_options
@@ -86,6 +93,7 @@ def compare_command(
     force: bool,
     overrides: tuple[str, ...],
     resume_id: int | None,
+    equal_effort: bool,
     as_json: bool,
     lang: str,
     templates: str | None,
@@ -98,7 +106,13 @@ def compare_command(
     each spent, and the conclusion in words. The experiment is stored in the results database (see
     `credsup results`).
     """
-    from credsup.experiments.compare import prepare, prepare_resume, resume_compare, start
+    from credsup.experiments.compare import (
+        prepare,
+        prepare_resume,
+        resume_compare,
+        run_equal_effort,
+        start,
+    )
     from credsup.experiments.executors import local_executor
     from credsup.experiments.runner import run_experiment
     from credsup.i18n import language
@@ -109,16 +123,24 @@ def compare_command(
 
     language_ = language(lang)
     if resume_id is None:
-        prepared = prepare(scenario, jurisdictions, replications=replications, seed=seed, set_texts=overrides)
+        prepared = prepare(
+            scenario,
+            jurisdictions,
+            replications=replications,
+            seed=seed,
+            set_texts=overrides,
+            equal_effort=equal_effort,
+        )
     else:
         given = [
             f"--{name.replace('_', '-')}"
-            for name in ("scenario", "jurisdictions", "replications", "seed", "overrides")
+            for name in ("scenario", "jurisdictions", "replications", "seed", "overrides", "equal_effort")
             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
         ]
         if given:
             raise InputError(
-                f"--resume takes the comparison's scenario, jurisdictions, replications, seed and --set from the "
+                f"--resume takes the comparison's scenario, jurisdictions, replications, seed, --set and "
+                "--equal-effort from the "
                 f"database: drop {', '.join(given).replace('--jurisdictions', '-j').replace('--overrides', '--set')}"
             )
     if out is not None:  # a missing font or template folder, a folder not ours: stop before anything runs
@@ -141,7 +163,16 @@ def compare_command(
         f"{workers} worker(s)"
     )
     executor = local_executor(workers)
-    if resume_id is None:
+    if resume_id is None and prepared.equal_effort:
+        reporter.note(
+            "equal effort: finding each jurisdiction's random-check factor (each try runs every replication)"
+        )
+        try:
+            exp_id, tally, prepared = run_equal_effort(engine, prepared, executor, say=reporter.note)
+        except KeyboardInterrupt:
+            click.echo("interrupted during the equal-effort search: nothing was stored", err=True)
+            raise
+    elif resume_id is None:
         exp_id = start(engine, prepared, executor)
     else:
         exp_id = resume_id
@@ -150,14 +181,19 @@ def compare_command(
     reporter.detail(f"experiment {exp_id} in {display_url(resolve_url(db))}")
     label = f"{prepared.scenario.scenario}: runs"
     try:
-        with reporter.task(label, total) as task:
-            if resume_id is None:
-                tally = run_experiment(engine, exp_id, prepared.tasks(), executor, label=label, progress=task.update)
-            else:
-                task.update(stored, total)
-                tally = resume_compare(
-                    engine, resume_id, prepared, executor=executor, progress=lambda d, _t: task.update(stored + d)
-                )
+        if resume_id is None and prepared.equal_effort:
+            pass  # searched and stored above
+        else:
+            with reporter.task(label, total) as task:
+                if resume_id is None:
+                    tally = run_experiment(
+                        engine, exp_id, prepared.tasks(), executor, label=label, progress=task.update
+                    )
+                else:
+                    task.update(stored, total)
+                    tally = resume_compare(
+                        engine, resume_id, prepared, executor=executor, progress=lambda d, _t: task.update(stored + d)
+                    )
     except KeyboardInterrupt:
         record, _ = read_experiment(engine, exp_id)
         click.echo(

@@ -222,4 +222,26 @@ def show_sweep(
         click.echo(f"wrote {', '.join(sorted(written))} in {out_path}", err=True)
 
 
-COMMANDS = [sweep_command]
+def _frontier(spec: str, **options: Any) -> None:
+    from credsup.experiments.spec import load_spec, sweep_path
+
+    if not load_spec(sweep_path(spec)).spec.frontier:
+        raise InputError(f"{spec}: not a frontier spec (add `frontier = true`, or run it with `credsup sweep`)")
+    click.get_current_context().invoke(sweep_command, spec=spec, **options)
+
+
+frontier_command = click.Command(
+    "frontier",
+    callback=_frontier,
+    params=[click.Argument(["spec"], default="frontier", required=False, metavar="[SPEC]")]
+    + [p for p in sweep_command.params if p.name != "spec"],
+    help="The efficiency frontier: each jurisdiction's outcomes (violation prevalence, undetected exposure, hit "
+    "rate, compliant burden) against the inspections it spends per 1,000 enterprise-years, over a range of "
+    "inspector capacity, with intervals; --out writes its page (report.html) and plots/frontier.png. SPEC is a "
+    "sweep spec with `frontier = true` [default: the shipped `frontier`]. Stored and resumable like any sweep "
+    "(--resume ID); docs/results.md, 'Efficiency frontier'.",
+    short_help="Outcomes against inspections spent, over inspector capacity.",
+)
+
+
+COMMANDS = [sweep_command, frontier_command]

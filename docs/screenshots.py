@@ -3,9 +3,9 @@
     python docs/screenshots.py                   # runs the README's main job and a sweep, then shoots
     python docs/screenshots.py --report DIR ...  # shoot existing pages: DIR/report.html (or a file)
 
-Writes docs/img/report-compare.png (the first screen of the README's main job's report),
-docs/img/report-compare-zh.png (the same with --lang zh) and docs/img/report-sweep.png (the sweep page of
-capacity-x-d-rate). Needs chromium and chromedriver (Debian: chromium, chromium-driver) and selenium
+Writes docs/img/report-compare.png (the first screen of the README's main job's report, at equal effort),
+docs/img/report-compare-zh.png (the same with --lang zh), docs/img/report-sweep.png (the sweep page of
+capacity-x-d-rate) and docs/img/report-frontier.png (the page of the shipped efficiency frontier). Needs chromium and chromedriver (Debian: chromium, chromium-driver) and selenium
 (pip install -e ".[dev]"). The jobs use a scratch database and folder; nothing in the working tree but
 docs/img changes.
 """
@@ -21,8 +21,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 IMG = HERE / "img"
-MAIN_JOB = ["compare", "--scenario", "demo", "--replications", "5", "--seed", "1", "--workers", "2"]
+MAIN_JOB = ["compare", "--scenario", "demo", "--replications", "5", "--seed", "1", "--workers", "2", "--equal-effort"]
 SWEEP_JOB = ["sweep", "capacity-x-d-rate", "--workers", "2"]
+FRONTIER_JOB = ["frontier", "--workers", "2"]
 
 
 def browser(width: int, height: int):  # type: ignore[no-untyped-def]
@@ -70,9 +71,11 @@ def main() -> None:
         credsup(*MAIN_JOB, "--db", db, "--out", f"{tmp}/en")
         credsup("results", "report", "1", "--db", db, "--out", f"{tmp}/zh", "--lang", "zh")
         credsup(*SWEEP_JOB, "--db", db, "--out", f"{tmp}/sweep")
+        credsup(*FRONTIER_JOB, "--db", db, "--out", f"{tmp}/frontier")
         shoot(Path(tmp) / "en" / "report.html", IMG / "report-compare.png")
         shoot(Path(tmp) / "zh" / "report.html", IMG / "report-compare-zh.png")
         shoot(Path(tmp) / "sweep" / "report.html", IMG / "report-sweep.png")
+        shoot(Path(tmp) / "frontier" / "report.html", IMG / "report-frontier.png")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ the database, checking that the installed jurisdictions and the scenario still g
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from credsup.experiments.executors import Executor, local_executor
 from credsup.experiments.runner import ProgressCallback, Tally, refuse_if_running, run_experiment, run_missing
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.spec import MAX_REPLICATIONS
-from credsup.experiments.tasks import RunTask
+from credsup.experiments.tasks import Outcome, RunTask
 from credsup.results.store import create_experiment, jsonable, read_experiment
 from credsup.simulation.overrides import load_scenario_set, split_overrides
 from credsup.simulation.scenario import Scenario, scenario_path, scenario_record
@@ -69,21 +69,36 @@ class Prepared:
     replications: int
     seed: int
     set_texts: tuple[str, ...]
+    #: ``--equal-effort``: each jurisdiction's random checks scaled to the baseline's inspections
+    equal_effort: bool = False
+    #: the random-check factor of each jurisdiction (``scenario.regulator.random_check_scale``), once found
+    scales: Mapping[str, float] = attrs.field(factory=dict)
 
-    def tasks(self) -> list[RunTask]:
-        """Replication-major order, so early results already cover every jurisdiction."""
+    def tasks(self, jurisdictions: Sequence[str] | None = None) -> list[RunTask]:
+        """Replication-major order, so early results already cover every jurisdiction (only
+        ``jurisdictions`` when given)."""
         return [
-            RunTask(
-                scenario=self.scenario_ref,
-                jurisdiction=j.name,
-                seed=self.seed,
-                replication=r,
-                scenario_overrides=self.scenario_overrides,
-                jurisdiction_overrides=self.jurisdiction_overrides[j.name],
-            )
+            self.task(j.name, r)
             for r in range(self.replications)
             for j in self.jurisdictions
+            if jurisdictions is None or j.name in jurisdictions
         ]
+
+    def task(self, jurisdiction: str, replication: int, scale: float | None = None) -> RunTask:
+        """The run of ``jurisdiction`` in ``replication``, its random checks scaled by ``scale`` (default: its
+        factor in :attr:`scales`, if any)."""
+        from credsup.experiments.equal_effort import SCALE_PATH
+
+        k = self.scales.get(jurisdiction) if scale is None else scale
+        over = self.scenario_overrides + (((SCALE_PATH, float(k)),) if k is not None else ())
+        return RunTask(
+            scenario=self.scenario_ref,
+            jurisdiction=jurisdiction,
+            seed=self.seed,
+            replication=replication,
+            scenario_overrides=over,
+            jurisdiction_overrides=self.jurisdiction_overrides[jurisdiction],
+        )
 
     def command(self) -> str:
         """The command line that reproduces these numbers (the seed always explicit)."""
@@ -93,17 +108,34 @@ class Prepared:
         parts += ["--replications", str(self.replications), "--seed", str(self.seed)]
         for text in self.set_texts:
             parts += ["--set", text]
+        if self.equal_effort:
+            parts.append("--equal-effort")
         return shlex.join(parts)
 
 
 def prepare(
-    scenario: str, jurisdictions: Sequence[str], *, replications: int, seed: int | None, set_texts: Sequence[str] = ()
+    scenario: str,
+    jurisdictions: Sequence[str],
+    *,
+    replications: int,
+    seed: int | None,
+    set_texts: Sequence[str] = (),
+    equal_effort: bool = False,
 ) -> Prepared:
     """Validate a comparison: raises a CredsupError (unknown scenario or jurisdiction, bad ``--set``)."""
     if replications < 1:
         raise InputError(f"--replications must be at least 1 (got {replications})")
     if replications > MAX_REPLICATIONS:
         raise InputError(f"--replications must be at most {MAX_REPLICATIONS:,} (got {replications})")
+    if equal_effort:
+        from credsup.experiments.equal_effort import SCALE_PATH
+
+        if any(text.replace(" ", "").startswith(f"scenario.{SCALE_PATH}=") for text in set_texts):
+            raise InputError(
+                f"--equal-effort finds scenario.{SCALE_PATH} for each jurisdiction: drop --set scenario.{SCALE_PATH}"
+            )
+        if len(list(jurisdictions) or default_jurisdictions()) < 2:
+            raise InputError("--equal-effort needs at least two jurisdictions (the first is the baseline)")
     names = list(jurisdictions) or default_jurisdictions()
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -124,6 +156,7 @@ def prepare(
         replications=replications,
         seed=new_seed() if seed is None else int(seed),
         set_texts=tuple(set_texts),
+        equal_effort=equal_effort,
     )
 
 
@@ -133,8 +166,16 @@ def _is_builtin(name: str) -> bool:
     return name in builtin_scenarios()
 
 
-def start(engine: Engine, prepared: Prepared, executor: Executor) -> int:
-    """Store the comparison (status ``running``, by this process); return the experiment id."""
+def start(engine: Engine, prepared: Prepared, executor: Executor, equal_effort: Mapping[str, Any] | None = None) -> int:
+    """Store the comparison (status ``running``, by this process); return the experiment id.
+    ``equal_effort``: what the equal-effort search found (:meth:`credsup.experiments.equal_effort.Search.record`)."""
+    settings: dict[str, Any] = {
+        "set": list(prepared.set_texts),
+        "workers": executor.workers,
+        "scenario_ref": prepared.scenario_ref,
+    }
+    if equal_effort is not None:
+        settings["equal_effort"] = jsonable(equal_effort)
     return create_experiment(
         engine,
         kind="compare",
@@ -144,8 +185,57 @@ def start(engine: Engine, prepared: Prepared, executor: Executor) -> int:
         jurisdictions=[describe_jurisdiction(j) for j in prepared.jurisdictions],
         seed=prepared.seed,
         replications=prepared.replications,
-        settings={"set": list(prepared.set_texts), "workers": executor.workers, "scenario_ref": prepared.scenario_ref},
+        settings=settings,
     )
+
+
+class _Replay:
+    """An executor that hands back outcomes already computed (the equal-effort search's runs), so they
+    are stored through the same path as any run."""
+
+    def __init__(self, outcomes: Sequence[Outcome], workers: int):
+        self.outcomes = {o.task.key: o for o in outcomes}
+        self.workers = workers
+
+    def check(self, jurisdictions: Any) -> None:
+        pass
+
+    def describe(self) -> str:
+        return "runs of the equal-effort search"
+
+    def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
+        for task in tasks:
+            yield self.outcomes[task.key]
+
+
+def run_equal_effort(
+    engine: Engine,
+    prepared: Prepared,
+    executor: Executor,
+    *,
+    say: Callable[[str], None] | None = None,
+    progress: bool | None = None,
+) -> tuple[int, Tally, Prepared]:
+    """``compare --equal-effort``: find each jurisdiction's random-check factor
+    (:func:`credsup.experiments.equal_effort.search`), then store the experiment, with the factors, and
+    the runs at those factors. Nothing is stored before the search ends (an interrupted search leaves
+    nothing behind); the stored comparison resumes like any other, at its factors."""
+    from credsup.experiments.equal_effort import search
+
+    found = search(prepared, executor, say)
+    prepared = attrs.evolve(prepared, scales={j: f.factor for j, f in found.factors.items()})
+    exp_id = start(engine, prepared, executor, equal_effort=found.record())
+    tasks = [o.task for o in found.outcomes]
+    tasks.sort(key=lambda t: (t.replication, [j.name for j in prepared.jurisdictions].index(t.jurisdiction)))
+    tally = run_experiment(
+        engine,
+        exp_id,
+        tasks,
+        _Replay(found.outcomes, executor.workers),
+        progress=progress,
+        label=f"{prepared.scenario.scenario}: storing",
+    )
+    return exp_id, tally, prepared
 
 
 def run_compare(
@@ -181,13 +271,17 @@ def prepare_resume(engine: Engine, experiment_id: int) -> Prepared:
         )
     refuse_if_running(record)
     settings = record["settings"]
+    equal = settings.get("equal_effort")
     prepared = prepare(
         settings.get("scenario_ref") or record["scenario"],
         [j["name"] for j in record["jurisdictions"]],
         replications=record["replications"],
         seed=int(record["seed"]),
         set_texts=tuple(settings.get("set", ())),
+        equal_effort=bool(equal),
     )
+    if equal:  # the runs still missing run at the factors the search found
+        prepared = attrs.evolve(prepared, scales={j: float(f["factor"]) for j, f in equal.get("factors", {}).items()})
     differ = []
     if jsonable(scenario_record(prepared.scenario)) != record["scenario_config"]:
         differ.append(f"scenario {prepared.scenario_ref}")

@@ -72,6 +72,8 @@ class SweepSpec:
     )
     title: str = ""
     fixed: dict[str, Any] = attrs.field(factory=dict)
+    #: an efficiency frontier (``credsup frontier``): its page plots each outcome against inspections spent
+    frontier: bool = False
 
 
 @attrs.frozen

@@ -126,6 +126,11 @@ def conclusion_parts(table: dict[str, Any], lang: Lang | None = None) -> list[di
     base = table["baseline"]
     show = {j: jurisdiction_name(j, table, lang) for j in names}
     out = []
+    if table.get("equal_effort"):
+        from credsup.results.equal_effort import statement, verdict
+
+        out.append({"lead": _("Most efficient at equal effort:"), "text": verdict(table, lang)})
+        out.append({"lead": _("At equal effort:"), "text": statement(table, lang)})
     lead_text = leaders(table, lang)
     if lead_text:
         out.append(

@@ -144,7 +144,8 @@ def differences(results: ExperimentResults, point: int, lang: Lang, table: dict[
 def effort(results: ExperimentResults, point: int, lang: Lang, table: dict[str, Any]) -> Figure | None:
     """The effort each jurisdiction spent: inspections (and visits) per 1,000 enterprises per year and
     inspector utilisation, means with their intervals."""
-    rows = [r for r in table["effort"] if r["values"]]
+    # totals, utilisation and inspections by source (visits by source stay in the table)
+    rows = [r for r in table["effort"] if r["values"] and not r["key"].startswith("visits.")]
     names = table["jurisdictions"]
     if not rows or not names:
         return None

@@ -111,6 +111,25 @@ def _effort_view(table: dict[str, Any], lang: Lang) -> dict[str, Any]:
     }
 
 
+def _equal_effort_view(table: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """The factors of a comparison at equal effort (``{"rows": []}`` for any other comparison)."""
+    from credsup.results.equal_effort import factor_rows
+
+    rows = factor_rows(table, lang) if table.get("equal_effort") and table["jurisdictions"] else []
+    if not rows:
+        return {"rows": []}
+    _ = lang.gettext
+    return {
+        "rows": rows,
+        "note": _(
+            "compare --equal-effort: each jurisdiction's random checks were multiplied by its factor (scenario "
+            "parameter regulator.random_check_scale; full coverage, complaints, commitment checks and follow-ups "
+            "unchanged) so that its mean total inspections per run match the baseline's within {tolerance}. "
+            "Outcomes compared at equal effort show which policy uses the same inspections better."
+        ).format(tolerance=f"{100 * table['equal_effort']['tolerance']:g}" + ("%" if lang.code == "zh" else " %")),
+    }
+
+
 def _rows_view(table: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
     _ = lang.gettext
     names = table["jurisdictions"]
@@ -321,6 +340,7 @@ def context(
             ),
         ],
         "effort": _effort_view(table, lang) if names else {"rows": []},
+        "equal_effort": _equal_effort_view(table, lang),
         "results_note": _(
             "Mean over replications with its {pct}% confidence interval (kept within the metric's range), and the "
             "paired difference to {baseline}: every jurisdiction ran on the same population draws and random "

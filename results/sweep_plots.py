@@ -276,8 +276,23 @@ def write_sweep_outputs(
     if has_indices(results):
         written["sensitivity.csv"] = out_dir / "sensitivity.csv"
         write_atomic(written["sensitivity.csv"], to_csv(results, "sensitivity"))
+    from credsup.results.frontier import is_frontier
     from credsup.results.report import data_uris
 
+    if is_frontier(results):  # the efficiency frontier's own page (credsup.results.frontier)
+        from credsup.results.frontier import frontier_data, frontier_figure, write_frontier_report
+
+        with fonts(lang):
+            fig = frontier_figure(frontier_data(results), lang)
+        figs = {"frontier": fig} if fig is not None else {}
+        saved = save_figures(figs, out_dir / "plots", lang=lang)
+        for name, paths in saved.items():
+            for fmt_, path in paths.items():
+                written[f"plots/{name}.{fmt_}"] = path
+        written["report.html"] = write_frontier_report(
+            results, out_dir / "report.html", lang, templates, figs=figs, images=data_uris(saved)
+        )
+        return written
     figs = sweep_figures(results, lang)
     saved = save_figures(figs, out_dir / "plots", lang=lang)
     for name, paths in saved.items():

@@ -21,9 +21,17 @@ FDR = 0.05
 BETTER: dict[str, str] = {k: v["better"] for k, v in glossary()["metrics"].items() if v.get("better")}
 
 #: Effort measures summed from each run's periods (per 1,000 enterprises per year); per-source series
-#: are ``inspections.<source>`` and appear as rows under ``inspections``.
+#: are ``inspections.<source>`` and ``visits.<source>`` and appear as rows under their measure.
 EFFORT_SERIES = ("inspections", "visits")
 SOURCE_PREFIX = "inspections."
+
+
+def _source_of(key: str) -> tuple[str, str | None]:
+    """``("visits", "spot")`` for ``visits.spot``; ``(key, None)`` for a measure that is no source row."""
+    measure, dot, source = key.partition(".")
+    return (measure, source) if dot and measure in EFFORT_SERIES else (key, None)
+
+
 #: Effort measures that are run metrics.
 EFFORT_METRICS = ("inspector_utilisation",)
 
@@ -60,9 +68,10 @@ def effort_series(results: ExperimentResults, point: int, jurisdiction: str) -> 
     n = _enterprises(results, point)
     out: dict[str, np.ndarray] = {}
     keys = [k for k in EFFORT_SERIES if k in periods]
-    sources = sorted(k for k in periods if k.startswith(SOURCE_PREFIX))
-    if "inspections" in keys:
-        keys[keys.index("inspections") + 1 : keys.index("inspections") + 1] = sources
+    for measure in EFFORT_SERIES:
+        if measure in keys:
+            sources = sorted(k for k in periods if k.startswith(measure + "."))
+            keys[keys.index(measure) + 1 : keys.index(measure) + 1] = sources
     for key in keys:
         data = periods[key]
         years = data.shape[1] / 12
@@ -135,6 +144,8 @@ def comparison(
         "graded": {j: graded(results, point, j) for j in names},
         "metrics": rows,
         "effort": effort(results, point, names, level, lang),
+        # compare --equal-effort: the factors found (credsup.experiments.equal_effort), else None
+        "equal_effort": (results.experiment.get("settings") or {}).get("equal_effort") if point == 0 else None,
     }
 
 
@@ -182,7 +193,7 @@ def effort(
     base = names[0]
     rows = []
     for key in keys:
-        source = key[len(SOURCE_PREFIX) :] if key.startswith(SOURCE_PREFIX) else None
+        measure, source = _source_of(key)
         bounds = (0.0, 1.0) if key in EFFORT_METRICS else (0.0, math.inf)
         values = {j: mean_ci(series[j][key], level, bounds) for j in names if key in series[j]}
         diffs, relative = {}, {}
@@ -194,7 +205,7 @@ def effort(
                     bm = values[base].mean
                     relative[j] = diffs[j].mean / bm if bm and math.isfinite(bm) else math.nan
         if source is not None:
-            name, unit = lang.name("sources", source), lang.unit("effort", "inspections")
+            name, unit = lang.name("sources", source), lang.unit("effort", measure)
         else:
             name, unit = lang.name("effort", key), lang.unit("effort", key)
         rows.append(
@@ -231,6 +242,7 @@ def comparison_json(table: dict[str, Any]) -> dict[str, Any]:
         "false_discovery_rate": table["fdr"],
         "replications": table["replications"],
         "graded": table["graded"],
+        "equal_effort": table.get("equal_effort"),
         "effort": {
             row["key"]: {
                 "label": row["label"],

@@ -209,6 +209,22 @@ def comparison_renderable(table: dict[str, Any], lang: Lang | None = None) -> Re
     if table["small"]:
         parts.append(Text(_warning_small(table, lang), style="yellow"))
     parts.append(Text(""))
+    if table.get("equal_effort"):
+        from credsup.results.equal_effort import factor_rows, statement
+
+        width = max(len(s) for s in shown.values())
+        parts.append(Text(_("At equal effort:") + " " + statement(table, lang), style="bold"))
+        for row in factor_rows(table, lang):
+            note = f"  ({row['note']})" if row["note"] and row["status"] != "baseline" else ""
+            parts.append(
+                Text(
+                    f"  {row['name']:<{width}}  {row['factor']:>8}  "
+                    + _("{inspections} inspections per run").format(inspections=row["inspections"])
+                    + (f"  {row['gap']}" if row["status"] != "baseline" else "")
+                    + note
+                )
+            )
+        parts.append(Text(""))
     if table["effort"]:
         parts.append(Text(_("Effort: what each jurisdiction spent"), style="bold"))
         for row in table["effort"]:

@@ -151,6 +151,7 @@ def summarise(tally: Tally, *, follow_up_periods: int) -> dict[str, Any]:
             row[f"grade_share_{label}"] = _clean(_ratio(float(tally.enterprise_months[t, g]), active))
         for source, counts in tally.source_sums(t).items():
             row[f"inspections.{source}"] = counts["inspections"]
+            row[f"visits.{source}"] = counts["visits"]  # department visits by source (effort rows)
         periods.append(row)
     grades = {}
     for g, label in enumerate(GRADE_LABELS):

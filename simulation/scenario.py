@@ -533,6 +533,11 @@ class Behaviour:
 # ----------------------------------------------------------------------------------------- regulator
 
 
+#: Upper bound of ``regulator.random_check_scale``: a factor this large turns any published yearly share of
+#: 1 % or more into a certain check, so a larger one changes nothing a policy can state.
+RANDOM_CHECK_SCALE_MAX = 100.0
+
+
 @attrs.frozen
 class Regulator:
     """The regulator's means: inspectors and what an inspection finds."""
@@ -560,6 +565,15 @@ class Regulator:
     working_days_per_week: int = param(lo=1, hi=7, default=5, doc="days a week inspectors work")
     plan_expiry_months: int = param(
         lo=1, hi=120, default=3, doc="a drawn spot check not done within this many months is dropped"
+    )
+    random_check_scale: float = param(
+        lo=0.0,
+        hi=RANDOM_CHECK_SCALE_MAX,
+        default=1.0,
+        doc="multiplier on the jurisdiction's random-draw inspection rates (yearly spot-check shares and chances "
+        "per period, not full coverage; complaints, commitments and follow-ups are untouched), each capped at 1: "
+        "the equal-effort "
+        "comparison's factor (docs/results.md, 'Equal effort'); 1 = the policy as written",
     )
 
     @property

@@ -16,10 +16,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from credsup.core.decisions import InspectionRates
 from credsup.core.enums import InspectionBasis
 from credsup.core.plans import period_chance
 from credsup.simulation.context import RunContext
 from credsup.simulation.inspectorate import Inspectorate
+
+
+def scale_random_draws(rates: InspectionRates, factor: float) -> InspectionRates:
+    """The rates with every random draw's intensity multiplied by ``factor`` (``regulator.random_check_scale``).
+
+    A random draw is every rate but full coverage: a yearly share of a class in a double-random plan
+    (a share of 1 included: the class is checked in full, but by draws spread over the year, and the
+    inspections count as spot checks), or a chance in the period below 1. Each is multiplied by
+    ``factor`` and capped at 1. Full coverage (a chance of 1 in the period: key supervision) stays as it
+    is, and complaints, commitment verification and follow-ups do not come from these rates at all, so
+    the factor scales exactly the inspections the tally counts under the source ``spot``. This is the
+    one lever the equal-effort comparison turns (docs/results.md, "Equal effort"): it scales a policy's
+    random-check plan as a bureau would with fewer or more inspectors, keeping the ratios between grades
+    that the policy sets.
+    """
+    if factor == 1.0:
+        return rates
+    chance = np.asarray(rates.chance, dtype=np.float64)
+    random = ~rates.full_coverage
+    scaled = np.where(random, np.minimum(chance * factor, 1.0), chance)
+    return InspectionRates(chance=scaled, basis=rates.basis)
 
 
 class SpotChecks:
@@ -44,7 +66,8 @@ class SpotChecks:
         period = clock.period(t)
         rates = ctx.jurisdiction.inspection_probability(w.batch, period)
         year = period.start.year
-        p = period_chance(rates, period, w.spot_year == year)
+        scaled = scale_random_draws(rates, ctx.scenario.regulator.random_check_scale)
+        p = period_chance(scaled, period, w.spot_year == year)
         u = ctx.rngs["spot_checks"].random(w.n, dtype=np.float32)
         drawn = np.flatnonzero(u < p)
         drawn = drawn[w.active[drawn] & ~w.spot_queued[drawn]]
@@ -52,9 +75,9 @@ class SpotChecks:
         w.spot_queued[drawn] = True
         yearly = rates.basis[drawn] == InspectionBasis.YEAR
         w.spot_year[drawn[yearly]] = year
-        full = rates.full_coverage[drawn]
+        full = rates.full_coverage[drawn]  # as the policy states it: a scaled draw stays a spot check
         self.inspectorate.order("full", drawn[full], day, yearly=yearly[full])
         self.inspectorate.order("spot", drawn[~full], day, yearly=yearly[~full])
 
 
-__all__ = ["SpotChecks"]
+__all__ = ["SpotChecks", "scale_random_draws"]

@@ -92,6 +92,7 @@ def store_compare(
     profiles: dict[str, dict[str, Any]] | None = None,
     sources: bool = False,
     seed: int = 3,
+    settings: dict[str, Any] | None = None,
 ) -> tuple[Any, int]:
     """A stored compare experiment; every replication shares its noise across jurisdictions (as common
     random numbers do), and each jurisdiction adds a little of its own."""
@@ -121,6 +122,7 @@ def store_compare(
         ],
         seed=seed,
         replications=replications,
+        **({"settings": settings} if settings else {}),
     )
     rng = np.random.default_rng(seed)
     for rep in range(replications):
@@ -271,6 +273,94 @@ def store_sweep(
                     point=i,
                     summary=summary,
                     periods=[],
+                    by_grade={},
+                )
+    finish_experiment(engine, exp, status="finished")
+    return engine, exp
+
+
+def equal_effort_settings(names: tuple[str, ...], statuses: dict[str, str] | None = None) -> dict[str, Any]:
+    """``settings["equal_effort"]`` as ``compare --equal-effort`` stores it (every jurisdiction matched unless
+    ``statuses`` says otherwise)."""
+    statuses = statuses or {}
+    factors = {}
+    for i, j in enumerate(names[1:]):
+        status = statuses.get(j, "matched")
+        gap = 0.004 if status == "matched" else 0.25
+        factors[j] = {
+            "factor": 0.0 if status == "floor" else 0.3 + 0.1 * i,
+            "inspections": 1000 * (1 + gap),
+            "target": 1000.0,
+            "gap": gap,
+            "status": status,
+            "evaluations": 3,
+            "trace": [[1.0, 1400.0], [0.3, 1004.0]],
+        }
+    return {
+        "equal_effort": {
+            "baseline": names[0],
+            "parameter": "scenario.regulator.random_check_scale",
+            "tolerance": 0.01,
+            "target": 1000.0,
+            "factors": factors,
+        }
+    }
+
+
+def store_frontier(url: str, *, replications: int = 3, title: str = "Frontier " + XSS) -> tuple[Any, int]:
+    """A stored frontier sweep: three capacities x two jurisdictions, with monthly inspections (the x axis)
+    and the four frontier outcomes; more inspectors buy more inspections and lower prevalence."""
+    engine = open_database(url)
+    caps = [2, 4, 8]
+    outcomes = ["violation_prevalence", "undetected_exposure", "hit_rate", "compliant_burden"]
+    exp = create_experiment(
+        engine,
+        kind="sweep",
+        name="frontier",
+        command="credsup sweep frontier --seed 5",
+        scenario="demo",
+        scenario_config={"scenario": "demo", "title": "demo", "months": 12, "population": {"enterprises": 1000}},
+        jurisdictions=[
+            {"name": "traditional", "version": "0.1.0", "distribution": "credsup", "params": {}},
+            {"name": "shanghai", "version": "0.1.0", "distribution": "credsup", "params": {}},
+        ],
+        seed=5,
+        replications=replications,
+        settings={
+            "sweep": "frontier",
+            "title": title,
+            "design": "grid",
+            "samples": None,
+            "parameters": [{"key": "scenario.regulator.inspectors", "values": caps, "integer": True}],
+            "outcomes": outcomes,
+            "spec_path": "/tmp/frontier.toml",
+            "spec": {"frontier": True, "fixed": {"scenario.months": 12}},
+        },
+        points=[{"scenario.regulator.inspectors": c} for c in caps],
+    )
+    rng = np.random.default_rng(4)
+    for i, cap in enumerate(caps):
+        for j, shift in (("traditional", 0.0), ("shanghai", -0.02)):
+            for rep in range(replications):
+                monthly = 5.0 * cap * (1.2 if j == "shanghai" else 1.0) + rng.normal(0, 1.0, size=12)
+                summary = {
+                    "violation_prevalence": 0.2 - 0.01 * cap + shift + rng.normal(0, 0.003),
+                    "undetected_exposure": 80 - 4 * cap + rng.normal(0, 2),
+                    "hit_rate": 0.4 - 0.01 * cap + rng.normal(0, 0.01),
+                    "compliant_burden": 20 * cap + rng.normal(0, 3),
+                }
+                record_run(
+                    engine,
+                    exp,
+                    jurisdiction=j,
+                    replication=rep,
+                    seed_key=f"{i}/{rep}",
+                    point=i,
+                    summary=summary,
+                    periods=[
+                        {"period": t, "start": f"2025-{t + 1:02d}-01", "metrics": {"inspections": float(monthly[t])}}
+                        for t in range(12)
+                    ],
                     by_grade={},
                 )
     finish_experiment(engine, exp, status="finished")

@@ -20,7 +20,7 @@ from credsup.i18n import language
 from credsup.results.store import load_experiment
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reports_data import FIVE, store_compare, store_sweep
+from reports_data import FIVE, equal_effort_settings, store_compare, store_frontier, store_sweep
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -40,6 +40,27 @@ def _compare(tmp: Path, lang: str = "en") -> Path:
     return write_outputs(load_experiment(engine, exp), tmp / "out", lang=language(lang))
 
 
+def _equal_effort(tmp: Path, lang: str = "en") -> Path:
+    from credsup.results.output import write_outputs
+
+    names = ("traditional", "national", "dalian", "hainan", "shanghai")
+    engine, exp = store_compare(
+        f"sqlite:///{tmp / 'e.db'}",
+        names,
+        profiles=FIVE,
+        sources=True,
+        settings=equal_effort_settings(names, {"shanghai": "floor"}),
+    )
+    return write_outputs(load_experiment(engine, exp), tmp / "out", lang=language(lang))
+
+
+def _frontier(tmp: Path, lang: str = "en") -> Path:
+    from credsup.results.sweep_plots import write_sweep_outputs
+
+    engine, exp = store_frontier(f"sqlite:///{tmp / 'f.db'}")
+    return write_sweep_outputs(load_experiment(engine, exp), tmp / "out", lang=language(lang))["report.html"]
+
+
 def _sweep(tmp: Path, design: str, lang: str = "en") -> Path:
     from credsup.results.sweep_plots import write_sweep_outputs
 
@@ -53,6 +74,10 @@ PAGES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "compare-zh": (lambda tmp: _compare(tmp, "zh"), "comparison"),
     "sweep-grid": (lambda tmp: _sweep(tmp, "grid"), "parameters-varied"),
     "sweep-sobol-zh": (lambda tmp: _sweep(tmp, "sobol", "zh"), "indices"),
+    "equal-effort": (_equal_effort, "equal-effort"),
+    "equal-effort-zh": (lambda tmp: _equal_effort(tmp, "zh"), "comparison"),
+    "frontier": (_frontier, "frontier"),
+    "frontier-zh": (lambda tmp: _frontier(tmp, "zh"), "frontier"),
 }
 
 
