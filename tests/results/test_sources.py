@@ -223,3 +223,25 @@ def test_the_comparison_shows_inspections_and_hit_rate_by_source(tmp_path: Path)
     zh = language("zh")
     zh_text = render_text(comparison(res, lang=zh), zh)
     assert "按来源：每千户企业年的检查次数及检查命中率" in zh_text and "“双随机、一公开”抽查" in zh_text
+
+
+def test_results_show_and_export_carry_the_per_source_figures(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from credsup.cli.main import cli
+
+    db = tmp_path / "c.db"
+    engine, exp = store_compare(f"sqlite:///{db}", sources=True)
+    res = load_experiment(engine, exp)
+    shown = CliRunner().invoke(cli, ["results", "show", str(exp), "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    assert "By source: inspections per 1,000 enterprise-years, and hit rate" in shown.output
+    exported = CliRunner().invoke(cli, ["results", "export", str(exp), "--db", str(db), "--table", "summary"])
+    assert exported.exit_code == 0, exported.output
+    rows = [line.split(",") for line in exported.output.splitlines()[1:]]
+    spot = {(r[2], int(r[3])): float(r[5]) for r in rows if r[4] == "hit_rate.spot"}
+    for (j, rep), value in spot.items():
+        assert value == pytest.approx(stored_values(res, 0, j, "hit_rate.spot")[res.replications[(0, j)].index(rep)])
+    assert len(spot) == sum(len(r) for r in res.replications.values())
+    grades = CliRunner().invoke(cli, ["results", "export", str(exp), "--db", str(db), "--table", "grades"])
+    assert any(line.split(",")[4:6] == ["D", "hit_rate.spot"] for line in grades.output.splitlines())
