@@ -87,6 +87,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     from credsup.cli import (
+        calibrate_cmds,
         compare_cmds,
         config_cmds,
         plugin_cmds,
@@ -105,6 +106,7 @@ def _register() -> None:
         run_cmds,
         compare_cmds,
         sweep_cmds,
+        calibrate_cmds,
         results_cmds,
         registry_cmds,
         serve_cmds,
