@@ -210,6 +210,15 @@ def prepare(
     fixed_jur = [*policy_per[jname], *fixed_per[jname]]
 
     # the free keys: each routes to the scenario or the jurisdiction, is a number, and loads at both ends
+    from credsup.core.config import check_path
+
+    unknown = [
+        Problem(*free_origin[f.key], why)
+        for f in free_params
+        if f.key.startswith(SCENARIO_PREFIX) and (why := check_path(Scenario, f.key[len(SCENARIO_PREFIX) :]))
+    ]
+    if unknown:
+        raise ConfigError(unknown)
     try:
         route_overrides([(f.key, 0) for f in free_params], {jname: cls})
     except ConfigError as exc:

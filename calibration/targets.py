@@ -335,7 +335,7 @@ def check_figures(spec: TargetsSpec, file: str) -> tuple[tuple[Figure, ...], lis
                         "(uncertainty.rounding: half a unit of the last published digit)",
                     )
                 )
-    return tuple(figures), problems
+    return tuple(figures), list(dict.fromkeys(problems))  # a shared default's problem once, not per figure
 
 
 def check_jurisdiction(spec: TargetsSpec, pairs: Sequence[tuple[str, Any]], file: str, name: str | None = None) -> None:
