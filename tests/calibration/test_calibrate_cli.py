@@ -18,7 +18,7 @@ from credsup.results.db import open_database
 from credsup.results.models import Evaluation, Experiment, Run
 
 sys.path.insert(0, str(Path(__file__).parent))
-from helpers import FREE, SMALL, targets_file  # noqa: E402
+from helpers import FREE, SMALL, targets_file
 
 SETTINGS = ["-r", "2", "--seed", "3", "--design-points", "4", "--max-evaluations", "12"]
 

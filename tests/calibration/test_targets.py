@@ -15,7 +15,7 @@ from credsup.calibration.targets import builtin_targets, load_targets, targets_p
 from credsup.core.errors import ConfigError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from helpers import targets_file  # noqa: E402
+from helpers import targets_file
 
 
 def test_the_shipped_targets_load_with_the_issues_figures() -> None:
