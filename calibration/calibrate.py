@@ -374,6 +374,10 @@ def prepare_resume(engine: Engine, experiment_id: int) -> Prepared:
     return prepared
 
 
+#: How many times the analysis may move its centre to a closer point among its own Jacobian's points.
+ANALYSIS_RECENTRES = 4
+
+
 def run(
     engine: Engine,
     experiment_id: int,
@@ -414,8 +418,14 @@ def run(
         seed=prepared.seed,
     )
     try:
-        best = search.local(search.design())
-        search.jacobian(best, "analysis")
+        centre = search.local(search.design())
+        # The analysis Jacobian's points may be closer than its centre (a search cut short by its budget):
+        # then the closest becomes the centre and gets its own Jacobian, a few times at most.
+        for _ in range(ANALYSIS_RECENTRES):
+            search.jacobian(centre, "analysis")
+            if search.best() is centre:
+                break
+            centre = search.best()
     except KeyboardInterrupt:
         finish_experiment(
             engine,
@@ -500,7 +510,14 @@ def analyse(engine: Engine, experiment_id: int, level: float = 0.95) -> Calibrat
     scored = [e for e in evals if e["distance"] is not None]
     if not scored:
         raise InputError(f"calibration {experiment_id} has no evaluated point yet: resume it to go on")
-    best = min(scored, key=lambda e: (e["distance"], e["point"]))
+    # the closest point whose Jacobian was evaluated (the uncertainty needs it); else the closest so far
+    differenced: dict[int, set[str]] = {}
+    for e in evals:
+        if "of" in e["about"]:
+            differenced.setdefault(e["about"]["of"], set()).add(e["about"]["parameter"])
+    with_jacobian = {point for point, keys in differenced.items() if keys >= {f.key for f in free}}
+    analysed = [e for e in scored if e["point"] in with_jacobian]
+    best = min(analysed or scored, key=lambda e: (e["distance"], e["point"]))
     jac_points = {}
     for e in evals:
         if e["about"].get("of") == best["point"]:
