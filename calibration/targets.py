@@ -349,12 +349,19 @@ def check_jurisdiction(spec: TargetsSpec, pairs: Sequence[tuple[str, Any]], file
     infos = {i.name: i for i in discover()}
     try:
         cls = params_class_of(jname, infos)
-    except CredsupError as exc:
+    except CredsupError:
         if name is not None:
             raise
         installed = ", ".join(sorted(n for n, i in infos.items() if i.status == "ok")) or "none"
         raise ConfigError(
-            [Problem(file, where, f"{jname!r} is not an installed jurisdiction (installed: {installed}): {exc}")]
+            [
+                Problem(
+                    file,
+                    where,
+                    f"{jname!r} is not an installed jurisdiction (installed: {installed}; `credsup plugins` "
+                    "lists them with their status)",
+                )
+            ]
         ) from None
     problems = []
     for key, _ in pairs:

@@ -255,3 +255,34 @@ def test_an_interrupted_calibration_resumes_to_the_same_numbers(tmp_path: Path, 
     assert data["fit"] == reference["json"]["fit"]
     assert _counts(db)[1:] == _counts(reference["db"])[1:]
     same_numbers(load_experiment(engine, exp), load_experiment(open_database(reference["db"]), 1))
+
+
+def test_a_calibration_cut_short_by_its_budget_still_reports_its_uncertainty(tmp_path: Path) -> None:
+    """The search stops at its budget; the analysis then centres on the closest point among those it
+    differenced, so the reported point has its Jacobian and none of its own difference points is closer."""
+    from credsup.calibration import store
+    from credsup.calibration.calibrate import analyse, prepare, start
+    from credsup.calibration.calibrate import run as run_calibration
+    from credsup.experiments.executors import InlineExecutor
+
+    engine = open_database(str(tmp_path / "b.db"))
+    prepared = prepare(
+        "dandong-2023",
+        scenario="demo",
+        free=FREE,
+        set_texts=SMALL,
+        replications=2,
+        seed=11,
+        design_points=3,
+        max_evaluations=3,
+    )
+    exp = start(engine, prepared, InlineExecutor())
+    run_calibration(engine, exp, prepared, InlineExecutor())
+    result = analyse(engine, exp)
+    assert result.complete
+    assert all(row.interval_low <= row.value <= row.interval_high for row in result.rows)
+    evals = store.evaluations(engine, exp)
+    own = [e for e in evals if e["about"].get("of") == result.best_point]
+    assert {e["about"]["parameter"] for e in own} == {f.split("=")[0] for f in FREE}
+    best = next(e for e in evals if e["point"] == result.best_point)
+    assert all(best["distance"] <= e["distance"] for e in own)
