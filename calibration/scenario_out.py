@@ -4,9 +4,9 @@ The base file is edited, not rewritten: its comments, order and layout stay (tom
 TOML library), and each fitted value is written as ``key = { value = ..., source = "calibrated to <targets
 file> by credsup calibrate <version> on <date>, experiment <id>" }`` (a scenario value may carry its
 source, docs/configs.md). Values the calibration held fixed with ``--set scenario....`` are written the
-same way, with their own source, so that the file gives the world that was calibrated. A table the base
-file does not write is written whole (every value it resolves to), so that no default of the enclosing
-table is lost. The written file is loaded back and must give exactly the calibrated scenario.
+same way, with their own source, so that the file gives the world that was calibrated. A table holding a
+value that the base file does not write is written whole (every value it resolves to), so that no default
+of that table is lost; enclosing tables only when that is not enough. The written file is loaded back and must give exactly the calibrated scenario.
 """
 
 from __future__ import annotations
@@ -36,7 +36,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def calibrated_text(base: str, resolved: Scenario, values: Sequence[tuple[str, Any, str]], header: str = "") -> str:
+def calibrated_text(
+    base: str,
+    resolved: Scenario,
+    values: Sequence[tuple[str, Any, str]],
+    header: str = "",
+    *,
+    whole: bool = False,
+) -> str:
     """The base scenario file's text with ``(path, value, source)`` written in (``path`` inside the
     scenario, without ``scenario.``); ``resolved`` is the scenario those values give (for the tables the
     base file does not write)."""
@@ -47,12 +54,16 @@ def calibrated_text(base: str, resolved: Scenario, values: Sequence[tuple[str, A
         parts = path.split(".")
         node: Any = doc
         data: Any = record
-        for part in parts[:-1]:
+        for depth, part in enumerate(parts[:-1]):
             data = data[part]
             if part not in node:
+                # the table holding the value is written whole (a table's defaults may differ from its
+                # fields' own: behaviour.honesty is a beta distribution, a bare Distribution is fixed);
+                # an enclosing table only when ``whole``
                 table = tomlkit.table()
-                for k, v in _plain(data).items():
-                    table[k] = v
+                if whole or depth == len(parts) - 2:
+                    for k, v in _plain(data).items():
+                        table[k] = v
                 node[part] = table
             node = node[part]
         node[parts[-1]] = _sourced(value, source)
@@ -74,14 +85,20 @@ def write_calibrated(
     from credsup.registry.output import write_atomic
 
     target = Path(path)
-    text = calibrated_text(base, resolved, values, header)
-    write_atomic(target, text)
-    try:
-        back = load_scenario(str(target))
-    except CredsupError:
-        target.unlink(missing_ok=True)
-        raise
-    if scenario_record(back) != scenario_record(resolved):
+    back = None
+    # the fewest lines that give the calibrated scenario; else every enclosing table whole
+    for whole in (False, True):
+        write_atomic(target, calibrated_text(base, resolved, values, header, whole=whole))
+        try:
+            back = load_scenario(str(target))
+        except CredsupError:
+            if whole:
+                target.unlink(missing_ok=True)
+                raise
+            continue
+        if scenario_record(back) == scenario_record(resolved):
+            break
+    if back is None or scenario_record(back) != scenario_record(resolved):
         target.unlink(missing_ok=True)
         raise CredsupError(
             f"{target}: the written scenario does not load back as the calibrated one (a bug in credsup)"
