@@ -62,7 +62,7 @@ def set_results(engine: Engine, experiment_id: int, results: Mapping[int, tuple[
 def evaluations(engine: Engine, experiment_id: int) -> list[dict[str, Any]]:
     """Every evaluation with its point's parameters, in point order."""
     with _guard(engine, "read calibration points"), Session(engine) as s:
-        params = dict(
+        params: dict[int, dict[str, Any]] = dict(
             s.execute(select(Point.index, Point.parameters).where(Point.experiment_id == experiment_id)).all()
         )
         rows = s.scalars(

@@ -257,13 +257,13 @@ def open_executor(
     if scheduler is not None and dask_local:
         raise InputError("give --scheduler or --dask-local, not both")
     if scheduler is not None or dask_local:
-        with dask_client(scheduler, local_workers=workers if workers > 1 else None) as executor:
-            yield executor
+        with dask_client(scheduler, local_workers=workers if workers > 1 else None) as on_dask:
+            yield on_dask
     else:
-        executor = local_executor(workers, keep_workers=keep_workers)
+        local = local_executor(workers, keep_workers=keep_workers)
         try:
-            yield executor
+            yield local
         finally:
-            close = getattr(executor, "close", None)
+            close = getattr(local, "close", None)
             if close is not None:
                 close()
