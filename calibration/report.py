@@ -86,7 +86,7 @@ def parameters_figure(result: CalibrationResult) -> Any:
     ax.set_yticks(y, [r.key.removeprefix("scenario.") for r in rows])
     ax.set_xlim(-0.02, 1.02)
     ax.set_xticks([0, 0.5, 1], ["low end", "middle", "high end"])
-    ax.set_xlabel("position in the free range (grey); posterior interval: blue = determined, orange = weakly or not")
+    ax.set_xlabel("position in the free range (grey)\nposterior interval: blue = determined, orange = weakly or not")
     return fig
 
 
