@@ -153,7 +153,7 @@ def test_validate_unknown_kind_and_missing_file(run, tmp_path: Path) -> None:
     result = run("validate", str(odd), str(tmp_path / "missing.toml"))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{odd}: cannot tell what this file is: expected a top-level key naming its kind (jurisdiction, reform, scenario, sweep)",
+        f"{odd}: cannot tell what this file is: expected a top-level key naming its kind (jurisdiction, reform, scenario, sweep, calibration, targets)",
         f"{tmp_path / 'missing.toml'}: file not found",
     ]
 
