@@ -30,10 +30,10 @@ from common import run_info
 
 #: The known parameter values the targets are simulated at, and each free parameter's range.
 TRUTH: dict[str, tuple[float, float, float]] = {
-    "scenario.behaviour.honesty.mean": (0.62, 0.4, 0.95),
-    "scenario.behaviour.honesty.spread": (3.0, 0.5, 10.0),
+    "scenario.behaviour.types.committed.share": (0.45, 0.2, 0.8),
+    "scenario.behaviour.types.calculator.honesty.mean": (0.62, 0.3, 0.9),
     "scenario.population.history.violations_per_year": (0.55, 0.05, 2.0),
-    "scenario.behaviour.opportunity_per_month": (0.25, 0.05, 0.6),
+    "scenario.behaviour.types.calculator.opportunity_per_month": (0.25, 0.05, 0.6),
     "scenario.behaviour.risk_aversion": (0.5, 0.0, 3.0),
     "scenario.population.dynamic.honesty_link": (0.5, 0.0, 1.0),
 }

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from credsup.cli.options import force_option, out_dir_option, set_option, verbosity_options
+from credsup.cli.progress import Reporter
 from credsup.cli.report_options import report_options, templates_tuple
 from credsup.cli.results_cmds import DB_OPTION, db_hint
 from credsup.core.errors import InputError
@@ -30,10 +32,6 @@ def executor_options(command: Any) -> Any:
     for option in reversed(EXECUTOR_OPTIONS):
         command = option(command)
     return command
-
-
-def _say(text: str) -> None:
-    click.echo(text, err=True)
 
 
 @click.command("calibrate")
@@ -61,11 +59,12 @@ def _say(text: str) -> None:
 @click.option(
     "--step", type=click.FloatRange(1e-4, 0.5), default=None, help="Finite-difference step, share of each range [0.05]."
 )
-@click.option("--set", "overrides", multiple=True, metavar="[J:]KEY.PATH=VALUE", help="Fixed override (repeatable).")
+@set_option(scenario=True, help="A fixed override (repeatable), as for credsup compare: scenario.<path>=v, [J:]<path>=v.")
 @executor_options
 @DB_OPTION
 @click.option("--resume", "resume_id", type=int, default=None, metavar="ID", help="Go on with stored calibration ID.")
-@click.option("--out", default=None, metavar="DIR", help="Write report.html, fit.csv, calibration.json, plots here.")
+@out_dir_option("Write report.html, fit.csv, calibration.json, scenario.toml and the plots into this folder.")
+@force_option
 @click.option(
     "--write-scenario",
     default=None,
@@ -74,6 +73,7 @@ def _say(text: str) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @report_options
+@verbosity_options
 def calibrate_command(
     file: str | None,
     scenario: str | None,
@@ -91,6 +91,7 @@ def calibrate_command(
     db: str | None,
     resume_id: int | None,
     out: str | None,
+    force: bool,
     write_scenario: str | None,
     as_json: bool,
     lang: str,
@@ -105,7 +106,6 @@ def calibrate_command(
     leave undetermined, and the fit table; --resume ID goes on after any interruption (even kill -9).
     """
     from credsup.calibration.calibrate import prepare, prepare_resume, run, start
-    from credsup.experiments.compare import output_dir
     from credsup.experiments.executors import open_executor
     from credsup.i18n import language
     from credsup.results.db import display_url, open_database, resolve_url
@@ -134,33 +134,34 @@ def calibrate_command(
             step=step,
         )
         _check_outputs(prepared, write_scenario)
-        out_path = output_dir(out)
+        out_path = _guard_out(out, db, force, prepared)
         engine = open_database(db)
     else:
         if file is not None or free or scenario or jurisdiction:
             raise InputError(
                 "--resume ID goes on with what the calibration stored: give no targets, --scenario, --free"
             )
-        out_path = output_dir(out)
         engine = open_database(db)
         prepared = prepare_resume(engine, resume_id)
         _check_outputs(prepared, write_scenario)
+        out_path = _guard_out(out, db, force, prepared)
+    reporter = Reporter.from_context()
     where = display_url(resolve_url(db))
     if seed is None and resume_id is None:
-        _say(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this calibration)")
+        reporter.note(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this calibration)")
     with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local, keep_workers=True) as executor:
         executor.check([prepared.jurisdiction.name])
         exp_id = resume_id if resume_id is not None else start(engine, prepared, executor)
-        _say(
+        reporter.note(
             f"calibration {prepared.name}: {len(prepared.free)} free parameter(s), {len(prepared.targets.figures)} "
             f"target(s), {prepared.settings.replications} replications per point, on {executor.describe()}; "
             f"experiment {exp_id} in {where}"
         )
         try:
-            result = run(engine, exp_id, prepared, executor, say=_say)
+            result = run(engine, exp_id, prepared, executor, say=reporter.note)
         except KeyboardInterrupt:
             extra, note = db_hint(db)
-            _say(
+            reporter.note(
                 f"interrupted; resume with: credsup calibrate --resume {exp_id}{''.join(' ' + w for w in extra)}{note}"
             )
             raise
@@ -175,7 +176,34 @@ def calibrate_command(
         if not write_scenario:
             written["scenario.toml"] = _write_scenario(prepared, result, exp_id, out_path / "scenario.toml")
     show(result, record, as_json, written)
-    _say(f"stored as experiment {exp_id} in {where}")
+    reporter.note(f"stored as experiment {exp_id} in {where}")
+
+
+#: What ``credsup calibrate --out DIR`` writes there (besides ``plots/``): none of it may be an input.
+CALIBRATION_OUTPUTS = ("report.html", "plots", "fit.csv", "calibration.json", "scenario.toml")
+
+
+def _guard_out(out: str | None, db: str | None, force: bool, prepared: Any) -> Path | None:
+    """``--out DIR`` as every command checks it (never over the results database, the scenario or the
+    targets file; a folder credsup did not write only with --force), after the inputs are known to be
+    good, so bad input creates nothing."""
+    if out is None:
+        return None
+    from credsup.core.files import check_output_dir, claim_output_dir
+    from credsup.results.db import sqlite_path
+    from credsup.simulation.scenario import scenario_path
+
+    database = sqlite_path(db)
+    inputs = [
+        ("the scenario being calibrated", Path(str(scenario_path(prepared.scenario_ref)))),
+        ("the targets file", Path(prepared.targets.path)),
+    ]
+    if database is not None:
+        inputs.append(("the results database", database))
+    folder = check_output_dir("--out", out, force=force, inputs=inputs, names=CALIBRATION_OUTPUTS)
+    assert folder is not None
+    claim_output_dir(folder)
+    return folder
 
 
 def _check_outputs(prepared: Any, write_scenario: str | None) -> None:
@@ -255,7 +283,7 @@ def show(result: Any, record: dict[str, Any], as_json: bool, written: dict[str, 
 @click.option(
     "--level", type=click.FloatRange(0.5, 0.9999), default=0.95, show_default=True, help="Confidence of the verdicts."
 )
-@click.option("--set", "overrides", multiple=True, metavar="[J:]KEY.PATH=VALUE", help="Override (repeatable).")
+@set_option(scenario=True)
 @executor_options
 @click.option("--json", "as_json", is_flag=True, help="Print the fit table and verdicts as JSON.")
 def fit_command(

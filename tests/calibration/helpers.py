@@ -7,8 +7,8 @@ from pathlib import Path
 
 SMALL = ("scenario.population.enterprises=1500", "scenario.months=12")
 FREE = (
-    "scenario.behaviour.honesty.mean=0.4..0.95",
-    "scenario.population.history.violations_per_year=0.05..1.0",
+    "scenario.behaviour.types.committed.share=0.2..0.8",
+    "scenario.behaviour.types.calculator.honesty.mean=0.3..0.9",
 )
 SHARES = ("grade_share.A", "grade_share.B", "grade_share.C", "grade_share.D")
 

@@ -50,11 +50,11 @@ def _one_line_error(result, *parts: str) -> None:  # type: ignore[no-untyped-def
         ("unknown outcome", ["bad.toml: figures[0].outcome: unknown outcome 'grade_shar.A'"]),
         ("shares", ["bad.toml: sum_to_one[0]: the shares", "sum to 0.942"]),
         ("jurisdiction", ["bad.toml: jurisdiction: 'dandong' is not an installed jurisdiction"]),
-        ("free key", ["--free: scenario.behaviour.honesti.mean: no such parameter", "honesty"]),
-        ("empty range", ["--free: scenario.behaviour.honesty.mean: empty range: 0.9..0.4"]),
+        ("free key", ["--free: scenario.behaviour.types.comitted.share: no such parameter", "committed"]),
+        ("empty range", ["--free: scenario.behaviour.types.committed.share: empty range: 0.8..0.2"]),
         (
             "range outside the parameter's values",
-            ["--free: scenario.behaviour.honesty.mean: at the high end of its range (1.5)"],
+            ["--free: scenario.behaviour.types.committed.share: at the high end of its range (1.5)"],
         ),
     ],
 )
@@ -69,11 +69,11 @@ def test_bad_input_is_one_line_naming_file_and_key_and_nothing_is_stored(tmp_pat
     elif case == "jurisdiction":
         jurisdiction = "dandong"
     elif case == "free key":
-        free[0] = "scenario.behaviour.honesti.mean=0.4..0.9"
+        free[0] = "scenario.behaviour.types.comitted.share=0.2..0.8"
     elif case == "empty range":
-        free[0] = "scenario.behaviour.honesty.mean=0.9..0.4"
+        free[0] = "scenario.behaviour.types.committed.share=0.8..0.2"
     else:
-        free[0] = "scenario.behaviour.honesty.mean=0.4..1.5"
+        free[0] = "scenario.behaviour.types.committed.share=0.2..1.5"
     path = targets_file(tmp_path / "bad.toml", figures, jurisdiction=jurisdiction, sum_to_one=case != "unknown outcome")
     result = calibrate(tmp_path, str(path), "-s", "demo", *_frees(free), *_sets(), *SETTINGS)
     _one_line_error(result, *expected)
@@ -182,9 +182,10 @@ def test_the_written_scenario_carries_the_fitted_values_with_their_source_and_fi
     assert 'source = "calibrated to dandong-2023 by credsup calibrate ' in text and ", experiment 1" in text
     scenario = load_scenario(str(path))
     params = reference["json"]["parameters"]
-    assert scenario.behaviour.honesty.mean == params["scenario.behaviour.honesty.mean"]
-    assert scenario.behaviour.honesty.kind == "beta"  # the rest of the table is kept
-    assert scenario.population.history.violations_per_year == params["scenario.population.history.violations_per_year"]
+    honesty = scenario.behaviour.types.calculator.honesty
+    assert honesty.mean == params["scenario.behaviour.types.calculator.honesty.mean"]
+    assert honesty.kind == "beta" and honesty.spread == 2.0  # the rest of the distribution is kept
+    assert scenario.behaviour.types.committed.share == params["scenario.behaviour.types.committed.share"]
     assert scenario.population.enterprises == 1500  # the calibration's fixed values are written too
     result = CliRunner().invoke(cli, ["fit", "dandong-2023", "-s", str(path), "-r", "2", "--json"])
     assert result.exit_code in (0, 1) and json.loads(result.stdout)["scenario"] == str(path)

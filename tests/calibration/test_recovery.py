@@ -24,10 +24,10 @@ from credsup.simulation.runner import run_simulation
 sys.path.insert(0, str(Path(__file__).parent))
 from helpers import FREE, SHARES, SMALL
 
-TRUTH = {"scenario.behaviour.honesty.mean": 0.62, "scenario.population.history.violations_per_year": 0.55}
-#: The test's world, whatever the shipped demo's calibrated values are: a small district, and the spread of
-#: honesty fixed (the shipped demo's is a calibrated value that changes with each re-calibration).
-WORLD = (*SMALL, "scenario.behaviour.honesty.spread=2.0")
+TRUTH = {"scenario.behaviour.types.committed.share": 0.55, "scenario.behaviour.types.calculator.honesty.mean": 0.62}
+#: The test's world, whatever values the shipped demo is calibrated to: a small district, and the spread of
+#: the calculators' honesty fixed (a calibration may change the shipped value).
+WORLD = (*SMALL, "scenario.behaviour.types.calculator.honesty.spread=2.0")
 OUTCOMES = (*SHARES, "violation_prevalence")
 
 
