@@ -59,9 +59,7 @@ def executor_options(command: Any) -> Any:
 @click.option(
     "--step", type=click.FloatRange(1e-4, 0.5), default=None, help="Finite-difference step, share of each range [0.05]."
 )
-@set_option(
-    scenario=True, help="A fixed override (repeatable), as for credsup compare: scenario.<path>=v, [J:]<path>=v."
-)
+@set_option(scenario=True)
 @executor_options
 @DB_OPTION
 @click.option("--resume", "resume_id", type=int, default=None, metavar="ID", help="Go on with stored calibration ID.")
