@@ -164,9 +164,7 @@ def compare_command(
     )
     executor = local_executor(workers)
     if resume_id is None and prepared.equal_effort:
-        reporter.note(
-            "equal effort: finding each jurisdiction's random-check factor (each try runs every replication)"
-        )
+        reporter.note("equal effort: finding each jurisdiction's random-check factor (each try runs every replication)")
         try:
             exp_id, tally, prepared = run_equal_effort(engine, prepared, executor, say=reporter.note)
         except KeyboardInterrupt:

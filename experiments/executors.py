@@ -67,10 +67,19 @@ class ProcessExecutor:
     it held: that run comes back as a failed outcome with the reason, a new worker takes its place and
     the experiment goes on; ``--resume`` runs it again."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, *, keep_workers: bool = False):
         if workers < 2:
             raise ValueError("ProcessExecutor needs at least 2 workers; use InlineExecutor for 1")
         self.workers = workers
+        #: keep the worker processes between calls of :meth:`run` (until :meth:`close`)
+        self.keep_workers = keep_workers
+        self._pool: WorkerPool[RunTask] | None = None
+
+    def close(self) -> None:
+        """Stop kept workers (nothing to do otherwise)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def check(self, jurisdictions: Collection[str]) -> None:
         """The workers are this machine's Python: what loads here loads there."""
@@ -79,10 +88,12 @@ class ProcessExecutor:
         return f"{self.workers} local processes"
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
-        pool: WorkerPool[RunTask] = WorkerPool(
+        pool: WorkerPool[RunTask] = self._pool or WorkerPool(
             self.workers, execute, initializer=_exit_with_parent, initargs=(os.getpid(),)
         )
-        for task, result in pool.run(tasks):
+        if self.keep_workers:
+            self._pool = pool
+        for task, result in pool.run(tasks, keep=self.keep_workers):
             if isinstance(result, Outcome):
                 yield result
             else:  # WorkerLost or TaskError: the run did not finish
@@ -101,9 +112,10 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="credsup-parent-watch", daemon=True).start()
 
 
-def local_executor(workers: int) -> Executor:
-    """Inline for one worker, a process pool for more."""
-    return InlineExecutor() if workers <= 1 else ProcessExecutor(workers)
+def local_executor(workers: int, *, keep_workers: bool = False) -> Executor:
+    """Inline for one worker, a process pool for more (kept between runs' batches with ``keep_workers``:
+    close it with ``executor.close()``)."""
+    return InlineExecutor() if workers <= 1 else ProcessExecutor(workers, keep_workers=keep_workers)
 
 
 # ------------------------------------------------------------------------------------------------ Dask
@@ -247,13 +259,22 @@ def dask_client(scheduler: str | None = None, *, local_workers: int | None = Non
 
 
 @contextlib.contextmanager
-def open_executor(workers: int = 1, *, scheduler: str | None = None, dask_local: bool = False) -> Iterator[Executor]:
+def open_executor(
+    workers: int = 1, *, scheduler: str | None = None, dask_local: bool = False, keep_workers: bool = False
+) -> Iterator[Executor]:
     """The executor for ``--workers N``, ``--scheduler tcp://HOST:PORT`` or ``--dask-local`` (whose
-    LocalCluster has ``workers`` processes when ``workers`` > 1, else one per core)."""
+    LocalCluster has ``workers`` processes when ``workers`` > 1, else one per core). ``keep_workers``:
+    local worker processes serve every call of ``run`` until the context ends (many small batches)."""
     if scheduler is not None and dask_local:
         raise InputError("give --scheduler or --dask-local, not both")
     if scheduler is not None or dask_local:
-        with dask_client(scheduler, local_workers=workers if workers > 1 else None) as executor:
-            yield executor
+        with dask_client(scheduler, local_workers=workers if workers > 1 else None) as on_dask:
+            yield on_dask
     else:
-        yield local_executor(workers)
+        local = local_executor(workers, keep_workers=keep_workers)
+        try:
+            yield local
+        finally:
+            close = getattr(local, "close", None)
+            if close is not None:
+                close()
