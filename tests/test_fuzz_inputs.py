@@ -192,8 +192,8 @@ OTHER_KEYS = [
     "scenario.population.sizes",
     "scenario.behaviour.items",
     "scenario.behaviour.items.fraud",
-    "scenario.behaviour.honesty",
-    "scenario.behaviour.honesty.kind",
+    "scenario.behaviour.types.calculator.honesty",
+    "scenario.behaviour.types.calculator.honesty.kind",
     "scenario.behaviour.gain",
     "scenario.behaviour.model",
     "scenario.regulator",
@@ -398,7 +398,7 @@ def test_fuzzed_scenario_files_are_a_clean_error_or_a_valid_run(data: st.DataObj
 # -------------------------------------------------------------------------------------- sweep specs
 
 spec_keys = st.sampled_from(
-    ["scenario.regulator.inspectors", "inspection.rate_per_year.D", "scenario.behaviour.honesty.mean"]
+    ["scenario.regulator.inspectors", "inspection.rate_per_year.D", "scenario.behaviour.types.calculator.honesty.mean"]
     + [k for k in KEYS if k in RANGES and RANGES[k].kind != "date" and k not in CAPS]
 )
 
