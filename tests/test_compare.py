@@ -18,7 +18,14 @@ from credsup.results.db import open_database
 from credsup.results.models import Experiment, Run
 from credsup.results.store import list_experiments, load_experiment
 
-SMALL = ("--set", "scenario.population.enterprises=600", "--set", "scenario.months=6")
+SMALL = (
+    "--set",
+    "scenario.population.enterprises=600",
+    "--set",
+    "scenario.months=6",
+    "--set",
+    "scenario.warmup_months=0",
+)
 SMALL_SET = ("scenario.population.enterprises=600", "scenario.months=6")
 
 

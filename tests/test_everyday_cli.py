@@ -25,7 +25,14 @@ from credsup.core.overrides import SET_METAVAR, split_overrides
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = str(ROOT / "examples" / "registry")
-TINY = ["--set", "scenario.population.enterprises=300", "--set", "scenario.months=3"]
+TINY = [
+    "--set",
+    "scenario.population.enterprises=300",
+    "--set",
+    "scenario.months=3",
+    "--set",
+    "scenario.warmup_months=0",
+]
 
 
 def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):

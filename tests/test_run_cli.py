@@ -10,7 +10,14 @@ from click.testing import CliRunner
 from credsup.cli.main import cli
 from credsup.simulation import METRICS
 
-TINY = ["--set", "scenario.population.enterprises=1500", "--set", "scenario.months=6"]
+TINY = [
+    "--set",
+    "scenario.population.enterprises=1500",
+    "--set",
+    "scenario.months=6",
+    "--set",
+    "scenario.warmup_months=0",
+]
 
 
 def invoke(*args: str):

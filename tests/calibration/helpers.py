@@ -1,11 +1,12 @@
-"""Small calibrations for the tests: a 1,500-enterprise district over 12 months, runs of a fraction of a second."""
+"""Small calibrations for the tests: a 1,500-enterprise district over 12 months without a warm-up (the tests
+of the calibration's mechanics: storage, resume, budget, verdicts), runs of a fraction of a second."""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-SMALL = ("scenario.population.enterprises=1500", "scenario.months=12")
+SMALL = ("scenario.population.enterprises=1500", "scenario.months=12", "scenario.warmup_months=0")
 FREE = (
     "scenario.behaviour.types.committed.share=0.2..0.8",
     "scenario.behaviour.types.calculator.honesty.mean=0.3..0.9",

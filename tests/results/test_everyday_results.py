@@ -60,7 +60,7 @@ def test_the_default_database_is_in_the_data_folder_and_path_prints_it(tmp_path:
     assert not expected.exists() and not expected.parent.exists(), "a read-only command created a database"
     made = invoke(
         "compare", "-s", "demo", "-j", "national", "-r", "2", "--seed", "1",
-        "--set", "scenario.population.enterprises=300", "--set", "scenario.months=3",
+        "--set", "scenario.population.enterprises=300", "--set", "scenario.months=3", "--set", "scenario.warmup_months=0",
     )  # fmt: skip
     assert made.exit_code == 0, made.output
     assert expected.is_file() and not (tmp_path / "credsup.db").exists()

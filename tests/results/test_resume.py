@@ -23,7 +23,14 @@ from credsup.results.store import list_experiments, load_experiment
 
 from .test_sweep_run import same_numbers, write_spec
 
-SMALL = ["--set", "scenario.population.enterprises=300", "--set", "scenario.months=3"]
+SMALL = [
+    "--set",
+    "scenario.population.enterprises=300",
+    "--set",
+    "scenario.months=3",
+    "--set",
+    "scenario.warmup_months=0",
+]
 ARGS = ["compare", "-j", "national", "-j", "dalian", "-r", "3", "--seed", "4", *SMALL]
 
 

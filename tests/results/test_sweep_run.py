@@ -43,7 +43,10 @@ def write_spec(
     parameters: str | None = None,
     design: str = "grid",
     extra: str = "",
+    warmup: int = 0,
 ) -> Path:
+    """A sweep spec for the tests of sweeps' mechanics (storage, resume, outputs): small, and without the
+    model's warm-up unless ``warmup`` months are asked for."""
     parameters = parameters or '"scenario.regulator.inspectors" = [1, 3]\n"inspection.rate_per_year.D" = [0.3, 1.0]'
     path.write_text(
         textwrap.dedent(f'''
@@ -58,6 +61,7 @@ def write_spec(
         [fixed]
         "scenario.population.enterprises" = {enterprises}
         "scenario.months" = {months}
+        "scenario.warmup_months" = {warmup}
         [parameters]
     ''')
         + parameters
