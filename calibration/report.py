@@ -268,7 +268,7 @@ def write_outputs(
     from credsup.results.output import check_writable
     from credsup.results.plots import save_figures
     from credsup.results.report import data_uris
-    from credsup.results.templating import environment
+    from credsup.results.templating import render_page, write_page
 
     lang = lang or language()
     check_writable(out_dir)
@@ -284,10 +284,8 @@ def write_outputs(
             written[f"plots/{name}.{fmt_}"] = path
     for fig in figs.values():
         plt.close(fig)
-    env = environment(lang, templates)
-    html = env.get_template("calibration.html.j2").render(context(result, record, data_uris(saved), lang))
-    written["report.html"] = out_dir / "report.html"
-    written["report.html"].write_text(html, encoding="utf-8")
+    html = render_page("calibration.html.j2", context(result, record, data_uris(saved), lang), lang, templates)
+    written["report.html"] = write_page(out_dir / "report.html", html)
     return written
 
 

@@ -221,16 +221,11 @@ def write_frontier_report(
     images: dict[str, str] | None = None,
 ) -> Path:
     """Write the frontier page (``frontier.html.j2``) to ``path``."""
-    from credsup.results.templating import environment
+    from credsup.results.templating import render_page, write_page
 
     lang = lang or language()
-    env = environment(lang, templates)
-    html = env.get_template("frontier.html.j2").render(frontier_context(results, lang, sections, figs, images))
-    from credsup.core.files import write_atomic
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, html)
-    return path
+    context = frontier_context(results, lang, sections, figs, images)
+    return write_page(path, render_page("frontier.html.j2", context, lang, templates))
 
 
 __all__ = [

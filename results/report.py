@@ -437,11 +437,10 @@ def render_report(
 ) -> str:
     """The compare report as one HTML string (``figs``: the figures, when already drawn; ``images``: their
     PNG data URIs, when already rendered)."""
-    from credsup.results.templating import environment
+    from credsup.results.templating import render_page
 
     lang = lang or language()
-    env = environment(lang, templates)
-    return env.get_template("compare.html.j2").render(context(results, point, lang, sections, figs, images))
+    return render_page("compare.html.j2", context(results, point, lang, sections, figs, images), lang, templates)
 
 
 def write_report(
@@ -455,8 +454,6 @@ def write_report(
     images: dict[str, str] | None = None,
 ) -> Path:
     """Write the report to ``path`` (a file) and return it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from credsup.core.files import write_atomic
+    from credsup.results.templating import write_page
 
-    write_atomic(path, render_report(results, point, lang, templates, sections, figs, images))
-    return path
+    return write_page(path, render_report(results, point, lang, templates, sections, figs, images))

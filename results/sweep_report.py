@@ -189,11 +189,10 @@ def render_sweep_report(
     figs: dict[str, Any] | None = None,
     images: dict[str, str] | None = None,
 ) -> str:
-    from credsup.results.templating import environment
+    from credsup.results.templating import render_page
 
     lang = lang or language()
-    env = environment(lang, templates)
-    return env.get_template("sweep.html.j2").render(sweep_context(results, lang, sections, figs, images))
+    return render_page("sweep.html.j2", sweep_context(results, lang, sections, figs, images), lang, templates)
 
 
 def write_sweep_report(
@@ -205,8 +204,6 @@ def write_sweep_report(
     figs: dict[str, Any] | None = None,
     images: dict[str, str] | None = None,
 ) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from credsup.core.files import write_atomic
+    from credsup.results.templating import write_page
 
-    write_atomic(path, render_sweep_report(results, lang, templates, sections, figs, images))
-    return path
+    return write_page(path, render_sweep_report(results, lang, templates, sections, figs, images))

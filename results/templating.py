@@ -14,8 +14,9 @@ original of a file it replaces.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -64,3 +65,19 @@ def environment(lang: Lang, templates: Sequence[str | Path] = ()) -> jinja2.Envi
     env.filters.update(fmt=fmt, cell=cell, diff_cell=diff_cell, percent=lang.percent)
     env.globals.update(lang=lang)
     return env
+
+
+def render_page(template: str, context: Mapping[str, Any], lang: Lang, templates: Sequence[str | Path] = ()) -> str:
+    """The page ``template`` (a user's template of that name first, else the shipped one) rendered with
+    ``context`` in ``lang``."""
+    return environment(lang, templates).get_template(template).render(context)
+
+
+def write_page(path: Path, html: str) -> Path:
+    """Write a rendered page to ``path`` (its folder created), atomically: a reader never sees half a page
+    and an interrupted write leaves the previous file."""
+    from credsup.core.files import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, html)
+    return path
