@@ -18,12 +18,14 @@ real sanctions, listings, bans and downgrades and never through numbers copied i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
 from credsup.core import DetectionSource, Severity, ViolationBatch
+from credsup.simulation.members import Members
 from credsup.simulation.population import categorical
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.state import World
@@ -225,8 +227,8 @@ class Decisions:
 def decide(
     world: World,
     scenario: Scenario,
-    costs: PerceivedCosts,
-    rng: np.random.Generator,
+    costs: PerceivedCosts | Sequence[PerceivedCosts],
+    rng: np.random.Generator | Members,
     day: int,
     item_shares: np.ndarray,
     item_severity: np.ndarray,
@@ -234,11 +236,23 @@ def decide(
     """Each enterprise's choice this month; updates the violation columns of ``world`` in place.
 
     Draws exactly two uniforms per enterprise from ``rng`` whatever the policy (common random numbers).
+    For a batch, ``rng`` is its :class:`~credsup.simulation.members.Members` (each member draws from its own
+    ``behaviour`` stream) and ``costs`` has one entry per member.
     """
     beh = scenario.behaviour
     n = world.n
-    u = rng.random(n, dtype=np.float32)
-    v = rng.random(n, dtype=np.float32)
+    if isinstance(rng, Members):
+        u = rng.random_all("behaviour", np.float32)
+        v = rng.random_all("behaviour", np.float32)
+        member = rng.member
+        cost_table = np.stack([c.cost for c in costs])  # type: ignore[union-attr]
+        complaint_table = np.stack([c.complaint for c in costs])  # type: ignore[union-attr]
+    else:
+        u = rng.random(n, dtype=np.float32)
+        v = rng.random(n, dtype=np.float32)
+        member = np.zeros(n, dtype=np.intp)
+        cost_table = np.asarray(costs.cost)[None]  # type: ignore[union-attr]
+        complaint_table = np.asarray(costs.complaint)[None]  # type: ignore[union-attr]
     free = world.active & ~world.under_order
     if beh.model == "fixed":
         # deterrence off: violate with probability q every month, independently
@@ -257,14 +271,15 @@ def decide(
         p_insp = perceived_inspection(
             world.seen[rows], world.experience, beh.perception.prior_per_year / 12.0, world.prior_weight
         )
-        p = detection_chance(p_insp, scenario.regulator.detection_probability, costs.complaint[severity])
+        who = member[rows]
+        p = detection_chance(p_insp, scenario.regulator.detection_probability, complaint_table[who, severity])
         gain = world.gain[rows].astype(np.float64) * np.asarray(beh.gain_by_severity.array())[severity]
         shock = logistic(v[rows]) if beh.noise > 0.0 else None
         yes = violates(
             gain,
             world.honesty[rows].astype(np.float64),
             p,
-            costs.cost[severity],
+            cost_table[who, severity],
             beh.risk_aversion,
             beh.noise,
             shock,

@@ -1,7 +1,7 @@
 """The inspectorate: inspectors' capacity day by day, and the queues of work orders it serves.
 
 Capacity is ``regulator.inspectors x visits_per_inspector_month`` department visits a month, spread
-evenly over the month's working days and held in a ``simpy.Container``. Each working day the
+evenly over the month's working days (the level behaves as a ``simpy.Container``'s). Each working day the
 inspectorate serves its queues in priority order (:data:`QUEUE_ORDER`), first come first served within
 each, as far as the day's capacity goes; what does not fit waits (a backlog, never a free inspection).
 Capacity left on a day when every queue ran dry lapses: idle inspector time does not carry over.
@@ -12,11 +12,10 @@ finds is not the inspectorate's business).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import simpy
 
 from credsup.simulation.context import RunContext
 from credsup.simulation.queues import BatchQueue
@@ -30,7 +29,11 @@ Orders = list[tuple[str, dict[str, np.ndarray]]]
 
 
 class Inspectorate:
-    """The inspectors of one run: capacity, queues and the daily dispatch."""
+    """The inspectors of one run, or of each member of a batch: capacity, queues and the daily dispatch.
+
+    Each member has its own capacity and its own queues; a day's dispatch serves each member's queues
+    within its capacity (exactly as a run alone), and the orders of all members go to one visit.
+    """
 
     def __init__(self, ctx: RunContext, visit: Callable[[Orders, int, int], None]):
         self.ctx = ctx
@@ -46,66 +49,90 @@ class Inspectorate:
         else:
             self.cost = world.departments.astype(np.float64)
             self.visits = self.cost
-        self.capacity = simpy.Container(ctx.clock.env)
-        self.queues = {
-            "complaint": BatchQueue("complaint", {"source": np.int8, "due": np.int32}),
-            "commitment": BatchQueue("commitment", {"false": bool}),
-            "full": BatchQueue("full", {"yearly": bool}),
-            "spot": BatchQueue("spot", {"yearly": bool}),
-        }
-        self._idle = True  #: the queues ran dry at the last dispatch (unused capacity then lapses)
+        k = ctx.members.k
+        #: capacity at hand, per member (visits); it behaves as a ``simpy.Container`` would: amounts
+        #: arrive and are taken, never below zero
+        self.level = [0.0] * k
+        self.member_queues = [
+            {
+                "complaint": BatchQueue("complaint", {"source": np.int8, "due": np.int32}),
+                "commitment": BatchQueue("commitment", {"false": bool}),
+                "full": BatchQueue("full", {"yearly": bool}),
+                "spot": BatchQueue("spot", {"yearly": bool}),
+            }
+            for _ in range(k)
+        ]
+        #: per member: the queues ran dry at the last dispatch (unused capacity then lapses)
+        self._idle = [True] * k
+        clock = ctx.clock
+        monthly = reg.visits_per_month
+        #: capacity arriving on each working day of each month (visits)
+        self.per_day = np.zeros(clock.months)
+        for t in range(clock.months):
+            days = clock.working_days(t)
+            self.per_day[t] = monthly / days if days else 0.0
+
+    @property
+    def queues(self) -> dict[str, BatchQueue]:
+        """The queues of a run alone (a batch of one member)."""
+        if self.ctx.members.k != 1:
+            raise ValueError("a batch has queues per member: use member_queues")
+        return self.member_queues[0]
 
     def order(self, queue: str, enterprise: np.ndarray, day: int, **columns: Any) -> None:
         """Queue inspections of ``enterprise`` (in that order) on day ``day``; ``columns`` are the
         queue's own (a complaint's ``source`` and ``due`` day, a commitment's ``false`` flag, whether a
-        spot or full-coverage check was drawn by a ``yearly`` plan)."""
-        self.queues[queue].push(enterprise=enterprise, queued=day, cost=self.cost[enterprise], **columns)
+        spot or full-coverage check was drawn by a ``yearly`` plan), one value or one per enterprise."""
+        members = self.ctx.members
+        if members.k == 1:
+            self.member_queues[0][queue].push(enterprise=enterprise, queued=day, cost=self.cost[enterprise], **columns)
+            return
+        if len(enterprise) == 0:
+            return
+        for m, pos in enumerate(members.split(enterprise)):
+            if len(pos):
+                e = enterprise[pos]
+                mine = {k: (v[pos] if np.ndim(v) else v) for k, v in columns.items()}
+                self.member_queues[m][queue].push(enterprise=e, queued=day, cost=self.cost[e], **mine)
 
-    def backlog(self, *queues: str) -> int:
-        """Orders waiting in the named queues."""
-        return sum(len(self.queues[name]) for name in queues)
+    def backlog(self, *queues: str) -> np.ndarray:
+        """Orders waiting in the named queues, per member (float64[K])."""
+        return np.array([float(sum(len(q[name]) for name in queues)) for q in self.member_queues])
 
-    def process(self) -> Generator[simpy.Event, Any, None]:
-        """The SimPy process: every working day, capacity arrives and the queues are served."""
-        ctx = self.ctx
-        clock = ctx.clock
-        monthly = ctx.scenario.regulator.visits_per_month
-        per_day = np.zeros(clock.months)
-        for t in range(clock.months):
-            days = clock.working_days(t)
-            per_day[t] = monthly / days if days else 0.0
-        for day in range(clock.end_day):
-            if clock.working(day):
-                clock.enter(day)
-                month = clock.month_of(day)
-                if self.capacity.level > 0 and self._idle:  # idle inspector time does not carry over
-                    yield self.capacity.get(self.capacity.level)
-                if per_day[month] > 0:
-                    yield self.capacity.put(per_day[month])
-                    ctx.tally.capacity[month] += per_day[month]
-                used = self.dispatch(day, month)
-                if used > 0:
-                    yield self.capacity.get(min(used, self.capacity.level))
-            yield clock.env.timeout(1)
-
-    def dispatch(self, day: int, month: int) -> float:
-        """Serve the queues in priority order within today's capacity; returns the capacity used."""
-        budget = self.capacity.level
-        orders: Orders = []
-        for name in QUEUE_ORDER:
-            if budget <= 1e-9:
-                break
-            got = self.queues[name].pop(budget)
-            if len(got["enterprise"]):
-                budget -= float(got["cost"].sum())
-                orders.append((name, got))
-        self._idle = not any(len(q) for q in self.queues.values())
-        if not orders:
-            return 0.0
-        used = self.capacity.level - budget
-        self.ctx.tally.used[month] += used
+    def work(self, day: int, month: int) -> None:
+        """A working day: capacity arrives, each member's queues are served, the orders are visited."""
+        tally = self.ctx.tally
+        arriving = float(self.per_day[month])
+        per_queue: dict[str, list[dict[str, np.ndarray]]] = {}
+        for m, queues in enumerate(self.member_queues):
+            level = self.level[m]
+            if level > 0 and self._idle[m]:  # idle inspector time does not carry over
+                level -= level
+            if arriving > 0:
+                level += arriving
+                tally.capacity[month, m] += arriving
+            budget = level
+            for name in QUEUE_ORDER:
+                if budget <= 1e-9:
+                    break
+                got = queues[name].pop(budget)
+                if len(got["enterprise"]):
+                    budget -= float(got["cost"].sum())
+                    per_queue.setdefault(name, []).append(got)
+            self._idle[m] = not any(len(q) for q in queues.values())
+            used = level - budget
+            if used > 0:
+                tally.used[month, m] += used
+                level -= min(used, level)
+            self.level[m] = level
+        if not per_queue:
+            return
+        orders: Orders = [
+            (name, parts[0] if len(parts) == 1 else {c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
+            for name in QUEUE_ORDER
+            if (parts := per_queue.get(name))
+        ]
         self.visit(orders, day, month)
-        return used
 
 
 __all__ = ["QUEUE_ORDER", "Inspectorate", "Orders"]

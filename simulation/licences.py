@@ -32,12 +32,12 @@ class Licences:
         """The month's applications, commitments, and the commitment checks they queue."""
         ctx = self.ctx
         w, com, j = ctx.world, ctx.scenario.behaviour.commitments, ctx.jurisdiction
-        rng = ctx.rngs["licences"]
-        u = rng.random(w.n)
+        members = ctx.members
+        u = members.random_all("licences")
         rate = com.applications_per_year / 12.0
         apps = np.flatnonzero(u < rate)
         apps = apps[w.active[apps]]
-        u2, u3 = rng.random(len(apps)), rng.random(len(apps))  # drawn for every applicant (common numbers)
+        u2, u3 = members.random("licences", apps, lead=2)  # drawn for every applicant (common numbers)
         if len(apps) == 0:
             return
         unmet = u[apps] / rate < com.conditions_unmet

@@ -32,23 +32,24 @@ class SpotChecks:
     def draw(self, day: int, t: int) -> None:
         """Drop the plan's stale orders, then draw month ``t``'s checks."""
         ctx = self.ctx
-        w, clock, queues = ctx.world, ctx.clock, self.inspectorate.queues
+        w, clock = ctx.world, ctx.clock
         horizon = t - ctx.scenario.regulator.plan_expiry_months
         if horizon >= 0:  # drawn inspections not done in time leave the plan (they may be drawn again)
-            for name in ("full", "spot"):
-                orders = queues[name].drop_orders_before(int(clock.starts[horizon + 1]))
-                old = orders["enterprise"]
-                w.spot_queued[old] = False
-                w.spot_year[old[orders["yearly"]]] = 0  # back among those the year's plan may still draw
-                ctx.tally.expired_orders[t] += len(old)
+            for m, queues in enumerate(self.inspectorate.member_queues):
+                for name in ("full", "spot"):
+                    orders = queues[name].drop_orders_before(int(clock.starts[horizon + 1]))
+                    old = orders["enterprise"]
+                    w.spot_queued[old] = False
+                    w.spot_year[old[orders["yearly"]]] = 0  # back among those the year's plan may still draw
+                    ctx.tally.expired_orders[t, m] += len(old)
         period = clock.period(t)
         rates = ctx.jurisdiction.inspection_probability(w.batch, period)
         year = period.start.year
         p = period_chance(rates, period, w.spot_year == year)
-        u = ctx.rngs["spot_checks"].random(w.n, dtype=np.float32)
+        u = ctx.members.random_all("spot_checks", np.float32)
         drawn = np.flatnonzero(u < p)
         drawn = drawn[w.active[drawn] & ~w.spot_queued[drawn]]
-        drawn = drawn[ctx.rngs["queue"].permutation(len(drawn))]  # "double random": no order by row
+        drawn = ctx.members.shuffle("queue", drawn)  # "double random": no order by row (each member's own)
         w.spot_queued[drawn] = True
         yearly = rates.basis[drawn] == InspectionBasis.YEAR
         w.spot_year[drawn[yearly]] = year
