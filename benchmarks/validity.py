@@ -186,8 +186,14 @@ def measure(scenario: str, reps: int, seed: int, overrides: list[tuple[str, Any]
 
 
 def _first_measured_day(result: Any) -> int:
-    """Simulation day of the first measured month (0 without a warm-up)."""
-    return int(result.timings.get("first_measured_day", 0)) if isinstance(result.timings, dict) else 0
+    """Simulation day of the first measured month (0 without a warm-up): the days from the simulation's
+    start (``start`` less the warm-up) to ``start``."""
+    import datetime as dt
+
+    from credsup.core.months import add_months
+
+    start = dt.date.fromisoformat(str(result.scenario_config.get("start")))
+    return (start - add_months(start, -int(result.warmup_months))).days
 
 
 def summarise(raw: dict[str, Any]) -> dict[str, Any]:

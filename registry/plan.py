@@ -4,7 +4,11 @@
 2. **Draw the enterprises.** Each enterprise is drawn with the jurisdiction's
    ``credsup_inspection_probability`` for the period: one uniform number per enterprise, drawn if below
    its probability, so 1.0 is full coverage (key supervision, seed 003 para 8) and 0.0 is never (an exempt
-   demonstration enterprise, seed 000 (IV)).
+   demonstration enterprise, seed 000 (IV)). A yearly share (SAMR's class ratios) is a yearly plan: the
+   quarter draws its part of it among the enterprises the year's plan has not checked yet, by the rule the
+   simulator uses too (:func:`credsup.core.plans.period_chance`). Registry mode knows who was checked this
+   year from the registry's own inspections: those of source ``spot_check`` dated from 1 January of the
+   period's year up to the day before the period starts (:func:`checked_this_year`).
 3. **Items.** A drawn enterprise is inspected by every department whose items on the checklist apply to
    its sector, one inspection per department. When ``schedule.joint_visits`` is true the departments'
    inspections of one enterprise are combined into one visit ("multiple inspection items for the same
@@ -36,8 +40,10 @@ import attrs
 import numpy as np
 
 from credsup.core.batch import Period
+from credsup.core.enums import DetectionSource, InspectionBasis
 from credsup.core.errors import Problem
 from credsup.core.jurisdiction import Jurisdiction
+from credsup.core.plans import period_chance
 from credsup.registry.errors import RegistryError
 from credsup.registry.grading import Evaluation, evaluate, grade_letters
 from credsup.registry.load import Frame, InputFile, Registry, lookup, split_names
@@ -216,6 +222,19 @@ def _staff_pool(
 # ----------------------------------------------------------------------------------------------- plan
 
 
+def checked_this_year(registry: Registry, period: Period) -> np.ndarray:
+    """One flag per enterprise (registry row order): it had an inspection of source ``spot_check`` from
+    1 January of the year ``period`` starts in to the day before the period starts (a random draw of this
+    year's plan, whichever plan drew it)."""
+    i = registry["inspections"]
+    year_start = np.datetime64(f"{period.start.year:04d}-01-01", "D")
+    first = np.datetime64(period.start.isoformat(), "D")
+    rows = (i["source"] == int(DetectionSource.SPOT_CHECK)) & (i["date"] >= year_start) & (i["date"] < first)
+    out = np.zeros(len(registry), dtype=bool)
+    out[i["enterprise"][rows]] = True
+    return out
+
+
 def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame, period: Period, seed: int) -> Plan:
     """Draw the plan for ``period`` (see the module docstring). Deterministic in the inputs and ``seed``."""
     if "checklist" not in registry or len(registry["checklist"]) == 0:
@@ -231,7 +250,9 @@ def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
     n = len(registry)
     batch = summarise(registry, period.start)
     evaluation = evaluate(jurisdiction, batch, period.start)
-    probability = jurisdiction.inspection_probability(evaluation.after, period)
+    rates = jurisdiction.inspection_probability(evaluation.after, period)
+    probability = period_chance(rates, period, checked_this_year(registry, period))
+    yearly = rates.basis == InspectionBasis.YEAR
     draw_seq, staff_seq = seed_sequences(seed)
     drawn = np.random.default_rng(draw_seq).random(n) < probability
     rng = np.random.default_rng(staff_seq)
@@ -281,6 +302,7 @@ def draw_plan(registry: Registry, jurisdiction: Jurisdiction, inspectors: Frame,
         seed,
         evaluation,
         probability,
+        yearly,
         drawn,
         cov,
         ins_ent,
@@ -301,6 +323,7 @@ def _assemble(
     seed: int,
     evaluation: Evaluation,
     probability: np.ndarray,
+    yearly: np.ndarray,
     drawn: np.ndarray,
     cov: Coverage,
     ins_ent: np.ndarray,
@@ -349,7 +372,7 @@ def _assemble(
         "note": notes,
         "grade": grade_letters(evaluation.grades[ent]),
         "probability": np.char.mod("%.6g", p),
-        "basis": np.where(p >= 1.0, "full_coverage", "random"),
+        "basis": np.where(yearly[ent], "yearly_plan", np.where(p >= 1.0, "full_coverage", "random")),
     }
     summary = _summary(
         registry,

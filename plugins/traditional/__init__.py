@@ -1,7 +1,10 @@
 """Traditional supervision: the same force on everyone, no credit (seed 002 "Second", lines 15-21).
 
-"The traditional regulatory model exerts an average force on all regulatory subjects" (seed 002 line 21):
-every enterprise has the same chance of a spot check; complaints trigger investigation (seed 000 (III)
+"The traditional regulatory model exerts an average force on all regulatory subjects, which has high
+regulatory costs, great pressure on market subjects and many interferences" (seed 002 line 21): every
+enterprise has the same chance of a routine (patrol) inspection each month, whatever its record, and the
+"intermittent supervision mode" (seed 002 line 19) adds campaign-style sweeps that inspect a share of
+all enterprises in their month; complaints trigger investigation (seed 000 (III)
 names "investigation and handling according to individual complaint cases" as the traditional mode);
 violations are penalised by severity. There are no grades (everyone is treated as the general class B),
 no commitments (licences need proof), no tolerance, no dishonesty list and no credit repair. It is the
@@ -75,8 +78,14 @@ def credsup_demonstration(batch: EnterpriseBatch, params: TraditionalParams, tod
 def credsup_inspection_probability(
     batch: EnterpriseBatch, params: TraditionalParams, period: Period
 ) -> InspectionRates:
-    """The same inspection rate for every enterprise (seed 002 line 21, "an average force on all")."""
-    return InspectionRates.per_period(period.per_period(np.full(len(batch), params.inspection.rate_per_year)))
+    """The same inspection chance for every enterprise (seed 002 line 21, "an average force on all"): routine
+    patrols at ``inspection.rate_per_year``, a chance per period (repeats within a year are allowed: patrols
+    are not a yearly plan), and in a sweep month (``campaign``) also the sweep's share, independently."""
+    patrol = period.per_period(np.full(len(batch), params.inspection.rate_per_year))
+    every = params.campaign.every_months
+    sweep = every > 0 and period.start.month % every == 0
+    chance = 1.0 - (1.0 - patrol) * (1.0 - params.campaign.share) if sweep else patrol
+    return InspectionRates.per_period(chance)
 
 
 @hookimpl

@@ -1,4 +1,5 @@
-"""Parameters of traditional supervision: one inspection rate, penalty by severity, nothing else."""
+"""Parameters of traditional supervision: routine patrols and campaign sweeps for all alike, penalty by
+severity, nothing else."""
 
 from __future__ import annotations
 
@@ -9,7 +10,24 @@ from credsup.core.params import BySeverity, DaysBySeverity, JurisdictionParams, 
 
 @attrs.frozen
 class Inspection:
-    rate_per_year: float = param(lo=0.0, hi=12.0, doc="random spot checks per enterprise per year, the same for all")
+    rate_per_year: float = param(
+        lo=0.0,
+        hi=12.0,
+        doc="routine (patrol) inspections per enterprise per year, untargeted and the same for all; a chance per "
+        "month, so an enterprise may be visited again within the year",
+        unit="inspections / year",
+    )
+
+
+@attrs.frozen
+class Campaign:
+    every_months: int = param(
+        lo=0,
+        hi=12,
+        doc="a campaign-style sweep every this many months, in the calendar months divisible by it (0: none)",
+        unit="months",
+    )
+    share: float = fraction("share of all enterprises a sweep inspects in its month, drawn at random")
 
 
 @attrs.frozen
@@ -32,7 +50,8 @@ class Objection:
 class TraditionalParams(JurisdictionParams):
     """Uniform supervision without credit (seed 002 "Second": "an average force on all")."""
 
-    inspection: Inspection = section("uniform random inspection")
+    inspection: Inspection = section("routine inspection, the same for all")
+    campaign: Campaign = section("campaign-style sweeps (special rectification drives)")
     complaints: Complaints = section("complaint-driven investigation")
     penalty: Penalty = section("penalty by severity")
     objection: Objection = section("administrative reconsideration of a penalty")

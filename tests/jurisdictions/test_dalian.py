@@ -86,12 +86,17 @@ def test_good_credit_demonstration_enterprise_is_never_drawn_for_random_inspecti
         },
     )
     for period in ("2026-01", "2026Q1", "2026"):
-        p = dalian.inspection_probability(b, Period.parse(period))
+        p = dalian.inspection_probability(b, Period.parse(period)).chance
         assert p[0] == 0.0 and p[3] == 0.0, period  # off the double-random checklist, key field or not
         assert p[1] > 0.0  # the same enterprise without the status is drawn as class A nationally
-        assert p[2] == pytest.approx(load_jurisdiction("national").inspection_probability(b, Period.parse(period))[2])
+        assert p[2] == pytest.approx(
+            load_jurisdiction("national").inspection_probability(b, Period.parse(period)).chance[2]
+        )
     # and in draws, whatever the seed: a probability of exactly 0 is never drawn
-    draws = np.random.default_rng(7).random((10_000, len(b))) < dalian.inspection_probability(b, Period.parse("2026"))
+    draws = (
+        np.random.default_rng(7).random((10_000, len(b)))
+        < dalian.inspection_probability(b, Period.parse("2026")).chance
+    )
     assert not draws[:, 0].any() and not draws[:, 3].any()
 
 

@@ -13,6 +13,7 @@ from credsup.core import (
     CommitmentKind,
     EnterpriseBatch,
     Grade,
+    InspectionBasis,
     ObjectionBatch,
     Period,
     Reason,
@@ -79,10 +80,13 @@ def test_a_new_enterprise_without_inspection_is_not_graded_a(national) -> None:
 
 
 def test_spot_checks_rise_from_a_to_d(national) -> None:
+    """SAMR states class ratios as the share of the class checked within the year (a yearly plan)."""
     b = old(5, grade=[0, 1, 2, 3, -1])
-    p = national.inspection_probability(b, Period.parse("2026"))
+    rates = national.inspection_probability(b, Period.parse("2026-03"))
+    assert (rates.basis == InspectionBasis.YEAR).all()
+    p = rates.chance
     assert p[0] < p[1] < p[2] < p[3]
-    assert p[3] == pytest.approx(1.0 * 365 / 365.25)
+    assert p[3] == 1.0  # Bayannur 2022: D 100 % a year
     assert p[4] == pytest.approx(p[1])  # not yet graded: the baseline rate
 
 
@@ -157,15 +161,15 @@ def test_commitments_are_verified_by_the_promisers_grade(national) -> None:
 
 def test_no_disturbance_without_cause_but_complaints_are_followed_for_every_grade(national) -> None:
     b = old(4, grade=[0, 1, 2, 3])
-    p = national.inspection_probability(b, Period.parse("2026"))
-    assert p[0] == pytest.approx(0.02 * 365 / 365.25)  # class A: reduced (Bayannur 2022: 2 %)
+    p = national.inspection_probability(b, Period.parse("2026")).chance
+    assert p[0] == pytest.approx(0.02)  # class A: reduced (Bayannur 2022: 2 % a year)
     v = national.complaint_verification(b, TODAY)
     assert np.unique(v).size == 1 and v[0] == 1.0
 
 
 def test_key_fields_are_checked_more(national) -> None:
     b = old(2, grade=[1, 1], key_sector=[True, False])
-    p = national.inspection_probability(b, Period.parse("2026"))
+    p = national.inspection_probability(b, Period.parse("2026")).chance
     assert p[0] == pytest.approx(p[1] * national.params.inspection.key_sector_multiplier)
 
 

@@ -54,7 +54,7 @@ def test_ratio_linked_to_credit_classification_and_risk(shanghai, enterprises) -
         violations_12m=[0] * 5 + [2],
         last_inspection="2025-11-01",
     )
-    p = shanghai.inspection_probability(b, year)
+    p = shanghai.inspection_probability(b, year).chance
     assert p[0] < p[1] < p[2] < p[3]  # credit
     assert p[4] == pytest.approx(p[1] * shanghai.params.inspection.key_sector_multiplier)  # classification
     assert p[5] == pytest.approx(p[1] * shanghai.params.risk_warning.rate_multiplier)  # risk warning (para 9)
@@ -85,11 +85,11 @@ def test_key_supervision_objects_get_full_coverage_when_due(shanghai, enterprise
         grade=[2, 3, 2, 3, 0],
         last_inspection=["2024-06-01", None, "2025-10-01", "2024-06-01", "2024-06-01"],
     )
-    p = shanghai.inspection_probability(b, month)
-    assert p[0] == 1.0 and p[1] == 1.0  # on the list, due (last visit long ago, or never)
-    assert p[2] < 1.0  # on the list, visited three months ago: not due, ordinary random draws
-    assert p[3] < 1.0  # class D outside a key field: sharply raised, but not full coverage
-    assert p[4] < 1.0  # key field but class A: not a key supervision object
+    full = shanghai.inspection_probability(b, month).full_coverage
+    assert full[0] and full[1]  # on the list, due (last visit long ago, or never)
+    assert not full[2]  # on the list, visited three months ago: not due, ordinary random draws
+    assert not full[3]  # class D outside a key field: sharply raised (a yearly share), but not full coverage
+    assert not full[4]  # key field but class A: not a key supervision object
 
 
 def test_full_coverage_is_one_visit_a_year_not_one_a_month(shanghai, enterprises) -> None:
@@ -98,7 +98,7 @@ def test_full_coverage_is_one_visit_a_year_not_one_a_month(shanghai, enterprises
     for m in range(1, 25):  # two years of monthly planning; a full-coverage visit happens on the 10th
         period = Period.parse(f"{2025 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}")
         b = enterprises(1, key_sector=True, grade=Grade.C, last_inspection=str(last))
-        if shanghai.inspection_probability(b, period)[0] == 1.0:
+        if shanghai.inspection_probability(b, period).full_coverage[0]:
             last = np.datetime64(period.start) + np.timedelta64(9, "D")
             visits.append(period.label)
     assert visits == ["2025-01", "2026-01"]
@@ -106,8 +106,8 @@ def test_full_coverage_is_one_visit_a_year_not_one_a_month(shanghai, enterprises
 
 def test_warned_enterprise_of_a_key_field_is_a_key_supervision_object(shanghai, enterprises) -> None:
     b = enterprises(2, key_sector=True, grade=Grade.A, abnormal_operation=[True, False], last_inspection=None)
-    assert shanghai.inspection_probability(b, Period.parse("2026-01")).tolist()[0] == 1.0
-    assert shanghai.inspection_probability(b, Period.parse("2026-01"))[1] < 1.0
+    rates = shanghai.inspection_probability(b, Period.parse("2026-01"))
+    assert rates.full_coverage.tolist() == [True, False]
 
 
 # ---------------------------------------------------------------- tolerance: para 12

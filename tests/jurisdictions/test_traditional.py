@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from credsup.core import CommitmentKind, Period, RepairStatus, Tolerance, load_jurisdiction
+from credsup.core import CommitmentKind, InspectionBasis, Period, RepairStatus, Tolerance, load_jurisdiction
 from credsup.core.samples import random_applications, random_batch, random_violations
 
 TODAY = dt.date(2026, 1, 1)
@@ -18,10 +18,17 @@ def traditional():
     return load_jurisdiction("traditional")
 
 
-def test_same_spot_check_rate_for_everyone_whatever_the_record(traditional, rng) -> None:
+def test_same_inspection_chance_for_everyone_whatever_the_record(traditional, rng) -> None:
+    """Routine patrols about once a year (a chance per month, repeats allowed) for all alike; in a sweep
+    month (June, December) a fifth of all enterprises more, independently (the config's values)."""
     b = random_batch(rng, 200, TODAY)
-    p = traditional.inspection_probability(b, Period.parse("2026"))
-    assert np.unique(p).size == 1 and p[0] == pytest.approx(0.05 * 365 / 365.25)
+    patrol = 1.0 * 31 / 365.25  # March: 31 days of a routine rate of 1.0 a year
+    march = traditional.inspection_probability(b, Period.parse("2026-03"))
+    assert (march.basis == InspectionBasis.PERIOD).all()
+    assert np.unique(march.chance).size == 1 and march.chance[0] == pytest.approx(patrol)
+    june = traditional.inspection_probability(b, Period.parse("2026-06")).chance
+    patrol_june = 1.0 * 30 / 365.25
+    assert np.unique(june).size == 1 and june[0] == pytest.approx(1 - (1 - patrol_june) * (1 - 0.2))
 
 
 def test_no_grades_commitments_tolerance_or_repair(traditional, rng) -> None:

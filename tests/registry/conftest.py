@@ -24,7 +24,10 @@ AS_OF = dt.date(2027, 1, 1)
 #: checks (probability 0.0, seed 000 (IV)) and inspects every key-sector enterprise (1.0, seed 003
 #: para 8); the rest is national.
 DEMO_PLUGIN = """
+from credsup.core import InspectionBasis
 from credsup.plugins import national as _national
+
+CREDSUP_CONTRACT = "2.0"
 
 @hookimpl
 def credsup_demonstration(batch, params, today):
@@ -32,9 +35,9 @@ def credsup_demonstration(batch, params, today):
 
 @hookimpl
 def credsup_inspection_probability(batch, params, period):
-    p = _national.credsup_inspection_probability(batch, params, period)
-    p = np.where(batch.key_sector, 1.0, p)
-    return np.where(batch.demonstration, 0.0, p)
+    rates = _national.credsup_inspection_probability(batch, params, period)
+    rates = rates.override(batch.key_sector, 1.0, InspectionBasis.PERIOD)
+    return rates.override(batch.demonstration, 0.0)
 """
 
 

@@ -38,7 +38,10 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 #: Demonstration A enterprises exempt from random checks (0.0, seed 000 (IV)), key sectors fully covered
 #: (1.0, seed 003 para 8); the rest national (as tests/registry/conftest.py's demo jurisdiction).
 DEMO_PLUGIN = """
+from credsup.core import InspectionBasis
 from credsup.plugins import national as _national
+
+CREDSUP_CONTRACT = "2.0"
 
 @hookimpl
 def credsup_demonstration(batch, params, today):
@@ -46,9 +49,9 @@ def credsup_demonstration(batch, params, today):
 
 @hookimpl
 def credsup_inspection_probability(batch, params, period):
-    p = _national.credsup_inspection_probability(batch, params, period)
-    p = np.where(batch.key_sector, 1.0, p)
-    return np.where(batch.demonstration, 0.0, p)
+    rates = _national.credsup_inspection_probability(batch, params, period)
+    rates = rates.override(batch.key_sector, 1.0, InspectionBasis.PERIOD)
+    return rates.override(batch.demonstration, 0.0)
 """
 
 

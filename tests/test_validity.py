@@ -1,0 +1,114 @@
+"""The simulated world behaves like the one regulators observe (issue 13; docs/model.md, "Validity").
+
+With the default world on the ``demo`` scenario, ``national``'s grades carry information (grade AUC at
+least 0.70, and random spot checks find more violations the worse the grade, A < B < C < D with
+non-overlapping 95 % intervals over 5 replications), a class checked at "100 % a year" is checked within
+its year, each enterprise once, and traditional supervision puts more visits on compliant enterprises than
+credit supervision (seed 002 line 21: "high regulatory costs, great pressure on market subjects").
+``benchmarks/validity.py`` prints the same figures; its watcher of served orders is the oracle here for who
+was visited by a random draw (it reads the inspectorate's orders, not the tallies under test).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from credsup.simulation.runner import run_simulation
+
+ROOT = Path(__file__).resolve().parents[1]
+REPS = 5
+SEED = 2025
+
+
+def _validity_module():
+    spec = importlib.util.spec_from_file_location("credsup_validity_benchmark", ROOT / "benchmarks" / "validity.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+validity = _validity_module()
+
+
+def t_interval(values: list[float]) -> tuple[float, float]:
+    x = np.asarray(values, dtype=float)
+    h = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return float(x.mean()) - h, float(x.mean()) + h
+
+
+@pytest.fixture(scope="module")
+def demo_national():
+    """Five replications of national on demo (default world), with every served order watched."""
+    out = []
+    for ss in np.random.SeedSequence(SEED).spawn(REPS):
+        with validity.watched() as log:
+            result = run_simulation("demo", "national", ss)
+        out.append((ss, result, validity.spot_hit_rates(log, validity._first_measured_day(result))))
+    return out
+
+
+def test_grades_predict_violations(demo_national) -> None:
+    """grade_auc: the chance a violating enterprise holds a worse grade than a compliant one (0.5: none)."""
+    lo, _hi = t_interval([r.summary["grade_auc"] for _ss, r, _h in demo_national])
+    assert lo >= 0.70
+
+
+def test_spot_check_hit_rate_rises_from_a_to_d(demo_national) -> None:
+    """Classified supervision rests on it (seed 002 line 31): the 95 % intervals over 5 replications of
+    the violations found per random spot check do not overlap, A below B below C below D."""
+    intervals = [t_interval([h[g] for _ss, _r, h in demo_national]) for g in "ABCD"]
+    for (lo_worse, _), (_, hi_better), pair in zip(intervals[1:], intervals[:-1], ("AB", "BC", "CD"), strict=True):
+        assert hi_better < lo_worse, (pair, intervals)
+
+
+def test_the_run_reports_the_same_hit_rates_by_source_and_grade(demo_national) -> None:
+    """The run's own ``sources.spot.grades`` figures agree with the watcher (an independent count)."""
+    _ss, result, watched = demo_national[0]
+    spot = result.sources["spot"]["grades"]
+    for g in "ABCD":
+        assert spot[g]["hit_rate"] == pytest.approx(watched[g], rel=1e-9), g
+
+
+def test_compliant_burden_of_traditional_exceeds_national(demo_national) -> None:
+    """Same seeds (common random numbers), 3 replications: traditional's visits per 1,000 compliant
+    enterprise-years exceed national's in every replication and on average beyond the paired interval."""
+    diffs = []
+    for ss, nat, _h in demo_national[:3]:
+        trad = run_simulation("demo", "traditional", ss)
+        diffs.append(trad.summary["compliant_burden"] - nat.summary["compliant_burden"])
+    assert min(diffs) > 0, diffs
+    assert t_interval(diffs)[0] > 0, diffs
+
+
+def test_a_class_checked_in_full_each_year_is_checked_within_its_year_once_each() -> None:
+    """With class C at "100 % a year" (Bayannur 2022) and capacity to spare, at least 99 % of the
+    enterprises graded C on 1 January (and C all year) get a random spot check that year, and no
+    enterprise gets two random draws of a yearly plan in one calendar year."""
+    with validity.watched() as log:
+        run_simulation(
+            "demo",
+            "national",
+            7,
+            scenario_overrides=[
+                ("population.enterprises", 4000),
+                ("regulator.inspectors", 60),
+                ("warmup_months", 12),
+                ("months", 12),
+            ],
+            jurisdiction_overrides=[("inspection.rate_per_year.C", 1.0)],
+        )
+    assert validity.checked_within_year(log) >= 0.99
+    for first, end in ((0, 366), (366, 731)):  # the warm-up year 2024 (a leap year) and 2025, by day
+        counts: dict[int, int] = {}
+        for day, ids, queue, *_ in log["visits"]:
+            if first <= day < end:
+                for i in ids[queue == "spot"].tolist():
+                    counts[i] = counts.get(i, 0) + 1
+        assert counts and max(counts.values()) == 1
