@@ -149,20 +149,32 @@ def perceived_costs(
     enterprise, once corrected in time and once not, and calls the tolerance, sanction and grading hooks
     exactly as the regulator would. Costs are weighted by the chance of correcting in time.
     """
+    return perceived_costs_of_members(jurisdiction, world, [rows], scenario, today, item_shares, item_severity)[0]
+
+
+def perceived_costs_of_members(
+    jurisdiction: Any,
+    world: World,
+    probes: list[np.ndarray],
+    scenario: Scenario,
+    today: dt.date,
+    item_shares: np.ndarray,
+    item_severity: np.ndarray,
+) -> list[PerceivedCosts]:
+    """:func:`perceived_costs` for each member of a batch (``probes``: each member's probe rows), asking
+    the hooks once for every member's probe (hooks answer row by row), each member's means over its own
+    rows: the costs each member would measure alone."""
     beh = scenario.behaviour
     costs = beh.costs
+    typical = typical_items(world.items, item_shares, item_severity)
+    if not typical:
+        return [PerceivedCosts(np.zeros(3), np.zeros(3)) for _ in probes]
+    rows = np.concatenate(probes)
+    bounds = np.concatenate([[0], np.cumsum([len(p) for p in probes])])
     sub = world.batch.take(rows)
     m = len(rows)
     t64 = np.datetime64(today, "D")
     harm_mean = np.asarray(beh.harm.array())
-    typical = typical_items(world.items, item_shares, item_severity)
-    cost = np.zeros(3)
-    complaint = np.zeros(3)
-    if m == 0 or not typical:
-        return PerceivedCosts(cost, complaint)
-    p_correct = float(
-        np.clip(beh.correction.base + beh.correction.honesty_weight * world.honesty[rows].mean(), 0.0, 1.0)
-    )
     sev_codes = sorted(typical)
     rows_per = 2 * m
     k = len(sev_codes) * rows_per
@@ -197,20 +209,33 @@ def perceived_costs(
         + costs.ban_per_year * np.minimum(sanctions.ban_days, horizon) / DAYS_PER_YEAR
     )
     before = jurisdiction.grade(sub, today).astype(np.int64)
-    intensity = float(jurisdiction.complaint_intensity(sub, today).mean())
-    verification = float(jurisdiction.complaint_verification(sub, today).mean())
+    intensity = jurisdiction.complaint_intensity(sub, today)
+    verification = jurisdiction.complaint_verification(sub, today)
     field = {Severity.MINOR: "minor_36m", Severity.GENERAL: "general_36m", Severity.SERIOUS: "serious_36m"}
-    for i, s in enumerate(sev_codes):
-        block = row_cost[i * rows_per : (i + 1) * rows_per]
-        expected = p_correct * block[:m].mean() + (1.0 - p_correct) * block[m:].mean()
+    steps = {}
+    for s in sev_codes:
         name = field[Severity(s)]
         worse = attrs.evolve(sub, **{name: (getattr(sub, name) + 1).astype(np.int16)})
-        after = jurisdiction.grade(worse, today).astype(np.int64)
-        steps = float(np.maximum(0, after - before).mean())
-        cost[s] = expected + costs.downgrade_per_grade * steps
-        reported = 1.0 - np.exp(-scenario.regulator.complaint_base_rate * intensity * harm_mean[s])
-        complaint[s] = reported * verification * scenario.regulator.detection_probability
-    return PerceivedCosts(cost, complaint)
+        steps[s] = np.maximum(0, jurisdiction.grade(worse, today).astype(np.int64) - before)
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        cost = np.zeros(3)
+        complaint = np.zeros(3)
+        out.append(PerceivedCosts(cost, complaint))
+        if hi == lo:
+            continue
+        p_correct = float(
+            np.clip(beh.correction.base + beh.correction.honesty_weight * world.honesty[rows[lo:hi]].mean(), 0.0, 1.0)
+        )
+        member_intensity = float(intensity[lo:hi].mean())
+        member_verification = float(verification[lo:hi].mean())
+        for i, s in enumerate(sev_codes):
+            block = row_cost[i * rows_per : (i + 1) * rows_per]
+            expected = p_correct * block[lo:hi].mean() + (1.0 - p_correct) * block[m + lo : m + hi].mean()
+            cost[s] = expected + costs.downgrade_per_grade * float(steps[s][lo:hi].mean())
+            reported = 1.0 - np.exp(-scenario.regulator.complaint_base_rate * member_intensity * harm_mean[s])
+            complaint[s] = reported * member_verification * scenario.regulator.detection_probability
+    return out
 
 
 # ----------------------------------------------------------------------------------- the monthly step

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from credsup.simulation.context import RunContext
-from credsup.simulation.queues import BatchQueue
+from credsup.simulation.queues import MemberQueue
 
 #: Queues in the order they are served: complaint verifications and referrals, commitment checks,
 #: full-coverage checks, spot checks.
@@ -50,20 +50,18 @@ class Inspectorate:
             self.cost = world.departments.astype(np.float64)
             self.visits = self.cost
         k = ctx.members.k
+        self.member = ctx.members.member
         #: capacity at hand, per member (visits); it behaves as a ``simpy.Container`` would: amounts
         #: arrive and are taken, never below zero
-        self.level = [0.0] * k
-        self.member_queues = [
-            {
-                "complaint": BatchQueue("complaint", {"source": np.int8, "due": np.int32}),
-                "commitment": BatchQueue("commitment", {"false": bool}),
-                "full": BatchQueue("full", {"yearly": bool}),
-                "spot": BatchQueue("spot", {"yearly": bool}),
-            }
-            for _ in range(k)
-        ]
+        self.level = np.zeros(k)
+        self.queues = {
+            "complaint": MemberQueue("complaint", {"source": np.int8, "due": np.int32}, k),
+            "commitment": MemberQueue("commitment", {"false": bool}, k),
+            "full": MemberQueue("full", {"yearly": bool}, k),
+            "spot": MemberQueue("spot", {"yearly": bool}, k),
+        }
         #: per member: the queues ran dry at the last dispatch (unused capacity then lapses)
-        self._idle = [True] * k
+        self._idle = np.ones(k, dtype=bool)
         clock = ctx.clock
         monthly = reg.visits_per_month
         #: capacity arriving on each working day of each month (visits)
@@ -72,66 +70,48 @@ class Inspectorate:
             days = clock.working_days(t)
             self.per_day[t] = monthly / days if days else 0.0
 
-    @property
-    def queues(self) -> dict[str, BatchQueue]:
-        """The queues of a run alone (a batch of one member)."""
-        if self.ctx.members.k != 1:
-            raise ValueError("a batch has queues per member: use member_queues")
-        return self.member_queues[0]
-
     def order(self, queue: str, enterprise: np.ndarray, day: int, **columns: Any) -> None:
         """Queue inspections of ``enterprise`` (in that order) on day ``day``; ``columns`` are the
         queue's own (a complaint's ``source`` and ``due`` day, a commitment's ``false`` flag, whether a
         spot or full-coverage check was drawn by a ``yearly`` plan), one value or one per enterprise."""
-        members = self.ctx.members
-        if members.k == 1:
-            self.member_queues[0][queue].push(enterprise=enterprise, queued=day, cost=self.cost[enterprise], **columns)
-            return
-        if len(enterprise) == 0:
-            return
-        for m, pos in enumerate(members.split(enterprise)):
-            if len(pos):
-                e = enterprise[pos]
-                mine = {k: (v[pos] if np.ndim(v) else v) for k, v in columns.items()}
-                self.member_queues[m][queue].push(enterprise=e, queued=day, cost=self.cost[e], **mine)
+        self.queues[queue].push(
+            enterprise=enterprise, queued=day, cost=self.cost[enterprise], member=self.member[enterprise], **columns
+        )
 
     def backlog(self, *queues: str) -> np.ndarray:
         """Orders waiting in the named queues, per member (float64[K])."""
-        return np.array([float(sum(len(q[name]) for name in queues)) for q in self.member_queues])
+        return sum((self.queues[name].lengths for name in queues), np.zeros(len(self.level))).astype(np.float64)
 
     def work(self, day: int, month: int) -> None:
-        """A working day: capacity arrives, each member's queues are served, the orders are visited."""
+        """A working day: capacity arrives, each member's queues are served within its capacity (as a run
+        alone is served), and every member's orders go to one visit."""
         tally = self.ctx.tally
+        level = self.level
+        lapse = (level > 0) & self._idle  # idle inspector time does not carry over
+        level[lapse] -= level[lapse]
         arriving = float(self.per_day[month])
-        per_queue: dict[str, list[dict[str, np.ndarray]]] = {}
-        for m, queues in enumerate(self.member_queues):
-            level = self.level[m]
-            if level > 0 and self._idle[m]:  # idle inspector time does not carry over
-                level -= level
-            if arriving > 0:
-                level += arriving
-                tally.capacity[month, m] += arriving
-            budget = level
-            for name in QUEUE_ORDER:
-                if budget <= 1e-9:
-                    break
-                got = queues[name].pop(budget)
-                if len(got["enterprise"]):
-                    budget -= float(got["cost"].sum())
-                    per_queue.setdefault(name, []).append(got)
-            self._idle[m] = not any(len(q) for q in queues.values())
-            used = level - budget
-            if used > 0:
-                tally.used[month, m] += used
-                level -= min(used, level)
-            self.level[m] = level
-        if not per_queue:
+        if arriving > 0:
+            level += arriving
+            tally.capacity[month] += arriving
+        budget = level.copy()
+        orders: Orders = []
+        for name in QUEUE_ORDER:
+            active = budget > 1e-9
+            if not active.any():
+                break
+            queue = self.queues[name]
+            if not len(queue):
+                continue
+            got, left = queue.pop(np.where(active, budget, 0.0))
+            if len(got["enterprise"]):
+                budget = np.where(active, left, budget)
+                orders.append((name, got))
+        self._idle = sum((q.lengths for q in self.queues.values()), np.zeros(len(level), dtype=np.int64)) == 0
+        if not orders:
             return
-        orders: Orders = [
-            (name, parts[0] if len(parts) == 1 else {c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
-            for name in QUEUE_ORDER
-            if (parts := per_queue.get(name))
-        ]
+        used = level - budget
+        tally.used[month] += used
+        level -= np.minimum(used, level)
         self.visit(orders, day, month)
 
 

@@ -116,8 +116,8 @@ class Members:
             return [np.arange(len(rows))]
         mem = self.member[rows]
         order = np.argsort(mem, kind="stable")
-        counts = np.bincount(mem, minlength=self.k)
-        return np.split(order, np.cumsum(counts)[:-1])
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(mem, minlength=self.k))]).tolist()
+        return [order[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
 # ----------------------------------------------------------------------------------------- the tally

@@ -173,12 +173,11 @@ class Regulator:
         ctx.clock.enter(day)
         if t % ctx.schedule.grading_months == 0:  # month 0 included
             self._grade(day, today)
+            probes = [self.probe[pos] for pos in members.split(self.probe)]
+            self.costs = behaviour.perceived_costs_of_members(
+                ctx.jurisdiction, w, probes, ctx.scenario, today, ctx.item_shares, ctx.item_severity
+            )
             for m in range(members.k):
-                lo, hi = members.offsets[m], members.offsets[m + 1]
-                probe = self.probe[(self.probe >= lo) & (self.probe < hi)]
-                self.costs[m] = behaviour.perceived_costs(
-                    ctx.jurisdiction, w, probe, ctx.scenario, today, ctx.item_shares, ctx.item_severity
-                )
                 self.costs_logs[m].append(
                     {"month": t - self.first_measured, "period": today.strftime("%Y-%m"), **self.costs[m].as_dict()}
                 )

@@ -32,16 +32,15 @@ class SpotChecks:
     def draw(self, day: int, t: int) -> None:
         """Drop the plan's stale orders, then draw month ``t``'s checks."""
         ctx = self.ctx
-        w, clock = ctx.world, ctx.clock
+        w, clock, queues = ctx.world, ctx.clock, self.inspectorate.queues
         horizon = t - ctx.scenario.regulator.plan_expiry_months
         if horizon >= 0:  # drawn inspections not done in time leave the plan (they may be drawn again)
-            for m, queues in enumerate(self.inspectorate.member_queues):
-                for name in ("full", "spot"):
-                    orders = queues[name].drop_orders_before(int(clock.starts[horizon + 1]))
-                    old = orders["enterprise"]
-                    w.spot_queued[old] = False
-                    w.spot_year[old[orders["yearly"]]] = 0  # back among those the year's plan may still draw
-                    ctx.tally.expired_orders[t, m] += len(old)
+            for name in ("full", "spot"):
+                orders = queues[name].drop_orders_before(int(clock.starts[horizon + 1]))
+                old = orders["enterprise"]
+                w.spot_queued[old] = False
+                w.spot_year[old[orders["yearly"]]] = 0  # back among those the year's plan may still draw
+                ctx.tally.expired_orders[t] += ctx.members.count(old)
         period = clock.period(t)
         rates = ctx.jurisdiction.inspection_probability(w.batch, period)
         year = period.start.year
