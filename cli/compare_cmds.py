@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from credsup.cli.batch_options import BATCH_MEMORY_OPTION
 from credsup.cli.report_options import report_options, templates_tuple
 from credsup.cli.results_cmds import DB_OPTION, completeness_note, resume_hint
 from credsup.core.errors import InputError
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 @click.option(
     "--workers", "-w", default=1, show_default=True, type=click.IntRange(min=1), help="Parallel worker processes."
 )
+@BATCH_MEMORY_OPTION
 @DB_OPTION
 @click.option(
     "--out", "out", default=None, metavar="DIR", help="Write report.html and the plots (PNG, SVG) into this folder."
@@ -82,6 +84,7 @@ def compare_command(
     replications: int,
     seed: int | None,
     workers: int,
+    batch_memory: str | None,
     db: str | None,
     out: str | None,
     overrides: tuple[str, ...],
@@ -98,6 +101,7 @@ def compare_command(
     each spent, and the conclusion in words. The experiment is stored in the results database (see
     `credsup results`).
     """
+    from credsup.experiments.batching import parse_memory
     from credsup.experiments.compare import output_dir, prepare, prepare_resume, resume_compare, start
     from credsup.experiments.executors import local_executor
     from credsup.experiments.runner import run_experiment
@@ -107,6 +111,7 @@ def compare_command(
     from credsup.results.table import comparison, comparison_json, render_text
 
     language_ = language(lang)
+    memory = None if batch_memory is None else parse_memory(batch_memory)
     if resume_id is None:
         prepared = prepare(scenario, jurisdictions, replications=replications, seed=seed, set_texts=overrides)
     else:
@@ -137,7 +142,7 @@ def compare_command(
         f"{workers} worker(s)",
         err=True,
     )
-    executor = local_executor(workers)
+    executor = local_executor(workers) if memory is None else local_executor(workers, memory)
     if resume_id is None:
         exp_id = start(engine, prepared, executor)
     else:

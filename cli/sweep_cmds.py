@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from credsup.cli.batch_options import BATCH_MEMORY_OPTION
 from credsup.cli.compare_cmds import report_failures
 from credsup.cli.report_options import report_options, templates_tuple
 from credsup.cli.results_cmds import DB_OPTION, completeness_note, resume_hint
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     help='Run on the Dask cluster of this scheduler (pip install "credsup[dask]" here and on every worker).',
 )
 @click.option("--dask-local", is_flag=True, help="Start a Dask LocalCluster on this machine and run on it.")
+@BATCH_MEMORY_OPTION
 @DB_OPTION
 @click.option(
     "--resume",
@@ -71,6 +73,7 @@ def sweep_command(
     workers: int | None,
     scheduler: str | None,
     dask_local: bool,
+    batch_memory: str | None,
     db: str | None,
     resume_id: int | None,
     seed: int | None,
@@ -89,6 +92,7 @@ def sweep_command(
     Prints each outcome's mean and 95% confidence interval per point and jurisdiction, and for a Sobol'
     design the first-order and total Sobol' indices. docs/sweeps.md has the spec format.
     """
+    from credsup.experiments.batching import parse_memory
     from credsup.experiments.compare import output_dir
     from credsup.experiments.executors import open_executor
     from credsup.experiments.sweep import prepare, prepare_resume, run, start
@@ -114,7 +118,8 @@ def sweep_command(
     where = display_url(resolve_url(db))
     if seed is None and prepared.sweep.spec.seed is None and resume_id is None:
         click.echo(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this sweep)", err=True)
-    with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local) as executor:
+    memory = None if batch_memory is None else parse_memory(batch_memory)
+    with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local, memory=memory) as executor:
         executor.check([j.name for j in prepared.jurisdictions])
         exp_id = resume_id if resume_id is not None else start(engine, prepared, executor)
         stored = len(stored_runs(engine, exp_id))
