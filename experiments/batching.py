@@ -145,8 +145,12 @@ def plan_batches(tasks: Sequence[RunTask], workers: int = 1, memory: int | None 
         cap = members_within(bound, enterprises, months)
         size = max(1, min(cap, math.ceil(len(members) / max(1, workers))))
         count = math.ceil(len(members) / size)
-        size = math.ceil(len(members) / count)  # even batches
-        batches.extend(Batch(tuple(members[i : i + size])) for i in range(0, len(members), size))
+        small, extra = divmod(len(members), count)  # even batches: sizes differ by one at most
+        start = 0
+        for i in range(count):
+            stop = start + small + (1 if i < extra else 0)
+            batches.append(Batch(tuple(members[start:stop])))
+            start = stop
     first = {id(t): i for i, t in enumerate(tasks)}
     return sorted(batches, key=lambda b: first[id(b.tasks[0])])
 
