@@ -3,10 +3,11 @@
 ``naive_simpy.py`` (one SimPy process per enterprise) and ``naive_mesa.py`` (a Mesa model) both play
 the rules of this module, which are the equations of docs/model.md for one enterprise at a time:
 
-* the choice, eq. (1): violate iff ``G_s (1 - h) - p_s C_s (1 + rho (1 - p_s)) + sigma G_s eps > 0``
-  with the opportunity draw, the item mix, the logistic taste shock;
+* the choice, eq. (1): violate iff ``G_s (1 - h)(1 + sigma eps) - r p_s C_s (1 + rho (1 - p_s)) > 0``
+  with the type's opportunity draw and deterrence response ``r``, the item mix, the logistic taste shock;
 * perceived detection ``p_s = 1 - (1 - pi d)(1 - c_s)``, ``pi`` the beta-binomial posterior with
-  forgetting, learned from the enterprise's own inspections; specific deterrence after a sanction;
+  forgetting and a fading prior, learned from the enterprise's own inspections; specific deterrence
+  after a sanction;
 * complaints ``1 - exp(-base I harm)`` (unfounded ones at ``false_complaint_rate``), verified with the
   jurisdiction's probability; spot checks drawn with the jurisdiction's inspection probability;
 * inspectors with the scenario's capacity, complaint verifications served before spot checks, a backlog
@@ -44,7 +45,6 @@ import numpy as np
 class Rules:
     """The scalar parameters of the rules (docs/model.md), one set for every enterprise."""
 
-    opportunity: float
     item_cum: tuple[float, ...]  #: cumulative item shares, normalised
     item_severity: tuple[int, ...]
     gain_by_severity: tuple[float, ...]
@@ -55,7 +55,6 @@ class Rules:
     strength: float  #: S, months
     memory: float  #: lambda
     shock: float
-    learning: float
     detection: float  #: d
     false_positive: float
     risk_aversion: float
@@ -83,6 +82,8 @@ class Setup:
     experience: list[float]  #: remembered months W at the start of each month (the same for all)
     rules: Rules
     honesty: list[float]
+    opportunity: list[float]  #: the type's chance a month of weighing a violation
+    deterrence: list[float]  #: the type's response r to the expected sanction
     gain: list[float]
     harm_factor: list[float]
     cost: list[float]  #: capacity cost of inspecting each enterprise, department visits
@@ -97,6 +98,7 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
     """Generate the scenario's population with credsup and ask the jurisdiction for the policy's inputs."""
     from credsup.core import Period, load_jurisdiction
     from credsup.core.months import add_months
+    from credsup.core.plans import period_chance
     from credsup.simulation.behaviour import perceived_costs
     from credsup.simulation.clock import month_starts
     from credsup.simulation.population import generate, item_table
@@ -114,7 +116,8 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
     c["graded_on"][:] = np.datetime64(today, "D")
     c["demonstration"][:] = j.demonstration(world.batch, today)
     costs = perceived_costs(j, world, probe, sc, today, shares, severity)
-    p = j.inspection_probability(world.batch, Period(today, add_months(today, 1)))
+    month = Period(today, add_months(today, 1))
+    p = period_chance(j.inspection_probability(world.batch, month), month, np.zeros(world.n, dtype=bool))
     intensity = j.complaint_intensity(world.batch, today)
     verification = j.complaint_verification(world.batch, today)
     beh, reg = sc.behaviour, sc.regulator
@@ -128,7 +131,6 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
     for _ in range(sc.months):
         experience.append(lam * experience[-1] + 1.0)
     rules = Rules(
-        opportunity=beh.opportunity_per_month,
         item_cum=tuple(cum.tolist()),
         item_severity=tuple(int(s) for s in severity),
         gain_by_severity=tuple(beh.gain_by_severity.array()),
@@ -139,7 +141,6 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
         strength=beh.perception.prior_strength,
         memory=lam,
         shock=beh.perception.sanction_shock,
-        learning=beh.learning,
         detection=reg.detection_probability,
         false_positive=reg.false_positive_rate,
         risk_aversion=beh.risk_aversion,
@@ -163,6 +164,8 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
         experience=experience,
         rules=rules,
         honesty=world.honesty.astype(np.float64).tolist(),
+        opportunity=world.opportunity.astype(np.float64).tolist(),
+        deterrence=world.deterrence.astype(np.float64).tolist(),
         gain=world.gain.astype(np.float64).tolist(),
         harm_factor=world.harm_factor.astype(np.float64).tolist(),
         cost=cost.tolist(),
@@ -202,6 +205,8 @@ class EnterpriseRules:
     def init_enterprise(self, i: int, s: Setup) -> None:
         self.index = i
         self.honesty = s.honesty[i]
+        self.opportunity = s.opportunity[i]
+        self.deterrence = s.deterrence[i]
         self.gain = s.gain[i]
         self.harm_factor = s.harm_factor[i]
         self.cost = s.cost[i]
@@ -223,18 +228,20 @@ class EnterpriseRules:
             return
         if self.violating:
             s = self.severity
-        elif u < r.opportunity:
-            item = min(bisect_right(r.item_cum, u / r.opportunity), len(r.item_cum) - 1)
+        elif u < self.opportunity:
+            item = min(bisect_right(r.item_cum, u / self.opportunity), len(r.item_cum) - 1)
             s = r.item_severity[item]
         else:
             return
-        pi = min(1.0, (r.strength * r.prior + self.seen) / (r.strength + experience))
+        # the prior fades with memory like experience; experience starts at 0, so lambda^t = 1 - (1 - lambda) W
+        weight = r.strength * (1.0 - (1.0 - r.memory) * experience)
+        pi = min(1.0, (weight * r.prior + self.seen) / (weight + experience)) if weight + experience > 0 else r.prior
         p = 1.0 - (1.0 - pi * r.detection) * (1.0 - r.complaint[s])
         g = self.gain * r.gain_by_severity[s]
-        net = g * (1.0 - self.honesty) - p * r.cost[s] * (1.0 + r.risk_aversion * (1.0 - p))
+        net = g * (1.0 - self.honesty) - self.deterrence * p * r.cost[s] * (1.0 + r.risk_aversion * (1.0 - p))
         if r.noise > 0.0:
             v = min(max(v, 1e-12), 1.0 - 1e-12)
-            net += r.noise * g * (math.log(v) - math.log1p(-v))
+            net += r.noise * g * (1.0 - self.honesty) * (math.log(v) - math.log1p(-v))
         if self.violating:
             if net <= 0.0:
                 self.violating = False
@@ -277,7 +284,6 @@ class EnterpriseRules:
         else:
             self.since = day
         self.seen += r.shock
-        self.honesty = 1.0 - (1.0 - self.honesty) * (1.0 - r.learning)
 
 
 @dataclass

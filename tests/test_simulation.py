@@ -185,10 +185,14 @@ def test_a_detections_match_the_binomial_expectation() -> None:
 BECKER = (
     "population.enterprises=2000",
     "months=1",
-    'behaviour.honesty={ kind = "fixed", mean = 0.0 }',
+    "warmup_months=0",
+    "behaviour.types.committed.share=0.0",  # every enterprise an amoral calculator with the full response
+    "behaviour.types.incompetent.share=0.0",
+    'behaviour.types.calculator.honesty={ kind = "fixed", mean = 0.0 }',
+    "behaviour.types.calculator.deterrence=1.0",
     "behaviour.risk_aversion=0.0",
     "behaviour.noise=0.0",
-    "behaviour.opportunity_per_month=1.0",
+    "behaviour.types.calculator.opportunity_per_month=1.0",
     "behaviour.items={ advertising = 1.0 }",
     "behaviour.gain_by_size={ micro = 1.0, small = 1.0, medium = 1.0, large = 1.0 }",
     "behaviour.perception.prior_strength=1e9",
@@ -233,14 +237,15 @@ def test_c_classified_inspection_beats_uniform_at_equal_capacity() -> None:
         "population.enterprises=20000",
         "months=24",
         "population.departments=1.0",
-        'behaviour.honesty={ kind = "beta", mean = 0.7, spread = 0.5 }',
+        "warmup_months=12",
+        'behaviour.types.calculator.honesty={ kind = "beta", mean = 0.7, spread = 0.5 }',
         'behaviour.gain={ kind = "lognormal", mean = 20000.0, spread = 0.5 }',
         "regulator.inspectors=10",
         "regulator.visits_per_inspector_month=10.0",
         "regulator.complaint_base_rate=0.0",
     )
     classified = run("national", 3, *scenario)
-    uniform = run("traditional", 3, *scenario, params=("inspection.rate_per_year=0.1",))
+    uniform = run("traditional", 3, *scenario, params=("inspection.rate_per_year=0.1", "campaign.every_months=0"))
     assert classified.summary["grade_auc"] > 0.6
     for r in (classified, uniform):
         assert r.summary["inspector_utilisation"] > 0.98

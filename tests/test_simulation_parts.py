@@ -109,8 +109,13 @@ def test_scenario_defaults_and_checks() -> None:
         "behaviour.items={ price_marking = 0.5 }": "behaviour.items: item shares must sum to 1 (they sum to 0.5)",
         "behaviour.items={ bribery = 1.0 }": "behaviour.items: unknown item(s) bribery",
         'behaviour.model="psychic"': "behaviour.model: must be 'deterrence' or 'fixed'",
-        'behaviour.honesty={ kind = "gamma", mean = 0.5 }': "behaviour.honesty.kind: unknown distribution 'gamma'",
-        'behaviour.honesty={ kind = "beta", mean = 1.5, spread = 2.0 }': "behaviour.honesty.mean: a beta",
+        'behaviour.types.calculator.honesty={ kind = "gamma", mean = 0.5 }': (
+            "behaviour.types.calculator.honesty.kind: unknown distribution 'gamma'"
+        ),
+        'behaviour.types.incompetent.honesty={ kind = "beta", mean = 1.5, spread = 2.0 }': (
+            "behaviour.types.incompetent.honesty.mean: a beta"
+        ),
+        "behaviour.types.committed.share=0.9": "behaviour.types.committed: committed.share + incompetent.share",
         "regulator.false_positive_rate=2.0": "regulator.false_positive_rate: must be <= 1 (got 2)",
     }
     for text, message in cases.items():
@@ -119,4 +124,4 @@ def test_scenario_defaults_and_checks() -> None:
         assert message in str(err.value), (text, str(err.value))
     # an override into a section the file leaves to its defaults
     sc = load_scenario("demo", [parse_override("behaviour.perception.memory=0.5")])
-    assert sc.behaviour.perception.memory == 0.5 and sc.behaviour.perception.prior_strength == 24.0
+    assert sc.behaviour.perception.memory == 0.5 and sc.behaviour.perception.prior_strength == 6.0

@@ -246,9 +246,9 @@ def test_fixed_values_are_validated_and_blamed_on_fixed(tmp_path: Path) -> None:
 
 def test_set_on_the_command_line_is_checked_and_may_not_fight_the_spec(tmp_path: Path) -> None:
     spec = str(spec_file(tmp_path, GRID))
-    p = prepare(spec, set_texts=["scenario.behaviour.honesty.mean=0.8"])
-    assert ("behaviour.honesty.mean", 0.8) in p.points[0].scenario_overrides
-    assert "--set scenario.behaviour.honesty.mean=0.8" in p.command()
+    p = prepare(spec, set_texts=["scenario.behaviour.types.calculator.honesty.mean=0.8"])
+    assert ("behaviour.types.calculator.honesty.mean", 0.8) in p.points[0].scenario_overrides
+    assert "--set scenario.behaviour.types.calculator.honesty.mean=0.8" in p.command()
     with pytest.raises(ConfigError, match=r"--set: inspection.rate_per_year.D: is a parameter the sweep varies"):
         prepare(spec, set_texts=["inspection.rate_per_year.D=0.5"])
     with pytest.raises(ConfigError, match=r"--set: scenario.months: must be >= 1 \(got 0\)"):

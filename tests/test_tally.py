@@ -19,7 +19,9 @@ ROOT = Path(__file__).parents[1]
 
 
 def simulate(jurisdiction: str, *overrides: str, seed: int = 4) -> Regulator:
-    sc = load_scenario("demo", [parse_override(o) for o in ("population.enterprises=3000", "months=14", *overrides)])
+    # no warm-up: the Regulator's tally and record then cover the same days (run_simulation drops the warm-up)
+    base = ("population.enterprises=3000", "months=14", "warmup_months=0")
+    sc = load_scenario("demo", [parse_override(o) for o in (*base, *overrides)])
     rngs = streams(np.random.SeedSequence(seed))
     world, probe = generate(sc, rngs["population"])
     _, shares, severity = item_table(sc)
@@ -56,6 +58,16 @@ def test_the_runs_totals_are_the_sums_of_its_periods_and_grades(national: Regula
         if name in BY_GRADE:
             assert total == pytest.approx(sum(g[name] for g in by_grade)), name
     assert run["inspections"] > 0 and run["penalties"] > 0 and run["capacity"] > 0
+
+
+def test_every_inspection_counts_under_exactly_one_source(national: Regulator) -> None:
+    """The by-source counts split the inspections, detections, visits and compliant visits, per grade."""
+    tally = national.tally
+    for name in ("inspections", "detections", "visits", "compliant_visits"):
+        by_source = getattr(tally, f"source_{name}")
+        assert np.allclose(by_source.sum(axis=1), getattr(tally, name)), name
+    spot = tally.source_sums()["spot"]["inspections"]
+    assert 0 < spot < tally.sums()["inspections"]  # national also verifies complaints
 
 
 def test_the_tally_counts_what_the_credit_record_recorded(national: Regulator) -> None:
