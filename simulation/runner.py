@@ -222,7 +222,7 @@ def run_batch(
                 sources=metrics["sources"],
                 perceived_costs=regulator.costs_logs[m],
                 timings={},
-                hooks=timed.stats,
+                hooks=timed.stats if m == 0 else copy.deepcopy(timed.stats),
                 warmup_months=sc.warmup_months,
                 scenario_config=scenario_config if m == 0 else copy.deepcopy(scenario_config),
                 jurisdiction_params=params if m == 0 else copy.deepcopy(params),
