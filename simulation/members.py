@@ -52,21 +52,21 @@ class Members:
     # -- counts --------------------------------------------------------------------------------------
 
     def count(self, rows: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Per member: the number of ``rows`` (enterprise rows) it owns, or the sum of their ``weights``
-        (float64[K]; summed in row order)."""
+        """Per member: the number of ``rows`` (enterprise rows) it owns (int64[K]), or the sum of their
+        ``weights`` (float64[K], summed in row order)."""
         if self.k == 1:
             if weights is None:
                 return np.array([float(len(rows))])
             return np.bincount(np.zeros(len(rows), dtype=np.intp), weights=weights, minlength=1)
-        return np.bincount(self.member[rows], weights=weights, minlength=self.k).astype(np.float64)
+        return np.bincount(self.member[rows], weights=weights, minlength=self.k)
 
     def bincount(self, rows: np.ndarray, code: np.ndarray, width: int, weights: np.ndarray | None = None) -> np.ndarray:
         """Per member, ``np.bincount(code, weights, minlength=width)`` over the ``rows`` it owns
-        (float64[K, width]; ``code`` in ``[0, width)``, one per row)."""
+        (``[K, width]``, int64 counts or float64 sums; ``code`` in ``[0, width)``, one per row)."""
         code = np.asarray(code, dtype=np.intp)
         if self.k > 1:
             code = self.member[rows] * width + code
-        return np.bincount(code, weights=weights, minlength=self.k * width).astype(np.float64).reshape(self.k, width)
+        return np.bincount(code, weights=weights, minlength=self.k * width).reshape(self.k, width)
 
     # -- random numbers ------------------------------------------------------------------------------
 
