@@ -19,8 +19,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from credsup import CONTRACT_VERSION, __version__
 from credsup.core.batch import Period
+from credsup.core.enums import InspectionBasis
+from credsup.core.plans import period_chance
 from credsup.registry.grading import grade_letters
-from credsup.registry.plan import COLUMNS, draw_plan, publication, redraw_command
+from credsup.registry.plan import COLUMNS, checked_this_year, draw_plan, publication, redraw_command
 from credsup.registry.repair import check_repair
 from credsup.serve.models import (
     EnterpriseId,
@@ -193,16 +195,25 @@ def inspection_probability(
     enterprise_id: EnterpriseId, request: Request, period: Annotated[PeriodText, Query()]
 ) -> ProbabilityResponse:
     """``credsup_inspection_probability`` for the period, on the evaluation as of its first day: the
-    probability ``credsup plan`` draws the enterprise with (docs/registry.md)."""
+    probability ``credsup plan`` draws the enterprise with (docs/registry.md; a yearly share becomes the
+    period's part of the yearly plan, 0 for an enterprise already spot-checked this year)."""
     service = service_of(request)
     snapshot = service.snapshot
     row = row_of(snapshot, enterprise_id)
     per = Period.parse(period)
     evaluation, _ = snapshot.evaluation(per.start)
     one = evaluation.after.take(np.array([row]))
-    p = float(service.jurisdiction.inspection_probability(one, per)[0])
-    basis: Literal["full_coverage", "random", "exempt"] = (
-        "full_coverage" if p >= 1.0 else "exempt" if p == 0.0 else "random"
+    rates = service.jurisdiction.inspection_probability(one, per)
+    checked = checked_this_year(snapshot.registry, per)[[row]]  # a yearly plan draws nobody twice a year
+    p = float(period_chance(rates, per, checked)[0])
+    basis: Literal["full_coverage", "yearly_plan", "random", "exempt"] = (
+        "exempt"
+        if p == 0.0 and not checked[0]
+        else "yearly_plan"
+        if rates.basis[0] == InspectionBasis.YEAR
+        else "full_coverage"
+        if p >= 1.0
+        else "random"
     )
     return ProbabilityResponse(
         enterprise=enterprise_id,

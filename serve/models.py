@@ -85,8 +85,10 @@ class ProbabilityResponse(BaseModel):
     grade: Literal["A", "B", "C", "D"] = Field(description="The grade as of the period's first day.")
     demonstration: bool
     probability: float = Field(ge=0.0, le=1.0, description="Chance of a random spot check in the period.")
-    basis: Literal["full_coverage", "random", "exempt"] = Field(
-        description="full_coverage: probability 1 (key supervision); exempt: probability 0; random otherwise."
+    basis: Literal["full_coverage", "yearly_plan", "random", "exempt"] = Field(
+        description="full_coverage: probability 1 (key supervision); yearly_plan: the period's part of a "
+        "yearly share of the class, drawn among those not yet checked this year; exempt: probability 0; "
+        "random otherwise."
     )
 
 

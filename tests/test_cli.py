@@ -133,8 +133,9 @@ def test_params_shows_values_with_sources(run) -> None:
     assert "source: Bayannur 2022: C and D 100%" in result.output
     data = json.loads(run("params", "traditional", "--json").output)
     rows = {r["key"]: r for r in data["parameters"]}
-    assert rows["inspection.rate_per_year"]["value"] == 0.05
-    assert rows["inspection.rate_per_year"]["source"].startswith("gov.cn, 11 June 2018")
+    assert rows["inspection.rate_per_year"]["value"] == 1.0
+    assert rows["inspection.rate_per_year"]["source"].startswith("assumption: seed 000 (III) names")
+    assert rows["campaign.share"]["value"] == 0.2
 
 
 def test_params_with_set_override(run) -> None:

@@ -123,6 +123,8 @@ def test_a_plugin_that_raises_is_named_with_its_hook(plugin_dist) -> None:
     plugin_dist(
         "raising",
         """
+CREDSUP_CONTRACT = "2.0"
+
 @hookimpl
 def credsup_inspection_probability(batch, params, period):
     raise ZeroDivisionError("oops")

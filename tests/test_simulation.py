@@ -57,7 +57,8 @@ def test_jurisdictions_share_the_population_and_the_opportunities() -> None:
     assert w1.batch.equals(w2.batch) and np.array_equal(w1.honesty, w2.honesty)
     assert np.array_equal(probe1, probe2)
     a, b = run("national", 5, *SMALL), run("traditional", 5, *SMALL)
-    assert a.counts["enterprise_months"] == b.counts["enterprise_months"] == 3000 * 12
+    # traditional bans nobody; national's bans (from the warm-up on) take enterprise-months out of the market
+    assert a.counts["enterprise_months"] <= b.counts["enterprise_months"] == 3000 * 12
 
 
 # ---------------------------------------------------------------------------------- every jurisdiction
@@ -80,7 +81,9 @@ def test_every_jurisdiction_runs_and_reports_every_metric(name: str) -> None:
     assert all(set(GRADE_METRICS) <= set(g) for g in result.grades.values())
     s = result.summary
     assert 0.0 <= s["violation_prevalence"] <= 1.0 and 0.0 <= s["hit_rate"] <= 1.0
-    assert 0.0 <= s["inspector_utilisation"] <= 1.0 + 1e-9
+    # capacity left over on the warm-up's last day may serve the first measured day (a backlog carries
+    # capacity over, docs/model.md "Inspectors"), so the measured months can use a hair more than they offer
+    assert 0.0 <= s["inspector_utilisation"] <= 1.0 + 1e-3
     assert result.counts["inspections"] > 0 and result.counts["detections"] > 0
     assert result.to_json()  # plain data all the way down
 
@@ -158,6 +161,7 @@ def test_a_detections_match_the_binomial_expectation() -> None:
         "regulator.inspectors=100000",
         params=(
             f"inspection.rate_per_year={r}",
+            "campaign.every_months=0",  # no campaign sweeps: one uniform rate
             "schedule.rectification_days.minor=1",
             "schedule.rectification_days.general=1",
             "schedule.rectification_days.serious=1",
@@ -288,7 +292,8 @@ def test_progress_is_reported_after_each_month() -> None:
         scenario_overrides=overrides("population.enterprises=500", "months=4"),
         progress=lambda done, total: seen.append((done, total)),
     )
-    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    total = load_scenario("demo").warmup_months + 4  # the warm-up's months are simulated too
+    assert seen == [(t, total) for t in range(1, total + 1)]
 
 
 # ----------------------------------------------------------------- the policy levers reach the run
@@ -307,6 +312,7 @@ def test_upheld_objections_withdraw_wrongful_penalties() -> None:
     noisy = (*SMALL, "regulator.false_positive_rate=0.2")
     silent = run("national", 13, *noisy, "behaviour.repair.objection_wrongful=0.0")
     objecting = run("national", 13, *noisy, "behaviour.repair.objection_wrongful=1.0")
-    assert silent.counts["objections_upheld"] == 0 and silent.summary["wrongful_penalty_rate"] > 0.1
+    # a fifth of clean inspections record a violation: a good share of penalties are wrongful (about a tenth)
+    assert silent.counts["objections_upheld"] == 0 and silent.summary["wrongful_penalty_rate"] > 0.05
     assert objecting.counts["objections_upheld"] > 0
     assert objecting.summary["wrongful_penalty_rate"] < 0.5 * silent.summary["wrongful_penalty_rate"]
