@@ -52,6 +52,7 @@ class InlineExecutor:
     bound on a batch's memory in bytes (default: :func:`~credsup.experiments.batching.batch_memory`)."""
 
     workers = 1
+    memory: int | None = None  #: a subclass that does not call ``__init__`` keeps the default bound
 
     def __init__(self, memory: int | None = None):
         self.memory = memory
