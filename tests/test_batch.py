@@ -1,0 +1,206 @@
+"""Batched runs: a member's result does not depend on its batch; experiments batch under a memory bound
+with the same numbers whatever the workers and batch sizes; a dead worker costs its batch, and resume
+runs it again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from credsup.cli.main import cli
+from credsup.core.discovery import discover
+from credsup.core.errors import InputError
+from credsup.experiments.batching import (
+    BYTES_FIXED,
+    MAX_MEMBERS,
+    batch_memory,
+    member_bytes,
+    members_within,
+    parse_memory,
+    plan_batches,
+)
+from credsup.experiments.compare import prepare, run_compare
+from credsup.experiments.executors import InlineExecutor, ProcessExecutor
+from credsup.experiments.tasks import RunTask
+from credsup.results.db import open_database
+from credsup.results.store import load_experiment
+from credsup.simulation.runner import RunResult, run_batch, run_simulation
+from credsup.simulation.scenario import load_scenario
+
+#: Small enough for 64 members in a test, long enough that every part acts (grading, plans, deadlines,
+#: objections, repairs: the warm-up's 36 months come first).
+SMALL = [("population.enterprises", 120), ("months", 6)]
+BUILT_IN = ("traditional", "national", "dalian", "hainan", "shanghai")
+
+
+def comparable(result: RunResult) -> str:
+    """Everything a run reports except its wall times and hook statistics (a batch's, shared)."""
+    data = result.to_dict()
+    del data["timings"], data["hooks"]
+    return json.dumps(data, sort_keys=True, default=str)
+
+
+def test_every_built_in_jurisdiction_is_installed() -> None:
+    installed = {i.name for i in discover() if i.status == "ok"}
+    assert set(BUILT_IN) <= installed
+
+
+@pytest.mark.parametrize("jurisdiction", BUILT_IN)
+def test_a_members_result_is_the_same_alone_in_a_batch_of_7_and_of_64(jurisdiction: str) -> None:
+    seed = 11
+    alone = run_simulation("demo", jurisdiction, seed, scenario_overrides=SMALL)
+    others = [s for s in range(100, 200) if s != seed]
+    seven = run_batch("demo", jurisdiction, [*others[:3], seed, *others[3:6]], scenario_overrides=SMALL)
+    sixty_four = run_batch("demo", jurisdiction, [*others[:63], seed], scenario_overrides=SMALL)
+    first = run_batch("demo", jurisdiction, [seed, *others[10:16]], scenario_overrides=SMALL)
+    expected = comparable(alone)
+    assert comparable(seven[3]) == expected
+    assert comparable(sixty_four[63]) == expected
+    assert comparable(first[0]) == expected
+    # the other members are runs of their own seeds (not copies of one another)
+    assert comparable(seven[0]) == comparable(run_simulation("demo", jurisdiction, others[0], scenario_overrides=SMALL))
+    assert len({comparable(r) for r in seven}) == 7
+    assert alone.summary["hit_rate"] is not None and alone.counts["inspections"] > 0
+
+
+def test_a_batch_keeps_the_order_of_its_seeds_and_says_its_size() -> None:
+    results = run_batch("demo", "national", [3, 4], scenario_overrides=SMALL)
+    assert [r.seed["entropy"] for r in results] == [3, 4]
+    assert all(r.timings["batch_members"] == 2 for r in results)
+    assert "batch_members" not in run_simulation("demo", "national", 3, scenario_overrides=SMALL).timings
+    assert run_batch("demo", "national", []) == []
+
+
+# ------------------------------------------------------------------------------------------ planning
+
+
+def tasks(jurisdictions: tuple[str, ...] = ("national", "dalian"), replications: int = 10) -> list[RunTask]:
+    overrides = (("population.enterprises", 20000),)
+    return [
+        RunTask("demo", j, seed=5, replication=r, scenario_overrides=overrides)
+        for r in range(replications)
+        for j in jurisdictions
+    ]
+
+
+def test_batches_hold_runs_that_differ_only_in_their_seed_each_task_once() -> None:
+    todo = tasks() + [RunTask("demo", "national", seed=5, replication=0, point=1, scenario_overrides=())]
+    batches = plan_batches(todo, workers=1)
+    assert sorted(id(t) for b in batches for t in b.tasks) == sorted(id(t) for t in todo)
+    for b in batches:
+        first = b.tasks[0]
+        assert {(t.jurisdiction, t.scenario_overrides, t.jurisdiction_overrides) for t in b.tasks} == {
+            (first.jurisdiction, first.scenario_overrides, first.jurisdiction_overrides)
+        }
+    assert len(batches) == 3  # national, dalian, and the point with other overrides
+
+
+def test_every_worker_gets_work_and_batches_are_even() -> None:
+    batches = plan_batches(tasks(("national",), replications=10), workers=4)
+    assert sorted(len(b) for b in batches) == [2, 2, 3, 3]
+
+
+def test_the_memory_bound_sets_the_members_per_batch() -> None:
+    sc = load_scenario("demo", [("population.enterprises", 20000)])
+    enterprises, months = 20000, sc.months + sc.warmup_months
+    per_member = member_bytes(enterprises, months)
+    limit = BYTES_FIXED + 5 * per_member + per_member // 2  # room for five members and a half
+    batches = plan_batches(tasks(("national",), replications=10), workers=1, memory=limit)
+    assert [len(b) for b in batches] == [5, 5]
+    assert [len(b) for b in plan_batches(tasks(("national",), replications=12), workers=1, memory=limit)] == [4, 4, 4]
+    assert all(BYTES_FIXED + len(b) * per_member <= limit for b in batches)
+    # a run alone is never refused, however small the bound; and no batch is larger than MAX_MEMBERS
+    assert members_within(2**20, enterprises, months) == 1
+    assert members_within(2**40, 100, 12) == MAX_MEMBERS
+
+
+def test_the_bound_comes_from_the_caller_the_environment_or_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CREDSUP_BATCH_MEMORY", raising=False)
+    assert batch_memory() == 2 * 2**30
+    monkeypatch.setenv("CREDSUP_BATCH_MEMORY", "512MB")
+    assert batch_memory() == 512 * 2**20
+    assert batch_memory("1.5G") == int(1.5 * 2**30)
+    assert parse_memory(3 * 2**20) == 3 * 2**20
+    monkeypatch.setenv("CREDSUP_BATCH_MEMORY", "lots")
+    with pytest.raises(InputError, match="CREDSUP_BATCH_MEMORY"):
+        batch_memory()
+    for bad in ("lots", "-1GB", "10KB", "2 TB"):
+        with pytest.raises(InputError, match="batch memory"):
+            parse_memory(bad)
+
+
+def test_a_bad_batch_memory_is_one_clear_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["compare", "--db", str(tmp_path / "r.db"), "--batch-memory", "lots"])
+    assert result.exit_code != 0
+    assert "batch memory: 'lots' is not a size" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "r.db").exists()
+
+
+# ---------------------------------------------------------------------------------------- experiments
+
+SET = ("scenario.population.enterprises=300", "scenario.months=6")
+
+
+def numbers(db: Path) -> str:
+    """Every stored number of experiment 1 (summary, per period, per grade), as text (NaN included)."""
+    res = load_experiment(open_database(str(db)), 1)
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return value.tolist() if hasattr(value, "tolist") else value
+
+    return json.dumps([plain(res.summary), plain(res.periods), plain(res.by_grade), plain(res.replications)])
+
+
+def test_compare_gives_the_same_numbers_whatever_the_workers_and_batch_sizes(tmp_path: Path) -> None:
+    prepared = prepare("demo", ["national", "traditional"], replications=5, seed=9, set_texts=SET)
+    got = []
+    for i, executor in enumerate([InlineExecutor(), InlineExecutor(memory=2**20), ProcessExecutor(2)]):
+        db = tmp_path / f"r{i}.db"
+        run_compare(open_database(str(db)), prepared, executor=executor, progress=False)
+        got.append(numbers(db))
+    assert len(json.loads(got[0])[0]) == 2 and "hit_rate" in got[0]
+    assert got[0] == got[1] == got[2]
+
+
+KILLER = """
+import os
+import signal
+from pathlib import Path
+
+@hookimpl
+def credsup_grade(batch, params, today):
+    if Path(os.environ["CREDSUP_TEST_KILL_FILE"]).exists():
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+    return np.zeros(len(batch), dtype=np.int8)
+"""
+
+
+def test_a_dead_worker_fails_its_batch_with_the_reason_and_resume_runs_it_again(
+    plugin_dist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin_dist("killer", KILLER)
+    kill_file = tmp_path / "kill"
+    kill_file.write_text("")
+    monkeypatch.setenv("CREDSUP_TEST_KILL_FILE", str(kill_file))
+    db = tmp_path / "r.db"
+    args = ["compare", "--db", str(db), "-j", "killer", "-r", "4", "--seed", "3", "--workers", "2"]
+    sets = [a for s in SET for a in ("--set", s)]
+    result = CliRunner().invoke(cli, [*args, *sets])
+    assert result.exit_code == 1
+    runs = load_experiment(open_database(str(db)), 1).runs
+    assert len(runs) == 4 and all(r["status"] == "failed" for r in runs)
+    assert all("lost" in r["error"] and "SIGKILL" in r["error"] for r in runs)
+    kill_file.unlink()
+    resumed = CliRunner().invoke(cli, ["compare", "--db", str(db), "--resume", "1", "--workers", "2"])
+    assert resumed.exit_code == 0, resumed.stderr
+    runs = load_experiment(open_database(str(db)), 1).runs
+    assert len(runs) == 4 and all(r["status"] == "ok" for r in runs)
+    fresh = tmp_path / "fresh.db"
+    assert CliRunner().invoke(cli, ["compare", "--db", str(fresh), *args[3:], *sets]).exit_code == 0
+    assert numbers(db) == numbers(fresh)
