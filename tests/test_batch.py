@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -22,13 +23,15 @@ from credsup.experiments.batching import (
     parse_memory,
     plan_batches,
 )
-from credsup.experiments.compare import prepare, run_compare
+from credsup.experiments.compare import prepare, run_compare, run_equal_effort
 from credsup.experiments.executors import InlineExecutor, ProcessExecutor
 from credsup.experiments.tasks import RunTask
 from credsup.results.db import open_database
-from credsup.results.store import load_experiment
+from credsup.results.store import load_experiment, read_experiment
+from credsup.simulation.members import Members
 from credsup.simulation.runner import RunResult, run_batch, run_simulation
 from credsup.simulation.scenario import load_scenario
+from credsup.simulation.streams import streams
 
 #: Small enough for 64 members in a test, long enough that every part acts (grading, plans, deadlines,
 #: objections, repairs: the warm-up's 36 months come first).
@@ -64,6 +67,36 @@ def test_a_members_result_is_the_same_alone_in_a_batch_of_7_and_of_64(jurisdicti
     assert comparable(seven[0]) == comparable(run_simulation("demo", jurisdiction, others[0], scenario_overrides=SMALL))
     assert len({comparable(r) for r in seven}) == 7
     assert alone.summary["hit_rate"] is not None and alone.counts["inspections"] > 0
+
+
+def test_the_later_levers_keep_a_member_independent_of_its_batch() -> None:
+    """Issue 17's random-check factor and issue 14's commitment checks spread over a window
+    (``schedule.commitment_check_months``, national's 3 months, each member's month drawn from its own
+    ``commitment_checks`` stream): a member alone is the member of a batch of 7, and both levers act."""
+    seed, others = 11, [101, 102, 103, 104, 105, 106]
+    scaled = [*SMALL, ("regulator.random_check_scale", 0.5)]
+    alone = run_simulation("demo", "national", seed, scenario_overrides=scaled)
+    batch = run_batch("demo", "national", [*others[:2], seed, *others[2:]], scenario_overrides=scaled)
+    assert comparable(batch[2]) == comparable(alone)
+    assert comparable(batch[0]) == comparable(run_simulation("demo", "national", others[0], scenario_overrides=scaled))
+    assert alone.sources["commitment"]["inspections"] > 0  # commitment checks were made
+    as_written = run_simulation("demo", "national", seed, scenario_overrides=SMALL)
+    assert alone.sources["spot"]["inspections"] < as_written.sources["spot"]["inspections"]
+
+
+def test_members_draw_integers_from_their_own_streams_in_their_row_order() -> None:
+    """``Members.integers`` gives each member what ``rng.integers(0, high, size)`` gives it alone, whatever
+    the order of the stacked rows asked for."""
+    sizes = [5, 0, 7, 3]
+    members = Members(sizes, [streams(np.random.SeedSequence(s)) for s in range(len(sizes))])
+    rows = np.array([14, 0, 6, 3, 13, 7, 1, 10, 12])  # rows of members 3, 0, 2, 0, 3, 2, 0, 2, 3 (none of 1)
+    got = members.integers("commitment_checks", rows, 3)
+    for m, size in enumerate(sizes):
+        mine = (rows >= members.offsets[m]) & (rows < members.offsets[m + 1])
+        alone = streams(np.random.SeedSequence(m))["commitment_checks"].integers(0, 3, size=int(mine.sum()))
+        assert got[mine].tolist() == alone.tolist()
+        assert size >= mine.sum()
+    assert ((got >= 0) & (got < 3)).all()
 
 
 def test_a_batch_keeps_the_order_of_its_seeds_and_says_its_size() -> None:
@@ -166,6 +199,40 @@ def test_compare_gives_the_same_numbers_whatever_the_workers_and_batch_sizes(tmp
         got.append(numbers(db))
     assert len(json.loads(got[0])[0]) == 2 and "hit_rate" in got[0]
     assert got[0] == got[1] == got[2]
+
+
+EQUAL_SET = ("scenario.population.enterprises=600", "scenario.months=6", "scenario.warmup_months=6")
+
+
+def test_the_equal_effort_search_plays_its_tries_in_batches_with_the_same_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """compare --equal-effort: each try (one factor, every replication) is one batch like any task, and
+    the factors and stored numbers are those of runs played one at a time."""
+    import credsup.experiments.executors as executors
+
+    sizes: list[int] = []
+    execute = executors.execute_batch
+
+    def spy(batch):  # type: ignore[no-untyped-def]
+        sizes.append(len(batch))
+        return execute(batch)
+
+    monkeypatch.setattr(executors, "execute_batch", spy)
+    prepared = prepare("demo", ["national", "shanghai"], replications=3, seed=5, set_texts=EQUAL_SET, equal_effort=True)
+    got, played = [], []
+    for i, executor in enumerate([InlineExecutor(), InlineExecutor(memory=2**20)]):
+        sizes.clear()
+        engine = open_database(str(tmp_path / f"e{i}.db"))
+        run_equal_effort(engine, prepared, executor)
+        record, _ = read_experiment(engine, 1)
+        got.append((numbers(tmp_path / f"e{i}.db"), json.dumps(record["settings"]["equal_effort"], sort_keys=True)))
+        played.append(list(sizes))
+    assert json.loads(got[0][1])["factors"]["shanghai"]["status"] == "matched"
+    assert got[0] == got[1]
+    # batched: the first runs (one batch per jurisdiction) and every try, 3 replications each; alone: 1 each
+    assert len(played[0]) >= 3 and set(played[0]) == {3}
+    assert sum(played[1]) == sum(played[0]) and set(played[1]) == {1}
 
 
 KILLER = """
