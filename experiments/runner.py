@@ -46,6 +46,15 @@ def store_format(result: dict[str, Any]) -> dict[str, Any]:
         )
     by_grade = {g: {k: v for k, v in metrics.items() if _is_number(v)} for g, metrics in result["grades"].items()}
     summary = {k: v for k, v in result["summary"].items() if _is_number(v)}
+    # per inspection source: ``<figure>.<source>`` in the run's metrics and, per grade held at the
+    # inspection, in its grade's metrics (docs/metrics.md, "By source")
+    for source, figures in (result.get("sources") or {}).items():
+        for name, value in figures.items():
+            if name != "grades" and _is_number(value):
+                summary[f"{name}.{source}"] = value
+        for g, grade_figures in (figures.get("grades") or {}).items():
+            row = by_grade.setdefault(g, {})
+            row.update({f"{name}.{source}": v for name, v in grade_figures.items() if _is_number(v)})
     return {"summary": summary, "periods": periods, "by_grade": by_grade}
 
 

@@ -164,6 +164,7 @@ def _variation(key: str, value: Any, file: str) -> Variation | Problem:
 
 def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[Problem]]:
     """Everything that can be checked without loading a plugin; returns the variations and the problems."""
+    from credsup.results.outcomes import unknown as unknown_outcome
     from credsup.simulation.metrics import METRICS
 
     problems: list[Problem] = []
@@ -177,14 +178,9 @@ def check_spec(spec: SweepSpec, file: str) -> tuple[tuple[Variation, ...], list[
     if not spec.outcomes:
         problems.append(Problem(file, "outcomes", f"name at least one metric ({', '.join(METRICS)})"))
     for i, outcome in enumerate(spec.outcomes):
-        if outcome not in METRICS:
-            problems.append(
-                Problem(
-                    file,
-                    f"outcomes[{i}]",
-                    f"unknown metric {outcome!r}{_suggest(outcome, METRICS)}; metrics: {', '.join(METRICS)}",
-                )
-            )
+        why = unknown_outcome(outcome)
+        if why is not None:
+            problems.append(Problem(file, f"outcomes[{i}]", why))
     variations: list[Variation] = []
     if not spec.parameters:
         problems.append(Problem(file, "parameters", "name at least one parameter to vary"))

@@ -24,6 +24,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from credsup.i18n import Lang, language
+from credsup.results.outcomes import bounds as outcome_bounds
+from credsup.results.outcomes import parse as parse_outcome
+from credsup.results.outcomes import stored_values
 from credsup.results.stats import MIN_REPLICATIONS, Estimate, mean_ci
 from credsup.results.store import ExperimentResults
 from credsup.results.table import effort_series, fmt
@@ -41,7 +44,7 @@ def is_frontier(results: ExperimentResults) -> bool:
 
 def frontier_outcomes(results: ExperimentResults) -> list[str]:
     settings = results.experiment.get("settings") or {}
-    named = [m for m in settings.get("outcomes") or () if m in results.metric_names]
+    named = [m for m in settings.get("outcomes") or () if parse_outcome(m) is not None]
     return named or [m for m in FRONTIER_OUTCOMES if m in results.metric_names]
 
 
@@ -49,7 +52,6 @@ def frontier_data(results: ExperimentResults, level: float = 0.95) -> dict[str, 
     """``{"outcomes", "jurisdictions", "rows": [{"jurisdiction", "point", "parameters", "x": Estimate,
     "values": {outcome: Estimate}}]}``, rows of each jurisdiction in order of x."""
     outcomes = frontier_outcomes(results)
-    en = language()
     rows = []
     for j in results.jurisdictions:
         mine = []
@@ -59,7 +61,7 @@ def frontier_data(results: ExperimentResults, level: float = 0.95) -> dict[str, 
                 continue
             effort = effort_series(results, p["index"], j).get("inspections")
             x = mean_ci(list(effort) if effort is not None else [], level, (0.0, math.inf))
-            values = {m: mean_ci(data.get(m, []), level, (en.metric(m).low, en.metric(m).high)) for m in outcomes}
+            values = {m: mean_ci(stored_values(results, p["index"], j, m), level, outcome_bounds(m)) for m in outcomes}
             mine.append(
                 {"jurisdiction": j, "point": p["index"], "parameters": p["parameters"], "x": x, "values": values}
             )

@@ -111,6 +111,40 @@ def _effort_view(table: dict[str, Any], lang: Lang) -> dict[str, Any]:
     }
 
 
+def _sources_view(table: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """The "By source" block: two rows per inspection source (inspections per 1,000 enterprise-years,
+    hit rate), one column per jurisdiction, each mean with its interval."""
+    _ = lang.gettext
+    names = table["jurisdictions"]
+    measures = (
+        ("inspections", _("inspections per 1,000 enterprise-years")),
+        ("hit_rate", _("hit rate (violations found per inspection)")),
+    )
+    rows = []
+    for row in table.get("sources", []):
+        for i, (key, label) in enumerate(measures):
+            cells = []
+            for j in names:
+                e = row[key].get(j)
+                if e is None or e.n == 0:
+                    cells.append({"value": "–", "ci": ""})
+                else:
+                    cells.append(
+                        {"value": fmt(e.mean), "ci": f"[{fmt(e.low)}, {fmt(e.high)}]" if e.has_interval else ""}
+                    )
+            rows.append({"source": row["label"] if i == 0 else "", "measure": label, "cells": cells})
+    return {
+        "names": [jurisdiction_name(j, table, lang) for j in names],
+        "rows": rows,
+        "note": _(
+            "Each inspection counted under the order it served (a random spot check, key supervision's full "
+            "coverage, a complaint, a commitment's verification, a referral, a rectification follow-up): how "
+            "many per 1,000 enterprise-years and what share found a violation, mean over replications with its "
+            "interval. A random spot check's hit rate is not confounded by complaints, which go to violators."
+        ),
+    }
+
+
 def _equal_effort_view(table: dict[str, Any], lang: Lang) -> dict[str, Any]:
     """The factors of a comparison at equal effort (``{"rows": []}`` for any other comparison)."""
     from credsup.results.equal_effort import factor_rows
@@ -341,6 +375,7 @@ def context(
         ],
         "effort": _effort_view(table, lang) if names else {"rows": []},
         "equal_effort": _equal_effort_view(table, lang),
+        "by_source": _sources_view(table, lang) if names else {"rows": []},
         "results_note": _(
             "Mean over replications with its {pct}% confidence interval (kept within the metric's range), and the "
             "paired difference to {baseline}: every jurisdiction ran on the same population draws and random "

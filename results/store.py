@@ -363,10 +363,16 @@ class ExperimentResults:
 
     @property
     def metric_names(self) -> list[str]:
+        """Every name stored in the runs' ``metric`` rows: run metrics and per-source figures."""
         names: list[str] = []
         for metrics in self.summary.values():
             names.extend(m for m in metrics if m not in names)
         return names
+
+    @property
+    def run_metric_names(self) -> list[str]:
+        """The stored run metrics (``hit_rate`` ...), without the per-source figures (``hit_rate.spot``)."""
+        return [m for m in self.metric_names if "." not in m]
 
 
 def seed_value(text: str) -> int | str:

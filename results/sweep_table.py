@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from credsup.i18n import Lang, language
+from credsup.results.outcomes import bounds as outcome_bounds
+from credsup.results.outcomes import stored_values
 from credsup.results.stats import Estimate, mean_ci
 from credsup.results.store import ExperimentResults
 from credsup.results.table import cell
@@ -35,8 +37,8 @@ def parameter_keys(results: ExperimentResults) -> list[str]:
 
 
 def outcomes(results: ExperimentResults) -> list[str]:
-    """The sweep's outcomes of interest (every stored metric when the experiment names none)."""
-    return list(results.experiment["settings"].get("outcomes") or results.metric_names)
+    """The sweep's outcomes of interest (every stored run metric when the experiment names none)."""
+    return list(results.experiment["settings"].get("outcomes") or results.run_metric_names)
 
 
 def point_summary(results: ExperimentResults, metrics: list[str] | None = None, level: float = 0.95) -> dict[str, Any]:
@@ -44,8 +46,7 @@ def point_summary(results: ExperimentResults, metrics: list[str] | None = None, 
     "jurisdiction", "values": {outcome: Estimate}}]}``, one row per point and jurisdiction with runs.
     Intervals are kept within each outcome's range (:mod:`credsup.results.stats`)."""
     names = metrics or outcomes(results)
-    en = language()
-    bounds = {m: (en.metric(m).low, en.metric(m).high) for m in names}
+    bounds = {m: outcome_bounds(m) for m in names}
     rows = []
     for p in sorted(results.points, key=lambda p: p["index"]):
         for j in results.jurisdictions:
@@ -57,7 +58,7 @@ def point_summary(results: ExperimentResults, metrics: list[str] | None = None, 
                     "point": p["index"],
                     "parameters": p["parameters"],
                     "jurisdiction": j,
-                    "values": {m: mean_ci(data.get(m, []), level, bounds[m]) for m in names},
+                    "values": {m: mean_ci(stored_values(results, p["index"], j, m), level, bounds[m]) for m in names},
                 }
             )
     return {

@@ -112,7 +112,7 @@ def comparison(
     names = [j for j in results.jurisdictions if (point, j) in results.summary]
     baseline = names[0] if names else None
     rows: list[dict[str, Any]] = []
-    for metric in results.metric_names:
+    for metric in results.run_metric_names:
         info = lang.metric(metric)
         bounds = (info.low, info.high)
         values = {j: mean_ci(results.summary[(point, j)].get(metric, []), level, bounds) for j in names}
@@ -144,6 +144,7 @@ def comparison(
         "graded": {j: graded(results, point, j) for j in names},
         "metrics": rows,
         "effort": effort(results, point, names, level, lang),
+        "sources": by_source(results, point, names, level, lang),
         # compare --equal-effort: the factors found (credsup.experiments.equal_effort), else None
         "equal_effort": (results.experiment.get("settings") or {}).get("equal_effort") if point == 0 else None,
     }
@@ -222,6 +223,38 @@ def effort(
     return rows
 
 
+def by_source(
+    results: ExperimentResults, point: int, names: list[str], level: float = 0.95, lang: Lang | None = None
+) -> list[dict[str, Any]]:
+    """The "By source" block of :func:`comparison`: for each inspection source that any jurisdiction used,
+    ``{"source", "label", "inspections": {j: Estimate}, "hit_rate": {j: Estimate}}``, the inspections per
+    1,000 enterprise-years (as the effort rows count them) and the hit rate (detections per inspection of
+    that source), each the mean over replications with its interval. A jurisdiction that never inspected
+    from a source has no hit rate there (an empty estimate)."""
+    from credsup.results.outcomes import stored_values
+    from credsup.simulation.tally import SOURCE_LABELS
+
+    lang = lang or language()
+    series = {j: effort_series(results, point, j) for j in names}
+    rows = []
+    for source in SOURCE_LABELS:
+        counts = {j: stored_values(results, point, j, f"inspections.{source}") for j in names}
+        if not any(np.nansum(c) > 0 for c in counts.values()):
+            continue
+        rates = {j: series[j].get(f"{SOURCE_PREFIX}{source}", np.empty(0)) for j in names}
+        rows.append(
+            {
+                "source": source,
+                "label": lang.name("sources", source),
+                "inspections": {j: mean_ci(rates[j], level, (0.0, math.inf)) for j in names},
+                "hit_rate": {
+                    j: mean_ci(stored_values(results, point, j, f"hit_rate.{source}"), level, (0.0, 1.0)) for j in names
+                },
+            }
+        )
+    return rows
+
+
 def _aligned(results: ExperimentResults, point: int, jurisdiction: str, metric: str) -> dict[int, float]:
     arr = results.summary.get((point, jurisdiction), {}).get(metric)
     if arr is None:
@@ -253,6 +286,14 @@ def comparison_json(table: dict[str, Any]) -> dict[str, Any]:
                 "relative_to_baseline": {j: clean(x) for j, x in row["relative"].items()},
             }
             for row in table["effort"]
+        },
+        "sources": {
+            row["source"]: {
+                "label": row["label"],
+                "inspections_per_1000_enterprise_years": {j: e.as_dict() for j, e in row["inspections"].items()},
+                "hit_rate": {j: e.as_dict() for j, e in row["hit_rate"].items()},
+            }
+            for row in table.get("sources", [])
         },
         "metrics": {
             row["metric"]: {

@@ -184,7 +184,7 @@ def comparison_renderable(table: dict[str, Any], lang: Lang | None = None) -> Re
     """The comparison table of :func:`credsup.results.table.comparison` for the terminal: the notes, the
     effort block, one block per metric, and the conclusion in words."""
     from credsup.results.conclusion import conclusion
-    from credsup.results.table import _warning_small, jurisdiction_name
+    from credsup.results.table import _warning_small, cell, jurisdiction_name
 
     lang = lang or language()
     _ = lang.gettext
@@ -242,6 +242,19 @@ def comparison_renderable(table: dict[str, Any], lang: Lang | None = None) -> Re
                     indent=len(indent) + 2,
                 )
             )
+        parts.append(Text(""))
+    if table.get("sources"):
+        width = max(len(s) for s in shown.values())
+        parts.append(Text(_("By source: inspections per 1,000 enterprise-years, and hit rate"), style="bold"))
+        for row in table["sources"]:
+            parts.append(Text(f"  {row['label']}"))
+            for j in names:
+                parts.append(
+                    Text(
+                        f"    {shown[j]:<{width}}  {cell(row['inspections'][j])}   "
+                        + _("hit rate {value}").format(value=cell(row["hit_rate"][j]))
+                    )
+                )
         parts.append(Text(""))
     for row in table["metrics"]:
         better = {"higher": _("higher is better"), "lower": _("lower is better")}.get(row["better"], "")

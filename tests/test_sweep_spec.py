@@ -213,7 +213,7 @@ HEAD_SOBOL = """
         (
             HEAD_SOBOL.replace('["hit_rate"]', '["hit_rat"]'),
             '[parameters]\n"inspection.rate_per_year.C" = { low = 0.1, high = 0.5 }\n',
-            "outcomes[0]: unknown metric 'hit_rat' (did you mean 'hit_rate'?)",
+            "outcomes[0]: unknown outcome 'hit_rat' (did you mean 'hit_rate'?)",
         ),
         (
             HEAD_SOBOL.replace('"national"', '"atlantis"'),

@@ -142,7 +142,7 @@ def store_compare(
                     "visits": 1.5 * insp,
                 }
                 if sources:
-                    metrics["inspections.random"] = 0.7 * insp
+                    metrics["inspections.spot"] = 0.7 * insp
                     metrics["inspections.complaint"] = 0.3 * insp
                 if p["graded"]:
                     metrics.update(
@@ -187,6 +187,15 @@ def store_compare(
                     },
                     "ungraded": {"inspections": 0.0, "detections": 0.0},
                 }
+            if sources:  # per-source figures as a run stores them (docs/metrics.md, "By source")
+                for source, hit in (("spot", 0.5), ("complaint", 2.0)):
+                    n = sum(x["metrics"][f"inspections.{source}"] for x in periods)
+                    summary[f"inspections.{source}"] = n
+                    summary[f"detections.{source}"] = n * summary["hit_rate"] * hit
+                    summary[f"hit_rate.{source}"] = summary["hit_rate"] * hit
+                    for g, figures in by_grade.items():
+                        if g != "ungraded":
+                            figures[f"hit_rate.{source}"] = figures["hit_rate"] * hit
             record_run(
                 engine,
                 exp,

@@ -72,6 +72,9 @@ def _sweep(tmp: Path, design: str, lang: str = "en") -> Path:
 PAGES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "compare": (_compare, "comparison"),
     "compare-zh": (lambda tmp: _compare(tmp, "zh"), "comparison"),
+    # the By source block (issue 13 point 5): five jurisdictions, two label columns, at 800 px
+    "compare-by-source": (_compare, "by-source"),
+    "compare-by-source-zh": (lambda tmp: _compare(tmp, "zh"), "by-source"),
     "sweep-grid": (lambda tmp: _sweep(tmp, "grid"), "parameters-varied"),
     "sweep-sobol-zh": (lambda tmp: _sweep(tmp, "sobol", "zh"), "indices"),
     "equal-effort": (_equal_effort, "equal-effort"),

@@ -90,7 +90,7 @@ def test_effort_rows_measure_inspections_per_1000_enterprises_per_year(tmp_path:
     assert [r["key"] for r in table["effort"]] == [
         "inspections",
         "inspections.complaint",
-        "inspections.random",
+        "inspections.spot",
         "visits",
         "inspector_utilisation",
     ]
@@ -98,8 +98,8 @@ def test_effort_rows_measure_inspections_per_1000_enterprises_per_year(tmp_path:
         # monthly inspections x 12 months / (1000 enterprises x 1 year) x 1000
         assert rows["inspections"]["values"][j].mean == pytest.approx(p["inspections"] * 12, rel=0.02)
         assert rows["visits"]["values"][j].mean == pytest.approx(1.5 * p["inspections"] * 12, rel=0.02)
-    assert rows["inspections.random"]["source"] == "random"
-    assert rows["inspections.random"]["label"] == "random spot checks"
+    assert rows["inspections.spot"]["source"] == "spot"
+    assert rows["inspections.spot"]["label"] == "random spot checks"
     assert rows["inspections"]["relative"]["shanghai"] == pytest.approx(250 / 120 - 1, rel=0.03)
 
 
