@@ -11,4 +11,9 @@ def extra_file_kinds() -> dict[str, Callable[[str], Any]]:
     from credsup.experiments.sweep import prepare
 
     kinds: dict[str, Callable[[str], Any]] = {"sweep": prepare}  # every point validated, nothing run
+    from credsup.calibration.calibrate import prepare as prepare_calibration
+    from credsup.calibration.targets import load_targets
+
+    kinds["calibration"] = prepare_calibration  # targets, scenario and free parameters checked, nothing run
+    kinds["targets"] = load_targets
     return kinds

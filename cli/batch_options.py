@@ -1,4 +1,4 @@
-"""The ``--batch-memory`` option of every command that runs many simulations (compare, sweep)."""
+"""The ``--batch-memory`` option of every command that runs many simulations (compare, sweep, calibrate, fit)."""
 
 from __future__ import annotations
 

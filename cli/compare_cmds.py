@@ -167,7 +167,7 @@ def compare_command(
         f"comparing {names} on {prepared.scenario.scenario}: {prepared.replications} replication(s) each, "
         f"{workers} worker(s)"
     )
-    executor = local_executor(workers) if memory is None else local_executor(workers, memory)
+    executor = local_executor(workers, memory=memory)
     if resume_id is None and prepared.equal_effort:
         reporter.note("equal effort: finding each jurisdiction's random-check factor (each try runs every replication)")
         try:

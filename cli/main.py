@@ -90,6 +90,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     from credsup.cli import (
+        calibrate_cmds,
         compare_cmds,
         completion_cmds,
         config_cmds,
@@ -111,6 +112,7 @@ def _register() -> None:
         run_cmds,
         compare_cmds,
         sweep_cmds,
+        calibrate_cmds,
         results_cmds,
         registry_cmds,
         serve_cmds,

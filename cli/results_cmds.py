@@ -65,7 +65,9 @@ def db_hint(db: str | None) -> tuple[list[str], str]:
 def resume_hint(record: dict[str, Any], db: str | None, spec: str | None = None) -> str:
     """The command that completes a stored experiment: ``credsup compare --resume ID`` or, for a sweep,
     the sweep's own command (``spec`` as the user named it, else as stored) with ``--resume ID``."""
-    if record["kind"] == "sweep":
+    if record["kind"] == "calibrate":
+        words = ["credsup", "calibrate", "--resume", str(record["id"])]
+    elif record["kind"] == "sweep":
         words = shlex.split(record["command"])
         if spec is not None and len(words) > 2:
             words[2] = spec
@@ -141,6 +143,9 @@ def show_command(experiment_id: int, db: str | None, point: int | None, as_json:
     from credsup.results.terminal import print_comparison
 
     language_ = language(lang)
+    if _is_calibration(db, experiment_id):
+        _show_calibration(db, experiment_id, as_json)
+        return
     results = load_experiment(_engine(db), experiment_id)
     sweep = is_sweep(results) and point is None
     if point is not None and point not in {p["index"] for p in results.points}:
@@ -262,6 +267,18 @@ def report_command(experiment_id: int, db: str | None, out: str, force: bool, la
     check_report_prerequisites(language_, templates_tuple(templates))
     out_dir = guard_output_dir(out, db, force=force)
     assert out_dir is not None
+    if _is_calibration(db, experiment_id):
+        from credsup.calibration.calibrate import analyse
+        from credsup.calibration.report import write_outputs as write_calibration
+        from credsup.results.store import read_experiment
+
+        engine = _engine(db)
+        record, _ = read_experiment(engine, experiment_id)
+        paths = write_calibration(
+            analyse(engine, experiment_id), record, out_dir, language_, templates_tuple(templates)
+        )
+        click.echo(f"wrote {', '.join(sorted(paths))} in {out_dir}", err=True)
+        return
     results = load_experiment(_engine(db), experiment_id)
     note = completeness_note(results, db)
     if note:
@@ -329,6 +346,24 @@ def path_command(db: str | None, as_json: bool) -> None:
         click.echo(json.dumps({"database": shown, "url": display_url(resolve_url(db)), "exists": exists}, indent=2))
         return
     click.echo(shown)
+
+
+def _is_calibration(db: str | None, experiment_id: int) -> bool:
+    from credsup.results.store import read_experiment
+
+    record, _ = read_experiment(_engine(db), experiment_id)
+    return record["kind"] == "calibrate"
+
+
+def _show_calibration(db: str | None, experiment_id: int, as_json: bool) -> None:
+    """A calibration's result (docs/calibration.md), rebuilt from the database."""
+    from credsup.calibration.calibrate import analyse
+    from credsup.cli.calibrate_cmds import show
+    from credsup.results.store import read_experiment
+
+    engine = _engine(db)
+    record, _ = read_experiment(engine, experiment_id)
+    show(analyse(engine, experiment_id), record, as_json)
 
 
 COMMANDS = [results_group]

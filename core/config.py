@@ -338,12 +338,48 @@ def _blamed(path: str, file: str, attribute: Mapping[str, str]) -> str:
 
 
 def load_plain(
-    path: str | Path, cls: type[T], *, overrides: Sequence[tuple[str, Any]] = (), data: Mapping[str, Any] | None = None
+    path: str | Path,
+    cls: type[T],
+    *,
+    overrides: Sequence[tuple[str, Any]] = (),
+    data: Mapping[str, Any] | None = None,
+    sourced_values: bool = False,
 ) -> T:
-    """Read a plain TOML file (no sources) into ``cls``, applying ``(key.path, value)`` overrides."""
+    """Read a plain TOML file (no sources) into ``cls``, applying ``(key.path, value)`` overrides.
+
+    With ``sourced_values``, a value may also be written with its source, ``key = { value = ..., source =
+    "..." }`` (a calibrated scenario's fitted values are): the source must be acceptable
+    (:func:`check_source`) and the value is used as if written bare."""
     tree = dict(read_toml(path)) if data is None else dict(data)
+    if sourced_values:
+        tree, problems = unwrap_sourced(tree, str(path))
+        if problems:
+            raise ConfigError(problems)
     applied, attribute = apply_overrides(Sourced(tree, {}), cls, overrides)
     return structure(applied.values, cls, str(path), attribute)
+
+
+_SOURCED_KEYS = frozenset({"value", "source", "note"})
+
+
+def unwrap_sourced(tree: Mapping[str, Any], file: str) -> tuple[dict[str, Any], list[Problem]]:
+    """``tree`` with every ``{ value = ..., source = "..." }`` table replaced by its value, and the problems
+    with their sources (missing, or an assumption without a reason)."""
+    problems: list[Problem] = []
+
+    def walk(node: Any, path: str) -> Any:
+        if isinstance(node, dict):
+            if "value" in node and set(node) <= _SOURCED_KEYS:
+                why = check_source(node.get("source"))
+                if why:
+                    problems.append(Problem(file, f"{path}.source" if path else "source", why))
+                return node["value"]
+            return {k: walk(v, f"{path}.{k}" if path else k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, f"{path}[{i}]") for i, v in enumerate(node)]
+        return node
+
+    return walk(dict(tree), ""), problems
 
 
 # ---------------------------------------------------------------------------------- sourced files

@@ -167,7 +167,7 @@ def execute_batch(batch: Batch) -> list[Outcome]:
         results = run_batch(
             first.scenario,
             first.jurisdiction,
-            [run_seed(t.seed, t.point, t.replication) for t in tasks],
+            [run_seed(t.seed, t.stream_point, t.replication) for t in tasks],
             scenario_overrides=list(first.scenario_overrides),
             jurisdiction_overrides=list(first.jurisdiction_overrides),
             jurisdiction_config=first.jurisdiction_config,

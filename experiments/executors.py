@@ -75,11 +75,20 @@ class ProcessExecutor:
     the batch it held: each of its runs comes back as a failed outcome with the reason, a new worker
     takes its place and the experiment goes on; ``--resume`` runs them again."""
 
-    def __init__(self, workers: int, memory: int | None = None):
+    def __init__(self, workers: int, memory: int | None = None, *, keep_workers: bool = False):
         if workers < 2:
             raise ValueError("ProcessExecutor needs at least 2 workers; use InlineExecutor for 1")
         self.workers = workers
         self.memory = memory
+        #: keep the worker processes between calls of :meth:`run` (until :meth:`close`)
+        self.keep_workers = keep_workers
+        self._pool: WorkerPool[Batch] | None = None
+
+    def close(self) -> None:
+        """Stop kept workers (nothing to do otherwise)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def check(self, jurisdictions: Collection[str]) -> None:
         """The workers are this machine's Python: what loads here loads there."""
@@ -88,10 +97,13 @@ class ProcessExecutor:
         return f"{self.workers} local processes"
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
-        pool: WorkerPool[Batch] = WorkerPool(
+        pool: WorkerPool[Batch] = self._pool or WorkerPool(
             self.workers, execute_batch, initializer=_exit_with_parent, initargs=(os.getpid(),)
         )
-        for batch, result in pool.run(plan_batches(list(tasks), self.workers, self.memory)):
+        if self.keep_workers:
+            self._pool = pool
+        batches = plan_batches(list(tasks), self.workers, self.memory)
+        for batch, result in pool.run(batches, keep=self.keep_workers):
             if isinstance(result, list):
                 yield from result
             else:  # WorkerLost or TaskError: the batch did not finish
@@ -110,9 +122,13 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="credsup-parent-watch", daemon=True).start()
 
 
-def local_executor(workers: int, memory: int | None = None) -> Executor:
-    """Inline for one worker, a process pool for more (``memory``: the bound on a batch, in bytes)."""
-    return InlineExecutor(memory) if workers <= 1 else ProcessExecutor(workers, memory)
+def local_executor(workers: int, *, memory: int | None = None, keep_workers: bool = False) -> Executor:
+    """Inline for one worker, a process pool for more. ``memory``: the bound on a batch, in bytes (None:
+    :func:`~credsup.experiments.batching.batch_memory`); ``keep_workers``: the pool's processes are kept
+    between calls of ``run`` (close it with ``executor.close()``)."""
+    if workers <= 1:
+        return InlineExecutor(memory)
+    return ProcessExecutor(workers, memory, keep_workers=keep_workers)
 
 
 # ------------------------------------------------------------------------------------------------ Dask
@@ -261,15 +277,27 @@ def dask_client(
 
 @contextlib.contextmanager
 def open_executor(
-    workers: int = 1, *, scheduler: str | None = None, dask_local: bool = False, memory: int | None = None
+    workers: int = 1,
+    *,
+    scheduler: str | None = None,
+    dask_local: bool = False,
+    memory: int | None = None,
+    keep_workers: bool = False,
 ) -> Iterator[Executor]:
     """The executor for ``--workers N``, ``--scheduler tcp://HOST:PORT`` or ``--dask-local`` (whose
     LocalCluster has ``workers`` processes when ``workers`` > 1, else one per core); ``memory`` bounds
-    each batch (``--batch-memory``, bytes)."""
+    each batch (``--batch-memory``, bytes). ``keep_workers``: local worker processes serve every call of
+    ``run`` until the context ends (many small batches, as a calibration's)."""
     if scheduler is not None and dask_local:
         raise InputError("give --scheduler or --dask-local, not both")
     if scheduler is not None or dask_local:
-        with dask_client(scheduler, local_workers=workers if workers > 1 else None, memory=memory) as executor:
-            yield executor
+        with dask_client(scheduler, local_workers=workers if workers > 1 else None, memory=memory) as on_dask:
+            yield on_dask
     else:
-        yield local_executor(workers) if memory is None else local_executor(workers, memory)
+        local = local_executor(workers, memory=memory, keep_workers=keep_workers)
+        try:
+            yield local
+        finally:
+            close = getattr(local, "close", None)
+            if close is not None:
+                close()

@@ -35,14 +35,22 @@ class RunTask:
     scenario_overrides: tuple[tuple[str, Any], ...] = ()
     jurisdiction_overrides: tuple[tuple[str, Any], ...] = ()
     jurisdiction_config: str | None = None
+    #: the point whose random numbers the run uses: its own (None), or one shared by every point
+    #: (a calibration evaluates every point on the streams of point 0: common random numbers)
+    seed_point: int | None = None
 
     @property
     def key(self) -> tuple[int, str, int]:
         return (self.point, self.jurisdiction, self.replication)
 
     @property
+    def stream_point(self) -> int:
+        """The point whose random streams this run draws on (``seed_point`` if set, else its own)."""
+        return self.point if self.seed_point is None else self.seed_point
+
+    @property
     def seed_key(self) -> str:
-        return seed_key(self.point, self.replication)
+        return seed_key(self.stream_point, self.replication)
 
 
 @attrs.frozen
@@ -68,7 +76,7 @@ def execute(task: RunTask) -> Outcome:
         result = run_simulation(
             task.scenario,
             task.jurisdiction,
-            run_seed(task.seed, task.point, task.replication),
+            run_seed(task.seed, task.stream_point, task.replication),
             scenario_overrides=list(task.scenario_overrides),
             jurisdiction_overrides=list(task.jurisdiction_overrides),
             jurisdiction_config=task.jurisdiction_config,

@@ -152,8 +152,10 @@ class WorkerPool(Generic[T]):
         self._workers.append(worker)
         return worker
 
-    def run(self, tasks: Iterable[T]) -> Iterator[tuple[T, Any]]:
-        """Run every task; the workers are stopped when the iteration ends, early or not."""
+    def run(self, tasks: Iterable[T], *, keep: bool = False) -> Iterator[tuple[T, Any]]:
+        """Run every task; the workers are stopped when the iteration ends, early or not, unless ``keep``
+        (then they wait for the next call's tasks, until :meth:`close`: a calibration's many small
+        batches do not pay the start-up of new workers each time)."""
         self._queue: deque[T] = deque()
         self._todo = iter(tasks)
         try:
@@ -176,8 +178,12 @@ class WorkerPool(Generic[T]):
                             if worker in self._workers:  # its next task first: it works while ours is stored
                                 self._give(worker)
                             yield finished
-        finally:
+        except BaseException:
             self.close()
+            raise
+        finally:
+            if not keep:
+                self.close()
 
     def _has_task(self) -> bool:
         if not self._queue:

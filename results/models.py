@@ -128,3 +128,24 @@ class GradeMetric(Base):
     grade: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(64))
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Evaluation(Base):
+    """A point a calibration evaluated (``credsup calibrate``, docs/calibration.md): why (its ``stage``:
+    ``design``, ``search`` or ``analysis``, and ``about``: for a finite-difference point, the point and the
+    parameter it perturbs), when (``step``: the batch it was asked for in, the order a resumed calibration
+    replays), and what came of it (its ``distance`` to the targets, and each target outcome's mean, sd and
+    count over the replications). Its parameter values are the point's; its runs are the point's runs."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (UniqueConstraint("experiment_id", "point"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiment.id", ondelete="CASCADE"), index=True)
+    point: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(16))  # design | search | analysis
+    about: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    distance: Mapped[float | None] = mapped_column(Float, nullable=True)
+    outcomes: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -665,7 +665,7 @@ def load_scenario(name_or_path: str, overrides: Sequence[tuple[str, Any]] = ()) 
     even when the file leaves ``behaviour.honesty`` to its default.
     """
     path = scenario_path(str(name_or_path))
-    scenario = load_plain(path, Scenario)
+    scenario = load_plain(path, Scenario, sourced_values=True)  # calibrated values carry their source
     if not overrides:
         return scenario
     return load_plain(path, Scenario, overrides=overrides, data=CONVERTER.unstructure(scenario))

@@ -112,9 +112,10 @@ def table(out: str, first: str) -> dict[str, list[str]]:
 def test_profile_city_smoke() -> None:
     out = run("profile_city.py", "-j", "national", "--enterprises", "1000", "--months", "2", "--top", "3")
     steps = table(out, "step")
-    # national grades every 12 months (national.toml schedule.grading_months): once in a 2-month run
-    assert steps["grading"][0] == "1"
-    assert int(steps["behaviour: enterprises decide"][0]) == 2  # once a month
+    # national grades every 12 months (national.toml schedule.grading_months) from the first simulated
+    # month; the city scenario's 36-month warm-up comes first, so 38 months hold months 0, 12, 24 and 36
+    assert steps["grading"][0] == "4"
+    assert int(steps["behaviour: enterprises decide"][0]) == 36 + 2  # once a month, warm-up included
     hooks = table(out, "hook")
     assert "credsup_grade" in hooks and all(int(cells[0]) > 0 for cells in hooks.values())
     assert set(hooks) <= set(HOOKS)

@@ -58,12 +58,12 @@ def one_clean_line(result, exit_code: int = 1) -> str:
         ("sanction.fine.serious=inf", "--set: sanction.fine.serious: expected a finite number, got inf"),
         ("grading.cuts.C=nan", "--set: grading.cuts.C: expected a finite number, got nan"),
         (
-            'scenario.behaviour.honesty={ kind = "lognormal", mean = 0.5, spread = 1.0 }',
-            "--set: scenario.behaviour.honesty.kind: honesty lies in [0, 1]: use a fixed, beta or uniform distribution",
+            'scenario.behaviour.types.calculator.honesty={ kind = "lognormal", mean = 0.5, spread = 1.0 }',
+            "--set: scenario.behaviour.types.calculator.honesty.kind: honesty lies in [0, 1]: use a fixed, beta or uniform distribution",
         ),
         (
-            'scenario.behaviour.honesty={ kind = "uniform", mean = 0.8, spread = 0.5 }',
-            "--set: scenario.behaviour.honesty.spread: honesty lies in [0, 1]: mean + spread must be <= 1 (got 1.3)",
+            'scenario.behaviour.types.calculator.honesty={ kind = "uniform", mean = 0.8, spread = 0.5 }',
+            "--set: scenario.behaviour.types.calculator.honesty.spread: honesty lies in [0, 1]: mean + spread must be <= 1 (got 1.3)",
         ),
         ('scenario.scenario=""', "--set: scenario.scenario: must not be empty"),
         ('scenario.scenario="  "', "--set: scenario.scenario: must not be empty"),

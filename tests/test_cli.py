@@ -153,7 +153,7 @@ def test_validate_unknown_kind_and_missing_file(run, tmp_path: Path) -> None:
     result = run("validate", str(odd), str(tmp_path / "missing.toml"))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{odd}: cannot tell what this file is: expected a top-level key naming its kind (jurisdiction, reform, scenario, sweep)",
+        f"{odd}: cannot tell what this file is: expected a top-level key naming its kind (jurisdiction, reform, scenario, sweep, calibration, targets)",
         f"{tmp_path / 'missing.toml'}: file not found",
     ]
 
@@ -187,8 +187,8 @@ def test_params_with_set_override(run) -> None:
     assert rows["inspection.rate_per_year.D"] == {
         "key": "inspection.rate_per_year.D",
         "value": 0.7,
-        "unit": "per enterprise per year",
-        "doc": "expected random spot checks per enterprise per year, by grade: D",
+        "unit": "share (0-1)",
+        "doc": "share of each class checked by the yearly random plan, each enterprise at most once a year: D",
         "source": "override: --set inspection.rate_per_year.D=0.7",
     }
 

@@ -142,7 +142,7 @@ def test_every_set_option_has_the_same_spelling_and_metavar() -> None:
 
 
 def test_out_is_a_folder_and_o_is_a_file_everywhere() -> None:
-    folders = {("compare",), ("sweep",), ("frontier",), ("results", "report"), ("registry", "generate")}
+    folders = {("compare",), ("sweep",), ("frontier",), ("calibrate",), ("results", "report"), ("registry", "generate")}
     files = {("grade",), ("plan",), ("results", "export"), ("registry", "summary")}
     for path, command in commands():
         for option in _options(command):

@@ -192,8 +192,8 @@ OTHER_KEYS = [
     "scenario.population.sizes",
     "scenario.behaviour.items",
     "scenario.behaviour.items.fraud",
-    "scenario.behaviour.honesty",
-    "scenario.behaviour.honesty.kind",
+    "scenario.behaviour.types.calculator.honesty",
+    "scenario.behaviour.types.calculator.honesty.kind",
     "scenario.behaviour.gain",
     "scenario.behaviour.model",
     "scenario.regulator",
@@ -398,7 +398,7 @@ def test_fuzzed_scenario_files_are_a_clean_error_or_a_valid_run(data: st.DataObj
 # -------------------------------------------------------------------------------------- sweep specs
 
 spec_keys = st.sampled_from(
-    ["scenario.regulator.inspectors", "inspection.rate_per_year.D", "scenario.behaviour.honesty.mean"]
+    ["scenario.regulator.inspectors", "inspection.rate_per_year.D", "scenario.behaviour.types.calculator.honesty.mean"]
     + [k for k in KEYS if k in RANGES and RANGES[k].kind != "date" and k not in CAPS]
 )
 
@@ -572,7 +572,7 @@ def test_fuzzed_registries_are_a_clean_error_or_grades(
         out = folder / "grades.csv"
         jurisdiction = random.Random(str(edits)).choice(JURISDICTIONS)
         skipping = ["--skip-bad-rows"] if skip else []
-        graded = invoke("grade", str(reg), "-j", jurisdiction, "--as-of", as_of, "--out", str(out), *skipping)
+        graded = invoke("grade", str(reg), "-j", jurisdiction, "--as-of", as_of, "-o", str(out), *skipping)
         if judge("registries", graded):
             with out.open(encoding="utf-8", newline="") as fh:
                 rows = list(csv.DictReader(fh))
@@ -582,7 +582,7 @@ def test_fuzzed_registries_are_a_clean_error_or_grades(
         plan = folder / "plan.csv"
         inspectors = str(reg / "inspectors.csv")
         args = ["plan", str(reg), "-j", jurisdiction, "--inspectors", inspectors, "--period", period, "--seed", "1"]
-        planned = invoke(*args, "--out", str(plan), *skipping)
+        planned = invoke(*args, "-o", str(plan), *skipping)
         if judge("registries", planned):
             with plan.open(encoding="utf-8", newline="") as fh:
                 visits = list(csv.DictReader(fh))

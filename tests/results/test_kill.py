@@ -1,4 +1,5 @@
-"""Kill tests: ``kill -9`` of the main process or of a worker, at random moments, for compare and sweep.
+"""Kill tests: ``kill -9`` of the main process or of a worker, at random moments, for compare, sweep and
+calibrate.
 
 Each trial runs the real command line in a process of its own with two local workers, waits until a
 random number of runs is stored (plus a random fraction of a run), and kills with SIGKILL:
@@ -251,5 +252,120 @@ def _clear(db: str) -> None:
 
     engine = open_database(db)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE experiment, point, run, metric, period_metric, grade_metric RESTART IDENTITY"))
+        conn.execute(
+            text("TRUNCATE experiment, point, run, metric, period_metric, grade_metric, evaluation RESTART IDENTITY")
+        )
     engine.dispose()
+
+
+# ------------------------------------------------------------------------------------------ calibrate
+
+#: A small calibration: 2 free parameters, 4 start points then the local search, 2 replications a point.
+CALIBRATE_ARGS = [
+    "dandong-2023",
+    "-s",
+    "demo",
+    "--free",
+    "scenario.behaviour.types.committed.share=0.2..0.8",
+    "--free",
+    "scenario.behaviour.types.calculator.honesty.mean=0.3..0.9",
+    *(a for s in COMPARE_SET for a in ("--set", s)),
+    "-r",
+    "2",
+    "--seed",
+    "3",
+    "--design-points",
+    "4",
+    "--max-evaluations",
+    "12",
+]
+
+
+@pytest.fixture(scope="module")
+def calibration_reference(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The uninterrupted calibration, in this process."""
+    db = str(tmp_path_factory.mktemp("calibration") / "reference.db")
+    result = CliRunner().invoke(cli, ["calibrate", *CALIBRATE_ARGS, "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    return {"db": db, "json": json.loads(result.stdout)}
+
+
+def _calibration_matches(db: str, reference: dict, data: dict) -> None:
+    """The same best parameters and fit, every run stored once and ok, with the reference's numbers."""
+    assert data["parameters"] == reference["json"]["parameters"] and data["fit"] == reference["json"]["fit"]
+    engine = open_database(db)
+    with Session(engine) as s:
+        per_key = s.execute(select(Run.point, Run.replication, func.count()).group_by(Run.point, Run.replication)).all()
+    assert all(n == 1 for *_, n in per_key), "a run stored twice"
+    results = load_experiment(engine, 1)
+    assert all(r["status"] == "ok" for r in results.runs) and results.experiment["status"] == "finished"
+    same_numbers(results, load_experiment(open_database(reference["db"]), 1))
+    engine.dispose()
+
+
+def test_kill_9_of_a_calibration_resumes_to_the_same_result(db_url, tmp_path, calibration_reference) -> None:
+    rng = random.Random("main-calibrate")
+    for trial in range(trials(db_url)):
+        db = f"sqlite:///{tmp_path / f'k{trial}.db'}" if db_url.startswith("sqlite") else db_url
+        if not db_url.startswith("sqlite") and trial > 0:
+            _clear(db)
+        at = rng.randint(1, 20)
+        command = [sys.executable, "-m", "credsup.cli.main", "calibrate", *CALIBRATE_ARGS, "--db", db, "-w", "2"]
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_runs(db, at, proc)
+            time.sleep(rng.uniform(0.0, 0.3))
+            workers = [w.pid for w in workers_of(proc.pid)]
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == -signal.SIGKILL, "the command ended before it was killed"
+        killed_with = count_runs(db)
+        wait_gone(workers)
+        listed = CliRunner().invoke(cli, ["results", "list", "--db", db, "--json"])
+        (row,) = json.loads(listed.stdout)
+        assert row["status"] == "interrupted" and row["kind"] == "calibrate"
+        result = CliRunner().invoke(cli, ["calibrate", "--resume", "1", "--db", db, "--json"])
+        assert result.exit_code == 0, result.output
+        _calibration_matches(db, calibration_reference, json.loads(result.stdout))
+        report({"test": "calibrate-main", "trial": trial, "stored_when_killed": killed_with})
+
+
+def test_kill_9_of_a_calibrations_worker_costs_a_rerun_of_its_run(db_url, tmp_path, calibration_reference) -> None:
+    rng = random.Random("worker-calibrate")
+    for trial in range(trials(db_url)):
+        db = f"sqlite:///{tmp_path / f'w{trial}.db'}" if db_url.startswith("sqlite") else db_url
+        if not db_url.startswith("sqlite") and trial > 0:
+            _clear(db)
+        at = rng.randint(1, 20)
+        command = [
+            sys.executable,
+            "-m",
+            "credsup.cli.main",
+            "calibrate",
+            *CALIBRATE_ARGS,
+            "--db",
+            db,
+            "-w",
+            "2",
+            "--json",
+        ]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_runs(db, at, proc)
+            time.sleep(rng.uniform(0.0, 0.3))
+            victims = workers_of(proc.pid)
+            assert victims, "no worker process found"
+            victim = rng.choice(victims).pid
+            os.kill(victim, signal.SIGKILL)
+            out, err = proc.communicate(timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert "Internal error" not in err and "Traceback" not in err, err
+        # the lost run is run again at once (a calibration needs every replication of a point to go on)
+        assert proc.returncode == 0, err
+        _calibration_matches(db, calibration_reference, json.loads(out))
+        report({"test": "calibrate-worker", "trial": trial, "killed_after": at, "rerun": "lost" in err})

@@ -20,7 +20,7 @@ from credsup.i18n import language
 from credsup.results.store import load_experiment
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reports_data import FIVE, equal_effort_settings, store_compare, store_frontier, store_sweep
+from reports_data import FIVE, XSS, equal_effort_settings, store_compare, store_frontier, store_sweep
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -68,6 +68,36 @@ def _sweep(tmp: Path, design: str, lang: str = "en") -> Path:
     return write_sweep_outputs(load_experiment(engine, exp), tmp / "out", lang=language(lang))["report.html"]
 
 
+def _calibration(tmp: Path, lang: str = "en") -> Path:
+    """A small calibration (2 free parameters, a 1,500-enterprise district over 12 months) to a targets
+    file whose title carries the script."""
+    from credsup.calibration.calibrate import analyse, prepare, run, start
+    from credsup.calibration.report import write_outputs
+    from credsup.experiments.executors import InlineExecutor
+    from credsup.results.db import open_database
+    from credsup.results.store import read_experiment
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "calibration"))
+    from helpers import FREE, SMALL, targets_file
+
+    targets = targets_file(tmp / "targets.toml", extra=f'title = "Targets {XSS}"')
+    engine = open_database(f"sqlite:///{tmp / 'k.db'}")
+    prepared = prepare(
+        str(targets),
+        scenario="demo",
+        free=FREE,
+        set_texts=SMALL,
+        replications=2,
+        seed=5,
+        design_points=4,
+        max_evaluations=6,
+    )
+    exp = start(engine, prepared, InlineExecutor())
+    run(engine, exp, prepared, InlineExecutor())
+    record, _ = read_experiment(engine, exp)
+    return write_outputs(analyse(engine, exp), record, tmp / "out", lang=language(lang))["report.html"]
+
+
 #: page name -> (builder writing the page into a folder and returning its path, id of its main table)
 PAGES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "compare": (_compare, "comparison"),
@@ -81,6 +111,8 @@ PAGES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "equal-effort-zh": (lambda tmp: _equal_effort(tmp, "zh"), "comparison"),
     "frontier": (_frontier, "frontier"),
     "frontier-zh": (lambda tmp: _frontier(tmp, "zh"), "frontier"),
+    "calibration": (_calibration, "fit-table"),
+    "calibration-zh": (lambda tmp: _calibration(tmp, "zh"), "parameters-fitted"),
 }
 
 

@@ -41,7 +41,7 @@ class Interrupting(InlineExecutor):
 
 
 def interrupted_comparison(db: str, monkeypatch: pytest.MonkeyPatch, after: int = 4) -> None:
-    monkeypatch.setattr(executors, "local_executor", lambda workers: Interrupting(after))
+    monkeypatch.setattr(executors, "local_executor", lambda workers, **_: Interrupting(after))
     result = CliRunner().invoke(cli, [*ARGS, "--db", db])
     monkeypatch.undo()
     assert result.exit_code == 130

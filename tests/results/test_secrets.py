@@ -149,7 +149,7 @@ def test_an_interrupted_comparison_on_postgresql_hints_without_the_password(monk
                     raise KeyboardInterrupt
                 yield outcome
 
-    monkeypatch.setattr(executors, "local_executor", lambda workers: Interrupting())
+    monkeypatch.setattr(executors, "local_executor", lambda workers, **_: Interrupting())
     monkeypatch.delenv("CREDSUP_DB", raising=False)
     databases = _postgres_database()
     url = next(databases)

@@ -250,7 +250,7 @@ def test_ctrl_c_marks_the_sweep_interrupted_and_says_how_to_resume(tmp_path: Pat
                     raise KeyboardInterrupt
                 yield outcome
 
-    monkeypatch.setattr(executors, "local_executor", lambda workers: Interrupting())
+    monkeypatch.setattr(executors, "local_executor", lambda workers, **_: Interrupting())
     spec = write_spec(tmp_path / "s.toml")
     db = tmp_path / "r.db"
     result = CliRunner().invoke(cli, ["sweep", str(spec), "--db", str(db)])

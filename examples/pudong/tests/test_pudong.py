@@ -60,13 +60,26 @@ def test_the_quiet_list_halves_shanghais_probability_from_its_start_date(pudong,
 
 
 def test_full_coverage_is_never_lowered(pudong, shanghai):
-    key = EnterpriseBatch.build(1, grade=[0], key_sector=[True], clean_inspections_36m=[3], inspections_36m=[3])
-    # never inspected: a key supervision object whose visit is due only if its grade is listed (C, D);
-    # grade A is not, so take an enterprise Shanghai covers fully instead: grade D in a key sector
-    due = EnterpriseBatch.build(1, grade=[3], key_sector=[True])
-    assert shanghai.inspection_probability(due, AFTER).full_coverage[0]
+    """A key-field enterprise on the quiet list (grade A, 3 clean inspections) keeps Shanghai's answer: its
+    full-coverage visit when due (last inspected 2025-01-01, over 12 months before 2026Q4 ends), and no
+    random draw when it is not (last inspected 2026-03-01): the quiet list lowers random shares only."""
+
+    def key(last):
+        return EnterpriseBatch.build(
+            1,
+            grade=[0],
+            key_sector=[True],
+            clean_inspections_36m=[3],
+            inspections_36m=[3],
+            last_inspection=np.array([np.datetime64(last)]),
+        )
+
+    due, not_due = key("2025-01-01"), key("2026-03-01")
+    for batch in (due, not_due):
+        assert pudong.inspection_probability(batch, AFTER).equals(shanghai.inspection_probability(batch, AFTER))
     assert pudong.inspection_probability(due, AFTER).full_coverage[0]
-    assert pudong.inspection_probability(key, AFTER).chance[0] < 1.0
+    assert pudong.inspection_probability(due, AFTER).chance[0] == 1.0
+    assert pudong.inspection_probability(not_due, AFTER).chance[0] == 0.0
 
 
 def test_demonstration_in_pilot_sectors_and_national_elsewhere(pudong):

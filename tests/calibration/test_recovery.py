@@ -1,0 +1,95 @@
+"""Synthetic recovery: simulate with known parameters, calibrate to the simulated outcomes, and find the
+known parameters inside the reported uncertainty.
+
+The "observed" figures are the means of 6 replications at the true parameters on seed 101; the calibration
+runs on seed 7, so its replications are other draws than the targets' (as a real region's figures are).
+The targets' standard error is the standard error of a mean of 6 replications (the spread between them,
+measured, over the square root of 6)."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from credsup.calibration.calibrate import analyse, prepare, run, start
+from credsup.calibration.outcomes import outcome_values
+from credsup.experiments.executors import InlineExecutor
+from credsup.experiments.seeds import run_seed
+from credsup.results.db import open_database
+from credsup.simulation.runner import run_simulation
+
+sys.path.insert(0, str(Path(__file__).parent))
+from helpers import SHARES, SMALL
+
+TRUTH = {"scenario.behaviour.types.committed.share": 0.55, "scenario.behaviour.types.incompetent.share": 0.12}
+#: The free parameters and their ranges (committed + incompetent stays at most 1). Not the calculators'
+#: honesty with the committed share: their effects on the five outcomes point the same way (cosine 0.89,
+#: measured on this world), a ridge; the incompetent move C and D the other way (cosine -0.67).
+FREE = ("scenario.behaviour.types.committed.share=0.2..0.7", "scenario.behaviour.types.incompetent.share=0.05..0.3")
+#: The test's world, whatever values the shipped demo is calibrated to: a small district, and the spread of
+#: the calculators' honesty fixed (a calibration may change the shipped value).
+WORLD = (*SMALL, "scenario.behaviour.types.calculator.honesty.spread=2.0")
+OUTCOMES = (*SHARES, "violation_prevalence")
+
+
+def synthetic_targets(path: Path, reps: int = 6) -> Path:
+    overrides = [tuple(t.removeprefix("scenario.").split("=")) for t in WORLD]
+    overrides = [(k, float(v) if "." in v else int(v)) for k, v in overrides]
+    overrides += [(k.removeprefix("scenario."), v) for k, v in TRUTH.items()]
+    rows = [
+        outcome_values(run_simulation("demo", "national", run_seed(101, 0, r), scenario_overrides=overrides))
+        for r in range(reps)
+    ]
+    values = np.array([[row[k] for k in OUTCOMES] for row in rows])
+    mean, se = values.mean(axis=0), values.std(axis=0, ddof=1) / np.sqrt(reps)
+    figures = "\n".join(
+        textwrap.dedent(f'''
+        [[figures]]
+        outcome = "{k}"
+        value = {float(m)!r}
+        uncertainty = {{ standard_error = {float(s)!r}, source = "assumption: synthetic, the mean of {reps} replications" }}
+        ''')
+        for k, m, s in zip(OUTCOMES, mean, se)
+    )
+    path.write_text(
+        f'targets = "synthetic"\njurisdiction = "national"\nsource = "assumption: simulated at known parameters"\n{figures}',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (issue 15 on issue 13's world): the search stops at a point that misses the synthetic "
+    "targets (committed 0.68 [0.64, 0.70], incompetent 0.167 [0.152, 0.183] against 0.55 and 0.12; J = 36 on "
+    "3 df) while reporting narrow intervals; the same with the calculators' honesty and the incompetent share "
+    "(0.79 [0.77, 0.81] against 0.62, J = 16). docs/calibration.md, 'On the world after issue 13'",
+)
+def test_a_calibration_recovers_known_parameters_within_its_reported_uncertainty(tmp_path: Path) -> None:
+    targets = synthetic_targets(tmp_path / "synthetic.toml")
+    engine = open_database(str(tmp_path / "r.db"))
+    prepared = prepare(
+        str(targets),
+        scenario="demo",
+        free=FREE,
+        set_texts=WORLD,
+        replications=3,
+        seed=7,
+        design_points=8,
+        max_evaluations=30,
+    )
+    exp = start(engine, prepared, InlineExecutor())
+    run(engine, exp, prepared, InlineExecutor())
+    result = analyse(engine, exp)
+    assert result.complete
+    for row in result.rows:
+        truth = TRUTH[row.key]
+        assert row.interval_low <= truth <= row.interval_high, (row, truth)
+        assert row.status == "determined", row  # five outcomes pin two parameters down
+        # and the interval is informative: well under half the range
+        assert row.interval_high - row.interval_low < 0.5 * (row.high - row.low), row
+    assert result.fit.verdict == "fits", result.fit.as_dict()
