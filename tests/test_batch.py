@@ -165,8 +165,11 @@ def test_the_bound_comes_from_the_caller_the_environment_or_the_default(monkeypa
             parse_memory(bad)
 
 
-def test_a_bad_batch_memory_is_one_clear_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["compare", "--db", str(tmp_path / "r.db"), "--batch-memory", "lots"])
+@pytest.mark.parametrize("command", ["compare", "calibrate", "fit"])
+def test_a_bad_batch_memory_is_one_clear_line(tmp_path: Path, command: str) -> None:
+    db = ["--db", str(tmp_path / "r.db")]
+    args = {"compare": db, "calibrate": ["dandong-2023", "-s", "demo", *db], "fit": ["dandong-2023", "-s", "demo"]}
+    result = CliRunner().invoke(cli, [command, *args[command], "--batch-memory", "lots"])
     assert result.exit_code != 0
     assert "batch memory: 'lots' is not a size" in result.stderr
     assert "Traceback" not in result.stderr
@@ -233,6 +236,94 @@ def test_the_equal_effort_search_plays_its_tries_in_batches_with_the_same_number
     # batched: the first runs (one batch per jurisdiction) and every try, 3 replications each; alone: 1 each
     assert len(played[0]) >= 3 and set(played[0]) == {3}
     assert sum(played[1]) == sum(played[0]) and set(played[1]) == {1}
+
+
+def test_common_random_numbers_hold_in_a_batch() -> None:
+    """A calibration evaluates every point on point 0's streams (``seed_point``): in a batch too, a point
+    with point 0's parameters has point 0's numbers, and not those of its own streams."""
+    from credsup.experiments.batching import execute_batch
+    from credsup.experiments.tasks import execute
+
+    overrides = (("population.enterprises", 300), ("months", 6))
+
+    def task(point: int, replication: int, seed_point: int | None) -> RunTask:
+        return RunTask("demo", "national", 4, replication, point, overrides, seed_point=seed_point)
+
+    members = [task(0, 0, 0), task(0, 1, 0), task(2, 0, 0), task(2, 1, 0), task(2, 0, None)]
+    (batch,) = plan_batches(members, workers=1)
+    assert len(batch) == 5
+    out = {(o.task.point, o.task.replication, o.task.seed_point): o for o in execute_batch(batch)}
+
+    def plain(data: dict | None) -> str:
+        assert data is not None
+        return json.dumps({k: v for k, v in data.items() if k not in ("timings", "hooks")}, sort_keys=True)
+
+    for r in (0, 1):
+        assert plain(out[(2, r, 0)].result) == plain(out[(0, r, 0)].result)
+    assert plain(out[(2, 0, None)].result) != plain(out[(2, 0, 0)].result)
+    alone = execute(task(2, 1, 0)).result
+    assert alone is not None
+    alone.pop("perceived_costs", None)
+    assert plain(out[(2, 1, 0)].result) == plain(alone)
+
+
+def test_a_calibration_gives_the_same_numbers_whatever_the_workers_and_batch_sizes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """calibrate batches a point's replications (workers kept between steps) and finds the same point,
+    fit and stored numbers as with runs played one at a time."""
+    import credsup.experiments.executors as executors
+    from credsup.calibration.calibrate import analyse, start
+    from credsup.calibration.calibrate import prepare as prepare_calibration
+    from credsup.calibration.calibrate import run as run_calibration
+
+    sizes: list[int] = []
+    execute = executors.execute_batch
+
+    def spy(batch):  # type: ignore[no-untyped-def]
+        sizes.append(len(batch))
+        return execute(batch)
+
+    pools: list[object] = []
+    pool_class = executors.WorkerPool
+
+    def counted_pool(*args, **kwargs):  # type: ignore[no-untyped-def]
+        pools.append(pool_class(*args, **kwargs))
+        return pools[-1]
+
+    monkeypatch.setattr(executors, "WorkerPool", counted_pool)
+    prepared = prepare_calibration(
+        "dandong-2023",
+        scenario="demo",
+        free=("scenario.behaviour.types.committed.share=0.2..0.8",),
+        set_texts=("scenario.population.enterprises=600", "scenario.months=6", "scenario.warmup_months=6"),
+        replications=3,
+        seed=7,
+        design_points=2,
+        max_evaluations=4,
+    )
+    got, played = [], []
+    for i, make in enumerate(
+        [InlineExecutor, lambda: InlineExecutor(memory=2**20), lambda: ProcessExecutor(2, keep_workers=True)]
+    ):
+        sizes.clear()
+        executor = make()
+        # the spy stays in this process: a worker process runs the real function
+        monkeypatch.setattr(executors, "execute_batch", spy if i < 2 else execute)
+        engine = open_database(str(tmp_path / f"c{i}.db"))
+        try:
+            exp = start(engine, prepared, executor)
+            run_calibration(engine, exp, prepared, executor)
+        finally:
+            getattr(executor, "close", lambda: None)()
+        result = analyse(engine, exp)
+        best = [(row.value, row.interval_low, row.interval_high) for row in result.rows]
+        got.append((numbers(tmp_path / f"c{i}.db"), result.best_point, best))
+        played.append(list(sizes))
+    assert got[0] == got[1] == got[2]
+    assert played[0] and set(played[0]) == {3}  # each point's 3 replications, one batch
+    assert sum(played[1]) == sum(played[0]) and set(played[1]) == {1}
+    assert len(pools) == 1  # the two workers served every step of the calibration
 
 
 KILLER = """
