@@ -22,7 +22,7 @@ from common import sized_scenario
 #: The steps worth a line: (file suffix, function) -> label.
 STEPS = {
     ("simulation/behaviour.py", "decide"): "behaviour: enterprises decide",
-    ("simulation/behaviour.py", "perceived_costs"): "behaviour: perceived costs (probe)",
+    ("simulation/behaviour.py", "perceived_costs_of_members"): "behaviour: perceived costs (probe)",
     ("simulation/regulator.py", "_grade"): "grading",
     ("simulation/regulator.py", "_count_enterprises"): "enterprise-month counts",
     ("simulation/licences.py", "apply"): "licence applications, commitments",
@@ -32,7 +32,7 @@ STEPS = {
     ("simulation/repairs.py", "apply"): "repair applications",
     ("simulation/credit_record.py", "advance"): "record: a new day (windows, publicity, listings, bans)",
     ("simulation/regulator.py", "_close_month"): "month end: perception, exposure",
-    ("simulation/inspectorate.py", "dispatch"): "inspectorate: daily dispatch and inspections",
+    ("simulation/inspectorate.py", "work"): "inspectorate: daily dispatch and inspections",
     ("simulation/deadlines.py", "decide"): "rectification deadlines: tolerance, sanction",
     ("simulation/objections.py", "withdraw"): "objections upheld",
     ("simulation/repairs.py", "repaired"): "repairs take effect",

@@ -18,7 +18,11 @@ In one run, each measurement in a fresh child process (its own peak memory, no s
    plot (``--plot``, default ``docs/img/scaling.png``);
 5. the targets: city under ``--target-jurisdiction`` (shanghai) in at most 15 s and 2 GB, at least 100x
    the enterprise-periods per second of each naive model, within 10x of the floor. Printed, never
-   asserted: nothing here fails on a slow machine.
+   asserted: nothing here fails on a slow machine;
+6. batched runs (issue 16, ``bench_batch.py``; ``--no-batch`` skips them): 64 ``demo`` replications
+   one after the other against batched, per CPU second; start-up and a 1,000-enterprise run; a sample of
+   the Sobol' study on 2 workers, extrapolated to its 9,216 runs; with their targets (batched at least 8x
+   per core, the study in at most 10 minutes).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,40 @@ TARGET_WALL_S = 15.0
 TARGET_PEAK_MB = 2048.0
 TARGET_NAIVE_RATIO = 100.0
 TARGET_TIMES_FLOOR = 10.0
+TARGET_BATCH_RATIO = 8.0
+TARGET_SOBOL_MINUTES = 10.0
+
+
+def batch_figures(quick: bool, sequential_runs: int, sobol_samples: int) -> dict[str, Any]:
+    """``bench_batch.py`` in a child process (each of its parts in a process of its own); its figures."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "batch.json"
+        args = (
+            ["--quick"] if quick else ["--sequential-runs", str(sequential_runs), "--sobol-samples", str(sobol_samples)]
+        )
+        done = subprocess.run([sys.executable, str(HERE / "bench_batch.py"), *args, "--json", str(out)], text=True)
+        if done.returncode != 0:
+            raise RuntimeError("bench_batch.py failed")
+        return json.loads(out.read_text())
+
+
+def batch_targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The targets of issue 16 from ``bench_batch.py``'s figures."""
+    ratio = figures["summary"]["batched_over_sequential_per_cpu"]
+    sobol = next(r for r in figures["rows"] if r["part"] == "sobol")
+    minutes = sobol.get("study_minutes_extrapolated")
+    return [
+        {
+            "target": f"batched demo replications >= {TARGET_BATCH_RATIO:g}x sequential per core",
+            "value": f"{ratio:.2f}x",
+            "met": ratio >= TARGET_BATCH_RATIO,
+        },
+        {
+            "target": f"Sobol' study ({sobol['study_runs']:,} runs, 2 workers) in <= {TARGET_SOBOL_MINUTES:g} min",
+            "value": f"{minutes:.1f} min (from {sobol['runs']} runs)" if minutes else "",
+            "met": None if minutes is None else minutes <= TARGET_SOBOL_MINUTES,
+        },
+    ]
 
 
 def mesa_version() -> str | None:
@@ -279,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-months", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=1, help="keep the fastest of this many runs of each")
     parser.add_argument("--no-scaling", action="store_true")
+    parser.add_argument("--no-batch", action="store_true", help="skip the batched runs (issue 16)")
+    parser.add_argument("--batch-sequential-runs", type=int, default=16, help="sequential demo runs measured")
+    parser.add_argument("--batch-sobol-samples", type=int, default=2, help="Sobol' base sample measured")
     parser.add_argument(
         "--plot",
         type=Path,
@@ -384,10 +427,23 @@ def main(argv: list[str] | None = None) -> int:
     for t in checked:
         mark = {True: "met", False: "NOT MET", None: "not measured"}[t["met"]]
         print(f"  [{mark:^12}] {t['target']}: {t['value'] if 'value' in t else ''}")
+    batch: dict[str, Any] = {}
+    if not args.no_batch:
+        print("\n== batched runs (issue 16), each part in its own process", flush=True)
+        batch = batch_figures(args.quick, args.batch_sequential_runs, args.batch_sobol_samples)
+        for r in batch["rows"]:
+            print("  " + json.dumps({k: v for k, v in r.items() if k not in ("digest",)}, default=str))
+        print("\n== targets (issue 16)")
+        for t in batch_targets(batch):
+            checked.append(t)
+            mark = {True: "met", False: "NOT MET", None: "not measured"}[t["met"]]
+            print(f"  [{mark:^12}] {t['target']}: {t['value']}")
     if args.json:
         args.json.write_text(
             json.dumps(
-                {**info, "city": city, "naive": naive, "scaling": scaling, "targets": checked}, indent=2, default=str
+                {**info, "city": city, "naive": naive, "scaling": scaling, "targets": checked, "batch": batch},
+                indent=2,
+                default=str,
             )
         )
         print(f"figures written to {args.json}")

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from credsup.cli.batch_options import BATCH_MEMORY_OPTION
 from credsup.cli.options import force_option, out_dir_option, set_option, verbosity_options
 from credsup.cli.progress import Reporter
 from credsup.cli.report_options import report_options, templates_tuple
@@ -25,6 +26,7 @@ EXECUTOR_OPTIONS = [
     ),
     click.option("--scheduler", metavar="tcp://HOST:PORT", default=None, help="Run on this Dask cluster."),
     click.option("--dask-local", is_flag=True, help="Start a Dask LocalCluster on this machine and run on it."),
+    BATCH_MEMORY_OPTION,
 ]
 
 
@@ -88,6 +90,7 @@ def calibrate_command(
     workers: int | None,
     scheduler: str | None,
     dask_local: bool,
+    batch_memory: str | None,
     db: str | None,
     resume_id: int | None,
     out: str | None,
@@ -106,6 +109,7 @@ def calibrate_command(
     leave undetermined, and the fit table; --resume ID goes on after any interruption (even kill -9).
     """
     from credsup.calibration.calibrate import prepare, prepare_resume, run, start
+    from credsup.experiments.batching import parse_memory
     from credsup.experiments.executors import open_executor
     from credsup.i18n import language
     from credsup.results.db import display_url, open_database, resolve_url
@@ -113,6 +117,7 @@ def calibrate_command(
 
     if scheduler is not None and (dask_local or workers is not None):
         raise InputError("--scheduler runs on that cluster's workers: give it without --dask-local or --workers")
+    memory = None if batch_memory is None else parse_memory(batch_memory)
     language_ = language(lang)
     if out is not None:
         from credsup.results.output import check_report_prerequisites
@@ -149,7 +154,9 @@ def calibrate_command(
     where = display_url(resolve_url(db))
     if seed is None and resume_id is None:
         reporter.note(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this calibration)")
-    with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local, keep_workers=True) as executor:
+    with open_executor(
+        workers or 1, scheduler=scheduler, dask_local=dask_local, memory=memory, keep_workers=True
+    ) as executor:
         executor.check([prepared.jurisdiction.name])
         exp_id = resume_id if resume_id is not None else start(engine, prepared, executor)
         reporter.note(
@@ -297,6 +304,7 @@ def fit_command(
     workers: int | None,
     scheduler: str | None,
     dask_local: bool,
+    batch_memory: str | None,
     as_json: bool,
 ) -> None:
     """Check a scenario against a targets file without fitting anything.
@@ -308,11 +316,13 @@ def fit_command(
     """
     from credsup.calibration.calibrate import fit
     from credsup.calibration.text import fit_text
+    from credsup.experiments.batching import parse_memory
     from credsup.experiments.executors import open_executor
 
     if scheduler is not None and (dask_local or workers is not None):
         raise InputError("--scheduler runs on that cluster's workers: give it without --dask-local or --workers")
-    with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local) as executor:
+    memory = None if batch_memory is None else parse_memory(batch_memory)
+    with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local, memory=memory) as executor:
         result = fit(
             targets,
             scenario,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from credsup.cli.batch_options import BATCH_MEMORY_OPTION
 from credsup.cli.completion import complete_jurisdictions, complete_scenarios
 from credsup.cli.options import force_option, json_option, out_dir_option, set_option, verbosity_options
 from credsup.cli.progress import Reporter
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 @click.option(
     "--workers", "-w", default=1, show_default=True, type=click.IntRange(min=1), help="Parallel worker processes."
 )
+@BATCH_MEMORY_OPTION
 @DB_OPTION
 @out_dir_option("Write report.html and the plots (PNG, SVG) into this folder.")
 @force_option
@@ -88,6 +90,7 @@ def compare_command(
     replications: int,
     seed: int | None,
     workers: int,
+    batch_memory: str | None,
     db: str | None,
     out: str | None,
     force: bool,
@@ -106,6 +109,7 @@ def compare_command(
     each spent, and the conclusion in words. The experiment is stored in the results database (see
     `credsup results`).
     """
+    from credsup.experiments.batching import parse_memory
     from credsup.experiments.compare import (
         prepare,
         prepare_resume,
@@ -122,6 +126,7 @@ def compare_command(
     from credsup.results.terminal import print_comparison
 
     language_ = language(lang)
+    memory = None if batch_memory is None else parse_memory(batch_memory)
     if resume_id is None:
         prepared = prepare(
             scenario,
@@ -162,7 +167,7 @@ def compare_command(
         f"comparing {names} on {prepared.scenario.scenario}: {prepared.replications} replication(s) each, "
         f"{workers} worker(s)"
     )
-    executor = local_executor(workers)
+    executor = local_executor(workers, memory=memory)
     if resume_id is None and prepared.equal_effort:
         reporter.note("equal effort: finding each jurisdiction's random-check factor (each try runs every replication)")
         try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from credsup.cli.batch_options import BATCH_MEMORY_OPTION
 from credsup.cli.compare_cmds import report_failures
 from credsup.cli.completion import complete_sweeps
 from credsup.cli.options import force_option, json_option, out_dir_option, set_option, verbosity_options
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     help='Run on the Dask cluster of this scheduler (pip install "credsup[dask]" here and on every worker).',
 )
 @click.option("--dask-local", is_flag=True, help="Start a Dask LocalCluster on this machine and run on it.")
+@BATCH_MEMORY_OPTION
 @DB_OPTION
 @click.option(
     "--resume",
@@ -69,6 +71,7 @@ def sweep_command(
     workers: int | None,
     scheduler: str | None,
     dask_local: bool,
+    batch_memory: str | None,
     db: str | None,
     resume_id: int | None,
     seed: int | None,
@@ -88,6 +91,7 @@ def sweep_command(
     Prints each outcome's mean and 95% confidence interval per point and jurisdiction, and for a Sobol'
     design the first-order and total Sobol' indices. docs/sweeps.md has the spec format.
     """
+    from credsup.experiments.batching import parse_memory
     from credsup.experiments.executors import open_executor
     from credsup.experiments.sweep import prepare, prepare_resume, run, start
     from credsup.i18n import language
@@ -116,7 +120,8 @@ def sweep_command(
     where = display_url(resolve_url(db))
     if seed is None and prepared.sweep.spec.seed is None and resume_id is None:
         reporter.note(f"seed: {prepared.seed} (pass --seed {prepared.seed} to repeat this sweep)")
-    with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local) as executor:
+    memory = None if batch_memory is None else parse_memory(batch_memory)
+    with open_executor(workers or 1, scheduler=scheduler, dask_local=dask_local, memory=memory) as executor:
         executor.check([j.name for j in prepared.jurisdictions])
         dashboard = getattr(executor, "dashboard", None)
         if dask_local:

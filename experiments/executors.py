@@ -2,7 +2,9 @@
 
 An executor takes :class:`~credsup.experiments.tasks.RunTask` objects and yields
 :class:`~credsup.experiments.tasks.Outcome` objects as runs finish, in any order; results never depend
-on that order (each run's seed comes from its key). Worker processes are started with ``spawn``, so
+on that order (each run's seed comes from its key). Every executor plays the tasks in batches
+(:mod:`credsup.experiments.batching`: runs that differ only in their seed, stacked in one world, under
+a memory bound), and results do not depend on the batches either. Worker processes are started with ``spawn``, so
 they import credsup and find plugins through entry points afresh, as a cluster worker does: every
 executor runs the same :func:`~credsup.experiments.tasks.execute`, wherever it is.
 
@@ -22,7 +24,8 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Protocol
 
 from credsup.core.errors import CredsupError, InputError
-from credsup.experiments.tasks import Outcome, RunTask, execute
+from credsup.experiments.batching import Batch, execute_batch, lost, plan_batches
+from credsup.experiments.tasks import Outcome, RunTask
 from credsup.experiments.workers import WorkerPool
 
 #: How long to wait for a Dask scheduler to answer, and for a first worker to join it (seconds).
@@ -46,9 +49,14 @@ class Executor(Protocol):
 
 
 class InlineExecutor:
-    """Runs every task in this process, one after the other (``--workers 1``)."""
+    """Runs every task in this process, one batch after the other (``--workers 1``). ``memory``: the
+    bound on a batch's memory in bytes (default: :func:`~credsup.experiments.batching.batch_memory`)."""
 
     workers = 1
+    memory: int | None = None  #: a subclass that does not call ``__init__`` keeps the default bound
+
+    def __init__(self, memory: int | None = None):
+        self.memory = memory
 
     def check(self, jurisdictions: Collection[str]) -> None:
         """This process loads every jurisdiction when a run starts; nothing to check in advance."""
@@ -57,23 +65,24 @@ class InlineExecutor:
         return "this process"
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
-        for task in tasks:
-            yield execute(task)
+        for batch in plan_batches(list(tasks), self.workers, self.memory):
+            yield from execute_batch(batch)
 
 
 class ProcessExecutor:
-    """A pool of ``workers`` local processes (:class:`~credsup.experiments.workers.WorkerPool`), one run
-    per worker at a time. A worker that dies (``kill -9``, the out-of-memory killer) costs only the run
-    it held: that run comes back as a failed outcome with the reason, a new worker takes its place and
-    the experiment goes on; ``--resume`` runs it again."""
+    """A pool of ``workers`` local processes (:class:`~credsup.experiments.workers.WorkerPool`), one batch
+    of runs per worker at a time. A worker that dies (``kill -9``, the out-of-memory killer) costs only
+    the batch it held: each of its runs comes back as a failed outcome with the reason, a new worker
+    takes its place and the experiment goes on; ``--resume`` runs them again."""
 
-    def __init__(self, workers: int, *, keep_workers: bool = False):
+    def __init__(self, workers: int, memory: int | None = None, *, keep_workers: bool = False):
         if workers < 2:
             raise ValueError("ProcessExecutor needs at least 2 workers; use InlineExecutor for 1")
         self.workers = workers
+        self.memory = memory
         #: keep the worker processes between calls of :meth:`run` (until :meth:`close`)
         self.keep_workers = keep_workers
-        self._pool: WorkerPool[RunTask] | None = None
+        self._pool: WorkerPool[Batch] | None = None
 
     def close(self) -> None:
         """Stop kept workers (nothing to do otherwise)."""
@@ -88,16 +97,17 @@ class ProcessExecutor:
         return f"{self.workers} local processes"
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
-        pool: WorkerPool[RunTask] = self._pool or WorkerPool(
-            self.workers, execute, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        pool: WorkerPool[Batch] = self._pool or WorkerPool(
+            self.workers, execute_batch, initializer=_exit_with_parent, initargs=(os.getpid(),)
         )
         if self.keep_workers:
             self._pool = pool
-        for task, result in pool.run(tasks, keep=self.keep_workers):
-            if isinstance(result, Outcome):
-                yield result
-            else:  # WorkerLost or TaskError: the run did not finish
-                yield Outcome(task, None, f"lost: {result}", 0.0)
+        batches = plan_batches(list(tasks), self.workers, self.memory)
+        for batch, result in pool.run(batches, keep=self.keep_workers):
+            if isinstance(result, list):
+                yield from result
+            else:  # WorkerLost or TaskError: the batch did not finish
+                yield from lost(batch, f"lost: {result}")
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -112,10 +122,13 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="credsup-parent-watch", daemon=True).start()
 
 
-def local_executor(workers: int, *, keep_workers: bool = False) -> Executor:
-    """Inline for one worker, a process pool for more (kept between runs' batches with ``keep_workers``:
-    close it with ``executor.close()``)."""
-    return InlineExecutor() if workers <= 1 else ProcessExecutor(workers, keep_workers=keep_workers)
+def local_executor(workers: int, *, memory: int | None = None, keep_workers: bool = False) -> Executor:
+    """Inline for one worker, a process pool for more. ``memory``: the bound on a batch, in bytes (None:
+    :func:`~credsup.experiments.batching.batch_memory`); ``keep_workers``: the pool's processes are kept
+    between calls of ``run`` (close it with ``executor.close()``)."""
+    if workers <= 1:
+        return InlineExecutor(memory)
+    return ProcessExecutor(workers, memory, keep_workers=keep_workers)
 
 
 # ------------------------------------------------------------------------------------------------ Dask
@@ -132,18 +145,20 @@ def worker_environment() -> dict[str, Any]:
 class DaskExecutor:
     """Runs tasks on a Dask distributed cluster through ``client`` (``--scheduler``, ``--dask-local``).
 
-    Each task goes to a worker as ``client.submit(execute, task)``: the worker imports credsup, loads the
-    scenario and the jurisdiction by name (plugins found through its own entry points) and returns the
-    outcome as plain data. At most ``2 x workers`` tasks are queued at a time. A task lost with its
-    worker comes back as a failed outcome, stored as a failed run and run again by ``--resume``.
+    Each batch of tasks goes to a worker as ``client.submit(execute_batch, batch)``: the worker imports
+    credsup, loads the scenario and the jurisdiction by name (plugins found through its own entry points)
+    and returns the outcomes as plain data. At most ``2 x workers`` batches are queued at a time. A batch
+    lost with its worker comes back as failed outcomes, stored as failed runs and run again by ``--resume``.
     """
 
-    def __init__(self, client: Any, label: str, dashboard: str | None = None):
+    def __init__(self, client: Any, label: str, dashboard: str | None = None, memory: int | None = None):
         self.client = client
         self.label = label
         self.workers = max(1, sum(client.nthreads().values()))
         #: the address of the cluster's dashboard (a LocalCluster's, when bokeh is installed), else None
         self.dashboard = dashboard
+        #: the bound on a batch's memory in bytes (None: :func:`~credsup.experiments.batching.batch_memory`)
+        self.memory = memory
 
     def describe(self) -> str:
         return f"Dask {self.label} ({self.workers} worker thread{'s' if self.workers != 1 else ''})"
@@ -176,28 +191,28 @@ class DaskExecutor:
     def run(self, tasks: Iterable[RunTask]) -> Iterator[Outcome]:
         from distributed import as_completed
 
-        todo = iter(tasks)
+        todo = iter(plan_batches(list(tasks), self.workers, self.memory))
         queue = as_completed(loop=self.client.loop)
-        pending: dict[str, tuple[Any, RunTask]] = {}
+        pending: dict[str, tuple[Any, Batch]] = {}
 
         def submit() -> None:
-            task = next(todo, None)
-            if task is not None:
-                future = self.client.submit(execute, task, pure=False)
-                pending[future.key] = (future, task)
+            batch = next(todo, None)
+            if batch is not None:
+                future = self.client.submit(execute_batch, batch, pure=False)
+                pending[future.key] = (future, batch)
                 queue.add(future)
 
         for _ in range(2 * self.workers):
             submit()
         try:
             for future in queue:
-                _, task = pending.pop(future.key)
+                _, batch = pending.pop(future.key)
                 try:
-                    outcome = future.result()
-                except Exception as exc:  # the worker died or the cluster went away, not the run itself
-                    outcome = Outcome(task, None, f"lost on the Dask cluster: {type(exc).__name__}: {exc}", 0.0)
+                    outcomes = future.result()
+                except Exception as exc:  # the worker died or the cluster went away, not the runs themselves
+                    outcomes = lost(batch, f"lost on the Dask cluster: {type(exc).__name__}: {exc}")
                 future.release()
-                yield outcome
+                yield from outcomes
                 submit()
         finally:
             if pending:
@@ -213,7 +228,9 @@ def _import_distributed() -> Any:
 
 
 @contextlib.contextmanager
-def dask_client(scheduler: str | None = None, *, local_workers: int | None = None) -> Iterator[DaskExecutor]:
+def dask_client(
+    scheduler: str | None = None, *, local_workers: int | None = None, memory: int | None = None
+) -> Iterator[DaskExecutor]:
     """A :class:`DaskExecutor` on the scheduler at ``scheduler`` (``tcp://host:port``) or, without one, on a
     LocalCluster of ``local_workers`` single-threaded worker processes started here (closed afterwards)."""
     distributed = _import_distributed()
@@ -250,7 +267,7 @@ def dask_client(scheduler: str | None = None, *, local_workers: int | None = Non
                     f"workers with `dask worker {address}`"
                 ) from None
             link = cluster.dashboard_link if cluster is not None and dashboard is not None else None
-            yield DaskExecutor(client, label, link)
+            yield DaskExecutor(client, label, link, memory)
         finally:
             client.close()
     finally:
@@ -260,18 +277,24 @@ def dask_client(scheduler: str | None = None, *, local_workers: int | None = Non
 
 @contextlib.contextmanager
 def open_executor(
-    workers: int = 1, *, scheduler: str | None = None, dask_local: bool = False, keep_workers: bool = False
+    workers: int = 1,
+    *,
+    scheduler: str | None = None,
+    dask_local: bool = False,
+    memory: int | None = None,
+    keep_workers: bool = False,
 ) -> Iterator[Executor]:
     """The executor for ``--workers N``, ``--scheduler tcp://HOST:PORT`` or ``--dask-local`` (whose
-    LocalCluster has ``workers`` processes when ``workers`` > 1, else one per core). ``keep_workers``:
-    local worker processes serve every call of ``run`` until the context ends (many small batches)."""
+    LocalCluster has ``workers`` processes when ``workers`` > 1, else one per core); ``memory`` bounds
+    each batch (``--batch-memory``, bytes). ``keep_workers``: local worker processes serve every call of
+    ``run`` until the context ends (many small batches, as a calibration's)."""
     if scheduler is not None and dask_local:
         raise InputError("give --scheduler or --dask-local, not both")
     if scheduler is not None or dask_local:
-        with dask_client(scheduler, local_workers=workers if workers > 1 else None) as on_dask:
+        with dask_client(scheduler, local_workers=workers if workers > 1 else None, memory=memory) as on_dask:
             yield on_dask
     else:
-        local = local_executor(workers, keep_workers=keep_workers)
+        local = local_executor(workers, memory=memory, keep_workers=keep_workers)
         try:
             yield local
         finally:

@@ -44,8 +44,13 @@ class RunTask:
         return (self.point, self.jurisdiction, self.replication)
 
     @property
+    def stream_point(self) -> int:
+        """The point whose random streams this run draws on (``seed_point`` if set, else its own)."""
+        return self.point if self.seed_point is None else self.seed_point
+
+    @property
     def seed_key(self) -> str:
-        return seed_key(self.point if self.seed_point is None else self.seed_point, self.replication)
+        return seed_key(self.stream_point, self.replication)
 
 
 @attrs.frozen
@@ -71,7 +76,7 @@ def execute(task: RunTask) -> Outcome:
         result = run_simulation(
             task.scenario,
             task.jurisdiction,
-            run_seed(task.seed, task.point if task.seed_point is None else task.seed_point, task.replication),
+            run_seed(task.seed, task.stream_point, task.replication),
             scenario_overrides=list(task.scenario_overrides),
             jurisdiction_overrides=list(task.jurisdiction_overrides),
             jurisdiction_config=task.jurisdiction_config,

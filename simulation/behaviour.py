@@ -18,12 +18,14 @@ real sanctions, listings, bans and downgrades and never through numbers copied i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
 from credsup.core import DetectionSource, Severity, ViolationBatch
+from credsup.simulation.members import Members
 from credsup.simulation.population import categorical
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.state import World
@@ -147,20 +149,32 @@ def perceived_costs(
     enterprise, once corrected in time and once not, and calls the tolerance, sanction and grading hooks
     exactly as the regulator would. Costs are weighted by the chance of correcting in time.
     """
+    return perceived_costs_of_members(jurisdiction, world, [rows], scenario, today, item_shares, item_severity)[0]
+
+
+def perceived_costs_of_members(
+    jurisdiction: Any,
+    world: World,
+    probes: list[np.ndarray],
+    scenario: Scenario,
+    today: dt.date,
+    item_shares: np.ndarray,
+    item_severity: np.ndarray,
+) -> list[PerceivedCosts]:
+    """:func:`perceived_costs` for each member of a batch (``probes``: each member's probe rows), asking
+    the hooks once for every member's probe (hooks answer row by row), each member's means over its own
+    rows: the costs each member would measure alone."""
     beh = scenario.behaviour
     costs = beh.costs
+    typical = typical_items(world.items, item_shares, item_severity)
+    if not typical:
+        return [PerceivedCosts(np.zeros(3), np.zeros(3)) for _ in probes]
+    rows = np.concatenate(probes)
+    bounds = np.concatenate([[0], np.cumsum([len(p) for p in probes])])
     sub = world.batch.take(rows)
     m = len(rows)
     t64 = np.datetime64(today, "D")
     harm_mean = np.asarray(beh.harm.array())
-    typical = typical_items(world.items, item_shares, item_severity)
-    cost = np.zeros(3)
-    complaint = np.zeros(3)
-    if m == 0 or not typical:
-        return PerceivedCosts(cost, complaint)
-    p_correct = float(
-        np.clip(beh.correction.base + beh.correction.honesty_weight * world.honesty[rows].mean(), 0.0, 1.0)
-    )
     sev_codes = sorted(typical)
     rows_per = 2 * m
     k = len(sev_codes) * rows_per
@@ -196,20 +210,33 @@ def perceived_costs(
         + costs.ban_per_year * np.minimum(sanctions.ban_days, horizon) / DAYS_PER_YEAR
     )
     before = jurisdiction.grade(sub, today).astype(np.int64)
-    intensity = float(jurisdiction.complaint_intensity(sub, today).mean())
-    verification = float(jurisdiction.complaint_verification(sub, today).mean())
+    intensity = jurisdiction.complaint_intensity(sub, today)
+    verification = jurisdiction.complaint_verification(sub, today)
     field = {Severity.MINOR: "minor_36m", Severity.GENERAL: "general_36m", Severity.SERIOUS: "serious_36m"}
-    for i, s in enumerate(sev_codes):
-        block = row_cost[i * rows_per : (i + 1) * rows_per]
-        expected = p_correct * block[:m].mean() + (1.0 - p_correct) * block[m:].mean()
+    steps = {}
+    for s in sev_codes:
         name = field[Severity(s)]
         worse = attrs.evolve(sub, **{name: (getattr(sub, name) + 1).astype(np.int16)})
-        after = jurisdiction.grade(worse, today).astype(np.int64)
-        steps = float(np.maximum(0, after - before).mean())
-        cost[s] = expected + costs.downgrade_per_grade * steps
-        reported = 1.0 - np.exp(-scenario.regulator.complaint_base_rate * intensity * harm_mean[s])
-        complaint[s] = reported * verification * scenario.regulator.detection_probability
-    return PerceivedCosts(cost, complaint)
+        steps[s] = np.maximum(0, jurisdiction.grade(worse, today).astype(np.int64) - before)
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        cost = np.zeros(3)
+        complaint = np.zeros(3)
+        out.append(PerceivedCosts(cost, complaint))
+        if hi == lo:
+            continue
+        p_correct = float(
+            np.clip(beh.correction.base + beh.correction.honesty_weight * world.honesty[rows[lo:hi]].mean(), 0.0, 1.0)
+        )
+        member_intensity = float(intensity[lo:hi].mean())
+        member_verification = float(verification[lo:hi].mean())
+        for i, s in enumerate(sev_codes):
+            block = row_cost[i * rows_per : (i + 1) * rows_per]
+            expected = p_correct * block[lo:hi].mean() + (1.0 - p_correct) * block[m + lo : m + hi].mean()
+            cost[s] = expected + costs.downgrade_per_grade * float(steps[s][lo:hi].mean())
+            reported = 1.0 - np.exp(-scenario.regulator.complaint_base_rate * member_intensity * harm_mean[s])
+            complaint[s] = reported * member_verification * scenario.regulator.detection_probability
+    return out
 
 
 # ----------------------------------------------------------------------------------- the monthly step
@@ -226,8 +253,8 @@ class Decisions:
 def decide(
     world: World,
     scenario: Scenario,
-    costs: PerceivedCosts,
-    rng: np.random.Generator,
+    costs: PerceivedCosts | Sequence[PerceivedCosts],
+    rng: np.random.Generator | Members,
     day: int,
     item_shares: np.ndarray,
     item_severity: np.ndarray,
@@ -235,11 +262,23 @@ def decide(
     """Each enterprise's choice this month; updates the violation columns of ``world`` in place.
 
     Draws exactly two uniforms per enterprise from ``rng`` whatever the policy (common random numbers).
+    For a batch, ``rng`` is its :class:`~credsup.simulation.members.Members` (each member draws from its own
+    ``behaviour`` stream) and ``costs`` has one entry per member.
     """
     beh = scenario.behaviour
     n = world.n
-    u = rng.random(n, dtype=np.float32)
-    v = rng.random(n, dtype=np.float32)
+    if isinstance(rng, Members):
+        u = rng.random_all("behaviour", np.float32)
+        v = rng.random_all("behaviour", np.float32)
+        member = rng.member
+        cost_table = np.stack([c.cost for c in costs])  # type: ignore[union-attr]
+        complaint_table = np.stack([c.complaint for c in costs])  # type: ignore[union-attr]
+    else:
+        u = rng.random(n, dtype=np.float32)
+        v = rng.random(n, dtype=np.float32)
+        member = np.zeros(n, dtype=np.intp)
+        cost_table = np.asarray(costs.cost)[None]  # type: ignore[union-attr]
+        complaint_table = np.asarray(costs.complaint)[None]  # type: ignore[union-attr]
     free = world.active & ~world.under_order
     if beh.model == "fixed":
         # deterrence off: violate with probability q every month, independently
@@ -258,14 +297,15 @@ def decide(
         p_insp = perceived_inspection(
             world.seen[rows], world.experience, beh.perception.prior_per_year / 12.0, world.prior_weight
         )
-        p = detection_chance(p_insp, scenario.regulator.detection_probability, costs.complaint[severity])
+        who = member[rows]
+        p = detection_chance(p_insp, scenario.regulator.detection_probability, complaint_table[who, severity])
         gain = world.gain[rows].astype(np.float64) * np.asarray(beh.gain_by_severity.array())[severity]
         shock = logistic(v[rows]) if beh.noise > 0.0 else None
         yes = violates(
             gain,
             world.honesty[rows].astype(np.float64),
             p,
-            costs.cost[severity],
+            cost_table[who, severity],
             beh.risk_aversion,
             beh.noise,
             shock,

@@ -3,12 +3,16 @@
 SimPy's clock counts whole days from the scenario's ``start`` (day 0). Period ``t`` runs from
 ``start + t months`` to ``start + t + 1 months`` (calendar months, :func:`credsup.core.months.add_months`).
 Review times given in working days become calendar days with the scenario's working week. Anything due
-on a later day is one SimPy timeout (:meth:`Clock.at`): a batch of work, never one process per enterprise.
+on a later day is filed in the day's agenda (:meth:`Clock.at`): a batch of work, never one process per
+enterprise. The regulator's one SimPy process walks the days and runs each day in a fixed order (the
+month's opening, then the agenda in the order it was filed, then the inspectors' dispatch), so what a run
+does on a day does not depend on when its actions were scheduled relative to other runs in a batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable
 
 import numpy as np
@@ -37,6 +41,7 @@ class Clock:
         self.working_days_per_week = working_days_per_week
         self._day = -1
         self._on_new_day: list[Callable[[int], None]] = []
+        self._agenda: dict[int, deque[Callable[[], None]]] = {}
 
     def on_new_day(self, listener: Callable[[int], None]) -> None:
         """Call ``listener(day)`` once on each new day, before anything else happens on it (see :meth:`enter`)."""
@@ -82,14 +87,27 @@ class Clock:
         return np.ceil(np.asarray(working_days, dtype=np.float64) * 7.0 / per_week).astype(np.int64)
 
     def at(self, day: int, action: Callable[[], None]) -> None:
-        """Run ``action`` on day ``day`` (today if it is in the past): one SimPy timeout. Actions due on
-        the same day run in the order they were scheduled."""
-        event = self.env.timeout(max(0, day - self.now))
-        event.callbacks.append(lambda _event: self._run(action))
+        """Run ``action`` on day ``day`` (today if it is in the past). Actions due on the same day run in
+        the order they were filed (:meth:`run_due`)."""
+        day = max(int(day), self.now)
+        queue = self._agenda.get(day)
+        if queue is None:
+            queue = self._agenda[day] = deque()
+        queue.append(action)
 
-    def _run(self, action: Callable[[], None]) -> None:
-        self.enter(self.now)
-        action()
+    def due(self, day: int) -> bool:
+        """Whether actions are filed for ``day``."""
+        return day in self._agenda
+
+    def run_due(self, day: int) -> None:
+        """Run the actions filed for ``day``, in order, including those they file for the same day."""
+        queue = self._agenda.get(day)
+        if queue is None:
+            return
+        self.enter(day)
+        while queue:
+            queue.popleft()()
+        del self._agenda[day]
 
 
 __all__ = ["Clock", "month_starts"]

@@ -31,7 +31,7 @@ class Complaints:
         """Complaints and tip-offs of month ``t``: drawn now, arriving on their days."""
         ctx = self.ctx
         w, reg, clock, j = ctx.world, ctx.scenario.regulator, ctx.clock, ctx.jurisdiction
-        u = ctx.rngs["complaints"].random(w.n)
+        u = ctx.members.random_all("complaints")
         length = int(clock.starts[t + 1] - clock.starts[t])
         is_open = w.violating & ~w.under_order & w.active
         open_ = np.flatnonzero(is_open)
@@ -60,7 +60,7 @@ class Complaints:
         verify = second < j.complaint_verification(frozen(w.batch.take(who)), today)
         order = np.argsort(offset, kind="stable")
         who, offset, verify = who[order], offset[order], verify[order]
-        ctx.tally.complaints[t] += len(who)
+        ctx.tally.complaints[t] += ctx.members.count(who)
         bounds = np.flatnonzero(np.diff(offset)) + 1
         for ids, ver, off in zip(np.split(who, bounds), np.split(verify, bounds), offset[np.r_[0, bounds]]):
             clock.at(day + int(off), functools.partial(self.arrive, ids, ver, day + int(off)))

@@ -1,9 +1,10 @@
 """What the parts of one run's regulator share: the world, the jurisdiction, the scenario, the clock,
 the random streams and the tally.
 
-One :class:`RunContext` belongs to one run. Everything a run changes lives in objects it owns (the world's
-columns, the records, the tally, the parts' queues and capacity), so two runs never share state, and a
-later batch of runs can hold one context per member.
+One :class:`RunContext` belongs to one run, or to one batch of runs stacked in one world
+(:mod:`credsup.simulation.members`: each member keeps its own random streams, counts, capacity and
+queues). Everything a run changes lives in objects it owns (the world's columns, the records, the tally,
+the parts' queues and capacity), so two runs never share state.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from credsup.core.months import add_months
 from credsup.simulation.clock import Clock
 from credsup.simulation.credit_record import CreditRecord
+from credsup.simulation.members import Members
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.state import World
 from credsup.simulation.tally import Tally
@@ -30,8 +32,10 @@ class RunContext:
     jurisdiction: Any
     scenario: Scenario
     clock: Clock
-    #: one generator per purpose, by name (:data:`credsup.simulation.streams.STREAMS`)
-    rngs: dict[str, np.random.Generator]
+    #: the members stacked in the world, with one generator per purpose each
+    #: (:data:`credsup.simulation.streams.STREAMS`): draw with ``members.random(stream, rows)``
+    members: Members
+    #: counts with a member axis after the period (:func:`credsup.simulation.members.stacked_tally`)
     tally: Tally
     #: share of each item (the run's item vocabulary) among violations enterprises choose
     item_shares: np.ndarray

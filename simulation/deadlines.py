@@ -97,9 +97,8 @@ class Deadlines:
         month = ctx.clock.month_of(day)
         today = w.date(day)
         e = v.enterprise
-        k = len(e)
         p_correct = np.clip(beh.correction.base + beh.correction.honesty_weight * w.honesty[e], 0.0, 1.0)
-        corrected = (ctx.rngs["corrections"].random(k) < p_correct) | v.wrongful
+        corrected = (ctx.members.random("corrections", e) < p_correct) | v.wrongful
         vb = frozen(
             ViolationBatch(
                 enterprise=e,
@@ -116,7 +115,7 @@ class Deadlines:
                 false_commitment=v.false_commitment,
                 # the deterrence model's enterprises choose their violations: none is without fault
                 # (APL 2021 Art. 33 para 2 is for registries and plugin tests; docs/model.md)
-                no_fault=np.zeros(k, dtype=bool),
+                no_fault=np.zeros(len(e), dtype=bool),
                 items=w.items,
             )
         )
@@ -131,11 +130,12 @@ class Deadlines:
         w.v_since[tv[~corrected[real]]] = day
         # tallies
         penalised = decisions.decision != Tolerance.EXEMPT
-        tally.decisions[month] += k
-        tally.exempt[month] += int((~penalised).sum())
-        tally.penalties[month] += int(penalised.sum())
-        tally.wrongful_penalties[month] += int((penalised & v.wrongful).sum())
-        tally.fines[month] += float(sanctions.fine.sum())
+        members = ctx.members
+        tally.decisions[month] += members.count(e)
+        tally.exempt[month] += members.count(e[~penalised])
+        tally.penalties[month] += members.count(e[penalised])
+        tally.wrongful_penalties[month] += members.count(e[penalised & v.wrongful])
+        tally.fines[month] += members.count(e, np.asarray(sanctions.fine, dtype=np.float64))
         # public records, listings, bans, demonstration status
         rec_pen, rec_list = self.listings.sanction(v, corrected, penalised, sanctions, day, month, today)
         follow = sanctions.rectify_days > 0

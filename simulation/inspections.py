@@ -40,7 +40,7 @@ class Inspections:
     def visit(self, orders: Orders, day: int, month: int) -> None:
         """Inspect the enterprises of the day's orders (one visit each) and record what is found."""
         ctx = self.ctx
-        w, reg, tally, rng = ctx.world, ctx.scenario.regulator, ctx.tally, ctx.rngs["detection"]
+        w, reg, tally, members = ctx.world, ctx.scenario.regulator, ctx.tally, ctx.members
         ids = np.concatenate([o["enterprise"] for _, o in orders])
         source = np.concatenate(
             [
@@ -53,7 +53,7 @@ class Inspections:
         queued = np.concatenate([o["queued"] for _, o in orders])
         for name, o in orders:
             if name == "complaint":  # verifications done after the jurisdiction's time limit
-                tally.late_verifications[month] += int((o["due"] < day).sum())
+                tally.late_verifications[month] += members.count(o["enterprise"][o["due"] < day])
         false_c = np.concatenate(
             [o["false"] if name == "commitment" else np.zeros(len(o["enterprise"]), bool) for name, o in orders]
         )
@@ -85,25 +85,26 @@ class Inspections:
         g = w.cols["grade"][ids].astype(np.int64) + 1
         violating = w.violating[ids]
         fresh = violating & ~w.under_order[ids]
-        u = rng.random(k)
+        u = members.random("detection", ids)
         found = fresh & (u < reg.detection_probability)
         wrong = ~violating & (u < reg.false_positive_rate)
         visits = self.visits[ids]
-        tally.inspections[month] += np.bincount(g, minlength=G)
-        tally.detections[month] += np.bincount(g[found], minlength=G)
-        tally.false_positives[month] += np.bincount(g[wrong], minlength=G)
-        tally.visits[month] += np.bincount(g, weights=visits, minlength=G)
-        tally.compliant_visits[month] += np.bincount(g[~violating], weights=visits[~violating], minlength=G)
-        delay = (day - w.v_since[ids[found]]).astype(np.float64)
-        tally.delay_days[month] += np.bincount(g[found], weights=delay, minlength=G)
-        tally.delays[month] += np.bincount(g[found], minlength=G)
+        count = members.bincount  # per member, in its rows' order
+        ok, fd = ~violating, ids[found]
+        tally.inspections[month] += count(ids, g, G)
+        tally.detections[month] += count(fd, g[found], G)
+        tally.false_positives[month] += count(ids[wrong], g[wrong], G)
+        tally.visits[month] += count(ids, g, G, weights=visits)
+        tally.compliant_visits[month] += count(ids[ok], g[ok], G, weights=visits[ok])
+        delay = (day - w.v_since[fd]).astype(np.float64)
+        tally.delay_days[month] += count(fd, g[found], G, weights=delay)
+        tally.delays[month] += count(fd, g[found], G)
         cell = source.astype(np.int64) * G + g  # (source, grade) of each inspection
-        tally.source_inspections[month] += np.bincount(cell, minlength=S * G).reshape(S, G)
-        tally.source_detections[month] += np.bincount(cell[found], minlength=S * G).reshape(S, G)
-        tally.source_visits[month] += np.bincount(cell, weights=visits, minlength=S * G).reshape(S, G)
-        tally.source_compliant_visits[month] += np.bincount(
-            cell[~violating], weights=visits[~violating], minlength=S * G
-        ).reshape(S, G)
+        by_source = (members.k, S, G)
+        tally.source_inspections[month] += count(ids, cell, S * G).reshape(by_source)
+        tally.source_detections[month] += count(fd, cell[found], S * G).reshape(by_source)
+        tally.source_visits[month] += count(ids, cell, S * G, weights=visits).reshape(by_source)
+        tally.source_compliant_visits[month] += count(ids[ok], cell[ok], S * G, weights=visits[ok]).reshape(by_source)
         # the record: the inspections, and the complaints they found founded
         record = ctx.record
         findings = (found | wrong).astype(np.int16) + false_c  # the violations this visit records
@@ -114,7 +115,7 @@ class Inspections:
             record.founded(np.repeat(ids[founded], complaints[founded]), day)
         # the violations found, for the rectification deadline
         fp = ids[wrong]
-        fp_item = categorical(rng.random(len(fp)), ctx.item_shares)
+        fp_item = categorical(members.random("detection", fp), ctx.item_shares)
         fc = ids[false_c]
         fc_item = np.full(len(fc), len(w.items) - 1, dtype=np.int64)  # "false_commitment", last in the vocabulary
         tv = ids[found]
@@ -165,7 +166,7 @@ class Inspections:
             enterprise, day, severity, item, inspection=inspection, rectify_by=rectify_by, counted=True
         )
         record.found_false(enterprise[is_fc], day)
-        tally.false_commitments[month] += int(is_fc.sum())
+        tally.false_commitments[month] += ctx.members.count(enterprise[is_fc])
         # recidivism after repair: a real violation found within the follow-up of the last repair
         real = enterprise[~wrongful]
         rep = w.repaired_day[real]
@@ -173,8 +174,8 @@ class Inspections:
         relapse = np.unique(relapse)
         if len(relapse):
             w.repair_relapsed[relapse] = True
-            for d in w.repaired_day[relapse]:
-                tally.relapses[ctx.clock.month_of(int(d))] += 1
+            months = [ctx.clock.month_of(int(d)) for d in w.repaired_day[relapse]]
+            np.add.at(tally.relapses, (np.asarray(months, dtype=np.intp), ctx.members.member[relapse]), 1.0)
         self.deadlines.order(
             Found(
                 enterprise=enterprise,

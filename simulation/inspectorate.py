@@ -1,7 +1,7 @@
 """The inspectorate: inspectors' capacity day by day, and the queues of work orders it serves.
 
 Capacity is ``regulator.inspectors x visits_per_inspector_month`` department visits a month, spread
-evenly over the month's working days and held in a ``simpy.Container``. Each working day the
+evenly over the month's working days (the level behaves as a ``simpy.Container``'s). Each working day the
 inspectorate serves its queues in priority order (:data:`QUEUE_ORDER`), first come first served within
 each, as far as the day's capacity goes; what does not fit waits (a backlog, never a free inspection).
 Capacity left on a day when every queue ran dry lapses: idle inspector time does not carry over.
@@ -12,14 +12,13 @@ finds is not the inspectorate's business).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import simpy
 
 from credsup.simulation.context import RunContext
-from credsup.simulation.queues import BatchQueue
+from credsup.simulation.queues import MemberQueue
 
 #: Queues in the order they are served: complaint verifications and referrals, commitment checks,
 #: full-coverage checks, spot checks.
@@ -30,7 +29,11 @@ Orders = list[tuple[str, dict[str, np.ndarray]]]
 
 
 class Inspectorate:
-    """The inspectors of one run: capacity, queues and the daily dispatch."""
+    """The inspectors of one run, or of each member of a batch: capacity, queues and the daily dispatch.
+
+    Each member has its own capacity and its own queues; a day's dispatch serves each member's queues
+    within its capacity (exactly as a run alone), and the orders of all members go to one visit.
+    """
 
     def __init__(self, ctx: RunContext, visit: Callable[[Orders, int, int], None]):
         self.ctx = ctx
@@ -46,66 +49,70 @@ class Inspectorate:
         else:
             self.cost = world.departments.astype(np.float64)
             self.visits = self.cost
-        self.capacity = simpy.Container(ctx.clock.env)
+        k = ctx.members.k
+        self.member = ctx.members.member
+        #: capacity at hand, per member (visits); it behaves as a ``simpy.Container`` would: amounts
+        #: arrive and are taken, never below zero
+        self.level = np.zeros(k)
         self.queues = {
-            "complaint": BatchQueue("complaint", {"source": np.int8, "due": np.int32}),
-            "commitment": BatchQueue("commitment", {"false": bool}),
-            "full": BatchQueue("full", {"yearly": bool}),
-            "spot": BatchQueue("spot", {"yearly": bool}),
+            "complaint": MemberQueue("complaint", {"source": np.int8, "due": np.int32}, k),
+            "commitment": MemberQueue("commitment", {"false": bool}, k),
+            "full": MemberQueue("full", {"yearly": bool}, k),
+            "spot": MemberQueue("spot", {"yearly": bool}, k),
         }
-        self._idle = True  #: the queues ran dry at the last dispatch (unused capacity then lapses)
+        #: per member: the queues ran dry at the last dispatch (unused capacity then lapses)
+        self._idle = np.ones(k, dtype=bool)
+        clock = ctx.clock
+        monthly = reg.visits_per_month
+        #: capacity arriving on each working day of each month (visits)
+        self.per_day = np.zeros(clock.months)
+        for t in range(clock.months):
+            days = clock.working_days(t)
+            self.per_day[t] = monthly / days if days else 0.0
 
     def order(self, queue: str, enterprise: np.ndarray, day: int, **columns: Any) -> None:
         """Queue inspections of ``enterprise`` (in that order) on day ``day``; ``columns`` are the
         queue's own (a complaint's ``source`` and ``due`` day, a commitment's ``false`` flag, whether a
-        spot or full-coverage check was drawn by a ``yearly`` plan)."""
-        self.queues[queue].push(enterprise=enterprise, queued=day, cost=self.cost[enterprise], **columns)
+        spot or full-coverage check was drawn by a ``yearly`` plan), one value or one per enterprise."""
+        self.queues[queue].push(
+            enterprise=enterprise, queued=day, cost=self.cost[enterprise], member=self.member[enterprise], **columns
+        )
 
-    def backlog(self, *queues: str) -> int:
-        """Orders waiting in the named queues."""
-        return sum(len(self.queues[name]) for name in queues)
+    def backlog(self, *queues: str) -> np.ndarray:
+        """Orders waiting in the named queues, per member (float64[K])."""
+        return sum((self.queues[name].lengths for name in queues), np.zeros(len(self.level))).astype(np.float64)
 
-    def process(self) -> Generator[simpy.Event, Any, None]:
-        """The SimPy process: every working day, capacity arrives and the queues are served."""
-        ctx = self.ctx
-        clock = ctx.clock
-        monthly = ctx.scenario.regulator.visits_per_month
-        per_day = np.zeros(clock.months)
-        for t in range(clock.months):
-            days = clock.working_days(t)
-            per_day[t] = monthly / days if days else 0.0
-        for day in range(clock.end_day):
-            if clock.working(day):
-                clock.enter(day)
-                month = clock.month_of(day)
-                if self.capacity.level > 0 and self._idle:  # idle inspector time does not carry over
-                    yield self.capacity.get(self.capacity.level)
-                if per_day[month] > 0:
-                    yield self.capacity.put(per_day[month])
-                    ctx.tally.capacity[month] += per_day[month]
-                used = self.dispatch(day, month)
-                if used > 0:
-                    yield self.capacity.get(min(used, self.capacity.level))
-            yield clock.env.timeout(1)
-
-    def dispatch(self, day: int, month: int) -> float:
-        """Serve the queues in priority order within today's capacity; returns the capacity used."""
-        budget = self.capacity.level
+    def work(self, day: int, month: int) -> None:
+        """A working day: capacity arrives, each member's queues are served within its capacity (as a run
+        alone is served), and every member's orders go to one visit."""
+        tally = self.ctx.tally
+        level = self.level
+        lapse = (level > 0) & self._idle  # idle inspector time does not carry over
+        level[lapse] -= level[lapse]
+        arriving = float(self.per_day[month])
+        if arriving > 0:
+            level += arriving
+            tally.capacity[month] += arriving
+        budget = level.copy()
         orders: Orders = []
         for name in QUEUE_ORDER:
-            if budget <= 1e-9:
+            active = budget > 1e-9
+            if not active.any():
                 break
-            got = self.queues[name].pop(budget)
+            queue = self.queues[name]
+            if not len(queue):
+                continue
+            got, left = queue.pop(np.where(active, budget, 0.0))
             if len(got["enterprise"]):
-                budget -= float(got["cost"].sum())
+                budget = np.where(active, left, budget)
                 orders.append((name, got))
-        self._idle = not any(len(q) for q in self.queues.values())
+        self._idle = sum((q.lengths for q in self.queues.values()), np.zeros(len(level), dtype=np.int64)) == 0
         if not orders:
-            return 0.0
-        used = self.capacity.level - budget
-        self.ctx.tally.used[month] += used
+            return
+        used = level - budget
+        tally.used[month] += used
+        level -= np.minimum(used, level)
         self.visit(orders, day, month)
-        return used
 
 
 __all__ = ["QUEUE_ORDER", "Inspectorate", "Orders"]

@@ -41,13 +41,13 @@ class Licences:
         """The month's applications, commitments, and the commitment checks they queue."""
         ctx = self.ctx
         w, com, j = ctx.world, ctx.scenario.behaviour.commitments, ctx.jurisdiction
-        rng = ctx.rngs["licences"]
+        members = ctx.members
         self._queue_due_checks(day, t)
-        u = rng.random(w.n)
+        u = members.random_all("licences")
         rate = com.applications_per_year / 12.0
         apps = np.flatnonzero(u < rate)
         apps = apps[w.active[apps]]
-        u2, u3 = rng.random(len(apps)), rng.random(len(apps))  # drawn for every applicant (common numbers)
+        u2, u3 = members.random("licences", apps, lead=2)  # drawn for every applicant (common numbers)
         if len(apps) == 0:
             return
         unmet = u[apps] / rate < com.conditions_unmet
@@ -58,7 +58,7 @@ class Licences:
         verify = eligible & (u3 < j.commitment_verification(sub, CommitmentKind.NOTIFICATION, today))
         checked, flags = apps[verify], false[verify]
         window = ctx.schedule.commitment_check_months
-        month = t + ctx.rngs["commitment_checks"].integers(0, window, size=len(checked))
+        month = t + members.integers("commitment_checks", checked, window)
         for m in np.unique(month):
             at = month == m
             self._pending.setdefault(int(m), []).append((checked[at], flags[at]))

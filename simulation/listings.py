@@ -82,9 +82,9 @@ class Listings:
                 severity=v.severity[listed],
                 corrected=corrected[listed],
             )
-        tally.listings[month] += int(listed.sum())
+        tally.listings[month] += ctx.members.count(e[listed])
         if banned.any():
-            tally.bans[month] += int(banned.sum())
+            tally.bans[month] += ctx.members.count(e[banned])
             be = e[banned]
             w.violating[be] = False  # out of the market: no violations, no inspections
             w.under_order[be] = False

@@ -17,7 +17,6 @@ import numpy as np
 
 from credsup.core import ObjectionBatch, RecordKind
 from credsup.simulation.context import RunContext
-from credsup.simulation.credit_record import count_at
 from credsup.simulation.state import frozen
 
 if TYPE_CHECKING:
@@ -42,7 +41,7 @@ class Objections:
         """Objections against today's penalties: who objects, the hook's decision, withdrawal scheduled."""
         ctx = self.ctx
         rep = ctx.scenario.behaviour.repair
-        u = ctx.rngs["objections"].random(len(penalised))
+        u = ctx.members.random("objections", v.enterprise)
         wrongful = v.wrongful
         objects = penalised & np.where(wrongful, u < rep.objection_wrongful, u < rep.objection_rightful)
         rows = np.flatnonzero(objects)
@@ -61,7 +60,7 @@ class Objections:
         )
         decided = ctx.jurisdiction.objection(ob, ctx.world.batch, today)
         up = rows[decided.upheld]
-        ctx.tally.objections_upheld[ctx.clock.month_of(day)] += len(up)
+        ctx.tally.objections_upheld[ctx.clock.month_of(day)] += ctx.members.count(v.enterprise[up])
         when = day + ctx.clock.calendar_days(decided.review_days[decided.upheld])
         for d in np.unique(when):
             sel = up[when == d]
@@ -77,7 +76,8 @@ class Objections:
         ctx.record.withdraw(recs, day)
         decided = r.decided_month[recs[r.kind[recs] == RecordKind.PENALTY]]
         wrongful = r.wrongful[recs[r.kind[recs] == RecordKind.PENALTY]]
-        count_at(tally.wrongful_penalties, decided[wrongful], -1)
+        pen = recs[r.kind[recs] == RecordKind.PENALTY][wrongful]
+        np.add.at(tally.wrongful_penalties, (decided[wrongful], ctx.members.member[r.enterprise[pen]]), -1.0)
 
 
 __all__ = ["Objections"]

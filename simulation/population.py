@@ -104,16 +104,18 @@ def draw_types(scenario: Scenario, n: int, rng: np.random.Generator) -> tuple[np
     return etype, honesty
 
 
-def generate(scenario: Scenario, rng: np.random.Generator) -> tuple[World, np.ndarray]:
+def generate(scenario: Scenario, rng: np.random.Generator, world: World | None = None) -> tuple[World, np.ndarray]:
     """The scenario's enterprises, their record history, and the probe sample (row indices,
     ``behaviour.probe_size`` of them: docs/model.md, "Perceived cost"). The world starts at
-    :func:`simulation_start` (``start`` less the warm-up)."""
+    :func:`simulation_start` (``start`` less the warm-up). ``world``, if given, is an empty world of the
+    scenario's size to fill (a batch's member: :class:`credsup.simulation.members.MemberWorld`)."""
     pop = scenario.population
     beh = scenario.behaviour
     n = pop.enterprises
     items, item_shares, item_severity = item_table(scenario)
     start = simulation_start(scenario)
-    world = World(n, start, [s.name for s in pop.sectors], items)
+    if world is None:
+        world = World(n, start, [s.name for s in pop.sectors], items)
     c = world.cols
 
     # -- attributes

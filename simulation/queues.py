@@ -36,15 +36,25 @@ class BatchQueue:
         """Append orders; every column must be given (scalars broadcast), in the order they are to be served."""
         if set(values) != set(self.columns):
             raise ValueError(f"queue {self.name}: expected columns {sorted(self.columns)}, got {sorted(values)}")
-        n = len(np.asarray(values["enterprise"]))
+        n = len(values["enterprise"])  # type: ignore[arg-type]
         if n == 0:
             return
-        chunk = {k: np.broadcast_to(np.asarray(v, dtype=self.columns[k]), (n,)).copy() for k, v in values.items()}
+        chunk = {}
+        for k, v in values.items():
+            dtype = self.columns[k]
+            if np.ndim(v):
+                chunk[k] = np.array(v, dtype=dtype)  # a copy: the caller's array may change
+                if len(chunk[k]) != n:
+                    raise ValueError(f"queue {self.name}: column {k} has {len(chunk[k])} values for {n} orders")
+            else:
+                chunk[k] = np.full(n, v, dtype=dtype)
         self._chunks.append(chunk)
         self._len += n
 
     def pop(self, budget: float) -> dict[str, np.ndarray]:
         """Remove and return the longest head of the queue whose total cost is at most ``budget``."""
+        if not self._len:
+            return self._empty()
         taken: list[dict[str, np.ndarray]] = []
         left = budget
         while self._chunks and left > 0:
@@ -63,10 +73,13 @@ class BatchQueue:
             if k < len(cum):
                 break
         if not taken:
-            return {c: np.zeros(0, dtype=d) for c, d in self.columns.items()}
+            return self._empty()
         if len(taken) == 1:
             return taken[0]
         return {c: np.concatenate([t[c] for t in taken]) for c in self.columns}
+
+    def _empty(self) -> dict[str, np.ndarray]:
+        return {c: np.zeros(0, dtype=d) for c, d in self.columns.items()}
 
     def drop_queued_before(self, day: int) -> np.ndarray:
         """Remove the orders queued before ``day`` (they are at the head); returns their enterprises."""
@@ -93,6 +106,137 @@ class BatchQueue:
 
     def column(self, name: str) -> np.ndarray:
         """All queued values of one column, head first (for metrics and tests)."""
+        if not self._chunks:
+            return np.zeros(0, dtype=self.columns[name])
+        return np.concatenate([c[name] for c in self._chunks])
+
+
+class MemberQueue:
+    """One queue of work orders for each member of a batch (:mod:`credsup.simulation.members`), stored
+    together: each member's orders are a FIFO of their own, served exactly as a :class:`BatchQueue` alone
+    serves them, and all members are served in one pass of numpy calls.
+
+    Every order carries its ``member``. :meth:`pop` takes, for each member, the longest head of its orders
+    whose cost fits its budget, chunk by chunk as :meth:`BatchQueue.pop` does (a member stops at the first
+    chunk it cannot take whole); the running cost of each member's orders is summed in its own order.
+    """
+
+    def __init__(self, name: str, columns: dict[str, np.dtype | type], members: int):
+        self.name = name
+        self.k = members
+        self.columns: dict[str, np.dtype] = {
+            "enterprise": np.dtype(np.int64),
+            "queued": np.dtype(np.int32),
+            "cost": np.dtype(np.float64),
+            "member": np.dtype(np.intp),
+            **{k: np.dtype(v) for k, v in columns.items()},
+        }
+        self._chunks: deque[dict[str, np.ndarray]] = deque()
+        #: orders waiting, per member
+        self.lengths = np.zeros(members, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return int(self.lengths.sum())
+
+    def push(self, **values: ArrayLike) -> None:
+        """Append orders (every column, ``member`` included; scalars broadcast), in the order they are to
+        be served."""
+        if set(values) != set(self.columns):
+            raise ValueError(f"queue {self.name}: expected columns {sorted(self.columns)}, got {sorted(values)}")
+        n = len(values["enterprise"])  # type: ignore[arg-type]
+        if n == 0:
+            return
+        chunk = {}
+        for k, v in values.items():
+            dtype = self.columns[k]
+            chunk[k] = np.array(v, dtype=dtype) if np.ndim(v) else np.full(n, v, dtype=dtype)
+        self._chunks.append(chunk)
+        self.lengths += np.bincount(chunk["member"], minlength=self.k)
+
+    def _cumulative(self, cost: np.ndarray, member: np.ndarray) -> np.ndarray:
+        """The running total of each member's costs, in order, restarting for each member (exact: each
+        member's sums are added one after the other, as ``np.cumsum`` of its costs alone)."""
+        if self.k == 1:
+            return np.cumsum(cost)
+        order = np.argsort(member, kind="stable")
+        ms = member[order]
+        counts = np.bincount(ms, minlength=self.k)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        pos = np.arange(len(ms)) - starts[ms]
+        pad = np.zeros((self.k, int(counts.max())))
+        pad[ms, pos] = cost[order]
+        np.cumsum(pad, axis=1, out=pad)
+        out = np.empty(len(cost))
+        out[order] = pad[ms, pos]
+        return out
+
+    def pop(self, budget: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Remove and return, for each member, the longest head of its orders whose total cost is at most
+        its ``budget`` (float64[K]); also returns what each member's budget has left."""
+        left = np.array(budget, dtype=np.float64)
+        blocked = ~(left > 0)
+        taken: list[dict[str, np.ndarray]] = []
+        kept: list[dict[str, np.ndarray]] = []
+        while self._chunks:
+            if blocked.all():
+                break
+            chunk = self._chunks.popleft()
+            mem = chunk["member"]
+            here = ~blocked[mem]
+            if not here.any():
+                kept.append(chunk)
+                continue
+            cum = self._cumulative(chunk["cost"], mem)
+            take = here & (cum <= left[mem] + 1e-9)
+            rows = np.bincount(mem[here], minlength=self.k)
+            took = np.bincount(mem[take], minlength=self.k)
+            if take.any():
+                last = np.zeros(self.k)
+                np.maximum.at(last, mem[take], cum[take])  # the running total at each member's last order taken
+                some = took > 0
+                left[some] -= last[some]
+                self.lengths -= took
+            blocked |= ((rows > 0) & (took < rows)) | ~(left > 0)
+            if take.all():
+                taken.append(chunk)
+                continue
+            if take.any():
+                taken.append({c: a[take] for c, a in chunk.items()})
+                rest = ~take
+                kept.append({c: a[rest] for c, a in chunk.items()})
+            else:
+                kept.append(chunk)
+        self._chunks.extendleft(reversed(kept))
+        if not taken:
+            return self._empty(), left
+        if len(taken) == 1:
+            return taken[0], left
+        return {c: np.concatenate([t[c] for t in taken]) for c in self.columns}, left
+
+    def _empty(self) -> dict[str, np.ndarray]:
+        return {c: np.zeros(0, dtype=d) for c, d in self.columns.items()}
+
+    def drop_orders_before(self, day: int) -> dict[str, np.ndarray]:
+        """Remove every member's orders queued before ``day`` (they are at the head); returns them."""
+        dropped: list[dict[str, np.ndarray]] = []
+        while self._chunks:
+            chunk = self._chunks[0]
+            k = int(np.searchsorted(chunk["queued"], day, side="left"))  # queued days never decrease
+            if k == 0:
+                break
+            dropped.append({c: a[:k] for c, a in chunk.items()})
+            self.lengths -= np.bincount(chunk["member"][:k], minlength=self.k)
+            if k == len(chunk["queued"]):
+                self._chunks.popleft()
+            else:
+                self._chunks[0] = {c: a[k:] for c, a in chunk.items()}
+                break
+        if not dropped:
+            return self._empty()
+        return {c: np.concatenate([d[c] for d in dropped]) for c in self.columns}
+
+    def column(self, name: str) -> np.ndarray:
+        """All queued values of one column, head first (every member's, for metrics and tests)."""
         if not self._chunks:
             return np.zeros(0, dtype=self.columns[name])
         return np.concatenate([c[name] for c in self._chunks])

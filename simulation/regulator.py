@@ -3,7 +3,9 @@
 SimPy's clock counts days from the scenario's start (:mod:`credsup.simulation.clock`). Two processes run
 on it, and the parts schedule one timeout per batch of work due on a later day:
 
-* the **calendar** (here) opens each monthly period, in this order: the credit record moves to the day
+* the **calendar** (here) walks the days; on each, in this order: the month opens (see below), the
+  day's agenda runs (deadlines, arrivals, decisions that take effect), the inspectors work, and then
+  what their visits filed for the same day. It opens each monthly period, in this order: the credit record moves to the day
   (:mod:`~credsup.simulation.credit_record`: record windows move on, publicity periods, listings and bans
   that are over end, as on every day something happens); grading runs when
   the jurisdiction's ``schedule.grading_months`` says, and with it the enterprises' perceived costs are
@@ -29,7 +31,7 @@ its credit record), the parts (the inspectorate's capacity and queues, the pendi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,6 +46,7 @@ from credsup.simulation.inspections import Inspections
 from credsup.simulation.inspectorate import Inspectorate
 from credsup.simulation.licences import Licences
 from credsup.simulation.listings import Listings
+from credsup.simulation.members import Members, member_tally, stacked_tally
 from credsup.simulation.objections import Objections
 from credsup.simulation.repairs import Repairs
 from credsup.simulation.scenario import Scenario
@@ -53,18 +56,24 @@ from credsup.simulation.tally import G, Tally
 
 
 class Regulator:
-    """One run's regulator: builds its parts on one SimPy environment and runs the calendar."""
+    """One run's regulator, or a batch's (its members stacked in one world: :mod:`~credsup.simulation.members`):
+    builds its parts on one SimPy environment and runs the calendar.
+
+    ``rngs`` is one run's named generators, or one dict per member with ``members`` giving the members'
+    sizes (``probe`` then holds every member's probe rows, in stacked rows).
+    """
 
     def __init__(
         self,
         world: World,
         jurisdiction: Any,
         scenario: Scenario,
-        rngs: dict[str, np.random.Generator],
+        rngs: dict[str, np.random.Generator] | Sequence[dict[str, np.random.Generator]],
         probe: np.ndarray,
         item_shares: np.ndarray,
         item_severity: np.ndarray,
         progress: Callable[[int, int], None] | None = None,
+        sizes: Sequence[int] | None = None,
     ):
         env = simpy.Environment()
         #: the first simulated month that is measured (the warm-up's months come before it)
@@ -72,13 +81,17 @@ class Regulator:
         months = scenario.warmup_months + scenario.months
         start = world.date(0)  # the simulation's start: the scenario's start less the warm-up
         clock = Clock(env, start, months, scenario.regulator.working_days_per_week)
+        streams = [rngs] if isinstance(rngs, dict) else list(rngs)
+        members = Members(sizes if sizes is not None else [world.n], streams)
+        if members.n != world.n:
+            raise ValueError(f"the members' sizes add up to {members.n} rows, the world has {world.n}")
         self.ctx = ctx = RunContext(
             world=world,
             jurisdiction=jurisdiction,
             scenario=scenario,
             clock=clock,
-            rngs=rngs,
-            tally=Tally.zeros(months),
+            members=members,
+            tally=stacked_tally(months, members.k),
             item_shares=item_shares,
             item_severity=item_severity,
         )
@@ -98,31 +111,56 @@ class Regulator:
         self.licences = Licences(ctx, self.inspectorate)
         self.spot_checks = SpotChecks(ctx, self.inspectorate)
         self.complaints = Complaints(ctx, self.inspectorate)
-        self.costs = behaviour.PerceivedCosts(np.zeros(3), np.zeros(3))
-        #: the perceived costs measured at each grading: ``{"month": t, "cost": ..., "complaint": ...}``
-        self.costs_log: list[dict[str, Any]] = []
+        #: per member: what its enterprises expect if caught (refreshed at each grading)
+        self.costs = [behaviour.PerceivedCosts(np.zeros(3), np.zeros(3)) for _ in range(members.k)]
+        #: per member: the perceived costs measured at each grading: ``{"month": t, "cost": ..., "complaint": ...}``
+        self.costs_logs: list[list[dict[str, Any]]] = [[] for _ in range(members.k)]
 
     @property
     def tally(self) -> Tally:
+        """The counts of a run alone; a batch's, with a member axis after the period (:meth:`member_tally`)."""
+        if self.ctx.members.k == 1:
+            return member_tally(self.ctx.tally, 0)
         return self.ctx.tally
 
+    def member_tally(self, m: int) -> Tally:
+        """Member ``m``'s counts, as a run's."""
+        return member_tally(self.ctx.tally, m)
+
+    @property
+    def costs_log(self) -> list[dict[str, Any]]:
+        """The perceived costs of a run alone (:attr:`costs_logs` has each member's)."""
+        return self.costs_logs[0]
+
     def run(self) -> Tally:
-        """Run the whole calendar; returns the tally."""
+        """Run the whole calendar; returns the tally (:attr:`tally`)."""
         env = self.ctx.clock.env
-        calendar = env.process(self._calendar())
-        env.process(self.inspectorate.process())
-        env.run(until=calendar)
+        env.run(until=env.process(self._days()))
         return self.tally
 
-    def _calendar(self) -> Generator[simpy.Event, Any, None]:
+    def _days(self) -> Generator[simpy.Event, Any, None]:
+        """The calendar: each day, in this order, the month opens (the last one closes first), the day's
+        agenda runs, and on a working day the inspectors work (then what their visits filed for today)."""
         clock = self.ctx.clock
-        for t in range(clock.months):
-            yield clock.env.timeout(int(clock.starts[t]) - clock.now)
-            if t > 0:
-                self._close_month(t - 1)
-            self._open_month(t)
-            if self.progress is not None:
-                self.progress(t + 1, clock.months)
+        starts, t = clock.starts, -1
+        for day in range(clock.end_day):
+            opens = t + 1 < clock.months and day == int(starts[t + 1])
+            working = clock.working(day)
+            if not (opens or working or clock.due(day)):
+                continue  # nothing happens on this day
+            yield clock.env.timeout(day - clock.now)
+            clock.enter(day)
+            if opens:
+                t += 1
+                if t > 0:
+                    self._close_month(t - 1)
+                self._open_month(t)
+                if self.progress is not None:
+                    self.progress(t + 1, clock.months)
+            clock.run_due(day)
+            if working:
+                self.inspectorate.work(day, t)
+                clock.run_due(day)
         yield clock.env.timeout(clock.end_day - clock.now)
         self._close_month(clock.months - 1)
 
@@ -130,25 +168,25 @@ class Regulator:
 
     def _open_month(self, t: int) -> None:
         ctx = self.ctx
-        w = ctx.world
+        w, members = ctx.world, ctx.members
         day = int(ctx.clock.starts[t])
         today = w.date(day)
         ctx.clock.enter(day)
         demo_months = ctx.schedule.demonstration_grading_months
         if t % ctx.schedule.grading_months == 0:  # month 0 included
             self._grade(day, today)
-            self.costs = behaviour.perceived_costs(
-                ctx.jurisdiction, w, self.probe, ctx.scenario, today, ctx.item_shares, ctx.item_severity
+            probes = [self.probe[pos] for pos in members.split(self.probe)]
+            self.costs = behaviour.perceived_costs_of_members(
+                ctx.jurisdiction, w, probes, ctx.scenario, today, ctx.item_shares, ctx.item_severity
             )
-            self.costs_log.append(
-                {"month": t - self.first_measured, "period": today.strftime("%Y-%m"), **self.costs.as_dict()}
-            )
+            for m in range(members.k):
+                self.costs_logs[m].append(
+                    {"month": t - self.first_measured, "period": today.strftime("%Y-%m"), **self.costs[m].as_dict()}
+                )
         elif demo_months and t % demo_months == 0:
             self._grade_demonstration(day, today)
-        decided = behaviour.decide(
-            w, ctx.scenario, self.costs, ctx.rngs["behaviour"], day, ctx.item_shares, ctx.item_severity
-        )
-        ctx.tally.started[t] += len(decided.started)
+        decided = behaviour.decide(w, ctx.scenario, self.costs, members, day, ctx.item_shares, ctx.item_severity)
+        ctx.tally.started[t] += members.count(decided.started)
         self._count_enterprises(t)
         self.licences.apply(day, t, today)
         self.spot_checks.draw(day, t)
@@ -157,37 +195,37 @@ class Regulator:
 
     def _close_month(self, t: int) -> None:
         ctx = self.ctx
-        w, tally = ctx.world, ctx.tally
+        w, tally, members = ctx.world, ctx.tally, ctx.members
         perception = ctx.scenario.behaviour.perception
         public = self._published_rate() if perception.public_weight > 0.0 else None
         behaviour.remember_month(w, w.inspected, perception.memory, public, perception.public_weight)
         w.inspected[:] = False
         hidden = np.flatnonzero(w.violating & ~w.under_order & w.active)
         g = w.cols["grade"][hidden].astype(np.int64) + 1
-        tally.undetected_harm[t] += np.bincount(g, weights=w.v_harm[hidden], minlength=G)
+        tally.undetected_harm[t] += members.bincount(hidden, g, G, weights=w.v_harm[hidden])
         tally.complaint_backlog[t] = self.inspectorate.backlog("complaint")
         tally.spot_backlog[t] = self.inspectorate.backlog("spot", "full")
 
     def _published_rate(self) -> np.ndarray:
         """Per enterprise: the share of its sector's active enterprises inspected this month other than on a
-        complaint, as the published results show it ("one public", seed 003 para 11)."""
-        w = self.ctx.world
-        sector = w.cols["sector"].astype(np.intp)
+        complaint, as the published results show it ("one public", seed 003 para 11); each member's own."""
+        w, members = self.ctx.world, self.ctx.members
         size = len(w.sectors)
-        active = np.bincount(sector, weights=w.active, minlength=size)
-        checked = np.bincount(sector, weights=w.inspected & w.active, minlength=size)
-        rate = np.divide(checked, active, out=np.zeros(size), where=active > 0)
+        sector = w.cols["sector"].astype(np.intp) + members.member * size
+        cells = members.k * size
+        active = np.bincount(sector, weights=w.active, minlength=cells)
+        checked = np.bincount(sector, weights=w.inspected & w.active, minlength=cells)
+        rate = np.divide(checked, active, out=np.zeros(cells), where=active > 0)
         return rate[sector]
 
     def _count_enterprises(self, t: int) -> None:
-        w, tally = self.ctx.world, self.ctx.tally
-        code = (w.cols["grade"] + 1).astype(np.int8) * 2 + w.violating
-        if not w.active.all():
-            code = code[w.active]
-        table = np.bincount(code, minlength=2 * G).reshape(G, 2).astype(np.float64)
-        tally.enterprise_months[t] += table.sum(axis=1)
-        tally.violating_months[t] += table[:, 1]
-        tally.auc[t] += table[1:]
+        w, tally, members = self.ctx.world, self.ctx.tally, self.ctx.members
+        code = (w.cols["grade"] + 1).astype(np.intp) * 2 + w.violating
+        rows = np.flatnonzero(w.active) if not w.active.all() else np.arange(w.n)
+        table = members.bincount(rows, code[rows], 2 * G).reshape(members.k, G, 2)
+        tally.enterprise_months[t] += table.sum(axis=2)
+        tally.violating_months[t] += table[:, :, 1]
+        tally.auc[t] += table[:, 1:]
 
     def _grade(self, day: int, today: dt.date) -> None:
         record, j, batch = self.ctx.record, self.ctx.jurisdiction, self.ctx.world.batch

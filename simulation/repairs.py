@@ -33,19 +33,19 @@ class Repairs:
         """Enterprises with a displayed record apply for repair; the repair hook decides; approvals take
         effect after the review time."""
         ctx = self.ctx
-        w, r, rng = ctx.world, ctx.record.records, ctx.rngs["repair"]
+        w, r, members = ctx.world, ctx.record.records, ctx.members
         if not len(r):
             return
         cand = np.flatnonzero((r.status == Status.DISPLAYED) & ~r.busy & ~r.final)
-        u = rng.random(len(cand))
+        u = members.random("repair", r.enterprise[cand])
         rows = cand[u < ctx.scenario.behaviour.repair.application_per_month]
         if len(rows) == 0:
             return
         e = r.enterprise[rows]
         can_commit = ctx.jurisdiction.commitment_eligible(frozen(w.batch.take(e)), CommitmentKind.REPAIR, today)
         rep = ctx.scenario.behaviour.repair
-        service = rng.random(len(rows)) < rep.public_service
-        file = ctx.rngs["repair_file"].random((2, len(rows)))  # its own stream: drawn for every applicant
+        service = members.random("repair", e) < rep.public_service
+        file = members.random("repair_file", e, lead=2)  # its own stream: drawn for every applicant
         fulfilled = (
             np.where(r.corrected[rows], int(RepairCondition.RECTIFIED), 0)
             | np.where(can_commit, int(RepairCondition.COMMITMENT), 0)
@@ -87,7 +87,7 @@ class Repairs:
         month = ctx.clock.month_of(day)
         w.repaired_day[e] = day
         w.repair_relapsed[e] = False
-        ctx.tally.repairs[month] += len(e)
+        ctx.tally.repairs[month] += ctx.members.count(e)
 
 
 __all__ = ["Repairs"]

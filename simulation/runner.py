@@ -8,6 +8,7 @@ not affect each other.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import time
@@ -20,10 +21,12 @@ import numpy as np
 from credsup.core import HOOKS, Jurisdiction, load_jurisdiction
 from credsup.core.config import CONVERTER, load_plain
 from credsup.core.months import add_months
+from credsup.simulation.members import MemberWorld
 from credsup.simulation.metrics import METRICS, counts, follow_up_periods, summarise
-from credsup.simulation.population import generate, item_table
+from credsup.simulation.population import generate, item_table, simulation_start
 from credsup.simulation.regulator import Regulator
 from credsup.simulation.scenario import Scenario, load_scenario, scenario_record
+from credsup.simulation.state import World
 from credsup.simulation.streams import as_seed_sequence, describe, streams
 
 Override = tuple[str, Any]
@@ -135,10 +138,42 @@ def run_simulation(
 
     ``scenario`` is a :class:`Scenario` or a built-in name or file; ``jurisdiction`` a loaded
     :class:`Jurisdiction` or an installed name (then ``jurisdiction_overrides`` and ``jurisdiction_config``
-    apply). The same arguments give the same result, in any process. ``progress(done, total)`` is called
-    after each month. Raises :class:`credsup.core.CredsupError` for bad input or a misbehaving plugin.
+    apply). The same arguments give the same result, in any process, and the same as this seed's member of
+    any batch (:func:`run_batch`). ``progress(done, total)`` is called after each month. Raises
+    :class:`credsup.core.CredsupError` for bad input or a misbehaving plugin.
+    """
+    (result,) = run_batch(
+        scenario,
+        jurisdiction,
+        [seed],
+        scenario_overrides=scenario_overrides,
+        jurisdiction_overrides=jurisdiction_overrides,
+        jurisdiction_config=jurisdiction_config,
+        progress=progress,
+    )
+    return result
+
+
+def run_batch(
+    scenario: Scenario | str,
+    jurisdiction: Jurisdiction | str,
+    seeds: Sequence[int | np.random.SeedSequence | None],
+    *,
+    scenario_overrides: Sequence[Override] = (),
+    jurisdiction_overrides: Sequence[Override] = (),
+    jurisdiction_config: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RunResult]:
+    """Play one run per seed of ``seeds`` at once, their enterprises stacked in one world
+    (:mod:`credsup.simulation.members`), and return their results in the order of ``seeds``.
+
+    Each member's result is the one :func:`run_simulation` gives for its seed alone, whichever members
+    share the batch and however many there are (only ``timings`` and ``hooks`` differ: in a batch they
+    are the whole batch's, shared by its members; ``timings["batch_members"]`` says how many).
     """
     t0 = time.perf_counter()
+    if not seeds:
+        return []
     if isinstance(scenario, Scenario):
         sc = apply_scenario_overrides(scenario, scenario_overrides)
     else:
@@ -149,49 +184,87 @@ def run_simulation(
         j = jurisdiction
     else:
         j = load_jurisdiction(jurisdiction, config=jurisdiction_config, overrides=jurisdiction_overrides)
-    seq = as_seed_sequence(seed)
-    rngs = streams(seq)
+    seqs = [as_seed_sequence(seed) for seed in seeds]
+    rngs = [streams(seq) for seq in seqs]
     t1 = time.perf_counter()
-    world, probe = generate(sc, rngs["population"])
+    world, probe = stacked_population(sc, rngs)
     _, shares, severity = item_table(sc)
     t2 = time.perf_counter()
     timed = TimedJurisdiction(j)
-    regulator = Regulator(world, timed, sc, rngs, probe, shares, severity, progress)
+    k = len(seqs)
+    regulator = Regulator(
+        world, timed, sc, rngs, probe, shares, severity, progress, sizes=[sc.population.enterprises] * k
+    )
     first = regulator.first_measured
-    tally = regulator.run().window(first)  # the measured months only
+    regulator.run()
     t3 = time.perf_counter()
-    metrics = summarise(
-        tally, follow_up_periods=follow_up_periods(regulator.ctx.clock.starts[first:], sc.metrics.recidivism_days)
-    )
-    for t, row in enumerate(metrics["periods"]):
-        row["period"] = add_months(sc.start, t).strftime("%Y-%m")
+    follow = follow_up_periods(regulator.ctx.clock.starts[first:], sc.metrics.recidivism_days)
+    scenario_config = scenario_record(sc)
+    params = j.parameters()
+    out = []
+    for m, seq in enumerate(seqs):
+        tally = regulator.member_tally(m).window(first)  # the measured months only
+        metrics = summarise(tally, follow_up_periods=follow)
+        for t, row in enumerate(metrics["periods"]):
+            row["period"] = add_months(sc.start, t).strftime("%Y-%m")
+        out.append(
+            RunResult(
+                scenario=sc.scenario,
+                jurisdiction=j.name,
+                jurisdiction_version=j.version,
+                seed=describe(seq),
+                enterprises=sc.population.enterprises,
+                months=sc.months,
+                summary=metrics["summary"],
+                periods=metrics["periods"],
+                grades=metrics["grades"],
+                counts=counts(tally),
+                sources=metrics["sources"],
+                perceived_costs=regulator.costs_logs[m],
+                timings={},
+                hooks=timed.stats if m == 0 else copy.deepcopy(timed.stats),
+                warmup_months=sc.warmup_months,
+                scenario_config=scenario_config if m == 0 else copy.deepcopy(scenario_config),
+                jurisdiction_params=params if m == 0 else copy.deepcopy(params),
+            )
+        )
     t4 = time.perf_counter()
-    return RunResult(
-        scenario=sc.scenario,
-        jurisdiction=j.name,
-        jurisdiction_version=j.version,
-        seed=describe(seq),
-        enterprises=sc.population.enterprises,
-        months=sc.months,
-        summary=metrics["summary"],
-        periods=metrics["periods"],
-        grades=metrics["grades"],
-        counts=counts(tally),
-        sources=metrics["sources"],
-        perceived_costs=regulator.costs_log,
-        timings={
-            "setup": t1 - t0,
-            "population": t2 - t1,
-            "simulate": t3 - t2,
-            "metrics": t4 - t3,
-            "total": t4 - t0,
-            "hooks": sum(s["seconds"] for s in timed.stats.values()),
-        },
-        hooks=timed.stats,
-        warmup_months=sc.warmup_months,
-        scenario_config=scenario_record(sc),
-        jurisdiction_params=j.parameters(),
-    )
+    timings = {
+        "setup": t1 - t0,
+        "population": t2 - t1,
+        "simulate": t3 - t2,
+        "metrics": t4 - t3,
+        "total": t4 - t0,
+        "hooks": sum(s["seconds"] for s in timed.stats.values()),
+    }
+    if k > 1:
+        timings["batch_members"] = float(k)
+    for result in out:
+        result.timings.update(timings)
+    return out
 
 
-__all__ = ["METRICS", "RunResult", "TimedJurisdiction", "apply_scenario_overrides", "run_simulation"]
+def stacked_population(scenario: Scenario, rngs: Sequence[dict[str, np.random.Generator]]) -> tuple[World, np.ndarray]:
+    """One population per member (each from its own ``population`` stream, as alone), stacked member after
+    member in one world; returns the world and every member's probe rows (in stacked rows)."""
+    n = scenario.population.enterprises
+    items, _, _ = item_table(scenario)
+    world = World(n * len(rngs), simulation_start(scenario), [s.name for s in scenario.population.sectors], items)
+    probes = []
+    for m, member_rngs in enumerate(rngs):
+        view = MemberWorld(world, m * n, (m + 1) * n)
+        _, probe = generate(scenario, member_rngs["population"], world=view)
+        probes.append(probe + m * n)
+        world.experience, world.prior_weight = view.experience, view.prior_weight
+    return world, np.concatenate(probes)
+
+
+__all__ = [
+    "METRICS",
+    "RunResult",
+    "TimedJurisdiction",
+    "apply_scenario_overrides",
+    "run_batch",
+    "run_simulation",
+    "stacked_population",
+]

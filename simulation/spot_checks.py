@@ -62,16 +62,17 @@ class SpotChecks:
                 old = orders["enterprise"]
                 w.spot_queued[old] = False
                 w.spot_year[old[orders["yearly"]]] = 0  # back among those the year's plan may still draw
-                ctx.tally.expired_orders[t] += len(old)
+                ctx.tally.expired_orders[t] += ctx.members.count(old)
         period = clock.period(t)
         rates = ctx.jurisdiction.inspection_probability(w.batch, period)
         year = period.start.year
+        # the scenario's factor: one for every member (a batch shares its scenario, experiments/batching.py)
         scaled = scale_random_draws(rates, ctx.scenario.regulator.random_check_scale)
         p = period_chance(scaled, period, w.spot_year == year)
-        u = ctx.rngs["spot_checks"].random(w.n, dtype=np.float32)
+        u = ctx.members.random_all("spot_checks", np.float32)
         drawn = np.flatnonzero(u < p)
         drawn = drawn[w.active[drawn] & ~w.spot_queued[drawn]]
-        drawn = drawn[ctx.rngs["queue"].permutation(len(drawn))]  # "double random": no order by row
+        drawn = ctx.members.shuffle("queue", drawn)  # "double random": no order by row (each member's own)
         w.spot_queued[drawn] = True
         yearly = rates.basis[drawn] == InspectionBasis.YEAR
         w.spot_year[drawn[yearly]] = year

@@ -1,0 +1,209 @@
+"""Batches: an experiment's runs grouped so that one worker plays several at once, stacked in one world.
+
+Runs of the same jurisdiction (same parameters, same config) on the same scenario (same overrides) differ
+only in their seed: :func:`credsup.simulation.runner.run_batch` plays them together, each member's
+result the one it has alone. :func:`plan_batches` groups an experiment's tasks so, under a memory bound:
+members per batch are chosen so that a batch's estimated peak memory stays under ``memory`` bytes
+(:data:`DEFAULT_BATCH_MEMORY`, 2 GiB, unless ``CREDSUP_BATCH_MEMORY`` or the caller says otherwise),
+and a group is cut into at least as many batches as there are workers, so that every worker has work.
+Because a member's result does not depend on its batch, the numbers are the same whatever the batch
+sizes and the number of workers.
+
+:func:`execute_batch` runs one batch anywhere (this process, a local worker, a Dask worker) and returns
+one :class:`~credsup.experiments.tasks.Outcome` per member; an error fails every member of the batch
+with the reason, and a worker lost while playing a batch costs that batch (each member's run is stored
+as failed with the reason, and ``--resume`` runs them again).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from credsup.core.errors import CredsupError, InputError
+from credsup.experiments.seeds import run_seed
+from credsup.experiments.tasks import Outcome, RunTask
+
+#: The peak memory a batch may use, unless told otherwise (bytes): 2 GiB.
+DEFAULT_BATCH_MEMORY = 2 * 2**30
+#: Environment variable that sets the bound (``2GB``, ``512MB``, ``1.5G``, or a number of bytes).
+BATCH_MEMORY_ENV = "CREDSUP_BATCH_MEMORY"
+#: Memory a batch member needs per enterprise (bytes). Measured at ``demo`` size (20,000 enterprises,
+#: 36 months after a 36-month warm-up): the peak resident size grows by about 330 bytes per enterprise
+#: and member (``ru_maxrss`` of batches of 1 and 8, national); budgeted with a margin (assumption:
+#: other jurisdictions and scenarios with more violations keep larger records).
+BYTES_PER_ENTERPRISE = 600
+#: Memory per enterprise and simulated month (the records grow with time; measured below 1 byte).
+BYTES_PER_ENTERPRISE_MONTH = 4
+#: Memory of a worker before any member (the interpreter, numpy, credsup and a plugin; measured 55 MB).
+BYTES_FIXED = 100 * 2**20
+#: Members per batch at most: beyond a few dozen the shared calendar's cost is already spread thin, and a
+#: smaller batch loses less to a dead worker.
+MAX_MEMBERS = 64
+
+_UNITS = {"": 1, "B": 1, "K": 2**10, "KB": 2**10, "M": 2**20, "MB": 2**20, "G": 2**30, "GB": 2**30}
+
+
+def parse_memory(text: str | int | float) -> int:
+    """Bytes from ``2GB``, ``512MB``, ``1.5G`` or a number of bytes (binary units: 1 GB = 2**30 bytes)."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([KMG]?B?)\s*", str(text), flags=re.IGNORECASE)
+        if not match:
+            raise InputError(f"batch memory: {text!r} is not a size (write it as 2GB, 512MB or a number of bytes)")
+        value = float(match.group(1)) * _UNITS[match.group(2).upper()]
+    if value < 2**20:
+        raise InputError(f"batch memory: {text!r} is below 1 MB; a batch needs more to run")
+    return int(value)
+
+
+def batch_memory(memory: str | int | None = None) -> int:
+    """The memory bound in bytes: ``memory`` if given, else ``CREDSUP_BATCH_MEMORY``, else 2 GiB."""
+    if memory is not None:
+        return parse_memory(memory)
+    env = os.environ.get(BATCH_MEMORY_ENV)
+    if env:
+        try:
+            return parse_memory(env)
+        except InputError as exc:
+            raise InputError(f"{BATCH_MEMORY_ENV}: {exc}") from None
+    return DEFAULT_BATCH_MEMORY
+
+
+def member_bytes(enterprises: int, months: int) -> int:
+    """Estimated peak memory of one batch member (bytes) of ``enterprises`` over ``months`` simulated
+    months (warm-up included)."""
+    return enterprises * (BYTES_PER_ENTERPRISE + BYTES_PER_ENTERPRISE_MONTH * months)
+
+
+def members_within(memory: int, enterprises: int, months: int) -> int:
+    """Members a batch may hold under ``memory`` bytes (at least one: a run alone is never refused)."""
+    room = memory - BYTES_FIXED
+    return max(1, min(MAX_MEMBERS, room // max(1, member_bytes(enterprises, months))))
+
+
+@attrs.frozen
+class Batch:
+    """Tasks that one worker plays together: same scenario and overrides, same jurisdiction and
+    parameters; they differ in their sweep point and replication (their seeds)."""
+
+    tasks: tuple[RunTask, ...]
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+
+def group_key(task: RunTask) -> tuple[Any, ...]:
+    """What the members of a batch share (everything but the point and the replication)."""
+    scenario = task.scenario if isinstance(task.scenario, str) else ("<loaded>", id(task.scenario))
+    return (
+        scenario,
+        task.scenario_overrides,
+        task.jurisdiction,
+        task.jurisdiction_overrides,
+        task.jurisdiction_config,
+        task.seed,
+    )
+
+
+def _size(task: RunTask) -> tuple[int, int]:
+    """Enterprises and simulated months (warm-up included) of a task's scenario."""
+    from credsup.simulation.runner import apply_scenario_overrides
+    from credsup.simulation.scenario import Scenario, load_scenario
+
+    overrides = list(task.scenario_overrides)
+    if isinstance(task.scenario, Scenario):
+        sc = apply_scenario_overrides(task.scenario, overrides)
+    else:
+        sc = load_scenario(task.scenario, overrides)
+    return sc.population.enterprises, sc.months + sc.warmup_months
+
+
+def plan_batches(tasks: Sequence[RunTask], workers: int = 1, memory: int | None = None) -> list[Batch]:
+    """Group ``tasks`` into batches (see the module docstring), keeping their order within each group;
+    batches come in the order of their first task. ``memory`` is the bound in bytes (default:
+    :func:`batch_memory`)."""
+    bound = batch_memory(memory)
+    groups: dict[tuple[Any, ...], list[RunTask]] = {}
+    for task in tasks:
+        groups.setdefault(group_key(task), []).append(task)
+    batches: list[Batch] = []
+    for members in groups.values():
+        try:
+            enterprises, months = _size(members[0])
+        except CredsupError:  # a bad scenario: each run fails on its own and says why
+            batches.extend(Batch((t,)) for t in members)
+            continue
+        cap = members_within(bound, enterprises, months)
+        size = max(1, min(cap, math.ceil(len(members) / max(1, workers))))
+        count = math.ceil(len(members) / size)
+        small, extra = divmod(len(members), count)  # even batches: sizes differ by one at most
+        start = 0
+        for i in range(count):
+            stop = start + small + (1 if i < extra else 0)
+            batches.append(Batch(tuple(members[start:stop])))
+            start = stop
+    first = {id(t): i for i, t in enumerate(tasks)}
+    return sorted(batches, key=lambda b: first[id(b.tasks[0])])
+
+
+def execute_batch(batch: Batch) -> list[Outcome]:
+    """Run a batch's tasks together; never raises for a user's or a plugin's mistake (every member's
+    outcome then carries the error text). Each member's ``wall_seconds`` is its share of the batch's."""
+    from credsup.simulation.runner import run_batch
+
+    tasks = batch.tasks
+    first = tasks[0]
+    t0 = time.perf_counter()
+    try:
+        results = run_batch(
+            first.scenario,
+            first.jurisdiction,
+            [run_seed(t.seed, t.stream_point, t.replication) for t in tasks],
+            scenario_overrides=list(first.scenario_overrides),
+            jurisdiction_overrides=list(first.jurisdiction_overrides),
+            jurisdiction_config=first.jurisdiction_config,
+        )
+    except CredsupError as exc:
+        share = (time.perf_counter() - t0) / len(tasks)
+        return [Outcome(t, None, str(exc), share) for t in tasks]
+    except Exception as exc:  # a bug, in credsup or a plugin: keep the traceback for the record
+        tb = traceback.format_exc(limit=-3).strip().splitlines()
+        error = f"internal error: {type(exc).__name__}: {exc} ({tb[-3].strip() if len(tb) > 2 else ''})"
+        share = (time.perf_counter() - t0) / len(tasks)
+        return [Outcome(t, None, error, share) for t in tasks]
+    share = (time.perf_counter() - t0) / len(tasks)
+    out = []
+    for task, result in zip(tasks, results):
+        data = result.to_dict()
+        data.pop("perceived_costs", None)  # diagnostics of the behaviour model; not stored per run
+        out.append(Outcome(task, data, None, share))
+    return out
+
+
+def lost(batch: Batch, reason: str) -> list[Outcome]:
+    """Every member of ``batch`` failed with ``reason`` (its worker died, or the cluster lost it)."""
+    return [Outcome(t, None, reason, 0.0) for t in batch.tasks]
+
+
+__all__ = [
+    "BATCH_MEMORY_ENV",
+    "DEFAULT_BATCH_MEMORY",
+    "Batch",
+    "batch_memory",
+    "execute_batch",
+    "group_key",
+    "lost",
+    "member_bytes",
+    "members_within",
+    "parse_memory",
+    "plan_batches",
+]
