@@ -84,7 +84,7 @@ def test_perception_of_each_grade_learns_its_true_inspection_chance() -> None:
     uniform month, has mean ``1.85 s`` and variance ``1.71 (0.731 s - 0.724 s^2)`` (sums of 0.97^k over
     the three years), a relative SD of ``0.6 / sqrt(s)`` for small ``s``: at national's own A share (2 %)
     4.2 per enterprise, so the 1.8 % margin at 3 standard errors would need about 400,000 A enterprises.
-    At the shares above the relative SD is 0.15-0.5 per enterprise, and with 100,000 enterprises (about
+    At the shares above the relative SD is 0.06-0.5 per enterprise, and with 100,000 enterprises (about
     69,000 A, 22,000 B, 7,600 C, 1,150 D after the month-0 grading) the measured standard error of each
     grade's mean, including the plan's realisation, is 0.2-0.3 % (seeds 1-6: 2x gives +8.0 % to +8.8 %):
     10 % is more than 4 standard errors away."""
