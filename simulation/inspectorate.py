@@ -3,8 +3,11 @@
 Capacity is ``regulator.inspectors x visits_per_inspector_month`` department visits a month, spread
 evenly over the month's working days and held in a ``simpy.Container``. Each working day the
 inspectorate serves its queues in priority order (:data:`QUEUE_ORDER`), first come first served within
-each, as far as the day's capacity goes; what does not fit waits (a backlog, never a free inspection).
-Capacity left on a day when every queue ran dry lapses: idle inspector time does not carry over.
+each, as far as the day's capacity goes; what does not fit waits (a backlog, never a free inspection),
+and so does every lower-priority queue: while an order waits for capacity, the capacity left carries over
+to the next day until the order fits (strict priority: a costly complaint verification is not starved by
+cheaper spot checks). Capacity left on a day when every queue ran dry lapses: idle inspector time does
+not carry over.
 
 The orders served on a day go to :meth:`credsup.simulation.inspections.Inspections.visit` (what a visit
 finds is not the inspectorate's business).
@@ -99,6 +102,11 @@ class Inspectorate:
             if len(got["enterprise"]):
                 budget -= float(got["cost"].sum())
                 orders.append((name, got))
+            if len(self.queues[name]):
+                # the head does not fit what is left today: lower priorities wait too, and the capacity
+                # carries over until it fits (else cheap spot checks would take every day's remainder
+                # and starve a costlier complaint verification for ever)
+                break
         self._idle = not any(len(q) for q in self.queues.values())
         if not orders:
             return 0.0
