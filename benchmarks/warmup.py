@@ -1,8 +1,8 @@
-"""How long must the model run before its months are stationary? Welch's graphical procedure (Law and Kelton,
-*Simulation Modeling and Analysis*, 5th ed., 2015, section 9.5.1; Welch 1983): replicate a long run from the
-model's starting state, average each month's value over the replications, smooth that curve with a
-centred moving average of half-width ``w``, and read the warm-up as the month after which the smoothed curve
-stays flat. The figures of docs/model.md, "Warm-up".
+"""How long must the model run before its months are stationary? Welch's graphical procedure (Law,
+*Simulation Modeling and Analysis*, 5th ed., 2015, chapter 9, Law and Kelton in earlier editions; Welch
+1983): replicate a long run from the model's starting state, average each month's value over the
+replications, smooth that curve with a centred moving average of half-width ``w``, and read the warm-up as
+the month after which the smoothed curve stays flat. The figures of docs/model.md, "Warm-up".
 
     python benchmarks/warmup.py                       # national, 10 seeds x 120 months, 6,000 enterprises
     python benchmarks/warmup.py -r 4 --months 60      # a quick look
@@ -11,7 +11,8 @@ stays flat. The figures of docs/model.md, "Warm-up".
 Printed, for each series (monthly, measured from the first simulated month: ``warmup_months = 0``): the
 plateau (mean of the replication-averaged series over the last ``--plateau`` months, with its standard
 error from the replications' plateau means), the smoothed curve every six months, and the relaxation month:
-the first month from which the Welch curve stays within two plateau standard errors of the plateau. The
+the first month from which the Welch curve stays within two standard errors of the plateau (the
+standard error of the curve's month and of the plateau, both from the spread between replications). The
 series are the violation prevalence, the grade mix, the mean perceived monthly inspection chance by type
 (docs/model.md, "Perceived detection"), the share of enterprises with a violation in their 36-month record,
 the listed share and the share under a rectification order. Same seeds, same numbers; timings are noisy.
@@ -81,7 +82,7 @@ def one_run(overrides: list[str], jurisdiction: str, seed: int) -> dict[str, np.
 
 
 def welch(mean: np.ndarray, w: int) -> np.ndarray:
-    """Welch's moving average (Law and Kelton 2015, eq. 9.4): centred on month i with half-width
+    """Welch's moving average (Law 2015, chapter 9): centred on month i with half-width
     ``min(i, w)`` near the start, ``w`` elsewhere; defined for months 0 .. m - w - 1."""
     m = len(mean)
     out = np.empty(m - w)
@@ -91,10 +92,23 @@ def welch(mean: np.ndarray, w: int) -> np.ndarray:
     return out
 
 
-def relaxation(smoothed: np.ndarray, plateau: float, band: float) -> int:
-    """The first month from which the smoothed curve stays within ``band`` of ``plateau``."""
+def relaxation(smoothed: np.ndarray, plateau: float, band: np.ndarray | float) -> int:
+    """The first month from which the smoothed curve stays within ``band`` (per month, or one value) of
+    ``plateau``."""
     outside = np.flatnonzero(np.abs(smoothed - plateau) > band)
     return 0 if outside.size == 0 else int(outside[-1]) + 1
+
+
+def sampling_band(values: np.ndarray, w: int, plateau_months: int) -> tuple[np.ndarray, float]:
+    """Two standard errors of (Welch curve at month i) - plateau, per month: the curve's own standard
+    error, from the spread of the replications' smoothed series, and the plateau's, from the spread of
+    the replications' plateau means (independent replications; the two are treated as independent, a
+    slight overstatement where the window overlaps the plateau). Returns the band and the plateau's SE."""
+    r = values.shape[0]
+    per_rep = np.vstack([welch(row, w) for row in values])
+    se_curve = per_rep.std(axis=0, ddof=1) / math.sqrt(r)
+    se_plateau = float(values[:, -plateau_months:].mean(axis=1).std(ddof=1) / math.sqrt(r))
+    return 2.0 * np.sqrt(se_curve**2 + se_plateau**2), se_plateau
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,11 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     for key in runs[0]:
         values = np.vstack([r[key] for r in runs])  # replications x months
         mean = values.mean(axis=0)
-        tail = values[:, -args.plateau :].mean(axis=1)
-        plateau = float(tail.mean())
-        se = float(tail.std(ddof=1) / math.sqrt(len(tail))) if len(tail) > 1 else 0.0
+        plateau = float(values[:, -args.plateau :].mean())
         smoothed = welch(mean, args.window)
-        month = relaxation(smoothed, plateau, 2 * se)
+        if len(values) > 1:
+            band, se = sampling_band(values, args.window, args.plateau)
+        else:
+            band, se = np.zeros(len(smoothed)), 0.0
+        month = relaxation(smoothed, plateau, band)
         marks = " ".join(f"{smoothed[i]:.4f}" for i in range(0, len(smoothed), 6))
         print(f"{key:28s} plateau {plateau:.4f} (SE {se:.4f}) relaxed by month {month:3d} | every 6: {marks}")
         saved["series"][key] = {"values": values.tolist(), "plateau": plateau, "se": se, "relaxed": month}

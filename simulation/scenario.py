@@ -613,7 +613,8 @@ class Scenario:
         hi=600,
         default=72,
         doc="months the model runs before start, measuring nothing (72: Welch's procedure on national/demo, "
-        "prevalence and grade mix flat from month 62, rounded up to whole grading years; docs/model.md, Warm-up)",
+        "prevalence and grade mix at their plateau by month 58-66, rounded up to whole grading years; docs/model.md, "
+        "Warm-up)",
         unit="months",
     )
     title: str = ""
