@@ -3,8 +3,11 @@
 Capacity is ``regulator.inspectors x visits_per_inspector_month`` department visits a month, spread
 evenly over the month's working days (the level behaves as a ``simpy.Container``'s). Each working day the
 inspectorate serves its queues in priority order (:data:`QUEUE_ORDER`), first come first served within
-each, as far as the day's capacity goes; what does not fit waits (a backlog, never a free inspection).
-Capacity left on a day when every queue ran dry lapses: idle inspector time does not carry over.
+each, as far as the day's capacity goes; what does not fit waits (a backlog, never a free inspection),
+and so does every lower-priority queue: while an order waits for capacity, the capacity left carries over
+to the next day until the order fits (strict priority: a costly complaint verification is not starved by
+cheaper spot checks). Capacity left on a day when every queue ran dry lapses: idle inspector time does
+not carry over.
 
 The orders served on a day go to :meth:`credsup.simulation.inspections.Inspections.visit` (what a visit
 finds is not the inspectorate's business).
@@ -95,8 +98,9 @@ class Inspectorate:
             tally.capacity[month] += arriving
         budget = level.copy()
         orders: Orders = []
+        blocked = np.zeros(len(level), dtype=bool)
         for name in QUEUE_ORDER:
-            active = budget > 1e-9
+            active = (budget > 1e-9) & ~blocked
             if not active.any():
                 break
             queue = self.queues[name]
@@ -106,6 +110,10 @@ class Inspectorate:
             if len(got["enterprise"]):
                 budget = np.where(active, left, budget)
                 orders.append((name, got))
+            # a member whose head order does not fit what is left today: its lower priorities wait too, and
+            # its capacity carries over until the order fits (else cheap spot checks would take every day's
+            # remainder and starve a costlier complaint verification for ever)
+            blocked |= active & (queue.lengths > 0)
         self._idle = sum((q.lengths for q in self.queues.values()), np.zeros(len(level), dtype=np.int64)) == 0
         if not orders:
             return

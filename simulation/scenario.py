@@ -611,9 +611,10 @@ class Scenario:
     warmup_months: int = param(
         lo=0,
         hi=600,
-        default=36,
-        doc="months the model runs before start, measuring nothing (36: the record history at start is all the "
-        "model's own)",
+        default=72,
+        doc="months the model runs before start, measuring nothing (72: Welch's procedure on national/demo, "
+        "prevalence and grade mix at their plateau by month 58-66, rounded up to whole grading years; docs/model.md, "
+        "Warm-up)",
         unit="months",
     )
     title: str = ""

@@ -113,9 +113,9 @@ def test_profile_city_smoke() -> None:
     out = run("profile_city.py", "-j", "national", "--enterprises", "1000", "--months", "2", "--top", "3")
     steps = table(out, "step")
     # national grades every 12 months (national.toml schedule.grading_months) from the first simulated
-    # month; the city scenario's 36-month warm-up comes first, so 38 months hold months 0, 12, 24 and 36
-    assert steps["grading"][0] == "4"
-    assert int(steps["behaviour: enterprises decide"][0]) == 36 + 2  # once a month, warm-up included
+    # month; the city scenario's 72-month warm-up comes first, so 74 months hold months 0, 12, ..., 72
+    assert steps["grading"][0] == "7"
+    assert int(steps["behaviour: enterprises decide"][0]) == 72 + 2  # once a month, warm-up included
     hooks = table(out, "hook")
     assert "credsup_grade" in hooks and all(int(cells[0]) > 0 for cells in hooks.values())
     assert set(hooks) <= set(HOOKS)
@@ -139,3 +139,14 @@ def test_bench_registry_smoke() -> None:
     assert m, out
     drawn, expected = int(m.group(1)), float(m.group(2))
     assert abs(drawn - expected) < 4 * math.sqrt(expected) + 1  # a sum of Bernoulli draws: sd <= sqrt(mean)
+
+
+def test_warmup_welch_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "welch.json"
+    args = ("-r", "2", "--months", "14", "--enterprises", "600", "--inspectors", "1", "--plateau", "6")
+    text = run("warmup.py", *args, "--window", "2", "--json", str(out))
+    saved = json.loads(out.read_text())["series"]
+    assert "prevalence" in text and "grade_share.D" in saved and "perceived.incompetent" in saved
+    values = saved["prevalence"]["values"]
+    assert len(values) == 2 and len(values[0]) == 14  # replications x months, from the model's first month
+    assert 0 <= saved["prevalence"]["relaxed"] <= 14 - 2

@@ -126,6 +126,10 @@ def test_complaints_wait_when_inspectors_are_scarce() -> None:
     ample = run("traditional", 2, *SMALL, "regulator.complaint_base_rate=0.3")
     assert scarce.summary["complaint_backlog"] > 10 * max(ample.summary["complaint_backlog"], 0.1)
     assert scarce.counts["late_verifications"] > 0 and ample.counts["late_verifications"] == 0
+    # strict priority: while complaints wait, no spot check takes the capacity (it carries over until the
+    # next complaint verification fits, whatever its cost in department visits)
+    assert sum(row["inspections.spot"] for row in scarce.periods) == 0
+    assert sum(row["inspections.complaint"] for row in scarce.periods) > 0
 
 
 def test_joint_visits_save_capacity_and_burden() -> None:

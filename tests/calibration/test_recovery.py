@@ -32,7 +32,7 @@ TRUTH = {"scenario.behaviour.types.committed.share": 0.55, "scenario.behaviour.t
 FREE = ("scenario.behaviour.types.committed.share=0.2..0.7", "scenario.behaviour.types.incompetent.share=0.05..0.3")
 #: The test's world, whatever values the shipped demo is calibrated to: a small district, and the spread of
 #: the calculators' honesty fixed (a calibration may change the shipped value).
-# the default 36-month warm-up: the recovered parameters are those of the stationary world
+# the default warm-up (72 months): the recovered parameters are those of the stationary world
 WORLD = (
     "scenario.population.enterprises=1500",
     "scenario.months=12",
