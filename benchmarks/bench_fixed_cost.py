@@ -1,0 +1,104 @@
+"""The fixed cost every run pays whatever its size (issue 16 point 3), in CPU seconds, each part in a
+fresh process, fastest of ``--repeat``:
+
+* ``credsup --help``: start-up imports (``python -m credsup.cli.main --help``), user + system CPU of
+  the child process;
+* importing ``credsup.simulation.runner`` (what a script or a worker pays before its first run);
+* a 1,000-enterprise ``demo`` run (36 months after 36 warm-up months), ``time.process_time`` of the
+  run alone (import not counted), with the share spent validating hook answers.
+
+    python benchmarks/bench_fixed_cost.py                     # this commit
+    python benchmarks/bench_fixed_cost.py --baseline DIR      # and an earlier package in DIR/credsup
+
+``--baseline DIR``: a folder holding an earlier commit's package as ``DIR/credsup`` (``git archive
+<commit> | tar -x -C DIR/credsup``), put first on ``PYTHONPATH``; both codes are measured in turn, in
+the same command, so that the load of a shared machine hits them alike. CPU time is used because it
+is what the load disturbs least; wall time is printed too. Nothing is asserted about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from common import HERE, run_info
+
+SMALL_RUN = """
+import json, time
+from credsup.simulation.runner import run_simulation
+c0 = time.process_time()
+result = run_simulation("demo", {jurisdiction!r}, 1, scenario_overrides=[("population.enterprises", {enterprises})])
+cpu = time.process_time() - c0
+print(json.dumps({{"run_cpu_s": cpu, "hook_s": sum(h["seconds"] for h in result.hooks.values())
+                   if isinstance(result.hooks, dict) else None}}))
+"""
+
+
+def child_cpu(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run ``args``; return the child's user + system CPU seconds, its wall seconds and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    out = subprocess.run(args, capture_output=True, text=True, env=env, cwd="/")
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        raise RuntimeError(f"{args} failed:\n{out.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, out.stdout
+
+
+def measure(baseline: Path | None, repeat: int, jurisdiction: str, enterprises: int) -> dict[str, Any]:
+    """Every part once per repeat for one code (this commit, or the package in ``baseline``)."""
+    env = dict(os.environ)
+    if baseline is not None:
+        env["PYTHONPATH"] = str(baseline)
+    py = sys.executable
+    parts: dict[str, list[tuple[float, float]]] = {"help": [], "import_runner": [], "small_run": []}
+    hook_s: list[float] = []
+    for _ in range(repeat):
+        cpu, wall, _out = child_cpu([py, "-m", "credsup.cli.main", "--help"], env)
+        parts["help"].append((cpu, wall))
+        cpu, wall, _out = child_cpu([py, "-c", "import credsup.simulation.runner"], env)
+        parts["import_runner"].append((cpu, wall))
+        code = SMALL_RUN.format(jurisdiction=jurisdiction, enterprises=enterprises)
+        _cpu, wall, out = child_cpu([py, "-c", code], env)
+        row = json.loads(out.strip().splitlines()[-1])
+        parts["small_run"].append((row["run_cpu_s"], wall))
+        if row["hook_s"] is not None:
+            hook_s.append(row["hook_s"])
+    result: dict[str, Any] = {"code": "baseline" if baseline is not None else "this commit"}
+    for name, samples in parts.items():
+        result[name + "_cpu_s"] = min(c for c, _ in samples)
+        result[name + "_wall_s"] = min(w for _, w in samples)
+    result["small_run_hooks_s"] = min(hook_s) if hook_s else None
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-j", "--jurisdiction", default="national")
+    parser.add_argument("--enterprises", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5, help="measurements of each part (fastest kept)")
+    parser.add_argument("--baseline", type=Path, default=None, help="folder holding an earlier credsup package")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    rows = [measure(None, args.repeat, args.jurisdiction, args.enterprises)]
+    if args.baseline is not None:
+        rows.append(measure(args.baseline, args.repeat, args.jurisdiction, args.enterprises))
+    report = {"info": run_info(), "load_average": os.getloadavg(), "repeat": args.repeat, "rows": rows}
+    print(json.dumps(report, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
