@@ -5,7 +5,9 @@ fresh process, fastest of ``--repeat``:
   the child process;
 * importing ``credsup.simulation.runner`` (what a script or a worker pays before its first run);
 * a 1,000-enterprise ``demo`` run (36 months after 36 warm-up months), ``time.process_time`` of the
-  run alone (import not counted), with the share spent validating hook answers.
+  run alone (import not counted), and the seconds spent in the validated hook calls (``RunResult.hooks``);
+* the same run from the command line, ``credsup run -s demo -j J --set
+  scenario.population.enterprises=1000 --json``: user + system CPU of the whole process.
 
     python benchmarks/bench_fixed_cost.py                     # this commit
     python benchmarks/bench_fixed_cost.py --baseline DIR      # and an earlier package in DIR/credsup
@@ -60,7 +62,7 @@ def measure(baseline: Path | None, repeat: int, jurisdiction: str, enterprises: 
     if baseline is not None:
         env["PYTHONPATH"] = str(baseline)
     py = sys.executable
-    parts: dict[str, list[tuple[float, float]]] = {"help": [], "import_runner": [], "small_run": []}
+    parts: dict[str, list[tuple[float, float]]] = {"help": [], "import_runner": [], "small_run": [], "cli_run": []}
     hook_s: list[float] = []
     for _ in range(repeat):
         cpu, wall, _out = child_cpu([py, "-m", "credsup.cli.main", "--help"], env)
@@ -73,6 +75,10 @@ def measure(baseline: Path | None, repeat: int, jurisdiction: str, enterprises: 
         parts["small_run"].append((row["run_cpu_s"], wall))
         if row["hook_s"] is not None:
             hook_s.append(row["hook_s"])
+        cli = ["-m", "credsup.cli.main", "run", "-s", "demo", "-j", jurisdiction]
+        cli += ["--set", f"scenario.population.enterprises={enterprises}", "--json", "-q"]
+        cpu, wall, _out = child_cpu([py, *cli], env)
+        parts["cli_run"].append((cpu, wall))
     result: dict[str, Any] = {"code": "baseline" if baseline is not None else "this commit"}
     for name, samples in parts.items():
         result[name + "_cpu_s"] = min(c for c, _ in samples)
