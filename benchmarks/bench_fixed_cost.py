@@ -56,15 +56,26 @@ def child_cpu(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return cpu, wall, out.stdout
 
 
-def measure(baseline: Path | None, repeat: int, jurisdiction: str, enterprises: int) -> dict[str, Any]:
-    """Every part once per repeat for one code (this commit, or the package in ``baseline``)."""
+def measure(
+    baseline: Path | None, repeat: int, jurisdiction: str, enterprises: int, compile_each_time: bool = False
+) -> dict[str, Any]:
+    """Every part once per repeat, after one unmeasured round, for one code (this commit, or the package
+    in ``baseline``)."""
     env = dict(os.environ)
     if baseline is not None:
         env["PYTHONPATH"] = str(baseline)
+    if not compile_each_time:
+        # what an installed credsup does: bytecode cached in __pycache__ (written by the first, unmeasured,
+        # round); PYTHONDONTWRITEBYTECODE=1 would make every process compile every module from source
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     py = sys.executable
     parts: dict[str, list[tuple[float, float]]] = {"help": [], "import_runner": [], "small_run": [], "cli_run": []}
     hook_s: list[float] = []
-    for _ in range(repeat):
+    for attempt in range(repeat + 1):
+        if attempt == 1:  # the first round only warms the bytecode cache and the file system's
+            for samples in parts.values():
+                samples.clear()
+            hook_s.clear()
         cpu, wall, _out = child_cpu([py, "-m", "credsup.cli.main", "--help"], env)
         parts["help"].append((cpu, wall))
         cpu, wall, _out = child_cpu([py, "-c", "import credsup.simulation.runner"], env)
@@ -93,13 +104,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enterprises", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5, help="measurements of each part (fastest kept)")
     parser.add_argument("--baseline", type=Path, default=None, help="folder holding an earlier credsup package")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="keep PYTHONDONTWRITEBYTECODE from the environment (every process compiles credsup from source)",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE))
-    rows = [measure(None, args.repeat, args.jurisdiction, args.enterprises)]
+    how = (args.repeat, args.jurisdiction, args.enterprises, args.no_bytecode_cache)
+    rows = [measure(None, *how)]
     if args.baseline is not None:
-        rows.append(measure(args.baseline, args.repeat, args.jurisdiction, args.enterprises))
-    report = {"info": run_info(), "load_average": os.getloadavg(), "repeat": args.repeat, "rows": rows}
+        rows.append(measure(args.baseline, *how))
+    report = {
+        "info": run_info(),
+        "load_average": os.getloadavg(),
+        "repeat": args.repeat,
+        "bytecode_cache": not args.no_bytecode_cache,
+        "rows": rows,
+    }
     print(json.dumps(report, indent=1))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
