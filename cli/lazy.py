@@ -13,9 +13,9 @@ would show, so the table cannot drift from the docstrings.
 
 from __future__ import annotations
 
+import gettext
 import importlib
 from collections.abc import Mapping
-from gettext import gettext as _
 from typing import Any
 
 import attrs
@@ -50,6 +50,10 @@ class LazyCommand:
         return click.Command(name, help=self.summary)
 
 
+#: gettext under a name of its own: the heading is click's message, not one for credsup's catalogue
+_click_text = gettext.gettext
+
+
 class LazyGroup(click.Group):
     """A :class:`click.Group` with ``lazy_subcommands``: name -> :class:`LazyCommand`."""
 
@@ -82,7 +86,7 @@ class LazyGroup(click.Group):
         commands = [(name, cmd) for name, cmd in commands if not cmd.hidden]
         if commands:
             limit = formatter.width - 6 - max(len(name) for name, _ in commands)
-            with formatter.section(_("Commands")):
+            with formatter.section(_click_text("Commands")):
                 formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in commands])
 
     def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
