@@ -4,7 +4,7 @@ fresh process, fastest of ``--repeat``:
 * ``credsup --help``: start-up imports (``python -m credsup.cli.main --help``), user + system CPU of
   the child process;
 * importing ``credsup.simulation.runner`` (what a script or a worker pays before its first run);
-* a 1,000-enterprise ``demo`` run (36 months after 36 warm-up months), ``time.process_time`` of the
+* a 1,000-enterprise ``demo`` run (the scenario's months and warm-up), ``time.process_time`` of the
   run alone (import not counted), and the seconds spent in the validated hook calls (``RunResult.hooks``);
 * one hook call on the small batches a day's calls get, in microseconds (10th percentile of 300 calls,
   each on fresh inputs): through the validated typed method and through ``call_unchecked`` (the same
