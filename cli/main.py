@@ -13,13 +13,14 @@ from typing import Any
 
 import click
 
+from credsup.cli.lazy import LazyCommand, LazyGroup
 from credsup.cli.options import verbosity_options
 from credsup.core.errors import CredsupError, one_line
 
 DEBUG_ENV = "CREDSUP_DEBUG"
 
 
-class CredsupGroup(click.Group):
+class CredsupGroup(LazyGroup):
     """A click group that turns credsup errors into one-line messages and exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -65,7 +66,81 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
         ctx.exit()
 
 
-@click.group(cls=CredsupGroup, context_settings={"help_option_names": ["-h", "--help"]})
+#: Every command: where it lives and its short help for ``credsup --help``; a command is imported only
+#: when it runs (``tests/test_cli_startup.py`` checks the summaries against the commands' docstrings).
+COMMANDS: dict[str, LazyCommand] = {
+    "calibrate": LazyCommand(
+        "credsup.cli.calibrate_cmds:calibrate_command",
+        "Fit free scenario parameters so that simulated outcomes match observed figures.",
+    ),
+    "compare": LazyCommand(
+        "credsup.cli.compare_cmds:compare_command",
+        "Run every jurisdiction on the same scenario, R replications each, and compare them.",
+    ),
+    "completion": LazyCommand(
+        "credsup.cli.completion_cmds:completion_command",
+        "Print the script that makes SHELL complete credsup's commands, options, jurisdictions, scenarios, sweeps and stored experiment IDs.",
+    ),
+    "fit": LazyCommand(
+        "credsup.cli.calibrate_cmds:fit_command", "Check a scenario against a targets file without fitting anything."
+    ),
+    "frontier": LazyCommand(
+        "credsup.cli.sweep_cmds:frontier_command",
+        "Outcomes against inspections spent, over inspector capacity.",
+        fixed=True,
+    ),
+    "grade": LazyCommand(
+        "credsup.cli.registry_cmds:grade_command",
+        "Grade every enterprise of REGISTRY and say which indicators decided each grade.",
+    ),
+    "params": LazyCommand(
+        "credsup.cli.config_cmds:params_command",
+        "Show a jurisdiction's parameters: every value with its unit, its meaning and its source.",
+    ),
+    "plan": LazyCommand(
+        "credsup.cli.registry_cmds:plan_command",
+        'Draw the period\'s "double random, one public" inspection plan (seed 003 para 11).',
+    ),
+    "plugin": LazyCommand(
+        "credsup.cli.plugin_cmds:plugin_group", "Write and check a jurisdiction plugin (docs/plugin-guide.md)."
+    ),
+    "plugins": LazyCommand(
+        "credsup.cli.plugins_cmds:plugins_command",
+        "List installed jurisdiction plugins with their versions, deciding hooks and load status.",
+    ),
+    "registry": LazyCommand(
+        "credsup.cli.registry_cmds:registry_group",
+        "Generate, check and convert registries (the input of grade, plan and repair-check).",
+    ),
+    "repair-check": LazyCommand(
+        "credsup.cli.registry_cmds:repair_check_command",
+        "May ENTERPRISE_ID's records be repaired? Eligible or not, the earliest date, what is missing.",
+    ),
+    "results": LazyCommand("credsup.cli.results_cmds:results_group", "Experiments stored in the results database."),
+    "run": LazyCommand(
+        "credsup.cli.run_cmds:run_command",
+        "Simulate a scenario under one jurisdiction and report supervision-efficiency metrics.",
+    ),
+    "scenarios": LazyCommand(
+        "credsup.cli.scenarios_cmds:scenarios_command",
+        "List the shipped scenarios, example sweeps and calibration targets, with their size and what they are.",
+    ),
+    "serve": LazyCommand(
+        "credsup.cli.serve_cmds:serve_command",
+        "Serve REGISTRY (a CSV folder or a database URL) over HTTP: an internal API for registry systems and public commitment pages with QR codes and a report form.",
+    ),
+    "sweep": LazyCommand(
+        "credsup.cli.sweep_cmds:sweep_command",
+        "Run the sweep in SPEC (a sweep file, or a shipped example's name): every point of its design, for each jurisdiction and replication.",
+    ),
+    "validate": LazyCommand(
+        "credsup.cli.config_cmds:validate_command",
+        "Check config files: jurisdiction parameters (with sources), reforms, scenarios, sweep specs.",
+    ),
+}
+
+
+@click.group(cls=CredsupGroup, lazy_subcommands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
@@ -86,43 +161,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-def _register() -> None:
-    from credsup.cli import (
-        calibrate_cmds,
-        compare_cmds,
-        completion_cmds,
-        config_cmds,
-        plugin_cmds,
-        plugins_cmds,
-        registry_cmds,
-        results_cmds,
-        run_cmds,
-        scenarios_cmds,
-        serve_cmds,
-        sweep_cmds,
-    )
-
-    for module in (
-        plugins_cmds,
-        plugin_cmds,
-        config_cmds,
-        scenarios_cmds,
-        run_cmds,
-        compare_cmds,
-        sweep_cmds,
-        calibrate_cmds,
-        results_cmds,
-        registry_cmds,
-        serve_cmds,
-        completion_cmds,
-    ):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

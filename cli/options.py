@@ -19,8 +19,6 @@ from typing import Any
 
 import click
 
-from credsup.core.overrides import SET_METAVAR
-
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 SET_HELP = (
@@ -37,6 +35,8 @@ def set_option(*, scenario: bool = False, help: str | None = None) -> Decorator:
     """``--set [J:]KEY.PATH=VALUE`` (repeatable; parameter ``overrides``). ``scenario``: the command
     has a scenario, so ``scenario.<path>=v`` is offered. Parse the values with
     :func:`credsup.core.overrides.split_overrides` (or :func:`jurisdiction_overrides`)."""
+    from credsup.core.overrides import SET_METAVAR  # here, not at the top: `credsup --help` needs no kernel
+
     return click.option(
         "--set",
         "overrides",

@@ -46,8 +46,10 @@ How the options fit together (the same everywhere):
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
     out: list[tuple[tuple[str, ...], click.Command]] = []
-    for name, command in sorted(group.commands.items()):
-        if getattr(command, "hidden", False):
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):  # click's contract for groups that load commands lazily
+        command = group.get_command(ctx, name)
+        if command is None or getattr(command, "hidden", False):
             continue
         path = (*prefix, name)
         out.append((path, command))

@@ -24,6 +24,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 
 from credsup.core.contracts import HOOKS, HookContract
@@ -53,25 +54,66 @@ def contract_of(hook: str) -> HookContract:
     return contract
 
 
+@attrs.frozen
+class _CallPlan:
+    """What :func:`check_call` checks for one hook, read once from its contract (every call needs it)."""
+
+    contract: HookContract
+    #: the arguments a caller passes (all but ``params``), in the specification's order
+    wanted: tuple[str, ...]
+    #: (argument, the Columnar class it must be, or None for ``today`` and ``period``), in order
+    typed: tuple[tuple[str, type | None], ...]
+    #: the case arguments, whose ``enterprise`` column names rows of ``batch``
+    cases: tuple[str, ...]
+    #: the arguments with one row per case of ``cases[0]``
+    aligned: tuple[str, ...]
+
+    @classmethod
+    def of(cls, contract: HookContract) -> _CallPlan:
+        wanted = tuple(a for a in contract.argnames if ARGUMENTS[a].role != "params")
+        return cls(
+            contract,
+            wanted,
+            tuple(
+                (a, ARGUMENTS[a].batch_type)
+                for a in wanted
+                if ARGUMENTS[a].batch_type is not None or a in ("today", "period")
+            ),
+            tuple(a for a in wanted if ARGUMENTS[a].role == "cases"),
+            tuple(a for a in wanted if ARGUMENTS[a].role == "aligned"),
+        )
+
+
+_PLANS: dict[str, _CallPlan] = {}
+
+
+def _plan(contract: HookContract) -> _CallPlan:
+    plan = _PLANS.get(contract.name)
+    if plan is None or plan.contract is not contract:  # a hook declared again (extra hooks) is read again
+        plan = _PLANS[contract.name] = _CallPlan.of(contract)
+    return plan
+
+
 def check_call(contract: HookContract, kwargs: Mapping[str, Any]) -> None:
     """Raise ``TypeError`` / ``ValueError`` when ``kwargs`` are not a valid call of ``contract``'s hook
     (``params`` excluded: the kernel passes it)."""
     hook = contract.name
-    wanted = [a for a in contract.argnames if ARGUMENTS[a].role != "params"]
-    missing = [a for a in wanted if a not in kwargs]
-    unknown = [a for a in kwargs if a not in wanted]
-    if missing or unknown:
+    plan = _plan(contract)
+    wanted = plan.wanted
+    if len(kwargs) != len(wanted) or not all(a in kwargs for a in wanted):
+        missing = [a for a in wanted if a not in kwargs]
+        unknown = [a for a in kwargs if a not in wanted]
         parts = []
         if missing:
             parts.append(f"missing {', '.join(missing)}")
         if unknown:
             parts.append(f"unexpected {', '.join(unknown)}")
         raise TypeError(f"{hook}: {'; '.join(parts)} (its arguments: {', '.join(wanted)})")
-    for name in wanted:
-        arg, value = ARGUMENTS[name], kwargs[name]
-        if arg.batch_type is not None and not isinstance(value, arg.batch_type):
+    for name, batch_type in plan.typed:
+        value = kwargs[name]
+        if batch_type is not None and not isinstance(value, batch_type):
             raise TypeError(
-                f"{hook}: {name}: expected {arg.batch_type.__name__} ({_HOW.get(name, 'its build(...)')}), "
+                f"{hook}: {name}: expected {batch_type.__name__} ({_HOW.get(name, 'its build(...)')}), "
                 f"got {_what(value)}"
             )
         if name == "today" and (type(value) is not dt.date):
@@ -81,10 +123,12 @@ def check_call(contract: HookContract, kwargs: Mapping[str, Any]) -> None:
 
             if not isinstance(value, Period):
                 raise TypeError(f'{hook}: period: expected a Period (Period.parse("2027Q1")), got {_what(value)}')
+    if not plan.cases:
+        return
     rows = len(kwargs["batch"]) if "batch" in kwargs else None
-    for name in wanted:
-        arg, value = ARGUMENTS[name], kwargs[name]
-        if arg.role == "cases" and rows is not None and len(value):
+    for name in plan.cases:
+        value = kwargs[name]
+        if rows is not None and len(value):
             ent = value.enterprise
             if ent.min() < 0 or ent.max() >= rows:
                 bad = int(np.flatnonzero((ent < 0) | (ent >= rows))[0])
@@ -92,11 +136,11 @@ def check_call(contract: HookContract, kwargs: Mapping[str, Any]) -> None:
                     f"{hook}: {name}: row {bad} names enterprise row {int(ent[bad])}, but the batch has {rows} "
                     "rows (enterprise is a row of the batch passed with it, 0-based)"
                 )
-    cases = [a for a in wanted if ARGUMENTS[a].role == "cases"]
-    for name in wanted:
-        if ARGUMENTS[name].role == "aligned" and cases and len(kwargs[name]) != len(kwargs[cases[0]]):
+    first = plan.cases[0]
+    for name in plan.aligned:
+        if len(kwargs[name]) != len(kwargs[first]):
             raise ValueError(
-                f"{hook}: {name}: {len(kwargs[name])} rows for {len(kwargs[cases[0]])} {cases[0]} "
+                f"{hook}: {name}: {len(kwargs[name])} rows for {len(kwargs[first])} {first} "
                 "(one row per case, in the same order)"
             )
 

@@ -8,6 +8,8 @@ the schema is written down (``docs/`` is generated from it, and :meth:`Columnar.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 import weakref
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -78,25 +80,34 @@ class ColumnSpec:
         lo, hi = self.lo, self.hi
         if self.dtype.kind in "iu" and value.dtype != self.dtype:
             # a wider integer array is cast to the column's dtype: every value must fit it (no wrap-around)
-            info = np.iinfo(self.dtype)
-            lo = info.min if lo is None else max(lo, info.min)
-            hi = info.max if hi is None else min(hi, info.max)
+            least, most = _int_bounds(self.dtype)
+            lo = least if lo is None else max(lo, least)
+            hi = most if hi is None else min(hi, most)
         if n == 0 or self.dtype.kind in "bM" or (self.dtype.kind != "f" and lo is None and hi is None):
             return []
-        # min and max propagate NaN: when both are finite, every value is (two passes instead of four)
-        lo_v, hi_v = value.min(), value.max()
-        if self.dtype.kind == "f" and not (np.isfinite(lo_v) and np.isfinite(hi_v)):
-            bad = ~np.isfinite(value)
-            i = int(np.flatnonzero(bad)[0])
-            return [
-                ColumnProblem("nan", f"{self.name}: {int(bad.sum())} value(s) are NaN or infinite (first at row {i})")
-            ]
-        text = _range_text(lo, hi)
-        if lo is not None and lo_v < lo:
+        if value.dtype.kind not in "iu":
+            # min and max propagate NaN: when both are finite, every value is (two passes instead of four)
+            lo_v, hi_v = value.min(), value.max()
+            if self.dtype.kind == "f" and not (math.isfinite(lo_v) and math.isfinite(hi_v)):
+                bad = ~np.isfinite(value)
+                i = int(np.flatnonzero(bad)[0])
+                return [
+                    ColumnProblem(
+                        "nan", f"{self.name}: {int(bad.sum())} value(s) are NaN or infinite (first at row {i})"
+                    )
+                ]
+        else:
+            # integers: a bound that the array's own dtype cannot cross (lo=0 on a uint16 array) costs no pass
+            least, most = _int_bounds(value.dtype)
+            lo_v = value.min() if lo is not None and lo > least else None
+            hi_v = value.max() if hi is not None and hi < most else None
+        if lo is not None and lo_v is not None and lo_v < lo:
             i = int(np.argmin(value))
+            text = _range_text(lo, hi)
             return [ColumnProblem("range", f"{self.name}: value {_num(lo_v)} at row {i} is outside {text}")]
-        if hi is not None and hi_v > hi:
+        if hi is not None and hi_v is not None and hi_v > hi:
             i = int(np.argmax(value))
+            text = _range_text(lo, hi)
             return [ColumnProblem("range", f"{self.name}: value {_num(hi_v)} at row {i} is outside {text}")]
         return []
 
@@ -106,6 +117,13 @@ class ColumnSpec:
 
     def filled(self, n: int) -> np.ndarray:
         return np.full(n, self.default, dtype=self.dtype)
+
+
+@functools.cache
+def _int_bounds(dtype: np.dtype) -> tuple[int, int]:
+    """The least and greatest value of an integer dtype (``np.iinfo`` costs microseconds a call)."""
+    info = np.iinfo(dtype)
+    return int(info.min), int(info.max)
 
 
 def _range_text(lo: float | None, hi: float | None) -> str:
@@ -216,11 +234,13 @@ class Columnar:
     """
 
     _specs: ClassVar[tuple[ColumnSpec, ...]]
+    _extra_names: ClassVar[tuple[str, ...] | None]
     _row_type: ClassVar[type]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._specs = ()  # filled lazily: attrs has not processed the class yet at this point
+        cls._extra_names = None
 
     @classmethod
     def columns(cls) -> tuple[ColumnSpec, ...]:
@@ -239,7 +259,10 @@ class Columnar:
 
     @classmethod
     def _extras(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in attrs.fields(cast(Any, cls)) if "column" not in f.metadata)
+        """The fields that are not columns (read once per class: every take and hook call needs them)."""
+        if cls.__dict__.get("_extra_names") is None:
+            cls._extra_names = tuple(f.name for f in attrs.fields(cast(Any, cls)) if "column" not in f.metadata)
+        return cast(tuple[str, ...], cls._extra_names)
 
     def __attrs_post_init__(self) -> None:
         n = None
@@ -354,7 +377,13 @@ class Columnar:
         """
         if _SEALED.get(id(self)) is self or all(is_sealed(getattr(self, spec.name)) for spec in self.columns()):
             return self
-        out = self._replace_columns(sealed)
+        # Not through __init__: the views have the dtypes and lengths __init__ already checked on self,
+        # so checking them again would only cost time (a hook call seals every column of its batches).
+        out = object.__new__(type(self))
+        for spec in self.columns():
+            object.__setattr__(out, spec.name, sealed(getattr(self, spec.name)))
+        for name in self._extras():
+            object.__setattr__(out, name, getattr(self, name))
         _SEALED[id(out)] = out  # frozen: its columns stay sealed, so the next call need not look again
         return out
 

@@ -628,8 +628,8 @@ class Jurisdiction:
     # -- typed methods, one per hook, from the declarations ---------------------------------------
 
     def __getattr__(self, attr: str) -> Any:
-        contract = _by_method().get(attr)
-        if contract is None or attr.startswith("_"):
+        contract = None if attr.startswith("_") else _method_contract(attr)
+        if contract is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {attr!r}")
         return _facade(contract).__get__(self)
 
@@ -686,6 +686,20 @@ def _jsonable(value: Any) -> Any:
 
 def _by_method() -> dict[str, HookContract]:
     return {c.method: c for c in HOOKS.values()}
+
+
+#: typed method name -> contract, as of the last look (the hooks change only with extra_hooks)
+_METHODS: dict[str, HookContract] = {}
+
+
+def _method_contract(attr: str) -> HookContract | None:
+    """The contract behind typed method ``attr``: from the cache while it is still the declared one."""
+    contract = _METHODS.get(attr)
+    if contract is None or HOOKS.get(contract.name) is not contract:
+        _METHODS.clear()
+        _METHODS.update(_by_method())
+        contract = _METHODS.get(attr)
+    return contract
 
 
 _FACADES: dict[str, tuple[HookContract, Callable[..., Any]]] = {}

@@ -38,6 +38,16 @@ def test_bench_city_smoke() -> None:
     assert national["hooks"]["credsup_grade"]["ns_per_enterprise_period"] > 0
 
 
+def test_bench_fixed_cost_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "fixed.json"
+    run("bench_fixed_cost.py", "--repeat", "1", "--enterprises", "200", "--json", str(out))
+    (row,) = json.loads(out.read_text())["rows"]
+    assert row["code"] == "this commit"
+    for part in ("help", "import_runner", "small_run", "cli_run"):
+        assert row[part + "_cpu_s"] > 0 and row[part + "_wall_s"] > 0
+    assert 0 < row["small_run_hooks_s"]
+
+
 def test_naive_simpy_plays_the_behaviour_model() -> None:
     data = json.loads(run("naive_simpy.py", "--enterprises", "400", "--months", "4"))
     tally = data["tally"]

@@ -7,6 +7,7 @@ import inspect
 import re
 from pathlib import Path
 
+import click
 import pytest
 
 from credsup.cli.main import cli
@@ -76,9 +77,10 @@ def test_commands_in_the_guide_exist() -> None:
     # `credsup x ...` in the text and `$ credsup x ...` in console examples
     used = set(re.findall(r"(?:`|\$ )credsup ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", GUIDE.read_text(encoding="utf-8")))
     assert ("plugin", "new") in used and ("plugin", "check") in used
+    commands = cli.load_all()
     for command, sub in used:
-        assert command in cli.commands, f"the plugin guide mentions `credsup {command}`, which does not exist"
-        group = cli.commands[command]
+        assert command in commands, f"the plugin guide mentions `credsup {command}`, which does not exist"
+        group = commands[command]
         if sub and hasattr(group, "commands"):
             assert sub in group.commands, f"the plugin guide mentions `credsup {command} {sub}`"
 
@@ -109,8 +111,12 @@ def test_every_metric_has_a_formula() -> None:
 
 def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
     """Every command and subcommand of a click group, with its path (``("registry", "generate")``)."""
-    out = []
-    for name, command in sorted(getattr(group, "commands", {}).items()):
+    out: list[tuple[tuple[str, ...], object]] = []
+    if not isinstance(group, click.Group):
+        return out
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):  # the group loads its commands lazily
+        command = group.get_command(ctx, name)
         path = (*prefix, name)
         out.append((path, command))
         out.extend(_commands(command, path))
