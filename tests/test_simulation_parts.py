@@ -16,7 +16,7 @@ from credsup.simulation.behaviour import perceived_inspection, violates
 from credsup.simulation.clock import month_starts
 from credsup.simulation.credit_record import DayWindow
 from credsup.simulation.metrics import auc
-from credsup.simulation.queues import BatchQueue
+from credsup.simulation.queues import MemberQueue
 from credsup.simulation.scenario import load_scenario
 from credsup.simulation.streams import as_seed_sequence, streams
 
@@ -41,18 +41,33 @@ def test_day_window_adds_expires_and_withdraws() -> None:
     assert target.tolist() == [0, 1, 0]
 
 
-def test_batch_queue_pops_within_budget_in_order_and_drops_old_orders() -> None:
-    q = BatchQueue("spot", {})
-    q.push(enterprise=np.array([5, 6, 7]), queued=0, cost=np.array([1.0, 2.0, 1.0]))
-    q.push(enterprise=np.array([8]), queued=31, cost=1.0)
-    got = q.pop(2.5)
+def test_a_queue_pops_within_budget_in_order_and_drops_old_orders() -> None:
+    q = MemberQueue("spot", {}, members=1)
+    q.push(enterprise=np.array([5, 6, 7]), queued=0, cost=np.array([1.0, 2.0, 1.0]), member=0)
+    q.push(enterprise=np.array([8]), queued=31, cost=1.0, member=0)
+    got, left = q.pop(np.array([2.5]))
     assert got["enterprise"].tolist() == [5] and len(q) == 3  # 6 costs 2 and does not fit in 1.5
-    got = q.pop(10.0)
-    assert got["enterprise"].tolist() == [6, 7, 8] and len(q) == 0
-    q.push(enterprise=np.array([1, 2]), queued=[0, 40], cost=1.0)
-    assert q.drop_queued_before(31).tolist() == [1] and q.column("enterprise").tolist() == [2]
+    assert left.tolist() == [1.5]  # the head that does not fit stops the queue: 7 (cost 1) waits behind it
+    got, left = q.pop(np.array([10.0]))
+    assert got["enterprise"].tolist() == [6, 7, 8] and len(q) == 0 and left.tolist() == [6.0]
+    q.push(enterprise=np.array([1, 2]), queued=[0, 40], cost=1.0, member=0)
+    assert q.drop_orders_before(31)["enterprise"].tolist() == [1] and q.column("enterprise").tolist() == [2]
     with pytest.raises(ValueError, match="expected columns"):
-        q.push(enterprise=np.array([1]), queued=0)
+        q.push(enterprise=np.array([1]), queued=0, member=0)
+
+
+def test_each_members_orders_are_served_as_if_its_queue_were_alone() -> None:
+    """Two members' orders interleaved in one queue: each member gets the head of its own orders that fits
+    its own budget (worked out by hand), whatever the other's orders and budget."""
+    q = MemberQueue("complaint", {}, members=2)
+    q.push(enterprise=np.array([1, 10, 2, 11]), queued=0, cost=np.array([1.0, 3.0, 1.0, 1.0]), member=[0, 1, 0, 1])
+    q.push(enterprise=np.array([3, 12]), queued=1, cost=np.array([2.0, 1.0]), member=[0, 1])
+    got, left = q.pop(np.array([3.0, 2.0]))  # member 0: 1 + 1 fit, 3 (cost 2) does not; member 1: 10 (3) does not
+    assert sorted(got["enterprise"].tolist()) == [1, 2] and left.tolist() == [1.0, 2.0]
+    assert q.lengths.tolist() == [1, 3]
+    got, left = q.pop(np.array([0.0, 5.0]))  # member 0 has nothing to spend; member 1 takes all three (3+1+1)
+    assert sorted(got["enterprise"].tolist()) == [10, 11, 12] and left.tolist() == [0.0, 0.0]
+    assert q.lengths.tolist() == [1, 0] and q.column("enterprise").tolist() == [3]
 
 
 def test_perceived_inspection_is_a_beta_binomial_posterior_mean() -> None:
