@@ -37,7 +37,7 @@ from credsup.core.errors import ConfigError, CredsupError, InputError, Problem
 from credsup.core.jurisdiction import Jurisdiction, load_jurisdiction, params_class_of
 from credsup.experiments.compare import describe_jurisdiction, jurisdiction_values
 from credsup.experiments.executors import Executor
-from credsup.experiments.runner import refuse_if_running
+from credsup.experiments.runner import marked_if_stopped, refuse_if_running
 from credsup.experiments.seeds import new_seed
 from credsup.experiments.tasks import RunTask
 from credsup.results.store import create_experiment, finish_experiment, jsonable, read_experiment, reopen_experiment
@@ -417,7 +417,11 @@ def run(
         settings=prepared.settings,
         seed=prepared.seed,
     )
-    try:
+
+    def wall() -> float:
+        return earlier + time.perf_counter() - t0
+
+    with marked_if_stopped(engine, experiment_id, wall):
         centre = search.local(search.design())
         # The analysis Jacobian's points may be closer than its centre (a search cut short by its budget):
         # then the closest becomes the centre and gets its own Jacobian, a few times at most.
@@ -426,25 +430,7 @@ def run(
             if search.best() is centre:
                 break
             centre = search.best()
-    except KeyboardInterrupt:
-        finish_experiment(
-            engine,
-            experiment_id,
-            status="interrupted",
-            error="interrupted by the user",
-            wall_seconds=earlier + time.perf_counter() - t0,
-        )
-        raise
-    except BaseException as exc:
-        finish_experiment(
-            engine,
-            experiment_id,
-            status="failed",
-            error=f"{type(exc).__name__}: {exc}",
-            wall_seconds=earlier + time.perf_counter() - t0,
-        )
-        raise
-    finish_experiment(engine, experiment_id, status="finished", wall_seconds=earlier + time.perf_counter() - t0)
+    finish_experiment(engine, experiment_id, status="finished", wall_seconds=wall())
     return analyse(engine, experiment_id)
 
 

@@ -9,9 +9,10 @@ are run again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -147,34 +148,40 @@ def run_experiment(
     far stay stored either way.
     """
     t0 = time.perf_counter()
-    try:
+
+    def wall() -> float:
+        return earlier_seconds + time.perf_counter() - t0
+
+    with marked_if_stopped(engine, experiment_id, wall):
         tally = run_and_store(engine, experiment_id, tasks, executor, progress=progress, label=label)
-    except KeyboardInterrupt:
-        finish_experiment(
-            engine,
-            experiment_id,
-            status="interrupted",
-            error="interrupted by the user",
-            wall_seconds=earlier_seconds + time.perf_counter() - t0,
-        )
-        raise
-    except BaseException as exc:
-        finish_experiment(
-            engine,
-            experiment_id,
-            status="failed",
-            error=f"{type(exc).__name__}: {exc}",
-            wall_seconds=earlier_seconds + time.perf_counter() - t0,
-        )
-        raise
     finish_experiment(
         engine,
         experiment_id,
         status="finished" if tally.ok + stored_ok else "failed",
         error=f"{tally.failed} run(s) failed" if tally.failed else None,
-        wall_seconds=earlier_seconds + time.perf_counter() - t0,
+        wall_seconds=wall(),
     )
     return tally
+
+
+@contextlib.contextmanager
+def marked_if_stopped(engine: Engine, experiment_id: int, wall: Callable[[], float]) -> Iterator[None]:
+    """Around an experiment's work: Ctrl-C marks the experiment ``interrupted``, any other exception
+    ``failed`` with its type and message, each with the wall time ``wall()`` (seconds, earlier sessions
+    included), and re-raises; what finished stays stored. Marking it ``finished`` is the caller's, after
+    the block (only the caller knows whether enough succeeded)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        finish_experiment(
+            engine, experiment_id, status="interrupted", error="interrupted by the user", wall_seconds=wall()
+        )
+        raise
+    except BaseException as exc:
+        finish_experiment(
+            engine, experiment_id, status="failed", error=f"{type(exc).__name__}: {exc}", wall_seconds=wall()
+        )
+        raise
 
 
 def missing_tasks(engine: Engine, experiment_id: int, tasks: Iterable[RunTask]) -> list[RunTask]:
