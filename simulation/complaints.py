@@ -17,7 +17,6 @@ import numpy as np
 from credsup.core import DetectionSource
 from credsup.simulation.context import RunContext
 from credsup.simulation.inspectorate import Inspectorate
-from credsup.simulation.state import frozen
 
 
 class Complaints:
@@ -57,7 +56,7 @@ class Complaints:
         frac = u[who] / p
         offset = np.minimum((frac * length).astype(np.int64), length - 1)
         second = frac * length - offset
-        verify = second < j.complaint_verification(frozen(w.batch.take(who)), today)
+        verify = second < j.complaint_verification(w.batch.take(who), today)
         order = np.argsort(offset, kind="stable")
         who, offset, verify = who[order], offset[order], verify[order]
         ctx.tally.complaints[t] += ctx.members.count(who)

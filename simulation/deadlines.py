@@ -25,7 +25,6 @@ from credsup.simulation.context import RunContext
 from credsup.simulation.inspectorate import Inspectorate
 from credsup.simulation.listings import Listings
 from credsup.simulation.objections import Objections
-from credsup.simulation.state import frozen
 
 
 @attrs.frozen
@@ -99,25 +98,23 @@ class Deadlines:
         e = v.enterprise
         p_correct = np.clip(beh.correction.base + beh.correction.honesty_weight * w.honesty[e], 0.0, 1.0)
         corrected = (ctx.members.random("corrections", e) < p_correct) | v.wrongful
-        vb = frozen(
-            ViolationBatch(
-                enterprise=e,
-                item=v.item,
-                severity=v.severity,
-                harm=v.harm,
-                harmful=v.harm >= beh.harmful_threshold,
-                committed=w.start + v.committed.astype("timedelta64[D]"),
-                detected=w.start + v.detected.astype("timedelta64[D]"),
-                source=v.source,
-                corrected=corrected,
-                prior_same_item_36m=v.same,
-                prior_36m=v.prior,
-                false_commitment=v.false_commitment,
-                # the deterrence model's enterprises choose their violations: none is without fault
-                # (APL 2021 Art. 33 para 2 is for registries and plugin tests; docs/model.md)
-                no_fault=np.zeros(len(e), dtype=bool),
-                items=w.items,
-            )
+        vb = ViolationBatch(
+            enterprise=e,
+            item=v.item,
+            severity=v.severity,
+            harm=v.harm,
+            harmful=v.harm >= beh.harmful_threshold,
+            committed=w.start + v.committed.astype("timedelta64[D]"),
+            detected=w.start + v.detected.astype("timedelta64[D]"),
+            source=v.source,
+            corrected=corrected,
+            prior_same_item_36m=v.same,
+            prior_36m=v.prior,
+            false_commitment=v.false_commitment,
+            # the deterrence model's enterprises choose their violations: none is without fault
+            # (APL 2021 Art. 33 para 2 is for registries and plugin tests; docs/model.md)
+            no_fault=np.zeros(len(e), dtype=bool),
+            items=w.items,
         )
         decisions = j.tolerance(vb, w.batch, today)
         sanctions = j.sanction(vb, decisions, w.batch, today)

@@ -25,7 +25,6 @@ import numpy as np
 from credsup.core import CommitmentKind
 from credsup.simulation.context import RunContext
 from credsup.simulation.inspectorate import Inspectorate
-from credsup.simulation.state import frozen
 
 
 class Licences:
@@ -51,7 +50,7 @@ class Licences:
         if len(apps) == 0:
             return
         unmet = u[apps] / rate < com.conditions_unmet
-        sub = frozen(w.batch.take(apps))
+        sub = w.batch.take(apps)
         eligible = j.commitment_eligible(sub, CommitmentKind.NOTIFICATION, today)
         false = eligible & unmet & (u2 < com.false_propensity * (1.0 - w.honesty[apps]))
         ctx.record.commit(apps[eligible], day)

@@ -17,7 +17,6 @@ import numpy as np
 
 from credsup.core import ObjectionBatch, RecordKind
 from credsup.simulation.context import RunContext
-from credsup.simulation.state import frozen
 
 if TYPE_CHECKING:
     from credsup.simulation.deadlines import Found
@@ -49,14 +48,12 @@ class Objections:
             return
         kind = np.where(rec_list[rows] >= 0, RecordKind.DISHONESTY_LIST, RecordKind.PENALTY).astype(np.int8)
         t64 = np.datetime64(today, "D")
-        ob = frozen(
-            ObjectionBatch(
-                enterprise=v.enterprise[rows],
-                record=kind,
-                recorded=np.full(len(rows), t64),
-                filed=np.full(len(rows), t64),
-                evidence=wrongful[rows].copy(),
-            )
+        ob = ObjectionBatch(
+            enterprise=v.enterprise[rows],
+            record=kind,
+            recorded=np.full(len(rows), t64),
+            filed=np.full(len(rows), t64),
+            evidence=wrongful[rows].copy(),
         )
         decided = ctx.jurisdiction.objection(ob, ctx.world.batch, today)
         up = rows[decided.upheld]

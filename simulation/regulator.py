@@ -51,7 +51,7 @@ from credsup.simulation.objections import Objections
 from credsup.simulation.repairs import Repairs
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.spot_checks import SpotChecks
-from credsup.simulation.state import World, frozen
+from credsup.simulation.state import World
 from credsup.simulation.tally import G, Tally
 
 
@@ -240,7 +240,7 @@ class Regulator:
         record, j, w = self.ctx.record, self.ctx.jurisdiction, self.ctx.world
         rows = np.flatnonzero(w.cols["demonstration"])
         if len(rows):
-            record.evaluate(j.grade(frozen(w.batch.take(rows)), today), day, rows)
+            record.evaluate(j.grade(w.batch.take(rows), today), day, rows)
         record.set_demonstration(j.demonstration(w.batch, today))
 
 

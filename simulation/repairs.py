@@ -20,7 +20,6 @@ import numpy as np
 from credsup.core import CommitmentKind, RepairApplications, RepairCondition, RepairStatus
 from credsup.simulation.context import RunContext
 from credsup.simulation.records import Status
-from credsup.simulation.state import frozen
 
 
 class Repairs:
@@ -42,7 +41,7 @@ class Repairs:
         if len(rows) == 0:
             return
         e = r.enterprise[rows]
-        can_commit = ctx.jurisdiction.commitment_eligible(frozen(w.batch.take(e)), CommitmentKind.REPAIR, today)
+        can_commit = ctx.jurisdiction.commitment_eligible(w.batch.take(e), CommitmentKind.REPAIR, today)
         rep = ctx.scenario.behaviour.repair
         service = members.random("repair", e) < rep.public_service
         file = members.random("repair_file", e, lead=2)  # its own stream: drawn for every applicant
@@ -54,15 +53,13 @@ class Repairs:
             | np.where(service, int(RepairCondition.PUBLIC_SERVICE), 0)
             | np.where(w.cols["violations_12m"][e] == 0, int(RepairCondition.CREDIT_CHECK), 0)
         )
-        apps = frozen(
-            RepairApplications(
-                enterprise=e,
-                record=r.kind[rows].copy(),
-                severity=r.severity[rows].copy(),
-                recorded=w.start + r.recorded[rows].astype("timedelta64[D]"),
-                applied=np.full(len(rows), np.datetime64(today, "D")),
-                fulfilled=fulfilled.astype(np.uint16),
-            )
+        apps = RepairApplications(
+            enterprise=e,
+            record=r.kind[rows].copy(),
+            severity=r.severity[rows].copy(),
+            recorded=w.start + r.recorded[rows].astype("timedelta64[D]"),
+            applied=np.full(len(rows), np.datetime64(today, "D")),
+            fulfilled=fulfilled.astype(np.uint16),
         )
         decided = ctx.jurisdiction.repair(apps, w.batch, today)
         r.final[rows[decided.status == RepairStatus.REFUSED]] = True

@@ -17,31 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TypeVar
 
 import numpy as np
 
 from credsup.core import EnterpriseBatch
-from credsup.core.columns import Columnar
 from credsup.core.vocabulary import REGIONS
 from credsup.simulation.credit_record import CreditRecord, count_at
 
-C = TypeVar("C", bound=Columnar)
-
 DAY = np.timedelta64(1, "D")
-
-
-def frozen(batch: C) -> C:
-    """``batch`` with its column arrays made read-only in place, and returned.
-
-    The kernel hands hooks read-only batches; one whose arrays are all read-only already is passed as it
-    is, while any other gets a read-only view of every column on every call. The simulator's fresh
-    batches (a day's violations, the rows taken for a hook) are its own and never written again, so it
-    freezes them instead of paying for those views (a fixed cost of each of the thousands of daily calls).
-    """
-    for spec in batch.columns():
-        getattr(batch, spec.name).flags.writeable = False
-    return batch
 
 
 class World:
@@ -100,4 +83,4 @@ class World:
         return int(sum(a.nbytes for a in arrays))
 
 
-__all__ = ["World", "count_at", "frozen"]
+__all__ = ["World", "count_at"]
