@@ -494,9 +494,9 @@ class CreditRecord:
         banned = bans > day
         if banned.any():
             c, be = self.cols, enterprise[banned]
-            ends64 = self._dates(bans[banned])
-            current = c["banned_until"][be]
-            c["banned_until"][be] = np.where(np.isnat(current) | (ends64 > current), ends64, current)
+            # the latest end holds, also between bans of one enterprise decided in this batch (a plain
+            # assignment lets the last of repeated rows win); NaT is the smallest int64, so no ban yet loses
+            np.maximum.at(c["banned_until"].view(np.int64), be, self._dates(bans[banned]).view(np.int64))
             self.active[be] = False
             self._ban_ends.add(be, bans[banned])
         return recs
@@ -526,9 +526,8 @@ class CreditRecord:
             **columns,
         )
         c, le, ends = self.cols, enterprise[on], ends[on]
-        end = self._dates(ends)
-        current = c["listed_until"][le]
-        c["listed_until"][le] = np.where(np.isnat(current) | (end > current), end, current)
+        # the latest end holds, also between listings of one enterprise in this batch (see penalise)
+        np.maximum.at(c["listed_until"].view(np.int64), le, self._dates(ends).view(np.int64))
         c["listed"][le] = True
         self._display_ends.add(recs[on], ends)
         self._listing_ends.add(le, ends)
