@@ -44,8 +44,9 @@ import numpy as np
 
 from credsup.calibration.outcomes import check_outcome, is_proportion, outcome_range
 from credsup.core.config import check_source, read_toml, structure
-from credsup.core.errors import ConfigError, CredsupError, InputError, Problem
+from credsup.core.errors import ConfigError, CredsupError, Problem
 from credsup.core.params import param
+from credsup.core.shipped import shipped_names, shipped_or_path
 
 TARGETS_DIR = files("credsup.configs") / "targets"
 
@@ -210,20 +211,18 @@ class Targets:
 
 def builtin_targets() -> list[str]:
     """Names of the targets files shipped in ``configs/targets``."""
-    return sorted(p.name.removesuffix(".toml") for p in TARGETS_DIR.iterdir() if p.name.endswith(".toml"))
+    return shipped_names(TARGETS_DIR)
 
 
 def targets_path(name_or_path: str) -> Path:
     """A shipped targets file by name, or the given path if it is a file."""
-    candidate = TARGETS_DIR / f"{name_or_path}.toml"
-    if "/" not in name_or_path and not name_or_path.endswith(".toml") and candidate.is_file():
-        return Path(str(candidate))
-    path = Path(name_or_path)
-    if path.is_file():
-        return path
-    raise InputError(
-        f"unknown targets '{name_or_path}': no such file, and not a shipped targets file "
-        f"({', '.join(builtin_targets()) or 'none'})"
+    return shipped_or_path(
+        name_or_path,
+        TARGETS_DIR,
+        lambda: (
+            f"unknown targets '{name_or_path}': no such file, and not a shipped targets file "
+            f"({', '.join(builtin_targets()) or 'none'})"
+        ),
     )
 
 

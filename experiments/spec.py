@@ -36,8 +36,9 @@ from typing import Any
 import attrs
 
 from credsup.core.config import read_toml, structure
-from credsup.core.errors import ConfigError, InputError, Problem
+from credsup.core.errors import ConfigError, Problem
 from credsup.core.params import MAX_SEED, name_problem, param
+from credsup.core.shipped import shipped_names, shipped_or_path
 
 SWEEP_DIR = files("credsup.configs") / "sweeps"
 
@@ -110,20 +111,18 @@ class Sweep:
 
 def builtin_sweeps() -> list[str]:
     """Names of the example sweeps shipped in ``configs/sweeps``."""
-    return sorted(p.name.removesuffix(".toml") for p in SWEEP_DIR.iterdir() if p.name.endswith(".toml"))
+    return shipped_names(SWEEP_DIR)
 
 
 def sweep_path(name_or_path: str) -> Path:
     """A shipped sweep's file by name, or the given path if it is a file."""
-    candidate = SWEEP_DIR / f"{name_or_path}.toml"
-    if "/" not in name_or_path and not name_or_path.endswith(".toml") and candidate.is_file():
-        return Path(str(candidate))
-    path = Path(name_or_path)
-    if path.is_file():
-        return path
-    raise InputError(
-        f"unknown sweep '{name_or_path}': no such file, and not a shipped example "
-        f"({', '.join(builtin_sweeps()) or 'none'})"
+    return shipped_or_path(
+        name_or_path,
+        SWEEP_DIR,
+        lambda: (
+            f"unknown sweep '{name_or_path}': no such file, and not a shipped example "
+            f"({', '.join(builtin_sweeps()) or 'none'})"
+        ),
     )
 
 

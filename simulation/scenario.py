@@ -23,7 +23,6 @@ import attrs
 
 from credsup.core.columns import FOREVER, INDEFINITE_DAYS
 from credsup.core.config import CONVERTER, load_plain
-from credsup.core.errors import InputError
 from credsup.core.params import (
     FIRST_DAY,
     MAX_HARM,
@@ -37,6 +36,7 @@ from credsup.core.params import (
     require,
     section,
 )
+from credsup.core.shipped import shipped_names, shipped_or_path
 from credsup.core.vocabulary import ITEMS
 
 SCENARIO_DIR = files("credsup.configs") / "scenarios"
@@ -635,20 +635,18 @@ class Scenario:
 
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios shipped in ``configs/scenarios``."""
-    return sorted(p.name.removesuffix(".toml") for p in SCENARIO_DIR.iterdir() if p.name.endswith(".toml"))
+    return shipped_names(SCENARIO_DIR)
 
 
-def scenario_path(name_or_path: str) -> Any:
+def scenario_path(name_or_path: str) -> Path:
     """A built-in scenario's file by name, or the given path if it is a file."""
-    candidate = SCENARIO_DIR / f"{name_or_path}.toml"
-    if "/" not in name_or_path and not name_or_path.endswith(".toml") and candidate.is_file():
-        return candidate
-    path = Path(name_or_path)
-    if path.is_file():
-        return path
-    raise InputError(
-        f"unknown scenario '{name_or_path}': not a built-in scenario ({', '.join(builtin_scenarios())}) "
-        "and no such file"
+    return shipped_or_path(
+        name_or_path,
+        SCENARIO_DIR,
+        lambda: (
+            f"unknown scenario '{name_or_path}': not a built-in scenario ({', '.join(builtin_scenarios())}) "
+            "and no such file"
+        ),
     )
 
 
