@@ -28,8 +28,9 @@ from credsup.calibration import store
 from credsup.calibration.evaluate import Evaluator
 from credsup.calibration.free import FreeParameter, is_spec, load_spec, parse_free
 from credsup.calibration.outcomes import outcome_range, outcome_values
-from credsup.calibration.search import Search, Settings
+from credsup.calibration.search import Search, Settings, _f, scaled_residuals, weights
 from credsup.calibration.stats import FitTable, Identification, fit_table, identification, interval, moments
+from credsup.calibration.surrogate import fit_surface, quadratic_terms
 from credsup.calibration.targets import Targets, check_jurisdiction, load_targets, targets_path
 from credsup.core.config import parse_override
 from credsup.core.discovery import discover
@@ -48,6 +49,14 @@ Override = tuple[str, Any]
 
 #: Defaults of the method's settings (docs/calibration.md explains each).
 DEFAULTS = Settings()
+
+
+def default_design_points(p: int) -> int:
+    """Points of the start design unless told: twice the coefficients of a quadratic surface in ``p``
+    parameters (enough to fit one with room to spare), at least 16."""
+    return max(DEFAULTS.design_points, 2 * quadratic_terms(p))
+
+
 #: Replications of ``credsup fit`` unless told.
 FIT_REPLICATIONS = 10
 
@@ -97,12 +106,10 @@ class Prepared:
                 parts += ["--free", f"{f.key}={f.low:g}..{f.high:g}"]
         s, d = self.settings, DEFAULTS
         parts += ["--replications", str(s.replications), "--seed", str(self.seed)]
-        if s.design_points != d.design_points:
+        if s.design_points != default_design_points(len(self.free)):
             parts += ["--design-points", str(s.design_points)]
         if s.max_evaluations != d.max_evaluations:
             parts += ["--max-evaluations", str(s.max_evaluations)]
-        if s.step != d.step:
-            parts += ["--step", f"{s.step:g}"]
         for text in self.set_texts:
             parts += ["--set", text]
         return shlex.join(parts)
@@ -144,7 +151,6 @@ def prepare(
     seed: int | None = None,
     design_points: int | None = None,
     max_evaluations: int | None = None,
-    step: float | None = None,
 ) -> Prepared:
     """Validate a calibration: ``file`` is a targets file (then ``scenario`` and ``free`` are needed) or a
     calibration spec naming them (options given here take precedence). Raises a CredsupError naming the
@@ -168,7 +174,6 @@ def prepare(
         seed = seed if seed is not None else spec.seed
         design_points = design_points or spec.design_points
         max_evaluations = max_evaluations or spec.max_evaluations
-        step = step or spec.step
         fixed_pairs = list(spec.fixed.items())
         free_origin = {f.key: (str(path), f'free."{f.key}"') for f in spec_free}
         if not free:
@@ -231,9 +236,8 @@ def prepare(
     base_jurisdiction = load_jurisdiction(jname, overrides=fixed_jur)
     settings = Settings(
         replications=replications or DEFAULTS.replications,
-        design_points=design_points or DEFAULTS.design_points,
+        design_points=design_points or default_design_points(len(free_params)),
         max_evaluations=max_evaluations or DEFAULTS.max_evaluations,
-        step=step or DEFAULTS.step,
     )
     prepared = Prepared(
         name=name,
@@ -340,7 +344,6 @@ def prepare_resume(engine: Engine, experiment_id: int) -> Prepared:
         "seed": int(record["seed"]),
         "design_points": method["design_points"],
         "max_evaluations": method["max_evaluations"],
-        "step": method["step"],
     }
     if s.get("spec_ref"):
         prepared = prepare(s["spec_ref"], **common)
@@ -372,10 +375,6 @@ def prepare_resume(engine: Engine, experiment_id: int) -> Prepared:
             "its runs so far stay stored, and a new calibration gives numbers for what is installed now"
         )
     return prepared
-
-
-#: How many times the analysis may move its centre to a closer point among its own Jacobian's points.
-ANALYSIS_RECENTRES = 4
 
 
 def run(
@@ -422,14 +421,7 @@ def run(
         return earlier + time.perf_counter() - t0
 
     with marked_if_stopped(engine, experiment_id, wall):
-        centre = search.local(search.design())
-        # The analysis Jacobian's points may be closer than its centre (a search cut short by its budget):
-        # then the closest becomes the centre and gets its own Jacobian, a few times at most.
-        for _ in range(ANALYSIS_RECENTRES):
-            search.jacobian(centre, "analysis")
-            if search.best() is centre:
-                break
-            centre = search.best()
+        search.local(search.design())
     finish_experiment(engine, experiment_id, status="finished", wall_seconds=wall())
     return analyse(engine, experiment_id)
 
@@ -466,7 +458,8 @@ class CalibrationResult:
     free: tuple[FreeParameter, ...]
     replications: int
     level: float
-    complete: bool  #: the analysis stage is stored (else: the best point so far, no uncertainty)
+    complete: bool  #: the search ended (converged or used its budget); else the best point so far
+    surface: dict[str, Any] = attrs.field(factory=dict)  #: the response surface's fit (docs/calibration.md)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -480,6 +473,7 @@ class CalibrationResult:
             "fit": self.fit.as_dict(),
             "evaluations": len(self.evaluations),
             "replications": self.replications,
+            "surface": self.surface,
         }
 
 
@@ -496,45 +490,57 @@ def analyse(engine: Engine, experiment_id: int, level: float = 0.95) -> Calibrat
     scored = [e for e in evals if e["distance"] is not None]
     if not scored:
         raise InputError(f"calibration {experiment_id} has no evaluated point yet: resume it to go on")
-    # the closest point whose Jacobian was evaluated (the uncertainty needs it); else the closest so far
-    differenced: dict[int, set[str]] = {}
-    for e in evals:
-        if "of" in e["about"]:
-            differenced.setdefault(e["about"]["of"], set()).add(e["about"]["parameter"])
-    with_jacobian = {point for point, keys in differenced.items() if keys >= {f.key for f in free}}
-    analysed = [e for e in scored if e["point"] in with_jacobian]
-    best = min(analysed or scored, key=lambda e: (e["distance"], e["point"]))
-    jac_points = {}
-    for e in evals:
-        if e["about"].get("of") == best["point"]:
-            jac_points[e["about"]["parameter"]] = e
     reps = int(record["replications"])
-    points = [best["point"], *(e["point"] for e in jac_points.values())]
-    runs = store.run_results(engine, experiment_id, points, *run_columns())
+    cov_obs = np.array(targets["covariance"], dtype=np.float64)
+    observed = np.array([f["value"] for f in targets["figures"]], dtype=np.float64)
+    ranges = [outcome_range(o) for o in outcomes]
+
+    def stored(e: dict[str, Any], what: str) -> list[float]:
+        return [math.nan if e["outcomes"][k][what] is None else e["outcomes"][k][what] for k in outcomes]
+
+    # the response surface the search ended on (docs/calibration.md, "Method"): fitted around its last
+    # point, with the weights of its start design; the estimate is the evaluated point it puts closest
+    units = np.array([[f.unit(e["parameters"][f.key]) for f in free] for e in scored])
+    means = np.array([stored(e, "mean") for e in scored])
+    design_sd = np.array([stored(e, "sd") for e in scored if e["stage"] == "design"]).reshape(-1, len(outcomes))
+    scale = weights(cov_obs, design_sd, reps)
+    searched = [i for i, e in enumerate(scored) if e["stage"] == "search"]
+    raw_best = min(range(len(scored)), key=lambda i: (scored[i]["distance"], scored[i]["point"]))
+    surface = fit_surface(units, means, units[searched[-1] if searched else raw_best])
+
+    def smoothed(i: int) -> float:
+        return float(np.sum(scaled_residuals(surface.predict(units[i]), observed, scale, ranges) ** 2))
+
+    at = min(range(len(scored)), key=lambda i: (smoothed(i), scored[i]["point"]))
+    best = scored[at]
+    runs = store.run_results(engine, experiment_id, [best["point"]], *run_columns())
 
     def values(point: int) -> np.ndarray:
         rows = [outcome_values(runs[(point, r)]) for r in range(reps) if (point, r) in runs]
         return np.array([[row[k] for k in outcomes] for row in rows], dtype=np.float64).reshape(-1, len(outcomes))
 
     centre = moments(values(best["point"]))
-    cov_obs = np.array(targets["covariance"], dtype=np.float64)
-    complete = all(f.key in jac_points for f in free)
+    complete = record["status"] == "finished"
+    gradient = surface.gradient(units[at])
     ident = None
-    if complete:
-        unit = np.array([f.unit(best["parameters"][f.key]) for f in free])
-        cols = []
-        for j, f in enumerate(free):
-            e = jac_points[f.key]
-            du = f.unit(e["parameters"][f.key]) - unit[j]
-            cols.append((moments(values(e["point"])).mean - centre.mean) / du if du else np.zeros(len(outcomes)))
-        ident = identification([f.key for f in free], np.column_stack(cols), cov_obs + np.nan_to_num(centre.cov_mean))
+    if np.isfinite(gradient).all():
+        ident = identification([f.key for f in free], gradient, cov_obs + np.nan_to_num(centre.cov_mean))
+    diagnostics = {
+        "degree": surface.degree,
+        "points": len(surface.used),
+        "evaluated": len(scored),
+        "residual_sd": {k: _f(v) for k, v in zip(outcomes, surface.residual_sd)},
+        "noise_sd": {k: _f(v / math.sqrt(reps)) for k, v in zip(outcomes, np.nanmedian(design_sd, axis=0))}
+        if len(design_sd)
+        else {},
+    }
     table = fit_table(
         outcomes,
-        np.array([f["value"] for f in targets["figures"]], dtype=np.float64),
+        observed,
         cov_obs,
         centre,
         sources=[f["source"] for f in targets["figures"]],
-        ranges=[outcome_range(o) for o in outcomes],
+        ranges=ranges,
         level=level,
         fitted_directions=ident.identified_directions if ident is not None else len(free),
     )
@@ -572,6 +578,7 @@ def analyse(engine: Engine, experiment_id: int, level: float = 0.95) -> Calibrat
         replications=reps,
         level=level,
         complete=complete,
+        surface=diagnostics,
     )
 
 

@@ -116,7 +116,6 @@ class CalibrationSpec:
     seed: int | None = param(lo=0, default=None, doc="the calibration's seed")
     design_points: int | None = param(lo=1, hi=100_000, default=None, doc="points of the start design")
     max_evaluations: int | None = param(lo=1, hi=1_000_000, default=None, doc="points the search may evaluate")
-    step: float | None = param(lo=1e-4, hi=0.5, default=None, doc="finite-difference step, share of each range")
     fixed: dict[str, Any] = attrs.field(factory=dict)
 
 

@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 
 from credsup.calibration.calibrate import CalibrationResult
-from credsup.calibration.text import direction_text, num, overall
+from credsup.calibration.text import direction_text, num, overall, surface_notes, surface_text
 from credsup.i18n import Lang, language
 
 STAGE_COLOURS = {"design": "#56B4E9", "search": "#0072B2", "analysis": "#D55E00"}
@@ -180,8 +180,8 @@ def context(result: CalibrationResult, record: dict[str, Any], images: dict[str,
         "verdict_class": "good" if fit.verdict == "fits" else "warning",
         "incomplete": ""
         if result.complete
-        else "The calibration stopped before its analysis: these are the best "
-        "parameters so far, without their uncertainty. Resume it to complete it.",
+        else "The calibration stopped before its search ended: these are the best "
+        "parameters so far. Resume it to complete it.",
         "facts": [
             ("Targets", f"{targets['path']} ({targets.get('title') or targets['name']})"),
             ("Observed", f"{targets.get('region', '')} {targets.get('observed', '')}".strip()),
@@ -201,9 +201,10 @@ def context(result: CalibrationResult, record: dict[str, Any], images: dict[str,
             ("Seed", str(record["seed"])),
             (
                 "Method",
-                f"start design of {method['design_points']} Sobol' points, then trust-region least squares "
-                f"(at most {method['max_evaluations']} points; finite-difference step {method['step']:g} of each range)",
+                f"start design of {method['design_points']} Sobol' points, then the minimum of a response "
+                f"surface fitted to the points evaluated (at most {method['max_evaluations']} more points)",
             ),
+            ("Response surface", surface_text(result.surface)),
             ("Status", str(record["status"])),
         ],
         "parameters": [
@@ -251,7 +252,7 @@ def context(result: CalibrationResult, record: dict[str, Any], images: dict[str,
         "resume": f"credsup calibrate --resume {record['id']}",
         "reproduce_note": "Run this command with the same versions of credsup and the plugins to get the same numbers:",
         "sections": [],
-        "notes": [],
+        "notes": surface_notes(result.surface),
     }
 
 

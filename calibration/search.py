@@ -10,13 +10,16 @@ known and a noisy outcome cannot dominate.
 1. **Start design**: ``design_points`` points of a scrambled Sobol' sequence over the box (quasi-random:
    they cover the box evenly, Sobol' 1967, Owen 1998), all evaluated in one batch; the closest is the
    start.
-2. **Local search**: scipy's trust-region reflective least squares (``scipy.optimize.least_squares``,
-   ``method="trf"``, Branch, Coleman and Li 1999) on the standardised residuals, within the box. Its
-   Jacobian is a batch of finite differences (one point per parameter, ``step`` of the range, all in one
-   batch): with common random numbers, the difference between two points is their parameters' effect,
-   not noise. At most ``max_evaluations`` points are evaluated in this stage.
-3. The best point evaluated is the estimate; :mod:`credsup.calibration.calibrate` then evaluates its
-   Jacobian (``analysis`` stage) for the uncertainty and the flat directions.
+2. **Surface search**: a quadratic response surface of the outcome means is fitted to the points
+   evaluated, around the last one (:mod:`credsup.calibration.surrogate`); the minimum of the distance it
+   predicts (scipy's L-BFGS-B within the box, from several starts) is the next point evaluated. The
+   search ends when that minimum is within ``CONVERGED`` of a point already evaluated, or after
+   ``max_evaluations`` points. Finite differences of two nearby points are mostly noise on this model
+   (a changed share changes who violates, and every later draw follows, common random numbers or not); a
+   surface fitted to many points averages it out.
+3. :func:`credsup.calibration.calibrate.analyse` rebuilds the last surface from the stored evaluations:
+   the estimate is the evaluated point it puts closest to the targets, and its gradient there is the
+   Jacobian of the uncertainty and the flat directions.
 
 Deterministic given the outcomes: the same seed and inputs ask for the same points in the same order,
 which is what lets a calibration resume after any interruption.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import attrs
@@ -35,6 +39,7 @@ import numpy as np
 from credsup.calibration.evaluate import Evaluator
 from credsup.calibration.free import FreeParameter
 from credsup.calibration.stats import moments
+from credsup.calibration.surrogate import CONVERGED, Surface, fit_surface, minimise
 from credsup.experiments.seeds import design_rng
 
 #: A residual where the outcome is undefined in every replication (e.g. no D-grade inspection): this many
@@ -50,8 +55,7 @@ class _Budget(Exception):
 class Settings:
     replications: int = 4
     design_points: int = 16
-    max_evaluations: int = 120
-    step: float = 0.05
+    max_evaluations: int = 40
     level: float = 0.95
 
 
@@ -142,15 +146,12 @@ class Search:
         }
 
     def residuals(self, e: Evaluated) -> np.ndarray:
+        return self.scaled(e.mean)
+
+    def scaled(self, mean: np.ndarray) -> np.ndarray:
+        """Standardised residuals of outcome means (:func:`scaled_residuals`)."""
         assert self.scale is not None
-        r = (e.mean - self.observed) / self.scale
-        cap = np.array(
-            [
-                min(UNDEFINED_RESIDUAL, (hi - lo) / s) if math.isfinite(hi - lo) else UNDEFINED_RESIDUAL
-                for (lo, hi), s in zip(self.ranges, self.scale)
-            ]
-        )
-        return np.where(np.isfinite(r), r, cap)
+        return scaled_residuals(mean, self.observed, self.scale, self.ranges)
 
     def distance(self, e: Evaluated) -> float:
         return float(np.sum(self.residuals(e) ** 2))
@@ -173,12 +174,8 @@ class Search:
             warnings.simplefilter("ignore", UserWarning)  # balance properties need a power of 2: fine
             units = sobol.random(n)
         points = self.evaluate(list(units), "design")
-        sds = np.array([moments(e.values).sd for e in points])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            sim_sd = np.nanmedian(sds, axis=0) if len(sds) else np.zeros(len(self.observed))
-        sim_sd = np.nan_to_num(sim_sd, nan=0.0)
-        self.scale = np.sqrt(np.diag(self.cov_observed) + sim_sd**2 / self.settings.replications)
+        sds = np.array([moments(e.values).sd for e in points]).reshape(len(points), len(self.observed))
+        self.scale = weights(self.cov_observed, sds, self.settings.replications)
         from credsup.calibration import store
 
         results = {}
@@ -192,66 +189,65 @@ class Search:
         )
         return best
 
-    def jacobian_points(self, centre: Evaluated) -> tuple[list[np.ndarray], list[dict[str, Any]], np.ndarray]:
-        """The finite-difference points of ``centre``: one per parameter, ``step`` of its range inward."""
-        units, about, steps = [], [], []
-        for j, f in enumerate(self.free):
-            h = max(self.settings.step, 1.0 / f.width) if f.integer else self.settings.step
-            u = centre.unit.copy()
-            u[j] = u[j] + h if u[j] + h <= 1.0 else u[j] - h
-            units.append(u)
-            about.append({"of": centre.index, "parameter": f.key})
-            steps.append(h)
-        return units, about, np.array(steps)
+    def surface(self, centre: np.ndarray) -> Surface:
+        """The response surface of the evaluated points' means, fitted around ``centre`` (unit scale)."""
+        scored = [e for e in self.order if math.isfinite(e.distance)]
+        return fit_surface(np.array([e.unit for e in scored]), np.array([e.mean for e in scored]), centre)
 
-    def jacobian(self, centre: Evaluated, stage: str) -> tuple[np.ndarray, list[Evaluated]]:
-        """d mean / d unit at ``centre`` (m x p), from its finite-difference points (one batch)."""
-        units, about, _ = self.jacobian_points(centre)
-        points = self.evaluate(units, stage, about)
-        cols = []
-        for j, e in enumerate(points):
-            du = e.unit[j] - centre.unit[j]
-            cols.append((e.mean - centre.mean) / du if du else np.zeros_like(centre.mean))
-        return np.column_stack(cols), points
+    def smoothed(self, surface: Surface, unit: np.ndarray) -> float:
+        """The distance the surface predicts at ``unit``."""
+        return float(np.sum(self.scaled(surface.predict(unit)) ** 2))
 
     def local(self, start: Evaluated) -> Evaluated:
-        """scipy's trust-region least squares from ``start`` within the box; the best point evaluated."""
-        from scipy.optimize import least_squares
+        """The surface search from ``start`` (module docstring); the last point it evaluated."""
+        p, centre = len(self.free), start
+        for iteration in range(self.settings.max_evaluations + 1):
+            surface = self.surface(centre.unit)
+            scored = [e for e in self.order if math.isfinite(e.distance)]
+            ranked = sorted(scored, key=lambda e: (self.smoothed(surface, e.unit), e.index))
+            starts = [centre.unit, *(e.unit for e in ranked[:3]), np.full(p, 0.5)]
+            u, _ = minimise(partial(self.smoothed, surface), starts, p)
+            near = min(scored, key=lambda e: (float(np.max(np.abs(e.unit - u))), e.index))
+            if float(np.max(np.abs(near.unit - u))) < CONVERGED:
+                self.evaluator.say(f"search: converged after {self.search_points} point(s)")
+                return near
+            try:
+                (centre,) = self.evaluate([u], "search", [{"iteration": iteration}])
+            except _Budget:
+                self.evaluator.say(f"search: stopped after {self.search_points} point(s) (max_evaluations)")
+                break
+        return centre
 
-        p = len(self.free)
 
-        def fun(u: np.ndarray) -> np.ndarray:
-            (e,) = self.evaluate([u], "search")
-            return self.residuals(e)
+def scaled_residuals(
+    mean: np.ndarray, observed: np.ndarray, scale: np.ndarray, ranges: Sequence[tuple[float, float]]
+) -> np.ndarray:
+    """``(mean - observed) / scale``; an undefined outcome counts ``UNDEFINED_RESIDUAL`` of its scale,
+    capped by its range."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (np.asarray(mean) - observed) / scale
+    cap = np.array(
+        [
+            min(UNDEFINED_RESIDUAL, (hi - lo) / s) if math.isfinite(hi - lo) else UNDEFINED_RESIDUAL
+            for (lo, hi), s in zip(ranges, scale)
+        ]
+    )
+    return np.where(np.isfinite(r), r, cap)
 
-        def jac(u: np.ndarray) -> np.ndarray:
-            (centre,) = self.evaluate([u], "search")
-            g, _ = self.jacobian(centre, "search")
-            assert self.scale is not None
-            g = g / self.scale[:, None]
-            return np.where(np.isfinite(g), g, 0.0)
 
-        max_nfev = max(1, self.settings.max_evaluations // (p + 1))
-        try:
-            least_squares(
-                fun,
-                start.unit,
-                jac=jac,
-                bounds=(np.zeros(p), np.ones(p)),
-                method="trf",
-                x_scale=1.0,
-                ftol=1e-4,
-                xtol=1e-3,
-                gtol=1e-8,
-                max_nfev=max_nfev,
-            )
-        except _Budget:
-            self.evaluator.say(f"search: stopped after {self.search_points} point(s) (max_evaluations)")
-        return self.best()
+def weights(cov_observed: np.ndarray, design_sd: np.ndarray, replications: int) -> np.ndarray:
+    """The scale ``s_k`` of each figure's residual, fixed for a whole calibration: its stated variance plus
+    the simulation's (the median over the start design's points ``design_sd`` (n x m) of the standard
+    deviation between replications, over ``replications``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sim_sd = np.nanmedian(design_sd, axis=0) if len(design_sd) else np.zeros(len(cov_observed))
+    sim_sd = np.nan_to_num(sim_sd, nan=0.0)
+    return np.sqrt(np.diag(cov_observed) + sim_sd**2 / replications)
 
 
 def _f(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
-__all__ = ["Evaluated", "Search", "Settings"]
+__all__ = ["Evaluated", "Search", "Settings", "scaled_residuals", "weights"]

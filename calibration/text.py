@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from credsup.calibration.calibrate import CalibrationResult, FitResult
 from credsup.calibration.stats import FitTable
@@ -78,6 +79,36 @@ def direction_text(loadings: dict[str, float]) -> str:
     return text[2:] if text.startswith("+ ") else text
 
 
+#: A surface whose residuals exceed the noise of a point's mean by this factor does not describe the
+#: outcome near the estimate (assumption: twice is well beyond the scatter of a residual sd estimated from
+#: ten or more points).
+LACK_OF_FIT = 2.0
+
+
+def surface_text(surface: dict[str, Any]) -> str:
+    """One line on the response surface the analysis differentiated."""
+    if not surface:
+        return "–"
+    return (
+        f"{surface['degree']}, fitted to the {surface['points']} evaluated points nearest the search's last "
+        f"(of {surface['evaluated']})"
+    )
+
+
+def surface_notes(surface: dict[str, Any]) -> list[str]:
+    """A warning for each outcome the surface describes worse than the noise of one point's mean."""
+    out = []
+    for k, r in (surface.get("residual_sd") or {}).items():
+        noise = (surface.get("noise_sd") or {}).get(k)
+        if r is not None and noise and r > LACK_OF_FIT * noise:
+            out.append(
+                f"The response surface misses {k} by more than the noise of a point's mean (residual sd {r:.3g} "
+                f"against {noise:.3g}): the outcome is not smooth enough near the estimate for a quadratic, and "
+                "the intervals of the parameters it depends on may be too narrow."
+            )
+    return out
+
+
 def calibration_text(result: CalibrationResult, command: str, extra: Sequence[str] = ()) -> str:
     t = result.targets
     lines = [
@@ -107,10 +138,20 @@ def calibration_text(result: CalibrationResult, command: str, extra: Sequence[st
         for d in result.flat:
             lines.append(f"  {direction_text(d['loadings'])}")
     lines += ["", "Fit at the best point:", *fit_lines(result.fit)]
+    lines += ["", f"Response surface: {surface_text(result.surface)}.", *surface_notes(result.surface)]
     if not result.complete:
-        lines += ["", "Incomplete: the calibration stopped before its analysis; resume it to get the uncertainty."]
+        lines += ["", "Incomplete: the calibration stopped before its search ended; resume it to go on."]
     lines += ["", f"Reproduce: {command}"]
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["calibration_text", "direction_text", "fit_lines", "fit_text", "num", "overall"]
+__all__ = [
+    "calibration_text",
+    "direction_text",
+    "fit_lines",
+    "fit_text",
+    "num",
+    "overall",
+    "surface_notes",
+    "surface_text",
+]

@@ -54,12 +54,14 @@ def executor_options(command: Any) -> Any:
 )
 @click.option("--replications", "-r", type=click.IntRange(min=2), default=None, help="Runs per point [default: 4].")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed [default: fresh entropy, printed].")
-@click.option("--design-points", type=click.IntRange(min=1), default=None, help="Points of the start design [16].")
 @click.option(
-    "--max-evaluations", type=click.IntRange(min=1), default=None, help="Points the local search may evaluate [120]."
+    "--design-points",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Points of the start design [twice a quadratic's coefficients, at least 16].",
 )
 @click.option(
-    "--step", type=click.FloatRange(1e-4, 0.5), default=None, help="Finite-difference step, share of each range [0.05]."
+    "--max-evaluations", type=click.IntRange(min=1), default=None, help="Points the surface search may evaluate [40]."
 )
 @set_option(scenario=True)
 @executor_options
@@ -85,7 +87,6 @@ def calibrate_command(
     seed: int | None,
     design_points: int | None,
     max_evaluations: int | None,
-    step: float | None,
     overrides: tuple[str, ...],
     workers: int | None,
     scheduler: str | None,
@@ -136,7 +137,6 @@ def calibrate_command(
             seed=seed,
             design_points=design_points,
             max_evaluations=max_evaluations,
-            step=step,
         )
         _check_outputs(prepared, write_scenario)
         out_path = _guard_out(out, db, force, prepared)

@@ -259,8 +259,8 @@ def test_an_interrupted_calibration_resumes_to_the_same_numbers(tmp_path: Path, 
 
 
 def test_a_calibration_cut_short_by_its_budget_still_reports_its_uncertainty(tmp_path: Path) -> None:
-    """The search stops at its budget; the analysis then centres on the closest point among those it
-    differenced, so the reported point has its Jacobian and none of its own difference points is closer."""
+    """The search stops at its budget (three points after a start design of three, too few for more than a
+    plane); the analysis still differentiates the surface at an evaluated point and reports intervals."""
     from credsup.calibration import store
     from credsup.calibration.calibrate import analyse, prepare, start
     from credsup.calibration.calibrate import run as run_calibration
@@ -281,9 +281,9 @@ def test_a_calibration_cut_short_by_its_budget_still_reports_its_uncertainty(tmp
     run_calibration(engine, exp, prepared, InlineExecutor())
     result = analyse(engine, exp)
     assert result.complete
-    assert all(row.interval_low <= row.value <= row.interval_high for row in result.rows)
     evals = store.evaluations(engine, exp)
-    own = [e for e in evals if e["about"].get("of") == result.best_point]
-    assert {e["about"]["parameter"] for e in own} == {f.split("=")[0] for f in FREE}
-    best = next(e for e in evals if e["point"] == result.best_point)
-    assert all(best["distance"] <= e["distance"] for e in own)
+    assert [e["stage"] for e in evals].count("design") == 3
+    assert [e["stage"] for e in evals].count("search") <= 3
+    assert result.best_point in {e["point"] for e in evals}
+    assert all(row.interval_low <= row.value <= row.interval_high for row in result.rows)
+    assert all(row.status != "unknown" for row in result.rows)
