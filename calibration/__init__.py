@@ -10,7 +10,7 @@
 * :mod:`~credsup.calibration.evaluate` evaluates K parameter points x R replications on an executor
   (local workers or Dask), storing every run;
 * :mod:`~credsup.calibration.search` the simulated method of moments (a quasi-random start design, then
-  scipy's trust-region least squares);
+  the minimum of a response surface, :mod:`~credsup.calibration.surrogate`, refitted as points are added);
 * :mod:`~credsup.calibration.calibrate` prepares, stores, resumes and analyses a calibration;
   :mod:`~credsup.calibration.report` writes its page, tables and plots, and
   :mod:`~credsup.calibration.scenario_out` the calibrated scenario file.

@@ -105,8 +105,8 @@ def calibrate_command(
 
     TARGETS is a targets file (configs/targets/ has the shipped ones: name them without a path), SPEC a
     calibration spec naming the targets, scenario and free parameters. Simulated method of moments on
-    common random numbers: a Sobol' start design, then trust-region least squares, every run stored in
-    the results database. Prints the best parameters with their posterior intervals, what the targets
+    common random numbers: a Sobol' start design, then the minimum of a quadratic response surface of the
+    outcomes, every run stored in the results database. Prints the best parameters with their posterior intervals, what the targets
     leave undetermined, and the fit table; --resume ID goes on after any interruption (even kill -9).
     """
     from credsup.calibration.calibrate import prepare, prepare_resume, run, start
