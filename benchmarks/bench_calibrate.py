@@ -99,9 +99,9 @@ def main() -> None:
     p.add_argument("--enterprises", type=int, default=20000)
     p.add_argument("--months", type=int, default=36)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--replications", type=int, default=4)
-    p.add_argument("--design-points", type=int, default=16)
-    p.add_argument("--max-evaluations", type=int, default=60)
+    p.add_argument("--replications", type=int, default=2)
+    p.add_argument("--design-points", type=int, default=None, help="default: credsup's (56 for six parameters)")
+    p.add_argument("--max-evaluations", type=int, default=40)
     p.add_argument("--target-runs", type=int, default=8)
     p.add_argument("--target-seed", type=int, default=101)
     p.add_argument("--seed", type=int, default=7)
@@ -130,8 +130,7 @@ def main() -> None:
         str(args.replications),
         "--seed",
         str(args.seed),
-        "--design-points",
-        str(args.design_points),
+        *(("--design-points", str(args.design_points)) if args.design_points else ()),
         "--max-evaluations",
         str(args.max_evaluations),
         "-w",
@@ -177,6 +176,7 @@ def main() -> None:
         "observed": observed,
         "folder": str(folder),
         "loadavg": os.getloadavg(),
+        "surface": result.get("surface"),
     }
     print(json.dumps(out, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in out.items()))
 
