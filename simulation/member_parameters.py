@@ -59,6 +59,12 @@ def check_batchable(scenarios: Sequence[Scenario]) -> None:
                 )
 
 
+def _same(values: Sequence[Any]) -> bool:
+    """Every value equal to the first, and of its type (``1`` and ``1.0`` enter numpy expressions apart)."""
+    first = values[0]
+    return all(type(v) is type(first) and v == first for v in values[1:])
+
+
 class MemberParameters:
     """The members' scenarios, read per row (see the module docstring). ``members`` is ``None`` for a
     run alone (then every value is plain)."""
@@ -89,8 +95,7 @@ class MemberParameters:
 
     def uniform(self, path: str) -> bool:
         """Whether every member has the same value at ``path``."""
-        values = self.per_member(path)
-        return all(v == values[0] for v in values[1:])
+        return _same(self.per_member(path))
 
     def value(self, path: str, rows: np.ndarray | None = None, dtype: Any = np.float64) -> Any:
         """The parameter at ``path`` for ``rows`` (enterprise rows; ``None``: every row of the world): the
@@ -109,7 +114,7 @@ class MemberParameters:
         hit = self._values.get(key)
         if hit is None:
             values = self.per_member(path)
-            hit = values[0] if all(v == values[0] for v in values[1:]) else np.array(values, dtype=dtype)
+            hit = values[0] if _same(values) else np.array(values, dtype=dtype)
             self._values[key] = hit
         return hit
 
