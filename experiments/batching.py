@@ -234,29 +234,28 @@ def execute_batch(batch: Batch) -> list[Outcome]:
     t0 = time.perf_counter()
     failed: list[Outcome] = []
     tasks: list[RunTask] = []
-    scenarios = []
+    shared: list[Scenario] = []
+    # members with the same scenario and overrides share one loaded scenario (the simulation's fast path)
+    loaded: dict[tuple[Any, ...], Scenario | CredsupError] = {}
     for task in batch.tasks:
-        try:
-            scenarios.append(_load(task))
-        except CredsupError as exc:
-            failed.append(Outcome(task, None, str(exc), 0.0))
+        key = (
+            task.scenario if isinstance(task.scenario, str) else id(task.scenario),
+            tuple((p, repr(v)) for p, v in task.scenario_overrides),
+        )
+        if key not in loaded:
+            try:
+                loaded[key] = _load(task)
+            except CredsupError as exc:
+                loaded[key] = exc
+        sc = loaded[key]
+        if isinstance(sc, CredsupError):
+            failed.append(Outcome(task, None, str(sc), 0.0))
             continue
         tasks.append(task)
+        shared.append(sc)
     if not tasks:
         return failed
     first = tasks[0]
-    # members with the same scenario and overrides share one loaded scenario (the simulation's fast path)
-    same: dict[tuple[Any, ...], Any] = {}
-    shared = [
-        same.setdefault(
-            (
-                t.scenario if isinstance(t.scenario, str) else id(t.scenario),
-                tuple((p, repr(v)) for p, v in t.scenario_overrides),
-            ),
-            sc,
-        )
-        for t, sc in zip(tasks, scenarios)
-    ]
     try:
         results = run_batch(
             shared,

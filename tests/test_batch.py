@@ -463,11 +463,34 @@ def test_common_random_numbers_hold_in_a_batch() -> None:
     assert plain(out[(2, 1, 0)].result) == plain(alone)
 
 
+def test_a_point_whose_scenario_does_not_load_fails_alone_in_its_batch() -> None:
+    """Points share batches now: one with a bad value fails with the reason, the others run as alone."""
+    from credsup.experiments.batching import execute_batch
+    from credsup.experiments.tasks import execute
+
+    base = (("population.enterprises", 200), ("months", 4), ("warmup_months", 0))
+    points = [(("behaviour.noise", 0.1),), (("behaviour.noise", -1.0),), (("regulator.inspectors", 3),)]
+    todo = [RunTask("demo", "national", 4, 0, i, base + p) for i, p in enumerate(points)]
+    (batch,) = plan_batches(todo, workers=1)
+    out = {o.task.point: o for o in execute_batch(batch)}
+    assert out[1].result is None and out[1].error is not None and "behaviour.noise" in out[1].error
+    for i in (0, 2):
+        alone = execute(todo[i]).result
+        assert alone is not None and out[i].error is None
+        alone.pop("perceived_costs", None)
+        assert comparable_data(out[i].result) == comparable_data(alone)
+
+
+def comparable_data(data: dict | None) -> str:
+    assert data is not None
+    return json.dumps({k: v for k, v in data.items() if k not in ("timings", "hooks")}, sort_keys=True)
+
+
 def test_a_calibration_gives_the_same_numbers_whatever_the_workers_and_batch_sizes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """calibrate batches a point's replications (workers kept between steps) and finds the same point,
-    fit and stored numbers as with runs played one at a time."""
+    """calibrate batches a step's points and their replications (workers kept between steps) and finds the
+    same point, fit and stored numbers as with runs played one at a time."""
     import credsup.experiments.executors as executors
     from credsup.calibration.calibrate import analyse, start
     from credsup.calibration.calibrate import prepare as prepare_calibration
@@ -517,7 +540,9 @@ def test_a_calibration_gives_the_same_numbers_whatever_the_workers_and_batch_siz
         got.append((numbers(tmp_path / f"c{i}.db"), result.best_point, best))
         played.append(list(sizes))
     assert got[0] == got[1] == got[2]
-    assert played[0] and set(played[0]) == {3}  # each point's 3 replications, one batch
+    # a step's points differ in a scenario parameter only: they share a batch with their replications
+    # (the start design's 2 points x 3 replications are one batch of 6; a later step's one point, 3)
+    assert played[0][0] == 6 and all(s % 3 == 0 for s in played[0])
     assert sum(played[1]) == sum(played[0]) and set(played[1]) == {1}
     assert len(pools) == 1  # the two workers served every step of the calibration
 
