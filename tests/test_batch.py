@@ -252,6 +252,22 @@ def test_batches_hold_runs_of_one_jurisdiction_and_calendar_each_task_once() -> 
     assert (other_calendar,) in [b.tasks for b in batches]
 
 
+def test_the_group_key_keeps_the_calendar_by_value_and_the_vocabularies_by_key() -> None:
+    from credsup.experiments.batching import group_key
+
+    def key(*overrides: tuple[str, object]) -> tuple[object, ...]:
+        return group_key(RunTask("demo", "national", seed=5, replication=0, scenario_overrides=overrides))
+
+    assert key(("behaviour.noise", 0.1), ("regulator.inspectors", 3)) == key(("behaviour.noise", 0.9))
+    assert key(("months", 12)) != key(("months", 13)) and key(("months", 12)) == key(
+        ("months", 12), ("behaviour.noise", 1)
+    )
+    assert key(("regulator.working_days_per_week", 6)) != key()
+    # item shares may differ (the same items are set), another item set is another vocabulary
+    assert key(("behaviour.items.fraud", 0.1)) == key(("behaviour.items.fraud", 0.2))
+    assert key(("behaviour.items.fraud", 0.1)) != key(("behaviour.items.hygiene", 0.1))
+
+
 def test_the_memory_bound_counts_each_members_own_size() -> None:
     """Points of different sizes share batches while their members' memory adds up within the bound."""
     sizes = [1000, 20000, 5000, 20000, 300, 12000, 700, 9000]
