@@ -1,9 +1,11 @@
-"""Batched runs (issue 16): many small runs sequential against batched, a Sobol' study on two workers,
-the fixed cost of every run (start-up, a 1,000-enterprise run), each part in a fresh process.
+"""Batched runs (issue 16): many small runs sequential against batched, a sweep over scenario parameters
+(every point different) unbatched against batched, a Sobol' study on two workers, the fixed cost of every
+run (start-up, a 1,000-enterprise run), each part in a fresh process.
 
     python benchmarks/bench_batch.py                        # 64 demo replications, Sobol' sample, start-up
     python benchmarks/bench_batch.py --baseline DIR         # the same parts with an earlier credsup too
     python benchmarks/bench_batch.py --quick --json out.json   # tiny sizes (the CI smoke run)
+    python benchmarks/bench_batch.py --scenario-sweep-only     # 64 Sobol' scenario points, unbatched/batched
 
 ``--baseline DIR`` names a folder that holds an earlier commit's package as ``DIR/credsup`` (for
 example ``git archive <commit> | tar -x -C DIR/credsup``): the parts that exist there (sequential runs,
@@ -158,7 +160,86 @@ def part_sobol(samples: int, workers: int, enterprises: int, months: int) -> dic
     }
 
 
-CHILD_PARTS = {"replications": part_replications, "small_run": part_small_run, "sobol": part_sobol}
+#: A Sobol' design over scenario parameters only (issue 16 point 1): the six scenario parameters of
+#: :data:`SOBOL_PARAMETERS`; with base sample N = 8 its 8 N = 64 points all differ, and batch.
+SCENARIO_PARAMETERS = {k: v for k, v in SOBOL_PARAMETERS.items() if k.startswith("scenario.")}
+
+
+def part_scenario_sweep(mode: str, samples: int, enterprises: int, months: int, warmup: int | None) -> dict:
+    """A Sobol' sweep over :data:`SCENARIO_PARAMETERS` (every point a different scenario), end to end on
+    one worker in this process: ``unbatched`` (a batch memory of 1 MB: one member per batch, as before
+    points could share batches) or ``batched`` (the default bound)."""
+    import numpy as np
+
+    from credsup.experiments.executors import InlineExecutor
+    from credsup.experiments.sweep import prepare, run, start
+    from credsup.results.db import open_database
+    from credsup.results.store import load_experiment
+
+    lines = [
+        'sweep = "bench-scenario-points"',
+        'scenario = "demo"',
+        'jurisdictions = ["national"]',
+        "replications = 1",
+        "seed = 16",
+        'design = "sobol"',
+        f"samples = {samples}",
+        'outcomes = ["violation_prevalence", "hit_rate", "compliant_burden"]',
+        "[fixed]",
+        f'"scenario.population.enterprises" = {enterprises}',
+        *([f'"scenario.months" = {months}'] if months else []),
+        *([f'"scenario.warmup_months" = {warmup}'] if warmup is not None else []),
+        "[parameters]",
+        *(f'"{k}" = {{ low = {v["low"]}, high = {v["high"]} }}' for k, v in SCENARIO_PARAMETERS.items()),
+    ]
+    executor = InlineExecutor(memory=2**20) if mode == "unbatched" else InlineExecutor()
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = Path(tmp) / "bench-scenario-points.toml"
+        spec.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        prepared = prepare(str(spec))
+        engine = open_database(str(Path(tmp) / "r.db"))
+        t_wall, t_cpu = time.perf_counter(), time.process_time()
+        exp = start(engine, prepared, executor)
+        tally = run(engine, exp, prepared, executor, progress=False)
+        wall, cpu = time.perf_counter() - t_wall, time.process_time() - t_cpu
+        res = load_experiment(engine, exp)
+        h = hashlib.sha256()
+        for key in sorted(res.summary):
+            for metric in sorted(res.summary[key]):
+                h.update(np.asarray(res.summary[key][metric], dtype=np.float64).tobytes())
+    return {
+        "part": f"scenario_sweep_{mode}",
+        "samples": samples,
+        "parameters": len(SCENARIO_PARAMETERS),
+        "points": len(prepared.points),
+        "enterprises": enterprises,
+        "warmup_months": warmup,
+        "runs": tally.ok,
+        "failed": tally.failed,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "runs_per_cpu_s": tally.ok / cpu if cpu else None,
+        "peak_mb": peak_mb(),
+        "digest": h.hexdigest()[:16],
+    }
+
+
+CHILD_PARTS = {
+    "replications": part_replications,
+    "small_run": part_small_run,
+    "sobol": part_sobol,
+    "scenario_sweep": part_scenario_sweep,
+}
+
+
+def scenario_sweep_rows(samples: int, enterprises: int, months: int, warmup: int | None) -> list[dict[str, Any]]:
+    """The scenario-parameter sweep unbatched and batched, one after the other in this command."""
+    rows = []
+    for mode in ("unbatched", "batched"):
+        kwargs = {"mode": mode, "samples": samples, "enterprises": enterprises, "months": months, "warmup": warmup}
+        rows.append(child("scenario_sweep", kwargs))
+        print(json.dumps(rows[-1]), file=sys.stderr)
+    return rows
 
 
 # ----------------------------------------------------------------------------------------- the parent
@@ -206,13 +287,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline", type=Path, default=None, help="folder holding an earlier credsup package")
     parser.add_argument("--repeat", type=int, default=3, help="start-up measurements (fastest kept)")
+    parser.add_argument(
+        "--scenario-samples", type=int, default=8, help="base sample of the scenario sweep (8: 64 points)"
+    )
+    parser.add_argument(
+        "--scenario-warmup",
+        type=int,
+        default=0,
+        help="warm-up months of the scenario sweep (default 0; -1: the scenario's)",
+    )
+    parser.add_argument("--scenario-sweep-only", action="store_true", help="only the scenario-parameter sweep")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.quick:
         args.replications, args.enterprises, args.months, args.sobol_samples, args.repeat = 3, 300, 6, 1, 1
+        args.scenario_samples = 1
     info = run_info()
     rows: list[dict[str, Any]] = []
+    warmup = None if args.scenario_warmup < 0 else args.scenario_warmup
+    points = scenario_sweep_rows(args.scenario_samples, args.enterprises, args.months, warmup)
+    unbatched, batched = points
+    points_summary = {
+        "scenario_sweep_batched_over_unbatched_per_cpu": batched["runs_per_cpu_s"] / unbatched["runs_per_cpu_s"],
+        "scenario_sweep_batched_over_unbatched_wall": unbatched["wall_s"] / batched["wall_s"],
+        "scenario_sweep_same_results": unbatched["digest"] == batched["digest"],
+    }
+    if args.scenario_sweep_only:
+        print(json.dumps({"info": info, "summary": points_summary}, indent=1))
+        if args.json:
+            out = {"info": info, "rows": points, "summary": points_summary}
+            args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+        return 0
+    rows += points
     seq_runs = args.sequential_runs or args.replications
     common = {"jurisdiction": args.jurisdiction, "enterprises": args.enterprises, "months": args.months}
     for code in [None, args.baseline] if args.baseline else [None]:
@@ -244,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         "batched_over_sequential_per_cpu": bat["runs_per_cpu_s"] / seq["runs_per_cpu_s"],
         "batched_over_sequential_wall": (seq["wall_s"] / seq["runs"]) / (bat["wall_s"] / bat["runs"]),
         "same_results": seq["digest"] == bat["digest"] if seq["runs"] == bat["runs"] else None,
+        **points_summary,
     }
     print(json.dumps({"info": info, "summary": summary}, indent=1))
     if args.json:

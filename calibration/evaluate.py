@@ -2,8 +2,9 @@
 
 :meth:`Evaluator.evaluate` takes the points a step of the search asks for and returns, for each, the
 target outcomes of each replication (an (R, m) array). It hands all K x R runs to the executor at once
-(local worker processes or a Dask cluster, as a sweep does; a batched runner that plays many members in
-one pass slots in here), stores each run as it finishes, and reads the outcomes back from the database,
+(local worker processes or a Dask cluster, as a sweep does; the executor plays them in batches,
+:mod:`credsup.experiments.batching`: a point's replications together, and points that differ only in
+scenario parameters together), stores each run as it finishes, and reads the outcomes back from the database,
 so a calibration computes with exactly the numbers it stored.
 
 Every point uses the same random streams for replication r (``SeedSequence(seed, spawn_key=(0, r))``):

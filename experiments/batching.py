@@ -1,18 +1,22 @@
 """Batches: an experiment's runs grouped so that one worker plays several at once, stacked in one world.
 
-Runs of the same jurisdiction (same parameters, same config) on the same scenario (same overrides) differ
-only in their seed: :func:`credsup.simulation.runner.run_batch` plays them together, each member's
-result the one it has alone. :func:`plan_batches` groups an experiment's tasks so, under a memory bound:
-members per batch are chosen so that a batch's estimated peak memory stays under ``memory`` bytes
-(:data:`DEFAULT_BATCH_MEMORY`, 2 GiB, unless ``CREDSUP_BATCH_MEMORY`` or the caller says otherwise),
-and a group is cut into at least as many batches as there are workers, so that every worker has work.
+Runs of the same jurisdiction (same parameters, same config) whose scenarios share a calendar (start,
+months, warm-up, working week) and vocabularies (sector and item names) can be played together by
+:func:`credsup.simulation.runner.run_batch`, each member's result the one it has alone: the members may
+differ in their seed and in every other scenario parameter (a sweep's or a Sobol' study's points,
+behaviour, regulator, population size and mix). :func:`plan_batches` groups an experiment's tasks so
+(:func:`group_key`), under a memory bound: members are added to a batch while the sum of their estimated
+peak memories (each member's own size, :func:`member_bytes`) stays under ``memory`` bytes
+(:data:`DEFAULT_BATCH_MEMORY`, 2 GiB, unless ``CREDSUP_BATCH_MEMORY`` or the caller says otherwise), and
+a group is cut into at least as many batches as there are workers, so that every worker has work.
 Because a member's result does not depend on its batch, the numbers are the same whatever the batch
 sizes and the number of workers.
 
 :func:`execute_batch` runs one batch anywhere (this process, a local worker, a Dask worker) and returns
-one :class:`~credsup.experiments.tasks.Outcome` per member; an error fails every member of the batch
-with the reason, and a worker lost while playing a batch costs that batch (each member's run is stored
-as failed with the reason, and ``--resume`` runs them again).
+one :class:`~credsup.experiments.tasks.Outcome` per member; a member whose scenario does not load fails
+alone, with the reason; any other error fails every member of the batch with the reason, and a worker
+lost while playing a batch costs that batch (each member's run is stored as failed with the reason, and
+``--resume`` runs them again).
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ import re
 import time
 import traceback
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from credsup.core.errors import CredsupError, InputError
 from credsup.experiments.seeds import run_seed
 from credsup.experiments.tasks import Outcome, RunTask
+
+if TYPE_CHECKING:
+    from credsup.simulation.scenario import Scenario
 
 #: The peak memory a batch may use, unless told otherwise (bytes): 2 GiB.
 DEFAULT_BATCH_MEMORY = 2 * 2**30
@@ -85,15 +92,17 @@ def member_bytes(enterprises: int, months: int) -> int:
 
 
 def members_within(memory: int, enterprises: int, months: int) -> int:
-    """Members a batch may hold under ``memory`` bytes (at least one: a run alone is never refused)."""
+    """Members of ``enterprises`` each a batch may hold under ``memory`` bytes (at least one: a run alone
+    is never refused)."""
     room = memory - BYTES_FIXED
     return max(1, min(MAX_MEMBERS, room // max(1, member_bytes(enterprises, months))))
 
 
 @attrs.frozen
 class Batch:
-    """Tasks that one worker plays together: same scenario and overrides, same jurisdiction and
-    parameters; they differ in their sweep point and replication (their seeds)."""
+    """Tasks that one worker plays together: same jurisdiction and parameters, scenarios with the same
+    calendar and vocabularies; they differ in their sweep point (any other scenario parameter) and
+    replication (their seeds)."""
 
     tasks: tuple[RunTask, ...]
 
@@ -101,12 +110,33 @@ class Batch:
         return len(self.tasks)
 
 
+#: Scenario overrides members of a batch must share (their value is part of :func:`group_key`): the
+#: calendar (:data:`credsup.simulation.member_parameters.BATCH_KEYS`, written out here so that planning
+#: does not import the simulator; tests/test_batch.py checks they agree) and the sections whole.
+_SHARED_OVERRIDES = frozenset(
+    ("start", "months", "warmup_months", "regulator.working_days_per_week", "population", "behaviour", "regulator")
+)
+#: Override prefixes that can change the vocabularies (sector and item names): tasks group by which of
+#: them they set (their values may differ: the same keys set give the same names); ``population`` and
+#: ``behaviour`` whole are in :data:`_SHARED_OVERRIDES`, by value.
+_VOCABULARY_PREFIXES = ("population.sectors", "behaviour.items")
+
+
 def group_key(task: RunTask) -> tuple[Any, ...]:
-    """What the members of a batch share (everything but the point and the replication)."""
+    """What the members of a batch share: the scenario they start from, the overrides of the calendar
+    (by value) and of the vocabularies (by key), the jurisdiction, its overrides and config, and the
+    experiment's seed. Every other scenario override may differ between members."""
     scenario = task.scenario if isinstance(task.scenario, str) else ("<loaded>", id(task.scenario))
+    shared, vocabulary = [], set()
+    for path, value in task.scenario_overrides:
+        if path in _SHARED_OVERRIDES:
+            shared.append((path, repr(value)))
+        elif path.startswith(_VOCABULARY_PREFIXES):
+            vocabulary.add(path)
     return (
         scenario,
-        task.scenario_overrides,
+        tuple(sorted(shared)),
+        tuple(sorted(vocabulary)),
         task.jurisdiction,
         task.jurisdiction_overrides,
         task.jurisdiction_config,
@@ -114,74 +144,136 @@ def group_key(task: RunTask) -> tuple[Any, ...]:
     )
 
 
-def _size(task: RunTask) -> tuple[int, int]:
-    """Enterprises and simulated months (warm-up included) of a task's scenario."""
+def _load(task: RunTask) -> Scenario:
+    """A task's scenario with its overrides (raises :class:`CredsupError` for a bad one)."""
     from credsup.simulation.runner import apply_scenario_overrides
     from credsup.simulation.scenario import Scenario, load_scenario
 
     overrides = list(task.scenario_overrides)
     if isinstance(task.scenario, Scenario):
-        sc = apply_scenario_overrides(task.scenario, overrides)
-    else:
-        sc = load_scenario(task.scenario, overrides)
-    return sc.population.enterprises, sc.months + sc.warmup_months
+        return apply_scenario_overrides(task.scenario, overrides)
+    return load_scenario(task.scenario, overrides)
+
+
+def _sizes(members: Sequence[RunTask]) -> list[tuple[int, int]]:
+    """Enterprises and simulated months (warm-up included) of each task of a group. The group's first
+    scenario is loaded; another task's enterprises are its ``population.enterprises`` override, or the
+    first's scenario's without one (the months are the group's: :func:`group_key`)."""
+    first = members[0]
+    base = _load(
+        attrs.evolve(
+            first,
+            scenario_overrides=tuple((p, v) for p, v in first.scenario_overrides if p != "population.enterprises"),
+        )
+    )
+    months = base.months + base.warmup_months
+    out = []
+    for task in members:
+        own = dict(task.scenario_overrides).get("population.enterprises", base.population.enterprises)
+        try:
+            enterprises = int(own)
+        except (TypeError, ValueError):
+            enterprises = base.population.enterprises  # a bad value: the run fails on its own and says why
+        out.append((max(1, enterprises), months))
+    return out
 
 
 def plan_batches(tasks: Sequence[RunTask], workers: int = 1, memory: int | None = None) -> list[Batch]:
     """Group ``tasks`` into batches (see the module docstring), keeping their order within each group;
     batches come in the order of their first task. ``memory`` is the bound in bytes (default:
-    :func:`batch_memory`)."""
+    :func:`batch_memory`): a batch's members' :func:`member_bytes` add up to at most ``memory`` less
+    :data:`BYTES_FIXED` (a member alone above it is a batch of its own), and a batch holds at most
+    :data:`MAX_MEMBERS`."""
     bound = batch_memory(memory)
     groups: dict[tuple[Any, ...], list[RunTask]] = {}
     for task in tasks:
         groups.setdefault(group_key(task), []).append(task)
     batches: list[Batch] = []
+    room = bound - BYTES_FIXED
     for members in groups.values():
         try:
-            enterprises, months = _size(members[0])
+            sizes = _sizes(members)
         except CredsupError:  # a bad scenario: each run fails on its own and says why
             batches.extend(Batch((t,)) for t in members)
             continue
-        cap = members_within(bound, enterprises, months)
-        size = max(1, min(cap, math.ceil(len(members) / max(1, workers))))
-        count = math.ceil(len(members) / size)
-        small, extra = divmod(len(members), count)  # even batches: sizes differ by one at most
-        start = 0
-        for i in range(count):
-            stop = start + small + (1 if i < extra else 0)
-            batches.append(Batch(tuple(members[start:stop])))
-            start = stop
+        costs = [member_bytes(e, m) for e, m in sizes]
+        # members per batch: as many as there are workers' shares of the group, within the bound
+        share = max(1, math.ceil(len(members) / max(1, workers)))
+        if len(set(costs)) == 1:  # members of one size: even batches (sizes differ by one at most)
+            cap = members_within(bound, *sizes[0])
+            size = max(1, min(cap, share))
+            count = math.ceil(len(members) / size)
+            small, extra = divmod(len(members), count)
+            start = 0
+            for i in range(count):
+                stop = start + small + (1 if i < extra else 0)
+                batches.append(Batch(tuple(members[start:stop])))
+                start = stop
+            continue
+        # members of different sizes: filled in order while their memory adds up within the bound
+        current: list[RunTask] = []
+        used = 0
+        for task, cost in zip(members, costs):
+            if current and (used + cost > room or len(current) >= min(MAX_MEMBERS, share)):
+                batches.append(Batch(tuple(current)))
+                current, used = [], 0
+            current.append(task)
+            used += cost
+        if current:
+            batches.append(Batch(tuple(current)))
     first = {id(t): i for i, t in enumerate(tasks)}
     return sorted(batches, key=lambda b: first[id(b.tasks[0])])
 
 
 def execute_batch(batch: Batch) -> list[Outcome]:
     """Run a batch's tasks together; never raises for a user's or a plugin's mistake (every member's
-    outcome then carries the error text). Each member's ``wall_seconds`` is its share of the batch's."""
+    outcome then carries the error text; a member whose scenario does not load fails alone). Each
+    member's ``wall_seconds`` is its share of the batch's."""
     from credsup.simulation.runner import run_batch
 
-    tasks = batch.tasks
-    first = tasks[0]
     t0 = time.perf_counter()
+    failed: list[Outcome] = []
+    tasks: list[RunTask] = []
+    shared: list[Scenario] = []
+    # members with the same scenario and overrides share one loaded scenario (the simulation's fast path)
+    loaded: dict[tuple[Any, ...], Scenario | CredsupError] = {}
+    for task in batch.tasks:
+        key = (
+            task.scenario if isinstance(task.scenario, str) else id(task.scenario),
+            tuple((p, repr(v)) for p, v in task.scenario_overrides),
+        )
+        if key not in loaded:
+            try:
+                loaded[key] = _load(task)
+            except CredsupError as exc:
+                loaded[key] = exc
+        sc = loaded[key]
+        if isinstance(sc, CredsupError):
+            failed.append(Outcome(task, None, str(sc), 0.0))
+            continue
+        tasks.append(task)
+        shared.append(sc)
+    if not tasks:
+        return failed
+    first = tasks[0]
     try:
         results = run_batch(
-            first.scenario,
+            shared,
             first.jurisdiction,
             [run_seed(t.seed, t.stream_point, t.replication) for t in tasks],
-            scenario_overrides=list(first.scenario_overrides),
             jurisdiction_overrides=list(first.jurisdiction_overrides),
             jurisdiction_config=first.jurisdiction_config,
         )
     except CredsupError as exc:
         share = (time.perf_counter() - t0) / len(tasks)
-        return [Outcome(t, None, str(exc), share) for t in tasks]
+        return failed + [Outcome(t, None, str(exc), share) for t in tasks]
     except Exception as exc:  # a bug, in credsup or a plugin: keep the traceback for the record
         tb = traceback.format_exc(limit=-3).strip().splitlines()
         error = f"internal error: {type(exc).__name__}: {exc} ({tb[-3].strip() if len(tb) > 2 else ''})"
         share = (time.perf_counter() - t0) / len(tasks)
-        return [Outcome(t, None, error, share) for t in tasks]
+        return failed + [Outcome(t, None, error, share) for t in tasks]
     share = (time.perf_counter() - t0) / len(tasks)
-    out = []
+    out = failed
     for task, result in zip(tasks, results):
         data = result.to_dict()
         data.pop("perceived_costs", None)  # diagnostics of the behaviour model; not stored per run

@@ -3,8 +3,8 @@
 An executor takes :class:`~credsup.experiments.tasks.RunTask` objects and yields
 :class:`~credsup.experiments.tasks.Outcome` objects as runs finish, in any order; results never depend
 on that order (each run's seed comes from its key). Every executor plays the tasks in batches
-(:mod:`credsup.experiments.batching`: runs that differ only in their seed, stacked in one world, under
-a memory bound), and results do not depend on the batches either. Worker processes are started with ``spawn``, so
+(:mod:`credsup.experiments.batching`: runs of one jurisdiction whose scenarios share a calendar, stacked in
+one world, under a memory bound), and results do not depend on the batches either. Worker processes are started with ``spawn``, so
 they import credsup and find plugins through entry points afresh, as a cluster worker does: every
 executor runs the same :func:`~credsup.experiments.tasks.execute`, wherever it is.
 

@@ -29,7 +29,7 @@ class Complaints:
     def draw(self, day: int, t: int, today: dt.date) -> None:
         """Complaints and tip-offs of month ``t``: drawn now, arriving on their days."""
         ctx = self.ctx
-        w, reg, clock, j = ctx.world, ctx.scenario.regulator, ctx.clock, ctx.jurisdiction
+        w, params, clock, j = ctx.world, ctx.params, ctx.clock, ctx.jurisdiction
         u = ctx.members.random_all("complaints")
         length = int(clock.starts[t + 1] - clock.starts[t])
         is_open = w.violating & ~w.under_order & w.active
@@ -39,17 +39,18 @@ class Complaints:
         intensity = j.complaint_intensity(w.batch, today)
 
         def p_open(rows: np.ndarray) -> np.ndarray:
-            return 1.0 - np.exp(-reg.complaint_base_rate * intensity[rows] * w.v_harm[rows])
+            rate = params.value("regulator.complaint_base_rate", rows)  # each row's member's
+            return 1.0 - np.exp(-rate * intensity[rows] * w.v_harm[rows])
 
         # reported: an open violation with probability p_open, any other active enterprise with the
         # false-complaint rate (found without a full-size array of probabilities: most rows are far above both)
         reported = open_[u[open_] < p_open(open_)]
-        unfounded = np.flatnonzero(u < reg.false_complaint_rate)
+        unfounded = np.flatnonzero(u < params.value("regulator.false_complaint_rate"))
         unfounded = unfounded[w.active[unfounded] & ~is_open[unfounded]]
         who = np.sort(np.concatenate([reported, unfounded]))
         if len(who) == 0:
             return
-        p = np.full(len(who), reg.false_complaint_rate)
+        p = np.full(len(who), params.value("regulator.false_complaint_rate", who), dtype=np.float64)
         opened = is_open[who]
         p[opened] = p_open(who[opened])
         # the uniform below the threshold, rescaled, is again uniform: it places the day and the verification draw

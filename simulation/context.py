@@ -17,6 +17,7 @@ import numpy as np
 from credsup.core.months import add_months
 from credsup.simulation.clock import Clock
 from credsup.simulation.credit_record import CreditRecord
+from credsup.simulation.member_parameters import MemberParameters
 from credsup.simulation.members import Members
 from credsup.simulation.scenario import Scenario
 from credsup.simulation.state import World
@@ -30,6 +31,9 @@ class RunContext:
     world: World
     #: a :class:`credsup.core.Jurisdiction`, or a wrapper with its methods (the runner's timing wrapper)
     jurisdiction: Any
+    #: the first member's scenario: what every member shares (the calendar, the vocabularies:
+    #: :data:`credsup.simulation.member_parameters.BATCH_KEYS`) is read here; every other scenario
+    #: parameter through :attr:`params`, which has each member's
     scenario: Scenario
     clock: Clock
     #: the members stacked in the world, with one generator per purpose each
@@ -37,10 +41,14 @@ class RunContext:
     members: Members
     #: counts with a member axis after the period (:func:`credsup.simulation.members.stacked_tally`)
     tally: Tally
-    #: share of each item (the run's item vocabulary) among violations enterprises choose
+    #: share of each item (the run's item vocabulary) among violations enterprises choose (the first
+    #: member's: draw items with ``params.categorical``, which uses each member's)
     item_shares: np.ndarray
     #: severity code of each item
     item_severity: np.ndarray
+    #: each member's scenario parameters, per row where members differ
+    #: (:class:`~credsup.simulation.member_parameters.MemberParameters`)
+    params: MemberParameters
 
     @property
     def record(self) -> CreditRecord:

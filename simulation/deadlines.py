@@ -92,18 +92,20 @@ class Deadlines:
         """All violations whose rectification time limit ends today: tolerance, sanction, consequences."""
         ctx = self.ctx
         v = Found.concat(self.pending.pop(day))
-        w, beh, j, tally = ctx.world, ctx.scenario.behaviour, ctx.jurisdiction, ctx.tally
+        w, params, j, tally = ctx.world, ctx.params, ctx.jurisdiction, ctx.tally
         month = ctx.clock.month_of(day)
         today = w.date(day)
         e = v.enterprise
-        p_correct = np.clip(beh.correction.base + beh.correction.honesty_weight * w.honesty[e], 0.0, 1.0)
+        # float32, as plain numbers with the float32 honesty are
+        base, weight = (params.value(f"behaviour.correction.{x}", e, np.float32) for x in ("base", "honesty_weight"))
+        p_correct = np.clip(base + weight * w.honesty[e], 0.0, 1.0)
         corrected = (ctx.members.random("corrections", e) < p_correct) | v.wrongful
         vb = ViolationBatch(
             enterprise=e,
             item=v.item,
             severity=v.severity,
             harm=v.harm,
-            harmful=v.harm >= beh.harmful_threshold,
+            harmful=v.harm >= params.value("behaviour.harmful_threshold", e, v.harm.dtype),
             committed=w.start + v.committed.astype("timedelta64[D]"),
             detected=w.start + v.detected.astype("timedelta64[D]"),
             source=v.source,
@@ -138,7 +140,7 @@ class Deadlines:
         follow = sanctions.rectify_days > 0
         if follow.any():
             self._follow_up(e[follow], day + sanctions.rectify_days[follow].astype(np.int64))
-        behaviour.learn_from_sanction(w, e[penalised & ~v.wrongful], ctx.scenario)
+        behaviour.learn_from_sanction(w, e[penalised & ~v.wrongful], ctx.params)
         self.objections.file(v, penalised, rec_pen, rec_list, day, today)
 
     def _follow_up(self, enterprise: np.ndarray, days: np.ndarray) -> None:

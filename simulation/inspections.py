@@ -17,7 +17,6 @@ from credsup.core import DetectionSource
 from credsup.simulation.context import RunContext
 from credsup.simulation.deadlines import Deadlines, Found
 from credsup.simulation.inspectorate import Orders
-from credsup.simulation.population import categorical
 from credsup.simulation.tally import G, S
 
 #: Detection source of the orders of each queue but the complaint queue (whose orders carry their own:
@@ -40,7 +39,7 @@ class Inspections:
     def visit(self, orders: Orders, day: int, month: int) -> None:
         """Inspect the enterprises of the day's orders (one visit each) and record what is found."""
         ctx = self.ctx
-        w, reg, tally, members = ctx.world, ctx.scenario.regulator, ctx.tally, ctx.members
+        w, params, tally, members = ctx.world, ctx.params, ctx.tally, ctx.members
         ids = np.concatenate([o["enterprise"] for _, o in orders])
         source = np.concatenate(
             [
@@ -86,8 +85,8 @@ class Inspections:
         violating = w.violating[ids]
         fresh = violating & ~w.under_order[ids]
         u = members.random("detection", ids)
-        found = fresh & (u < reg.detection_probability)
-        wrong = ~violating & (u < reg.false_positive_rate)
+        found = fresh & (u < params.value("regulator.detection_probability", ids))
+        wrong = ~violating & (u < params.value("regulator.false_positive_rate", ids))
         visits = self.visits[ids]
         count = members.bincount  # per member, in its rows' order
         ok, fd = ~violating, ids[found]
@@ -115,11 +114,10 @@ class Inspections:
             record.founded(np.repeat(ids[founded], complaints[founded]), day)
         # the violations found, for the rectification deadline
         fp = ids[wrong]
-        fp_item = categorical(members.random("detection", fp), ctx.item_shares)
+        fp_item = params.categorical(members.random("detection", fp), fp)
         fc = ids[false_c]
         fc_item = np.full(len(fc), len(w.items) - 1, dtype=np.int64)  # "false_commitment", last in the vocabulary
         tv = ids[found]
-        harm_mean = np.asarray(ctx.scenario.behaviour.harm.array())
         enterprise = np.concatenate([tv, fp, fc])
         item = np.concatenate([w.v_item[tv].astype(np.int64), fp_item, fc_item])
         severity = ctx.item_severity[item]
@@ -127,7 +125,8 @@ class Inspections:
             [
                 w.v_harm[tv].astype(np.float64),
                 np.zeros(len(fp)),
-                harm_mean[ctx.item_severity[fc_item]] * w.harm_factor[fc],
+                params.lookup("harm", lambda sc: sc.behaviour.harm.array(), fc, ctx.item_severity[fc_item])
+                * w.harm_factor[fc],
             ]
         )
         committed = np.concatenate([w.v_since[tv], np.full(len(fp), day), queued[false_c]]).astype(np.int64)
@@ -170,7 +169,8 @@ class Inspections:
         # recidivism after repair: a real violation found within the follow-up of the last repair
         real = enterprise[~wrongful]
         rep = w.repaired_day[real]
-        relapse = real[(rep >= 0) & (day - rep <= ctx.scenario.metrics.recidivism_days) & ~w.repair_relapsed[real]]
+        follow_up = ctx.params.value("metrics.recidivism_days", real, np.int64)
+        relapse = real[(rep >= 0) & (day - rep <= follow_up) & ~w.repair_relapsed[real]]
         relapse = np.unique(relapse)
         if len(relapse):
             w.repair_relapsed[relapse] = True

@@ -41,12 +41,12 @@ class Inspectorate:
     def __init__(self, ctx: RunContext, visit: Callable[[Orders, int, int], None]):
         self.ctx = ctx
         self.visit = visit
-        world, reg = ctx.world, ctx.scenario.regulator
+        world, params = ctx.world, ctx.params
         # capacity cost and burden of one inspection of each enterprise (department visits)
         extra = world.departments.astype(np.float64) - 1.0
         if ctx.schedule.joint_visits:
             #: capacity one inspection of each enterprise uses (visits)
-            self.cost = 1.0 + reg.joint_visit_extra * extra
+            self.cost = 1.0 + params.value("regulator.joint_visit_extra") * extra
             #: visits one inspection of each enterprise makes (the burden it puts on the enterprise)
             self.visits = np.ones(world.n, dtype=np.float64)
         else:
@@ -66,9 +66,10 @@ class Inspectorate:
         #: per member: the queues ran dry at the last dispatch (unused capacity then lapses)
         self._idle = np.ones(k, dtype=bool)
         clock = ctx.clock
-        monthly = reg.visits_per_month
-        #: capacity arriving on each working day of each month (visits)
-        self.per_day = np.zeros(clock.months)
+        monthly = params.member_value("regulator.visits_per_month")
+        #: capacity arriving on each working day of each month (visits): one number for all members, or
+        #: one per member (``[months, K]``) when their ``regulator.visits_per_month`` differ
+        self.per_day = np.zeros((clock.months, k)) if np.ndim(monthly) else np.zeros(clock.months)
         for t in range(clock.months):
             days = clock.working_days(t)
             self.per_day[t] = monthly / days if days else 0.0
@@ -92,10 +93,16 @@ class Inspectorate:
         level = self.level
         lapse = (level > 0) & self._idle  # idle inspector time does not carry over
         level[lapse] -= level[lapse]
-        arriving = float(self.per_day[month])
-        if arriving > 0:
-            level += arriving
-            tally.capacity[month] += arriving
+        if self.per_day.ndim == 1:
+            arriving = float(self.per_day[month])
+            if arriving > 0:
+                level += arriving
+                tally.capacity[month] += arriving
+        else:  # each member's own capacity: added only where some arrives, as a member alone does
+            per_member = self.per_day[month]
+            some = per_member > 0
+            level[some] += per_member[some]
+            tally.capacity[month][some] += per_member[some]
         budget = level.copy()
         orders: Orders = []
         blocked = np.zeros(len(level), dtype=bool)

@@ -39,20 +39,23 @@ class Licences:
     def apply(self, day: int, t: int, today: dt.date) -> None:
         """The month's applications, commitments, and the commitment checks they queue."""
         ctx = self.ctx
-        w, com, j = ctx.world, ctx.scenario.behaviour.commitments, ctx.jurisdiction
+        w, params, j = ctx.world, ctx.params, ctx.jurisdiction
         members = ctx.members
         self._queue_due_checks(day, t)
         u = members.random_all("licences")
-        rate = com.applications_per_year / 12.0
+        rate = params.value("behaviour.commitments.applications_per_year") / 12.0  # each row's member's
         apps = np.flatnonzero(u < rate)
         apps = apps[w.active[apps]]
         u2, u3 = members.random("licences", apps, lead=2)  # drawn for every applicant (common numbers)
         if len(apps) == 0:
             return
-        unmet = u[apps] / rate < com.conditions_unmet
+        rate = rate[apps] if np.ndim(rate) else rate
+        unmet = u[apps] / rate < params.value("behaviour.commitments.conditions_unmet", apps)
         sub = w.batch.take(apps)
         eligible = j.commitment_eligible(sub, CommitmentKind.NOTIFICATION, today)
-        false = eligible & unmet & (u2 < com.false_propensity * (1.0 - w.honesty[apps]))
+        # float32, as a plain number times the float32 honesty is
+        propensity = params.value("behaviour.commitments.false_propensity", apps, np.float32)
+        false = eligible & unmet & (u2 < propensity * (1.0 - w.honesty[apps]))
         ctx.record.commit(apps[eligible], day)
         verify = eligible & (u3 < j.commitment_verification(sub, CommitmentKind.NOTIFICATION, today))
         checked, flags = apps[verify], false[verify]

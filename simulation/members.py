@@ -1,8 +1,9 @@
 """The members of a batched run: several independent runs of one jurisdiction stacked in one world.
 
-A batch plays K *members* at once (replications of one scenario with different seeds), their
-enterprises stacked member after member in one set of columns: member ``m`` owns the rows
-``offsets[m]:offsets[m + 1]``. Everything the parts do row by row (hook calls, the credit record, the
+A batch plays K *members* at once (replications with different seeds, and points with different
+scenario parameters and sizes: everything but the calendar and the vocabularies may differ,
+:mod:`credsup.simulation.member_parameters`), their enterprises stacked member after member in one set
+of columns: member ``m`` owns the rows ``offsets[m]:offsets[m + 1]``. Everything the parts do row by row (hook calls, the credit record, the
 columns) serves every member in one numpy call; what belongs to one run stays per member:
 
 * **random streams**: each member draws from its own generators (:mod:`credsup.simulation.streams`),
@@ -11,7 +12,10 @@ columns) serves every member in one numpy call; what belongs to one run stays pe
 * **counts**: the tally has a member axis (:func:`stacked_tally`); :meth:`Members.count` and
   :meth:`Members.bincount` add each member's rows to its own counts, in its own order (``np.bincount``
   sums in input order, so a member's float sums are the same whichever members share the batch);
-* **inspectors**: capacity and queues are per member (:mod:`credsup.simulation.inspectorate`).
+* **inspectors**: capacity and queues are per member (:mod:`credsup.simulation.inspectorate`);
+* **scenario parameters**: each member's, read per row where members differ
+  (:class:`credsup.simulation.member_parameters.MemberParameters`); perception's experience and prior
+  weight become one per member when the members' perception differs.
 
 The invariant every part keeps: restricted to one member's rows, every stacked array is that member's
 array in a batch of its own (rows shifted by the member's offset). A batch of one is the ordinary run.

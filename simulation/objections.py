@@ -39,10 +39,12 @@ class Objections:
     ) -> None:
         """Objections against today's penalties: who objects, the hook's decision, withdrawal scheduled."""
         ctx = self.ctx
-        rep = ctx.scenario.behaviour.repair
         u = ctx.members.random("objections", v.enterprise)
         wrongful = v.wrongful
-        objects = penalised & np.where(wrongful, u < rep.objection_wrongful, u < rep.objection_rightful)
+        p_wrongful, p_rightful = (
+            ctx.params.value(f"behaviour.repair.objection_{kind}", v.enterprise) for kind in ("wrongful", "rightful")
+        )
+        objects = penalised & np.where(wrongful, u < p_wrongful, u < p_rightful)
         rows = np.flatnonzero(objects)
         if len(rows) == 0:
             return

@@ -120,8 +120,11 @@ class MemberQueue:
     def _empty(self) -> dict[str, np.ndarray]:
         return {c: np.zeros(0, dtype=d) for c, d in self.columns.items()}
 
-    def drop_orders_before(self, day: int) -> dict[str, np.ndarray]:
-        """Remove every member's orders queued before ``day`` (they are at the head); returns them."""
+    def drop_orders_before(self, day: int | np.ndarray) -> dict[str, np.ndarray]:
+        """Remove every member's orders queued before ``day`` (they are at the head); returns them.
+        ``day`` may be one per member (int64[K]): each member's orders queued before its own day."""
+        if np.ndim(day):
+            return self._drop_orders_before_each(np.asarray(day, dtype=np.int64))
         dropped: list[dict[str, np.ndarray]] = []
         while self._chunks:
             chunk = self._chunks[0]
@@ -135,6 +138,28 @@ class MemberQueue:
             else:
                 self._chunks[0] = {c: a[k:] for c, a in chunk.items()}
                 break
+        if not dropped:
+            return self._empty()
+        return {c: np.concatenate([d[c] for d in dropped]) for c in self.columns}
+
+    def _drop_orders_before_each(self, days: np.ndarray) -> dict[str, np.ndarray]:
+        """:meth:`drop_orders_before` with a day per member: from the head, each chunk loses the orders
+        queued before their member's day; what stays keeps its order and its chunk (so each member's
+        queue is the one it has alone)."""
+        last = int(days.max())
+        dropped: list[dict[str, np.ndarray]] = []
+        kept: list[dict[str, np.ndarray]] = []
+        while self._chunks and int(self._chunks[0]["queued"][0]) < last:
+            chunk = self._chunks.popleft()
+            drop = chunk["queued"] < days[chunk["member"]]
+            if not drop.any():
+                kept.append(chunk)
+                continue
+            dropped.append({c: a[drop] for c, a in chunk.items()})
+            self.lengths -= np.bincount(chunk["member"][drop], minlength=self.k)
+            if not drop.all():
+                kept.append({c: a[~drop] for c, a in chunk.items()})
+        self._chunks.extendleft(reversed(kept))
         if not dropped:
             return self._empty()
         return {c: np.concatenate([d[c] for d in dropped]) for c in self.columns}

@@ -46,6 +46,7 @@ from credsup.simulation.inspections import Inspections
 from credsup.simulation.inspectorate import Inspectorate
 from credsup.simulation.licences import Licences
 from credsup.simulation.listings import Listings
+from credsup.simulation.member_parameters import MemberParameters, check_batchable
 from credsup.simulation.members import Members, member_tally, stacked_tally
 from credsup.simulation.objections import Objections
 from credsup.simulation.repairs import Repairs
@@ -67,7 +68,7 @@ class Regulator:
         self,
         world: World,
         jurisdiction: Any,
-        scenario: Scenario,
+        scenario: Scenario | Sequence[Scenario],
         rngs: dict[str, np.random.Generator] | Sequence[dict[str, np.random.Generator]],
         probe: np.ndarray,
         item_shares: np.ndarray,
@@ -76,15 +77,20 @@ class Regulator:
         sizes: Sequence[int] | None = None,
     ):
         env = simpy.Environment()
+        streams = [rngs] if isinstance(rngs, dict) else list(rngs)
+        members = Members(sizes if sizes is not None else [world.n], streams)
+        if members.n != world.n:
+            raise ValueError(f"the members' sizes add up to {members.n} rows, the world has {world.n}")
+        scenarios = [scenario] * members.k if isinstance(scenario, Scenario) else list(scenario)
+        if len(scenarios) != members.k:
+            raise ValueError(f"{len(scenarios)} scenarios for {members.k} members: give one, or one per member")
+        check_batchable(scenarios)
+        scenario = scenarios[0]  # what the members share: the calendar
         #: the first simulated month that is measured (the warm-up's months come before it)
         self.first_measured = scenario.warmup_months
         months = scenario.warmup_months + scenario.months
         start = world.date(0)  # the simulation's start: the scenario's start less the warm-up
         clock = Clock(env, start, months, scenario.regulator.working_days_per_week)
-        streams = [rngs] if isinstance(rngs, dict) else list(rngs)
-        members = Members(sizes if sizes is not None else [world.n], streams)
-        if members.n != world.n:
-            raise ValueError(f"the members' sizes add up to {members.n} rows, the world has {world.n}")
         self.ctx = ctx = RunContext(
             world=world,
             jurisdiction=jurisdiction,
@@ -94,6 +100,7 @@ class Regulator:
             tally=stacked_tally(months, members.k),
             item_shares=item_shares,
             item_severity=item_severity,
+            params=MemberParameters(scenarios, members),
         )
         self.probe = probe  #: rows of the probe sample that measures perceived costs (docs/model.md)
         self.progress = progress
@@ -177,7 +184,7 @@ class Regulator:
             self._grade(day, today)
             probes = [self.probe[pos] for pos in members.split(self.probe)]
             self.costs = behaviour.perceived_costs_of_members(
-                ctx.jurisdiction, w, probes, ctx.scenario, today, ctx.item_shares, ctx.item_severity
+                ctx.jurisdiction, w, probes, ctx.params, today, ctx.item_shares, ctx.item_severity
             )
             for m in range(members.k):
                 self.costs_logs[m].append(
@@ -185,7 +192,7 @@ class Regulator:
                 )
         elif demo_months and t % demo_months == 0:
             self._grade_demonstration(day, today)
-        decided = behaviour.decide(w, ctx.scenario, self.costs, members, day, ctx.item_shares, ctx.item_severity)
+        decided = behaviour.decide(w, ctx.params, self.costs, members, day, ctx.item_shares, ctx.item_severity)
         ctx.tally.started[t] += members.count(decided.started)
         self._count_enterprises(t)
         self.licences.apply(day, t, today)
@@ -196,9 +203,11 @@ class Regulator:
     def _close_month(self, t: int) -> None:
         ctx = self.ctx
         w, tally, members = ctx.world, ctx.tally, ctx.members
-        perception = ctx.scenario.behaviour.perception
-        public = self._published_rate() if perception.public_weight > 0.0 else None
-        behaviour.remember_month(w, w.inspected, perception.memory, public, perception.public_weight)
+        params = ctx.params
+        memory = params.member_value("behaviour.perception.memory")
+        public_weight = params.member_value("behaviour.perception.public_weight")
+        public = self._published_rate() if np.any(np.asarray(public_weight) > 0.0) else None
+        behaviour.remember_month(w, w.inspected, memory, public, public_weight, members.member)
         w.inspected[:] = False
         hidden = np.flatnonzero(w.violating & ~w.under_order & w.active)
         g = w.cols["grade"][hidden].astype(np.int64) + 1

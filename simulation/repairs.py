@@ -37,19 +37,21 @@ class Repairs:
             return
         cand = np.flatnonzero((r.status == Status.DISPLAYED) & ~r.busy & ~r.final)
         u = members.random("repair", r.enterprise[cand])
-        rows = cand[u < ctx.scenario.behaviour.repair.application_per_month]
+        params = ctx.params
+        rows = cand[u < params.value("behaviour.repair.application_per_month", r.enterprise[cand])]
         if len(rows) == 0:
             return
         e = r.enterprise[rows]
         can_commit = ctx.jurisdiction.commitment_eligible(w.batch.take(e), CommitmentKind.REPAIR, today)
-        rep = ctx.scenario.behaviour.repair
-        service = members.random("repair", e) < rep.public_service
+        service = members.random("repair", e) < params.value("behaviour.repair.public_service", e)
         file = members.random("repair_file", e, lead=2)  # its own stream: drawn for every applicant
         fulfilled = (
             np.where(r.corrected[rows], int(RepairCondition.RECTIFIED), 0)
             | np.where(can_commit, int(RepairCondition.COMMITMENT), 0)
-            | np.where(file[0] < rep.training, int(RepairCondition.TRAINING), 0)
-            | np.where(file[1] < rep.credit_report, int(RepairCondition.CREDIT_REPORT), 0)
+            | np.where(file[0] < params.value("behaviour.repair.training", e), int(RepairCondition.TRAINING), 0)
+            | np.where(
+                file[1] < params.value("behaviour.repair.credit_report", e), int(RepairCondition.CREDIT_REPORT), 0
+            )
             | np.where(service, int(RepairCondition.PUBLIC_SERVICE), 0)
             | np.where(w.cols["violations_12m"][e] == 0, int(RepairCondition.CREDIT_CHECK), 0)
         )

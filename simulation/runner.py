@@ -21,6 +21,7 @@ import numpy as np
 from credsup.core import HOOKS, Jurisdiction, load_jurisdiction
 from credsup.core.config import CONVERTER, load_plain
 from credsup.core.months import add_months
+from credsup.simulation.member_parameters import check_batchable
 from credsup.simulation.members import MemberWorld
 from credsup.simulation.metrics import METRICS, counts, follow_up_periods, summarise
 from credsup.simulation.population import generate, item_table, simulation_start
@@ -155,11 +156,12 @@ def run_simulation(
 
 
 def run_batch(
-    scenario: Scenario | str,
+    scenario: Scenario | str | Sequence[Scenario | str],
     jurisdiction: Jurisdiction | str,
     seeds: Sequence[int | np.random.SeedSequence | None],
     *,
     scenario_overrides: Sequence[Override] = (),
+    member_overrides: Sequence[Sequence[Override]] | None = None,
     jurisdiction_overrides: Sequence[Override] = (),
     jurisdiction_config: str | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -167,17 +169,24 @@ def run_batch(
     """Play one run per seed of ``seeds`` at once, their enterprises stacked in one world
     (:mod:`credsup.simulation.members`), and return their results in the order of ``seeds``.
 
-    Each member's result is the one :func:`run_simulation` gives for its seed alone, whichever members
-    share the batch and however many there are (only ``timings`` and ``hooks`` differ: in a batch they
-    are the whole batch's, shared by its members; ``timings["batch_members"]`` says how many).
+    ``scenario`` is one scenario for every member, or one per member (a sweep's points); the
+    ``scenario_overrides`` apply to every member, then ``member_overrides`` (one sequence per member), if
+    given, to each its own. Members may differ in every scenario parameter but what they share
+    (:data:`credsup.simulation.member_parameters.BATCH_KEYS`: the calendar, and the sector and item
+    names); a batch whose members differ there is refused (``ValueError``). Sizes may differ.
+
+    Each member's result is the one :func:`run_simulation` gives for its scenario and seed alone,
+    whichever members share the batch and however many there are (only ``timings`` and ``hooks`` differ:
+    in a batch they are the whole batch's, shared by its members; ``timings["batch_members"]`` says how
+    many).
     """
     t0 = time.perf_counter()
     if not seeds:
         return []
-    if isinstance(scenario, Scenario):
-        sc = apply_scenario_overrides(scenario, scenario_overrides)
-    else:
-        sc = load_scenario(scenario, scenario_overrides)
+    k = len(seeds)
+    scenarios = _member_scenarios(scenario, k, scenario_overrides, member_overrides)
+    check_batchable(scenarios)
+    sc = scenarios[0]  # what every member shares: the calendar
     if isinstance(jurisdiction, Jurisdiction):
         if jurisdiction_overrides or jurisdiction_config:
             raise ValueError("give overrides and a config file with a jurisdiction name, not a loaded Jurisdiction")
@@ -187,33 +196,45 @@ def run_batch(
     seqs = [as_seed_sequence(seed) for seed in seeds]
     rngs = [streams(seq) for seq in seqs]
     t1 = time.perf_counter()
-    world, probe = stacked_population(sc, rngs)
+    world, probe = stacked_population(scenarios, rngs)
     _, shares, severity = item_table(sc)
     t2 = time.perf_counter()
     timed = TimedJurisdiction(j)
-    k = len(seqs)
     regulator = Regulator(
-        world, timed, sc, rngs, probe, shares, severity, progress, sizes=[sc.population.enterprises] * k
+        world,
+        timed,
+        scenarios if len(set(map(id, scenarios))) > 1 else sc,
+        rngs,
+        probe,
+        shares,
+        severity,
+        progress,
+        sizes=[m.population.enterprises for m in scenarios],
     )
     first = regulator.first_measured
     regulator.run()
     t3 = time.perf_counter()
-    follow = follow_up_periods(regulator.ctx.clock.starts[first:], sc.metrics.recidivism_days)
-    scenario_config = scenario_record(sc)
+    starts = regulator.ctx.clock.starts[first:]
     params = j.parameters()
+    records: dict[int, dict[str, Any]] = {}
     out = []
     for m, seq in enumerate(seqs):
+        own = scenarios[m]
         tally = regulator.member_tally(m).window(first)  # the measured months only
-        metrics = summarise(tally, follow_up_periods=follow)
+        metrics = summarise(tally, follow_up_periods=follow_up_periods(starts, own.metrics.recidivism_days))
         for t, row in enumerate(metrics["periods"]):
             row["period"] = add_months(sc.start, t).strftime("%Y-%m")
+        if id(own) in records:
+            scenario_config = copy.deepcopy(records[id(own)])
+        else:
+            scenario_config = records[id(own)] = scenario_record(own)
         out.append(
             RunResult(
-                scenario=sc.scenario,
+                scenario=own.scenario,
                 jurisdiction=j.name,
                 jurisdiction_version=j.version,
                 seed=describe(seq),
-                enterprises=sc.population.enterprises,
+                enterprises=own.population.enterprises,
                 months=sc.months,
                 summary=metrics["summary"],
                 periods=metrics["periods"],
@@ -224,7 +245,7 @@ def run_batch(
                 timings={},
                 hooks=timed.stats if m == 0 else copy.deepcopy(timed.stats),
                 warmup_months=sc.warmup_months,
-                scenario_config=scenario_config if m == 0 else copy.deepcopy(scenario_config),
+                scenario_config=scenario_config,
                 jurisdiction_params=params if m == 0 else copy.deepcopy(params),
             )
         )
@@ -244,18 +265,57 @@ def run_batch(
     return out
 
 
-def stacked_population(scenario: Scenario, rngs: Sequence[dict[str, np.random.Generator]]) -> tuple[World, np.ndarray]:
-    """One population per member (each from its own ``population`` stream, as alone), stacked member after
-    member in one world; returns the world and every member's probe rows (in stacked rows)."""
-    n = scenario.population.enterprises
-    items, _, _ = item_table(scenario)
-    world = World(n * len(rngs), simulation_start(scenario), [s.name for s in scenario.population.sectors], items)
+def _member_scenarios(
+    scenario: Scenario | str | Sequence[Scenario | str],
+    k: int,
+    overrides: Sequence[Override],
+    member_overrides: Sequence[Sequence[Override]] | None,
+) -> list[Scenario]:
+    """Each member's loaded scenario. Members with the same input share one object (a batch of one
+    scenario has one: the simulation's fast path reads every parameter once)."""
+    specs = [scenario] * k if isinstance(scenario, (Scenario, str)) else list(scenario)
+    if len(specs) != k:
+        raise ValueError(f"{len(specs)} scenarios for {k} seeds: give one, or one per seed")
+    extra: list[Sequence[Override]] = [()] * k if member_overrides is None else list(member_overrides)
+    if len(extra) != k:
+        raise ValueError(f"{len(extra)} member overrides for {k} seeds: give one sequence per seed")
+    loaded: dict[tuple[Any, ...], Scenario] = {}
+    out = []
+    for spec, own in zip(specs, extra):
+        key = (spec if isinstance(spec, str) else id(spec), tuple((path, repr(v)) for path, v in own))
+        if key not in loaded:
+            every = [*overrides, *own]
+            if isinstance(spec, Scenario):
+                loaded[key] = apply_scenario_overrides(spec, every)
+            else:
+                loaded[key] = load_scenario(spec, every)
+        out.append(loaded[key])
+    return out
+
+
+def stacked_population(
+    scenario: Scenario | Sequence[Scenario], rngs: Sequence[dict[str, np.random.Generator]]
+) -> tuple[World, np.ndarray]:
+    """One population per member (each from its own scenario and its own ``population`` stream, as
+    alone), stacked member after member in one world; returns the world and every member's probe rows
+    (in stacked rows). ``scenario`` is one for every member or one per member."""
+    scenarios = [scenario] * len(rngs) if isinstance(scenario, Scenario) else list(scenario)
+    check_batchable(scenarios)
+    sizes = [sc.population.enterprises for sc in scenarios]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64).tolist()
+    first = scenarios[0]
+    items, _, _ = item_table(first)
+    world = World(offsets[-1], simulation_start(first), [s.name for s in first.population.sectors], items)
     probes = []
+    weights = []
     for m, member_rngs in enumerate(rngs):
-        view = MemberWorld(world, m * n, (m + 1) * n)
-        _, probe = generate(scenario, member_rngs["population"], world=view)
-        probes.append(probe + m * n)
-        world.experience, world.prior_weight = view.experience, view.prior_weight
+        view = MemberWorld(world, offsets[m], offsets[m + 1])
+        _, probe = generate(scenarios[m], member_rngs["population"], world=view)
+        probes.append(probe + offsets[m])
+        weights.append(view.prior_weight)
+        world.experience = view.experience
+    # the prior's weight: one number, or each member's when their perception differs
+    world.prior_weight = weights[0] if all(w == weights[0] for w in weights) else np.array(weights)
     return world, np.concatenate(probes)
 
 

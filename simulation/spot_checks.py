@@ -23,7 +23,7 @@ from credsup.simulation.context import RunContext
 from credsup.simulation.inspectorate import Inspectorate
 
 
-def scale_random_draws(rates: InspectionRates, factor: float) -> InspectionRates:
+def scale_random_draws(rates: InspectionRates, factor: float | np.ndarray) -> InspectionRates:
     """The rates with every random draw's intensity multiplied by ``factor`` (``regulator.random_check_scale``).
 
     A random draw is every rate but full coverage: a yearly share of a class in a double-random plan
@@ -31,12 +31,13 @@ def scale_random_draws(rates: InspectionRates, factor: float) -> InspectionRates
     inspections count as spot checks), or a chance in the period below 1. Each is multiplied by
     ``factor`` and capped at 1. Full coverage (a chance of 1 in the period: key supervision) stays as it
     is, and complaints, commitment verification and follow-ups do not come from these rates at all, so
-    the factor scales exactly the inspections the tally counts under the source ``spot``. This is the
+    the factor scales exactly the inspections the tally counts under the source ``spot``. ``factor`` is
+    one number, or one per enterprise (a batch whose members differ: each row's member's). This is the
     one lever the equal-effort comparison turns (docs/results.md, "Equal effort"): it scales a policy's
     random-check plan as a bureau would with fewer or more inspectors, keeping the ratios between grades
     that the policy sets.
     """
-    if factor == 1.0:
+    if np.ndim(factor) == 0 and factor == 1.0:
         return rates
     chance = np.asarray(rates.chance, dtype=np.float64)
     random = ~rates.full_coverage
@@ -55,10 +56,16 @@ class SpotChecks:
         """Drop the plan's stale orders, then draw month ``t``'s checks."""
         ctx = self.ctx
         w, clock, queues = ctx.world, ctx.clock, self.inspectorate.queues
-        horizon = t - ctx.scenario.regulator.plan_expiry_months
-        if horizon >= 0:  # drawn inspections not done in time leave the plan (they may be drawn again)
+        expiry = ctx.params.member_value("regulator.plan_expiry_months", np.int64)
+        horizon = t - expiry
+        if np.any(horizon >= 0):  # drawn inspections not done in time leave the plan (they may be drawn again)
+            before: int | np.ndarray
+            if np.ndim(horizon):  # each member's own expiry: a member not there yet keeps its orders
+                before = np.where(horizon >= 0, clock.starts[np.maximum(horizon, 0) + 1], np.iinfo(np.int64).min)
+            else:
+                before = int(clock.starts[horizon + 1])
             for name in ("full", "spot"):
-                orders = queues[name].drop_orders_before(int(clock.starts[horizon + 1]))
+                orders = queues[name].drop_orders_before(before)
                 old = orders["enterprise"]
                 w.spot_queued[old] = False
                 w.spot_year[old[orders["yearly"]]] = 0  # back among those the year's plan may still draw
@@ -66,8 +73,8 @@ class SpotChecks:
         period = clock.period(t)
         rates = ctx.jurisdiction.inspection_probability(w.batch, period)
         year = period.start.year
-        # the scenario's factor: one for every member (a batch shares its scenario, experiments/batching.py)
-        scaled = scale_random_draws(rates, ctx.scenario.regulator.random_check_scale)
+        # the scenario's factor: each member's own (one number when the members share it)
+        scaled = scale_random_draws(rates, ctx.params.value("regulator.random_check_scale"))
         p = period_chance(scaled, period, w.spot_year == year)
         u = ctx.members.random_all("spot_checks", np.float32)
         drawn = np.flatnonzero(u < p)

@@ -52,8 +52,11 @@ class World:
         self.harm_factor = np.ones(n, dtype=np.float32)  #: scales the harm of this enterprise's violations
         self.inspected = np.zeros(n, dtype=bool)  #: inspected this month, not on a complaint (perception)
         self.seen = np.zeros(n, dtype=np.float32)  #: remembered inspections (perception, docs/model.md)
-        self.experience = 0.0  #: remembered months, the same for every enterprise (docs/model.md)
-        self.prior_weight = 0.0  #: weight of the prior now, in months (it fades like experience)
+        #: remembered months, the same for every enterprise (docs/model.md); in a batch whose members
+        #: differ in perception, one per member (float64[K])
+        self.experience: float | np.ndarray = 0.0
+        #: weight of the prior now, in months (it fades like experience); one per member as experience
+        self.prior_weight: float | np.ndarray = 0.0
         # -- the violation in progress
         self.violating = np.zeros(n, dtype=bool)
         self.v_since = np.zeros(n, dtype=np.int32)  #: day (since start) the undetected stretch began

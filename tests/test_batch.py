@@ -107,6 +107,120 @@ def test_a_batch_keeps_the_order_of_its_seeds_and_says_its_size() -> None:
     assert run_batch("demo", "national", []) == []
 
 
+# ------------------------------------------------------------------------------ members of different scenarios
+
+#: No warm-up and a short run: each point below is a small run of its own.
+MIXED_BASE = [("warmup_months", 0), ("months", 12)]
+#: Scenario points a batch may mix: behaviour, regulator, population size and type mix, perception,
+#: the plan's expiry, the behaviour model itself, metrics; each differs from the first in what it sets.
+MIXED_POINTS = [
+    [("population.enterprises", 300)],
+    [
+        ("population.enterprises", 220),
+        ("behaviour.noise", 0.3),
+        ("regulator.detection_probability", 0.5),
+        ("behaviour.types.committed.share", 0.2),
+        ("behaviour.types.incompetent.share", 0.3),
+        ("regulator.inspectors", 1),
+    ],
+    [
+        ("population.enterprises", 410),
+        ("behaviour.risk_aversion", 2.0),
+        ("behaviour.perception.memory", 0.7),
+        ("behaviour.perception.prior_strength", 3.0),
+        ("behaviour.perception.public_weight", 0.5),
+        ("behaviour.perception.sanction_shock", 3.0),
+        ("regulator.plan_expiry_months", 1),
+        ("regulator.random_check_scale", 2.0),
+        ("regulator.inspectors", 2),
+        ("behaviour.repair.application_per_month", 0.5),
+        ("metrics.recidivism_days", 90),
+    ],
+    [
+        ("population.enterprises", 150),
+        ("behaviour.model", "fixed"),
+        ("behaviour.fixed_violation_probability", 0.2),
+        ("regulator.complaint_base_rate", 0.5),
+        ("regulator.false_complaint_rate", 0.01),
+        ("behaviour.correction.base", 0.2),
+        ("behaviour.harmful_threshold", 0.1),
+        ("behaviour.harm.serious", 6.0),
+        ("behaviour.commitments.false_propensity", 0.9),
+        ("regulator.joint_visit_extra", 0.5),
+    ],
+]
+
+
+@pytest.mark.parametrize("jurisdiction", BUILT_IN)
+def test_a_batch_of_different_scenario_points_gives_each_its_result_alone(jurisdiction: str) -> None:
+    """Members may differ in every scenario parameter but the calendar (simulation/member_parameters.py):
+    each member of a mixed batch (behaviour, regulator, sizes and type shares, perception, plan expiry,
+    even the behaviour model) has exactly the result it has alone, in any position."""
+    seeds = [5, 6, 7, 8]
+    batch = run_batch("demo", jurisdiction, seeds, scenario_overrides=MIXED_BASE, member_overrides=MIXED_POINTS)
+    backwards = run_batch(
+        "demo", jurisdiction, seeds[::-1], scenario_overrides=MIXED_BASE, member_overrides=MIXED_POINTS[::-1]
+    )
+    alone = [
+        comparable(run_simulation("demo", jurisdiction, s, scenario_overrides=[*MIXED_BASE, *point]))
+        for s, point in zip(seeds, MIXED_POINTS)
+    ]
+    assert [comparable(r) for r in batch] == alone
+    assert [comparable(r) for r in backwards] == alone[::-1]
+    assert [r.enterprises for r in batch] == [300, 220, 410, 150]
+    # the points are different runs: each differs from the first point's scenario with its own seed
+    for m in range(1, len(seeds)):
+        plain = run_simulation("demo", jurisdiction, seeds[m], scenario_overrides=[*MIXED_BASE, MIXED_POINTS[m][0]])
+        assert comparable(plain) != alone[m]
+
+
+def test_a_mixed_batch_with_a_warm_up_and_item_mixes_gives_each_its_result_alone() -> None:
+    """With a warm-up (gradings, perceived costs refreshed) and members whose item mixes differ (their
+    violations' items, the typical items of the perceived costs)."""
+    items = load_scenario("demo").behaviour.items
+    a, b = list(items)[0], list(items)[-1]
+    base = [("warmup_months", 12), ("months", 12)]
+    points = [
+        [("population.enterprises", 250), (f"behaviour.items.{a}", items[b]), (f"behaviour.items.{b}", items[a])],
+        [("population.enterprises", 260), ("behaviour.gain_by_severity.minor", 3.0)],
+        [("population.enterprises", 270), ("behaviour.costs.publicity_per_year", 50000.0)],
+        [("population.enterprises", 280), ("behaviour.perception.prior_per_year", 3.0)],
+    ]
+    batch = run_batch("demo", "shanghai", [1, 2, 3, 4], scenario_overrides=base, member_overrides=points)
+    for m, point in enumerate(points):
+        alone = run_simulation("demo", "shanghai", m + 1, scenario_overrides=[*base, *point])
+        assert comparable(batch[m]) == comparable(alone)
+        assert batch[m].perceived_costs == alone.perceived_costs
+
+
+@pytest.mark.parametrize(
+    "key, values",
+    [
+        ("months", (6, 7)),
+        ("warmup_months", (0, 3)),
+        ("start", ("2025-01-01", "2025-02-01")),
+        ("regulator.working_days_per_week", (5, 6)),
+    ],
+)
+def test_a_batch_refuses_members_whose_calendars_differ(key: str, values: tuple[object, object]) -> None:
+    with pytest.raises(ValueError, match=f"member 1 has {key} = "):
+        run_batch(
+            "demo",
+            "national",
+            [1, 2],
+            scenario_overrides=[("population.enterprises", 100)],
+            member_overrides=[[(key, values[0])], [(key, values[1])]],
+        )
+
+
+def test_planning_keeps_the_calendar_keys_of_the_simulation() -> None:
+    """experiments/batching.py writes the calendar keys out (planning does not import the simulator)."""
+    from credsup.experiments.batching import _SHARED_OVERRIDES
+    from credsup.simulation.member_parameters import BATCH_KEYS
+
+    assert set(BATCH_KEYS) <= _SHARED_OVERRIDES
+
+
 # ------------------------------------------------------------------------------------------ planning
 
 
@@ -119,16 +233,56 @@ def tasks(jurisdictions: tuple[str, ...] = ("national", "dalian"), replications:
     ]
 
 
-def test_batches_hold_runs_that_differ_only_in_their_seed_each_task_once() -> None:
-    todo = tasks() + [RunTask("demo", "national", seed=5, replication=0, point=1, scenario_overrides=())]
+def test_batches_hold_runs_of_one_jurisdiction_and_calendar_each_task_once() -> None:
+    other_point = RunTask(
+        "demo", "national", seed=5, replication=0, point=1, scenario_overrides=(("behaviour.noise", 0.2),)
+    )
+    other_calendar = RunTask("demo", "national", seed=5, replication=0, point=2, scenario_overrides=(("months", 12),))
+    todo = [*tasks(), other_point, other_calendar]
     batches = plan_batches(todo, workers=1)
     assert sorted(id(t) for b in batches for t in b.tasks) == sorted(id(t) for t in todo)
     for b in batches:
         first = b.tasks[0]
-        assert {(t.jurisdiction, t.scenario_overrides, t.jurisdiction_overrides) for t in b.tasks} == {
-            (first.jurisdiction, first.scenario_overrides, first.jurisdiction_overrides)
+        assert {(t.jurisdiction, t.jurisdiction_overrides) for t in b.tasks} == {
+            (first.jurisdiction, first.jurisdiction_overrides)
         }
-    assert len(batches) == 3  # national, dalian, and the point with other overrides
+    # national (with the other point: scenario parameters may differ), dalian, and the other calendar
+    assert len(batches) == 3
+    assert other_point in next(b.tasks for b in batches if b.tasks[0].jurisdiction == "national")
+    assert (other_calendar,) in [b.tasks for b in batches]
+
+
+def test_the_group_key_keeps_the_calendar_by_value_and_the_vocabularies_by_key() -> None:
+    from credsup.experiments.batching import group_key
+
+    def key(*overrides: tuple[str, object]) -> tuple[object, ...]:
+        return group_key(RunTask("demo", "national", seed=5, replication=0, scenario_overrides=overrides))
+
+    assert key(("behaviour.noise", 0.1), ("regulator.inspectors", 3)) == key(("behaviour.noise", 0.9))
+    assert key(("months", 12)) != key(("months", 13)) and key(("months", 12)) == key(
+        ("months", 12), ("behaviour.noise", 1)
+    )
+    assert key(("regulator.working_days_per_week", 6)) != key()
+    # item shares may differ (the same items are set), another item set is another vocabulary
+    assert key(("behaviour.items.fraud", 0.1)) == key(("behaviour.items.fraud", 0.2))
+    assert key(("behaviour.items.fraud", 0.1)) != key(("behaviour.items.hygiene", 0.1))
+
+
+def test_the_memory_bound_counts_each_members_own_size() -> None:
+    """Points of different sizes share batches while their members' memory adds up within the bound."""
+    sizes = [1000, 20000, 5000, 20000, 300, 12000, 700, 9000]
+    todo = [
+        RunTask("demo", "national", seed=5, replication=0, point=i, scenario_overrides=(("population.enterprises", n),))
+        for i, n in enumerate(sizes)
+    ]
+    months = load_scenario("demo").months + load_scenario("demo").warmup_months
+    limit = BYTES_FIXED + member_bytes(25000, months)
+    batches = plan_batches(todo, workers=1, memory=limit)
+    assert [t for b in batches for t in b.tasks] == todo  # in order, each once
+    for b in batches:
+        used = sum(member_bytes(dict(t.scenario_overrides)["population.enterprises"], months) for t in b.tasks)
+        assert BYTES_FIXED + used <= limit or len(b) == 1
+    assert max(len(b) for b in batches) > 1 and len(batches) < len(sizes)
 
 
 def test_every_worker_gets_work_and_batches_are_even() -> None:
@@ -204,6 +358,64 @@ def test_compare_gives_the_same_numbers_whatever_the_workers_and_batch_sizes(tmp
     assert got[0] == got[1] == got[2]
 
 
+SCENARIO_SOBOL = """
+sweep = "scenario-points"
+scenario = "demo"
+jurisdictions = ["shanghai"]
+replications = 1
+seed = 3
+design = "sobol"
+samples = 4
+outcomes = ["violation_prevalence", "hit_rate", "compliant_burden"]
+
+[fixed]
+"scenario.months" = 6
+"scenario.warmup_months" = 0
+
+[parameters]
+"scenario.population.enterprises" = { low = 150, high = 400 }
+"scenario.regulator.detection_probability" = { low = 0.4, high = 0.95 }
+"scenario.behaviour.noise" = { low = 0.0, high = 0.5 }
+"""
+
+
+def test_a_scenario_sweep_batches_its_points_with_the_same_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Sobol' design over scenario parameters (every point different, sizes too): its points share
+    batches, and the stored numbers are those of one run per batch, and of two workers."""
+    import credsup.experiments.executors as executors
+    from credsup.experiments.sweep import prepare as prepare_sweep
+    from credsup.experiments.sweep import run as run_sweep
+    from credsup.experiments.sweep import start as start_sweep
+
+    sizes: list[int] = []
+    execute = executors.execute_batch
+
+    def spy(batch):  # type: ignore[no-untyped-def]
+        sizes.append(len(batch))
+        return execute(batch)
+
+    spec = tmp_path / "points.toml"
+    spec.write_text(SCENARIO_SOBOL)
+    got, played = [], []
+    for i, executor in enumerate([InlineExecutor(memory=2**20), InlineExecutor(), ProcessExecutor(2)]):
+        sizes.clear()
+        monkeypatch.setattr(executors, "execute_batch", spy if i < 2 else execute)  # workers unpickle it
+        prepared = prepare_sweep(str(spec))
+        db = tmp_path / f"s{i}.db"
+        engine = open_database(str(db))
+        sweep_id = start_sweep(engine, prepared, executor)
+        run_sweep(engine, sweep_id, prepared, executor, progress=False)
+        got.append(numbers(db))
+        played.append(list(sizes))
+    points = len(prepared.points)
+    assert points == 4 * (3 + 2)
+    assert played[0] == [1] * points  # one run per batch
+    assert played[1] == [points]  # every point in one batch
+    assert got[0] == got[1] == got[2]
+
+
 EQUAL_SET = ("scenario.population.enterprises=600", "scenario.months=6", "scenario.warmup_months=6")
 
 
@@ -267,11 +479,34 @@ def test_common_random_numbers_hold_in_a_batch() -> None:
     assert plain(out[(2, 1, 0)].result) == plain(alone)
 
 
+def test_a_point_whose_scenario_does_not_load_fails_alone_in_its_batch() -> None:
+    """Points share batches now: one with a bad value fails with the reason, the others run as alone."""
+    from credsup.experiments.batching import execute_batch
+    from credsup.experiments.tasks import execute
+
+    base = (("population.enterprises", 200), ("months", 4), ("warmup_months", 0))
+    points = [(("behaviour.noise", 0.1),), (("behaviour.noise", -1.0),), (("regulator.inspectors", 3),)]
+    todo = [RunTask("demo", "national", 4, 0, i, base + p) for i, p in enumerate(points)]
+    (batch,) = plan_batches(todo, workers=1)
+    out = {o.task.point: o for o in execute_batch(batch)}
+    assert out[1].result is None and out[1].error is not None and "behaviour.noise" in out[1].error
+    for i in (0, 2):
+        alone = execute(todo[i]).result
+        assert alone is not None and out[i].error is None
+        alone.pop("perceived_costs", None)
+        assert comparable_data(out[i].result) == comparable_data(alone)
+
+
+def comparable_data(data: dict | None) -> str:
+    assert data is not None
+    return json.dumps({k: v for k, v in data.items() if k not in ("timings", "hooks")}, sort_keys=True)
+
+
 def test_a_calibration_gives_the_same_numbers_whatever_the_workers_and_batch_sizes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """calibrate batches a point's replications (workers kept between steps) and finds the same point,
-    fit and stored numbers as with runs played one at a time."""
+    """calibrate batches a step's points and their replications (workers kept between steps) and finds the
+    same point, fit and stored numbers as with runs played one at a time."""
     import credsup.experiments.executors as executors
     from credsup.calibration.calibrate import analyse, start
     from credsup.calibration.calibrate import prepare as prepare_calibration
@@ -321,7 +556,9 @@ def test_a_calibration_gives_the_same_numbers_whatever_the_workers_and_batch_siz
         got.append((numbers(tmp_path / f"c{i}.db"), result.best_point, best))
         played.append(list(sizes))
     assert got[0] == got[1] == got[2]
-    assert played[0] and set(played[0]) == {3}  # each point's 3 replications, one batch
+    # a step's points differ in a scenario parameter only: they share a batch with their replications
+    # (the start design's 2 points x 3 replications are one batch of 6; a later step's one point, 3)
+    assert played[0][0] == 6 and all(s % 3 == 0 for s in played[0])
     assert sum(played[1]) == sum(played[0]) and set(played[1]) == {1}
     assert len(pools) == 1  # the two workers served every step of the calibration
 
