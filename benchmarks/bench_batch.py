@@ -116,14 +116,13 @@ def part_small_run(jurisdiction: str, enterprises: int) -> dict:
     }
 
 
-def part_sobol(samples: int, workers: int, enterprises: int, months: int) -> dict:
-    """The Sobol' study at base sample ``samples`` on ``workers`` local workers, end to end."""
-    from credsup.experiments.executors import open_executor
-    from credsup.experiments.sweep import prepare, run, start
-    from credsup.results.db import open_database
-
-    lines = [
-        'sweep = "bench-sobol"',
+def sobol_spec(
+    name: str, samples: int, enterprises: int, months: int, parameters: dict, warmup: int | None = None
+) -> list[str]:
+    """The lines of a Sobol' sweep spec of ``demo`` under national, one replication a point, over
+    ``parameters`` (key -> {"low", "high"}); ``months`` and ``warmup`` left to the scenario when 0/None."""
+    return [
+        f'sweep = "{name}"',
         'scenario = "demo"',
         'jurisdictions = ["national"]',
         "replications = 1",
@@ -134,9 +133,19 @@ def part_sobol(samples: int, workers: int, enterprises: int, months: int) -> dic
         "[fixed]",
         f'"scenario.population.enterprises" = {enterprises}',
         *([f'"scenario.months" = {months}'] if months else []),
+        *([f'"scenario.warmup_months" = {warmup}'] if warmup is not None else []),
         "[parameters]",
-        *(f'"{k}" = {{ low = {v["low"]}, high = {v["high"]} }}' for k, v in SOBOL_PARAMETERS.items()),
+        *(f'"{k}" = {{ low = {v["low"]}, high = {v["high"]} }}' for k, v in parameters.items()),
     ]
+
+
+def part_sobol(samples: int, workers: int, enterprises: int, months: int) -> dict:
+    """The Sobol' study at base sample ``samples`` on ``workers`` local workers, end to end."""
+    from credsup.experiments.executors import open_executor
+    from credsup.experiments.sweep import prepare, run, start
+    from credsup.results.db import open_database
+
+    lines = sobol_spec("bench-sobol", samples, enterprises, months, SOBOL_PARAMETERS)
     with tempfile.TemporaryDirectory() as tmp:
         spec = Path(tmp) / "bench-sobol.toml"
         spec.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -176,22 +185,7 @@ def part_scenario_sweep(mode: str, samples: int, enterprises: int, months: int, 
     from credsup.results.db import open_database
     from credsup.results.store import load_experiment
 
-    lines = [
-        'sweep = "bench-scenario-points"',
-        'scenario = "demo"',
-        'jurisdictions = ["national"]',
-        "replications = 1",
-        "seed = 16",
-        'design = "sobol"',
-        f"samples = {samples}",
-        'outcomes = ["violation_prevalence", "hit_rate", "compliant_burden"]',
-        "[fixed]",
-        f'"scenario.population.enterprises" = {enterprises}',
-        *([f'"scenario.months" = {months}'] if months else []),
-        *([f'"scenario.warmup_months" = {warmup}'] if warmup is not None else []),
-        "[parameters]",
-        *(f'"{k}" = {{ low = {v["low"]}, high = {v["high"]} }}' for k, v in SCENARIO_PARAMETERS.items()),
-    ]
+    lines = sobol_spec("bench-scenario-points", samples, enterprises, months, SCENARIO_PARAMETERS, warmup)
     executor = InlineExecutor(memory=2**20) if mode == "unbatched" else InlineExecutor()
     with tempfile.TemporaryDirectory() as tmp:
         spec = Path(tmp) / "bench-scenario-points.toml"
