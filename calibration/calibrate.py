@@ -28,7 +28,7 @@ from credsup.calibration import store
 from credsup.calibration.evaluate import Evaluator
 from credsup.calibration.free import FreeParameter, is_spec, load_spec, parse_free
 from credsup.calibration.outcomes import outcome_range, outcome_values
-from credsup.calibration.search import Search, Settings, _f, scaled_residuals, weights
+from credsup.calibration.search import Search, Settings, _f, predicted_distance, weights
 from credsup.calibration.stats import FitTable, Identification, fit_table, identification, interval, moments
 from credsup.calibration.surrogate import fit_surface, quadratic_terms
 from credsup.calibration.targets import Targets, check_jurisdiction, load_targets, targets_path
@@ -508,10 +508,10 @@ def analyse(engine: Engine, experiment_id: int, level: float = 0.95) -> Calibrat
     raw_best = min(range(len(scored)), key=lambda i: (scored[i]["distance"], scored[i]["point"]))
     surface = fit_surface(units, means, units[searched[-1] if searched else raw_best])
 
-    def smoothed(i: int) -> float:
-        return float(np.sum(scaled_residuals(surface.predict(units[i]), observed, scale, ranges) ** 2))
-
-    at = min(range(len(scored)), key=lambda i: (smoothed(i), scored[i]["point"]))
+    at = min(
+        range(len(scored)),
+        key=lambda i: (predicted_distance(surface, units[i], observed, scale, ranges), scored[i]["point"]),
+    )
     best = scored[at]
     runs = store.run_results(engine, experiment_id, [best["point"]], *run_columns())
 

@@ -195,8 +195,9 @@ class Search:
         return fit_surface(np.array([e.unit for e in scored]), np.array([e.mean for e in scored]), centre)
 
     def smoothed(self, surface: Surface, unit: np.ndarray) -> float:
-        """The distance the surface predicts at ``unit``."""
-        return float(np.sum(self.scaled(surface.predict(unit)) ** 2))
+        """The distance the surface predicts at ``unit`` (:func:`predicted_distance`)."""
+        assert self.scale is not None
+        return predicted_distance(surface, unit, self.observed, self.scale, self.ranges)
 
     def local(self, start: Evaluated) -> Evaluated:
         """The surface search from ``start`` (module docstring); the last point it evaluated."""
@@ -235,6 +236,18 @@ def scaled_residuals(
     return np.where(np.isfinite(r), r, cap)
 
 
+def predicted_distance(
+    surface: Surface,
+    unit: np.ndarray,
+    observed: np.ndarray,
+    scale: np.ndarray,
+    ranges: Sequence[tuple[float, float]],
+) -> float:
+    """The distance ``D`` the response surface predicts at ``unit``: what the search minimises and what
+    the analysis ranks the evaluated points by, so both read the surface alike."""
+    return float(np.sum(scaled_residuals(surface.predict(unit), observed, scale, ranges) ** 2))
+
+
 def weights(cov_observed: np.ndarray, design_sd: np.ndarray, replications: int) -> np.ndarray:
     """The scale ``s_k`` of each figure's residual, fixed for a whole calibration: its stated variance plus
     the simulation's (the median over the start design's points ``design_sd`` (n x m) of the standard
@@ -250,4 +263,4 @@ def _f(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
-__all__ = ["Evaluated", "Search", "Settings", "scaled_residuals", "weights"]
+__all__ = ["Evaluated", "Search", "Settings", "predicted_distance", "scaled_residuals", "weights"]
