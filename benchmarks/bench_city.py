@@ -66,7 +66,7 @@ def child_floor(args: argparse.Namespace) -> dict[str, Any]:
 
     sc = sized_scenario(args.scenario, args.enterprises, args.months)
     t0 = time.perf_counter()
-    world, _ = generate(sc, streams(as_seed_sequence(args.seed))["population"])
+    world, _ = generate(sc, (rngs := streams(as_seed_sequence(args.seed)))["population"], entrants=rngs["entrants"])
     population_s = time.perf_counter() - t0
     arrays = [a for a in vars(world).values() if isinstance(a, np.ndarray)] + list(world.cols.values())
     arrays = [a.view(np.int64) if a.dtype.kind == "M" else a for a in arrays]

@@ -108,7 +108,7 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
     sc = scenario
     j = load_jurisdiction(jurisdiction)
     seq = as_seed_sequence(seed)
-    world, probe = generate(sc, streams(seq)["population"])
+    world, probe = generate(sc, (rngs := streams(seq))["population"], entrants=rngs["entrants"])
     _, shares, severity = item_table(sc)
     today = sc.start
     c = world.cols

@@ -59,7 +59,7 @@ def one_run(overrides: list[str], jurisdiction: str, seed: int) -> dict[str, np.
     sc = load_scenario("demo", [parse_override(o) for o in ["warmup_months=0", *overrides]])
     j = load_jurisdiction(jurisdiction)
     rngs = streams(np.random.SeedSequence(seed))
-    world, probe = generate(sc, rngs["population"])
+    world, probe = generate(sc, rngs["population"], entrants=rngs["entrants"])
     _, shares, severity = item_table(sc)
     regulator = Regulator(world, j, sc, rngs, probe, shares, severity)
     states: list[dict[str, float]] = []

@@ -31,7 +31,10 @@ _ATTRIBUTE = "drawn for the population (`simulation/population.py`) from the sce
 DERIVATION: dict[str, Derivation] = {
     "sector": Derivation("`enterprises.sector`", _ATTRIBUTE.format(key="sectors") + " shares"),
     "size": Derivation("`enterprises.size`", _ATTRIBUTE.format(key="sizes") + " shares"),
-    "registered": Derivation("`enterprises.registered`", "drawn: exponential age, mean `population.mean_age_years`"),
+    "registered": Derivation(
+        "`enterprises.registered`",
+        "drawn: exponential age, mean `population.mean_age_years`; an entrant's founding day",
+    ),
     "key_sector": Derivation(
         "`enterprises.key_sector`; empty: the standard vocabulary's flag for the sector",
         "the sector's `key` flag in the scenario's `population.sectors`",

@@ -156,25 +156,27 @@ def _load(task: RunTask) -> Scenario:
 
 
 def _sizes(members: Sequence[RunTask]) -> list[tuple[int, int]]:
-    """Enterprises and simulated months (warm-up included) of each task of a group. The group's first
-    scenario is loaded; another task's enterprises are its ``population.enterprises`` override, or the
-    first's scenario's without one (the months are the group's: :func:`group_key`)."""
+    """Rows (enterprises and the reserve of entrants) and simulated months (warm-up included) of each task
+    of a group. The group's first scenario is loaded; another task's enterprises and turnover are its
+    ``population.enterprises`` and ``population.turnover_per_year`` overrides, or the first's scenario's
+    without them (the months are the group's: :func:`group_key`)."""
+    from credsup.simulation.turnover import reserve_rows
+
+    sized = ("population.enterprises", "population.turnover_per_year")
     first = members[0]
     base = _load(
-        attrs.evolve(
-            first,
-            scenario_overrides=tuple((p, v) for p, v in first.scenario_overrides if p != "population.enterprises"),
-        )
+        attrs.evolve(first, scenario_overrides=tuple(o for o in first.scenario_overrides if o[0] not in sized))
     )
     months = base.months + base.warmup_months
     out = []
     for task in members:
-        own = dict(task.scenario_overrides).get("population.enterprises", base.population.enterprises)
+        own = dict(task.scenario_overrides)
         try:
-            enterprises = int(own)
-        except (TypeError, ValueError):
-            enterprises = base.population.enterprises  # a bad value: the run fails on its own and says why
-        out.append((max(1, enterprises), months))
+            enterprises = max(1, int(own.get(sized[0], base.population.enterprises)))
+            turnover = min(0.9, max(0.0, float(own.get(sized[1], base.population.turnover_per_year))))
+        except (TypeError, ValueError):  # a bad value: the run fails on its own and says why
+            enterprises, turnover = base.population.enterprises, base.population.turnover_per_year
+        out.append((enterprises + reserve_rows(enterprises, turnover, months), months))
     return out
 
 

@@ -179,16 +179,25 @@ class Agenda:
 class CreditRecord:
     """The credit record of ``n`` enterprises and their record summary, kept in the batch columns ``cols``.
 
-    ``active`` (bool, one per enterprise) is kept equal to "not banned as of today". ``items`` is the
+    ``active`` (bool, one per enterprise) is kept equal to "``alive`` and not banned as of today"
+    (``alive``: in the market, founded and not exited; every enterprise when not given). ``items`` is the
     number of items in the run's vocabulary (for the same-item counts of :meth:`prior_counts`).
     """
 
-    def __init__(self, cols: dict[str, np.ndarray], start: dt.date, items: int, active: np.ndarray):
+    def __init__(
+        self,
+        cols: dict[str, np.ndarray],
+        start: dt.date,
+        items: int,
+        active: np.ndarray,
+        alive: np.ndarray | None = None,
+    ):
         self.cols = cols
         self.start = start
         self.start64 = np.datetime64(start, "D")
         self.items = items
         self.active = active
+        self.alive = np.ones(len(active), dtype=bool) if alive is None else alive
         self.n = len(active)
         self.today = _FAR_PAST
         # The windowed counts of one window length are the rows of one block (each batch column is a
@@ -275,7 +284,7 @@ class CreditRecord:
         if len(ents):
             t64 = self.day64(day)
             free = ents[~self.active[ents] & (c["banned_until"][ents] <= t64)]
-            self.active[free] = True
+            self.active[free] = self.alive[free]  # an enterprise that exited while banned stays out
             c["banned_until"][free] = NAT
         recs = self._display_ends.due(day)
         if len(recs):
@@ -565,7 +574,7 @@ class CreditRecord:
         r, c = self.records, self.cols
         enterprises = np.unique(enterprises)
         c["banned_until"][enterprises] = NAT
-        self.active[enterprises] = True
+        self.active[enterprises] = self.alive[enterprises]
         keep = np.flatnonzero(
             (r.kind == RecordKind.PENALTY)
             & (r.status != Status.WITHDRAWN)

@@ -93,6 +93,10 @@ class Deadlines:
         ctx = self.ctx
         v = Found.concat(self.pending.pop(day))
         w, params, j, tally = ctx.world, ctx.params, ctx.jurisdiction, ctx.tally
+        if not w.alive[v.enterprise].all():  # the case of an enterprise that left the market is closed
+            v = v.select(w.alive[v.enterprise])
+            if len(v.enterprise) == 0:
+                return
         month = ctx.clock.month_of(day)
         today = w.date(day)
         e = v.enterprise

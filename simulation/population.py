@@ -11,10 +11,13 @@ import datetime as dt
 import numpy as np
 
 from credsup.core import RECORD_WINDOW_MONTHS
+from credsup.core.columns import NAT
 from credsup.core.months import add_months
 from credsup.core.vocabulary import ITEMS, REGIONS
+from credsup.simulation.members import MemberWorld
 from credsup.simulation.scenario import Distribution, Scenario
 from credsup.simulation.state import World
+from credsup.simulation.turnover import reserve_rows
 
 
 def draw(dist: Distribution, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -104,18 +107,76 @@ def draw_types(scenario: Scenario, n: int, rng: np.random.Generator) -> tuple[np
     return etype, honesty
 
 
-def generate(scenario: Scenario, rng: np.random.Generator, world: World | None = None) -> tuple[World, np.ndarray]:
+def rows_of(scenario: Scenario) -> int:
+    """Rows a world of ``scenario`` has: its enterprises, then the reserve its entries take
+    (:func:`credsup.simulation.turnover.reserve_rows`)."""
+    pop = scenario.population
+    months = scenario.warmup_months + scenario.months
+    return pop.enterprises + reserve_rows(pop.enterprises, pop.turnover_per_year, months)
+
+
+def generate(
+    scenario: Scenario,
+    rng: np.random.Generator,
+    world: World | None = None,
+    entrants: np.random.Generator | None = None,
+) -> tuple[World, np.ndarray]:
     """The scenario's enterprises, their record history, and the probe sample (row indices,
     ``behaviour.probe_size`` of them: docs/model.md, "Perceived cost"). The world starts at
-    :func:`simulation_start` (``start`` less the warm-up). ``world``, if given, is an empty world of the
-    scenario's size to fill (a batch's member: :class:`credsup.simulation.members.MemberWorld`)."""
+    :func:`simulation_start` (``start`` less the warm-up) and has :func:`rows_of` rows: the enterprises in
+    the market at the start first, then the reserve of those founded later (drawn from ``entrants``, a
+    stream of their own, so the first rows are the same with and without turnover: docs/model.md, "Entry
+    and exit"). ``world``, if given, is an empty world of that size to fill (a batch's member:
+    :class:`credsup.simulation.members.MemberWorld`)."""
+    n = scenario.population.enterprises
+    rows = rows_of(scenario)
+    if world is None:
+        items, _, _ = item_table(scenario)
+        world = World(rows, simulation_start(scenario), [s.name for s in scenario.population.sectors], items)
+    if world.n != rows:
+        raise ValueError(f"the scenario's world has {rows} rows, the world given has {world.n}")
+    if rows == n:
+        probe = _founders(world, scenario, rng)
+    else:
+        probe = _founders(MemberWorld(world, 0, n), scenario, rng)
+        if entrants is None:
+            raise ValueError("a scenario with turnover needs the entrants' stream")
+        _reserve(MemberWorld(world, n, rows), scenario, entrants)
+    world.prior_weight = scenario.behaviour.perception.prior_strength  # perception starts from the prior alone
+    return world, probe
+
+
+def _founders(world: World, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """Fill ``world`` (the enterprises in the market at the start) and return the probe rows."""
+    n = world.n
+    item_shares, item_severity = item_table(scenario)[1:]
+    start = simulation_start(scenario)
+    honesty = _traits(world, scenario, rng)
+    _history(world, scenario, start, rng, item_shares, item_severity)
+    probe = np.sort(rng.choice(n, size=min(n, scenario.behaviour.probe_size), replace=False))
+    # drawn after everything above, so the populations of scenarios written before them stay the same
+    _industry_grades(world, scenario, rng, honesty)
+    _external_listings(world, scenario, rng, honesty)
+    return probe
+
+
+def _reserve(world: World, scenario: Scenario, rng: np.random.Generator) -> None:
+    """Fill ``world`` (the reserve) with the enterprises founded during the run: drawn as the founders
+    are, but out of the market until a :class:`~credsup.simulation.turnover.Turnover` founds them (then
+    they are registered that day), with no record, no industry evaluation and no listing elsewhere
+    (assumption: a new legal person has none)."""
+    _traits(world, scenario, rng)
+    world.cols["registered"][:] = NAT
+    world.alive[:] = False
+    world.active[:] = False
+
+
+def _traits(world: World, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """Every enterprise's attributes, hidden traits and dynamic information, drawn from ``rng`` in a fixed
+    order; returns the honesty (the flags, industry grades and listings follow it)."""
     pop = scenario.population
     beh = scenario.behaviour
-    n = pop.enterprises
-    items, item_shares, item_severity = item_table(scenario)
-    start = simulation_start(scenario)
-    if world is None:
-        world = World(n, start, [s.name for s in pop.sectors], items)
+    n = world.n
     c = world.cols
 
     # -- attributes
@@ -153,14 +214,7 @@ def generate(scenario: Scenario, rng: np.random.Generator, world: World | None =
         score = d.honesty_link * (1.0 - honesty) + (1.0 - d.honesty_link) * rng.random(n)
         c[name][:] = _flag_by_honesty(score, getattr(d, name), good=good)
     c["ip_holder"][:] = rng.random(n) < d.ip_holder
-
-    _history(world, scenario, start, rng, item_shares, item_severity)
-    probe = np.sort(rng.choice(n, size=min(n, beh.probe_size), replace=False))
-    # drawn after everything above, so the populations of scenarios written before them stay the same
-    _industry_grades(world, scenario, rng, honesty)
-    _external_listings(world, scenario, rng, honesty)
-    world.prior_weight = beh.perception.prior_strength  # perception starts from the prior alone
-    return world, probe
+    return honesty
 
 
 def _industry_grades(world: World, scenario: Scenario, rng: np.random.Generator, honesty: np.ndarray) -> None:

@@ -54,6 +54,7 @@ from credsup.simulation.scenario import Scenario
 from credsup.simulation.spot_checks import SpotChecks
 from credsup.simulation.state import World
 from credsup.simulation.tally import G, Tally
+from credsup.simulation.turnover import Turnover
 
 
 class Regulator:
@@ -118,6 +119,7 @@ class Regulator:
         self.licences = Licences(ctx, self.inspectorate)
         self.spot_checks = SpotChecks(ctx, self.inspectorate)
         self.complaints = Complaints(ctx, self.inspectorate)
+        self.turnover = Turnover(ctx, [sc.population.enterprises for sc in scenarios])
         #: per member: what its enterprises expect if caught (refreshed at each grading)
         self.costs = [behaviour.PerceivedCosts(np.zeros(3), np.zeros(3)) for _ in range(members.k)]
         #: per member: the perceived costs measured at each grading: ``{"month": t, "cost": ..., "complaint": ...}``
@@ -180,7 +182,11 @@ class Regulator:
         today = w.date(day)
         ctx.clock.enter(day)
         demo_months = ctx.schedule.demonstration_grading_months
-        if t % ctx.schedule.grading_months == 0:  # month 0 included
+        founded = self.turnover.renew(day, t)
+        grading = t % ctx.schedule.grading_months == 0  # month 0 included
+        if len(founded) and not grading:  # a new enterprise is graded when it is founded
+            self._grade_rows(founded, day, today)
+        if grading:
             self._grade(day, today)
             probes = [self.probe[pos] for pos in members.split(self.probe)]
             self.costs = behaviour.perceived_costs_of_members(
@@ -248,9 +254,13 @@ class Regulator:
         remove the old and introduce the new"; everyone else keeps the grade of the last evaluation)."""
         record, j, w = self.ctx.record, self.ctx.jurisdiction, self.ctx.world
         rows = np.flatnonzero(w.cols["demonstration"])
-        if len(rows):
-            record.evaluate(j.grade(w.batch.take(rows), today), day, rows)
+        self._grade_rows(rows, day, today)
         record.set_demonstration(j.demonstration(w.batch, today))
+
+    def _grade_rows(self, rows: np.ndarray, day: int, today: dt.date) -> None:
+        """A credit evaluation of the enterprises ``rows`` alone (the grading hook on their rows)."""
+        if len(rows):
+            self.ctx.record.evaluate(self.ctx.jurisdiction.grade(self.ctx.world.batch.take(rows), today), day, rows)
 
 
 __all__ = ["Regulator"]

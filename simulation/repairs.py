@@ -36,6 +36,7 @@ class Repairs:
         if not len(r):
             return
         cand = np.flatnonzero((r.status == Status.DISPLAYED) & ~r.busy & ~r.final)
+        cand = cand[w.alive[r.enterprise[cand]]]  # an enterprise that left the market applies no more
         u = members.random("repair", r.enterprise[cand])
         params = ctx.params
         rows = cand[u < params.value("behaviour.repair.application_per_month", r.enterprise[cand])]

@@ -24,7 +24,7 @@ from credsup.core.months import add_months
 from credsup.simulation.member_parameters import check_batchable
 from credsup.simulation.members import MemberWorld
 from credsup.simulation.metrics import METRICS, counts, follow_up_periods, summarise
-from credsup.simulation.population import generate, item_table, simulation_start
+from credsup.simulation.population import generate, item_table, rows_of, simulation_start
 from credsup.simulation.regulator import Regulator
 from credsup.simulation.scenario import Scenario, load_scenario, scenario_record
 from credsup.simulation.state import World
@@ -209,7 +209,7 @@ def run_batch(
         shares,
         severity,
         progress,
-        sizes=[m.population.enterprises for m in scenarios],
+        sizes=[rows_of(m) for m in scenarios],
     )
     first = regulator.first_measured
     regulator.run()
@@ -301,7 +301,7 @@ def stacked_population(
     (in stacked rows). ``scenario`` is one for every member or one per member."""
     scenarios = [scenario] * len(rngs) if isinstance(scenario, Scenario) else list(scenario)
     check_batchable(scenarios)
-    sizes = [sc.population.enterprises for sc in scenarios]
+    sizes = [rows_of(sc) for sc in scenarios]  # each member's enterprises, then its reserve of entrants
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64).tolist()
     first = scenarios[0]
     items, _, _ = item_table(first)
@@ -310,7 +310,7 @@ def stacked_population(
     weights = []
     for m, member_rngs in enumerate(rngs):
         view = MemberWorld(world, offsets[m], offsets[m + 1])
-        _, probe = generate(scenarios[m], member_rngs["population"], world=view)
+        _, probe = generate(scenarios[m], member_rngs["population"], world=view, entrants=member_rngs["entrants"])
         probes.append(probe + offsets[m])
         weights.append(view.prior_weight)
         world.experience = view.experience

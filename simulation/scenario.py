@@ -185,6 +185,13 @@ class Population:
     sectors: tuple[Sector, ...] = attrs.field(kw_only=True)
     sizes: SizeShares = attrs.field(kw_only=True)
     mean_age_years: float = param(lo=0.1, hi=100.0, doc="mean age at the start", unit="years")
+    turnover_per_year: float = param(
+        lo=0.0,
+        hi=0.9,
+        default=0.0,
+        doc="yearly exit rate; each exit is replaced by a new enterprise (0: no entry or exit; docs/model.md)",
+        unit="per year",
+    )
     departments: float = param(
         lo=1.0,
         hi=10.0,

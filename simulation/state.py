@@ -37,9 +37,12 @@ class World:
         self.items = tuple(items)
         # -- the batch columns, each allocated once with the schema's dtype and default
         self.cols: dict[str, np.ndarray] = {spec.name: spec.filled(n) for spec in EnterpriseBatch.columns()}
-        self.active = np.ones(n, dtype=bool)  #: not banned from the market
+        #: in the market: founded and not exited (docs/model.md, "Entry and exit": the reserve's rows are
+        #: not alive until their enterprise is founded; an exited enterprise's row never is again)
+        self.alive = np.ones(n, dtype=bool)
+        self.active = np.ones(n, dtype=bool)  #: alive and not banned from the market
         # -- the credit record, which keeps the record-summary columns (some of them in blocks it allocates)
-        self.record = CreditRecord(self.cols, start, len(self.items), self.active)
+        self.record = CreditRecord(self.cols, start, len(self.items), self.active, self.alive)
         #: read-only views of the live columns: hooks see every in-place update, and cannot write
         self.batch = EnterpriseBatch(**self.cols, sectors=self.sectors, regions=REGIONS).readonly()
         # -- hidden traits (set by the population generator)

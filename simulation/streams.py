@@ -29,6 +29,8 @@ STREAMS: dict[str, int] = {
     "queue": 10,
     "repair_file": 11,
     "commitment_checks": 12,
+    "turnover": 13,
+    "entrants": 14,
 }
 
 

@@ -91,6 +91,8 @@ class Tally:
     late_verifications: np.ndarray = _count(
         "complaint verifications and follow-ups done after the jurisdiction's complaint_days", "orders"
     )
+    exits: np.ndarray = _count("enterprises that left the market (population.turnover_per_year)", "enterprises")
+    entries: np.ndarray = _count("enterprises founded, one for each exit while the reserve lasts", "enterprises")
 
     # -- per period, inspection source and grade (an inspection serving several orders counts under the first
     #    order served: complaint or referral or follow-up, commitment, full coverage, spot) -------------------

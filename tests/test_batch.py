@@ -111,12 +111,13 @@ def test_a_batch_keeps_the_order_of_its_seeds_and_says_its_size() -> None:
 
 #: No warm-up and a short run: each point below is a small run of its own.
 MIXED_BASE = [("warmup_months", 0), ("months", 12)]
-#: Scenario points a batch may mix: behaviour, regulator, population size and type mix, perception,
+#: Scenario points a batch may mix: behaviour, regulator, population size, turnover and type mix, perception,
 #: the plan's expiry, the behaviour model itself, metrics; each differs from the first in what it sets.
 MIXED_POINTS = [
-    [("population.enterprises", 300)],
+    [("population.enterprises", 300), ("population.turnover_per_year", 0.0)],
     [
         ("population.enterprises", 220),
+        ("population.turnover_per_year", 0.4),
         ("behaviour.noise", 0.3),
         ("regulator.detection_probability", 0.5),
         ("behaviour.types.committed.share", 0.2),
