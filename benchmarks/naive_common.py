@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import attrs
 import numpy as np
 
 
@@ -105,10 +106,11 @@ def prepare(scenario: Any, jurisdiction: str, seed: int) -> Setup:
     from credsup.simulation.streams import as_seed_sequence, streams
 
     t0 = time.perf_counter()
-    sc = scenario
+    # the naive baselines play a fixed population: no entry or exit (a process per enterprise, for speed)
+    sc = attrs.evolve(scenario, population=attrs.evolve(scenario.population, turnover_per_year=0.0))
     j = load_jurisdiction(jurisdiction)
     seq = as_seed_sequence(seed)
-    world, probe = generate(sc, (rngs := streams(seq))["population"], entrants=rngs["entrants"])
+    world, probe = generate(sc, streams(seq)["population"])
     _, shares, severity = item_table(sc)
     today = sc.start
     c = world.cols

@@ -39,6 +39,7 @@ from scipy import stats
 from credsup.core.config import leaf_paths
 from credsup.simulation import inspections as inspections_module
 from credsup.simulation import regulator as regulator_module
+from credsup.simulation import turnover as turnover_module
 from credsup.simulation.runner import run_simulation
 
 GRADES = ("A", "B", "C", "D")
@@ -59,34 +60,47 @@ def interval(values: list[float], level: float = 0.95) -> tuple[float, float, fl
 
 @contextmanager
 def watched() -> Iterator[dict[str, list[Any]]]:
-    """Record every day's served orders (queue, enterprise, found) and every grading (day, grades)."""
-    log: dict[str, list[Any]] = {"visits": [], "gradings": []}
+    """Record every day's served orders of enterprises in the market (queue, enterprise, found: the
+    orders of a banned or exited enterprise are served without a visit), every grading (day, grades; -1 for a
+    row not in the market) and every month's exits (day, rows)."""
+    log: dict[str, list[Any]] = {"visits": [], "gradings": [], "exits": []}
     visit, grade = inspections_module.Inspections.visit, regulator_module.Regulator._grade
+    renew = turnover_module.Turnover.renew
 
     def watch_visit(self: Any, orders: Any, day: int, month: int) -> None:
         w = self.ctx.world
         ids = np.concatenate([o["enterprise"] for _, o in orders])
         fresh = w.violating[ids] & ~w.under_order[ids]
         grades = w.cols["grade"][ids].copy()
+        visited = w.active[ids].copy()
         visit(self, orders, day, month)
         found = fresh & w.under_order[ids]
         queue = np.concatenate([np.full(len(o["enterprise"]), name) for name, o in orders])
         source = np.concatenate(
             [o["source"] if "source" in o else np.full(len(o["enterprise"]), -1, dtype=np.int8) for _, o in orders]
         )
-        log["visits"].append((day, ids, queue, source, found, grades))
+        log["visits"].append((day, *(a[visited] for a in (ids, queue, source, found, grades))))
+
+    def watch_renew(self: Any, day: int, t: int) -> np.ndarray:
+        before = self.ctx.world.alive.copy()
+        rows = renew(self, day, t)
+        log["exits"].append((day, np.flatnonzero(before & ~self.ctx.world.alive)))
+        return rows
 
     def watch_grade(self: Any, day: int, today: Any) -> None:
         grade(self, day, today)
-        log["gradings"].append((day, today, self.ctx.world.cols["grade"].copy()))
+        w = self.ctx.world
+        log["gradings"].append((day, today, np.where(w.alive, w.cols["grade"], -1)))  # -1: not in the market
 
     inspections_module.Inspections.visit = watch_visit  # type: ignore[method-assign]
     regulator_module.Regulator._grade = watch_grade  # type: ignore[method-assign]
+    turnover_module.Turnover.renew = watch_renew  # type: ignore[method-assign]
     try:
         yield log
     finally:
         inspections_module.Inspections.visit = visit  # type: ignore[method-assign]
         regulator_module.Regulator._grade = grade  # type: ignore[method-assign]
+        turnover_module.Turnover.renew = renew  # type: ignore[method-assign]
 
 
 def random_queue(queue: np.ndarray) -> np.ndarray:
@@ -109,7 +123,8 @@ def spot_hit_rates(log: dict[str, list[Any]], first_day: int) -> dict[str, float
 
 def checked_within_year(log: dict[str, list[Any]], grade: int = 2) -> float | None:
     """Share of the enterprises graded ``grade`` at a calendar year's first evaluation (on 1 January, and
-    holding it all year) that had at least one random spot check in that year; over all such years."""
+    holding it all year, in the market all year) that had at least one random spot check in that year;
+    over all such years."""
     gradings = [(day, today, g) for day, today, g in log["gradings"] if today.month == 1 and today.day == 1]
     if not gradings:
         return None
@@ -120,6 +135,9 @@ def checked_within_year(log: dict[str, list[Any]], grade: int = 2) -> float | No
         held = g == grade
         for gg in later:
             held &= gg == grade
+        for d, left in log["exits"]:
+            if day <= d < end:
+                held[left] = False
         members = np.flatnonzero(held)
         if len(members) == 0:
             continue

@@ -162,10 +162,12 @@ def _founders(world: World, scenario: Scenario, rng: np.random.Generator) -> np.
 
 def _reserve(world: World, scenario: Scenario, rng: np.random.Generator) -> None:
     """Fill ``world`` (the reserve) with the enterprises founded during the run: drawn as the founders
-    are, but out of the market until a :class:`~credsup.simulation.turnover.Turnover` founds them (then
-    they are registered that day), with no record, no industry evaluation and no listing elsewhere
-    (assumption: a new legal person has none)."""
-    _traits(world, scenario, rng)
+    are (industry evaluations and listings elsewhere included: the scenario's shares describe the
+    register, which entry must not dilute), but with no record of their own, and out of the market until
+    a :class:`~credsup.simulation.turnover.Turnover` founds them (then they are registered that day)."""
+    honesty = _traits(world, scenario, rng)
+    _industry_grades(world, scenario, rng, honesty)
+    _external_listings(world, scenario, rng, honesty)
     world.cols["registered"][:] = NAT
     world.alive[:] = False
     world.active[:] = False

@@ -12,7 +12,8 @@ Rows are never reused: a new enterprise takes a row of the member's *reserve*, r
 enough for the expected entries plus eight standard deviations; were they ever used up, the population
 would shrink by the missing entries, and :attr:`Turnover.short` counts them). An exited enterprise's row
 stays as it was, out of the market (``world.alive`` False, so never ``active``): nothing the regulator
-does reaches it again, and its record keeps its history. The regulator grades a new enterprise on the day
+does reaches it again, and its record keeps its history. A new enterprise starts from the perception
+prior, as the first ones did (its remembered inspections are set so that its perceived chance is the prior). The regulator grades a new enterprise on the day
 it is founded (the jurisdiction's grading hook on its rows alone), as a registry classifies a new
 registration (assumption: SAMR's classification covers every registered enterprise, new ones included).
 """
@@ -85,6 +86,11 @@ class Turnover:
         w.alive[rows] = True
         w.active[rows] = True
         w.cols["registered"][rows] = w.day64(day)
+        # a new enterprise believes the prior, as the first ones did at the start: its remembered
+        # inspections are the prior's share of the months everyone remembers (docs/model.md, "Perception")
+        prior = ctx.params.value("behaviour.perception.prior_per_year", rows) / 12.0
+        experience = w.experience if not np.ndim(w.experience) else np.asarray(w.experience)[members.member[rows]]
+        w.seen[rows] = np.asarray(prior * experience, dtype=np.float32)
         ctx.tally.entries[t] += members.count(rows)
         return rows
 

@@ -32,6 +32,7 @@ from credsup.simulation.members import Members
 from credsup.simulation.runner import RunResult, run_batch, run_simulation
 from credsup.simulation.scenario import load_scenario
 from credsup.simulation.streams import streams
+from credsup.simulation.turnover import reserve_rows
 
 #: Small enough for 64 members in a test, long enough that every part acts (grading, plans, deadlines,
 #: objections, repairs: the warm-up's 36 months come first).
@@ -276,12 +277,17 @@ def test_the_memory_bound_counts_each_members_own_size() -> None:
         RunTask("demo", "national", seed=5, replication=0, point=i, scenario_overrides=(("population.enterprises", n),))
         for i, n in enumerate(sizes)
     ]
-    months = load_scenario("demo").months + load_scenario("demo").warmup_months
-    limit = BYTES_FIXED + member_bytes(25000, months)
+    demo = load_scenario("demo")
+    months = demo.months + demo.warmup_months
+
+    def rows(n: int) -> int:  # the enterprises and the reserve of those founded later
+        return n + reserve_rows(n, demo.population.turnover_per_year, months)
+
+    limit = BYTES_FIXED + member_bytes(rows(25000), months)
     batches = plan_batches(todo, workers=1, memory=limit)
     assert [t for b in batches for t in b.tasks] == todo  # in order, each once
     for b in batches:
-        used = sum(member_bytes(dict(t.scenario_overrides)["population.enterprises"], months) for t in b.tasks)
+        used = sum(member_bytes(rows(dict(t.scenario_overrides)["population.enterprises"]), months) for t in b.tasks)
         assert BYTES_FIXED + used <= limit or len(b) == 1
     assert max(len(b) for b in batches) > 1 and len(batches) < len(sizes)
 
@@ -293,7 +299,8 @@ def test_every_worker_gets_work_and_batches_are_even() -> None:
 
 def test_the_memory_bound_sets_the_members_per_batch() -> None:
     sc = load_scenario("demo", [("population.enterprises", 20000)])
-    enterprises, months = 20000, sc.months + sc.warmup_months
+    months = sc.months + sc.warmup_months
+    enterprises = 20000 + reserve_rows(20000, sc.population.turnover_per_year, months)  # rows, reserve included
     per_member = member_bytes(enterprises, months)
     limit = BYTES_FIXED + 5 * per_member + per_member // 2  # room for five members and a half
     batches = plan_batches(tasks(("national",), replications=10), workers=1, memory=limit)
@@ -417,7 +424,13 @@ def test_a_scenario_sweep_batches_its_points_with_the_same_numbers(
     assert got[0] == got[1] == got[2]
 
 
-EQUAL_SET = ("scenario.population.enterprises=600", "scenario.months=6", "scenario.warmup_months=6")
+#: tests/test_equal_effort.py's small world (without entry: there shanghai's floor exceeds national's effort)
+EQUAL_SET = (
+    "scenario.population.enterprises=600",
+    "scenario.months=6",
+    "scenario.warmup_months=6",
+    "scenario.population.turnover_per_year=0",
+)
 
 
 def test_the_equal_effort_search_plays_its_tries_in_batches_with_the_same_numbers(

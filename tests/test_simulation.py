@@ -52,8 +52,9 @@ def test_jurisdictions_share_the_population_and_the_opportunities() -> None:
     """Common random numbers: the population stream does not depend on the policy, and two runs with the
     same seed see the same enterprises (same counts of enterprise-months in total)."""
     sc = load_scenario("demo", overrides(*SMALL))
-    w1, probe1 = generate(sc, streams(np.random.SeedSequence(5))["population"])
-    w2, probe2 = generate(sc, streams(np.random.SeedSequence(5))["population"])
+    r1, r2 = streams(np.random.SeedSequence(5)), streams(np.random.SeedSequence(5))
+    w1, probe1 = generate(sc, r1["population"], entrants=r1["entrants"])
+    w2, probe2 = generate(sc, r2["population"], entrants=r2["entrants"])
     assert w1.batch.equals(w2.batch) and np.array_equal(w1.honesty, w2.honesty)
     assert np.array_equal(probe1, probe2)
     a, b = run("national", 5, *SMALL), run("traditional", 5, *SMALL)

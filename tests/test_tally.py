@@ -23,7 +23,7 @@ def simulate(jurisdiction: str, *overrides: str, seed: int = 4) -> Regulator:
     base = ("population.enterprises=3000", "months=14", "warmup_months=0")
     sc = load_scenario("demo", [parse_override(o) for o in (*base, *overrides)])
     rngs = streams(np.random.SeedSequence(seed))
-    world, probe = generate(sc, rngs["population"])
+    world, probe = generate(sc, rngs["population"], entrants=rngs["entrants"])
     _, shares, severity = item_table(sc)
     regulator = Regulator(world, load_jurisdiction(jurisdiction), sc, rngs, probe, shares, severity)
     regulator.run()

@@ -16,6 +16,7 @@ from credsup.core.config import parse_override
 from credsup.experiments.batching import _sizes
 from credsup.experiments.tasks import RunTask
 from credsup.simulation import population
+from credsup.simulation.behaviour import perceived_inspection
 from credsup.simulation.population import generate, item_table, rows_of
 from credsup.simulation.regulator import Regulator
 from credsup.simulation.scenario import Scenario, load_scenario
@@ -187,3 +188,29 @@ def test_batch_planning_counts_the_reserve_in_a_members_memory() -> None:
     months = demo.months + demo.warmup_months
     assert _sizes(tasks) == [(500 + reserve_rows(500, RATE, months), months), (500, months)]
     assert rows_of(demo) == 500 + reserve_rows(500, RATE, months)
+
+
+def test_a_new_enterprise_starts_from_the_perception_prior() -> None:
+    """A new enterprise has seen nothing: on its founding day its perceived monthly chance of an inspection
+    is the prior, as the first enterprises' was at the start (not the zero its empty memory would give
+    against everyone's months of experience)."""
+    sc = scenario("months=6")
+    rngs = streams(np.random.SeedSequence(8))
+    world, probe = generate(sc, rngs["population"], entrants=rngs["entrants"])
+    _, shares, severity = item_table(sc)
+    regulator = Regulator(world, load_jurisdiction("national"), sc, rngs, probe, shares, severity)
+    prior = sc.behaviour.perception.prior_per_year / 12.0
+    at_founding: list[np.ndarray] = []
+    renew = regulator.turnover.renew
+
+    def watched(day: int, t: int) -> np.ndarray:
+        rows = renew(day, t)
+        p = perceived_inspection(world.seen[rows], world.experience, prior, world.prior_weight)
+        at_founding.append(p)
+        return rows
+
+    regulator.turnover.renew = watched  # type: ignore[method-assign]
+    regulator.run()
+    founded = np.concatenate(at_founding[1:])  # month 0: everyone still has the prior alone
+    assert len(founded) > 0 and world.experience > 1.0
+    assert np.allclose(founded, prior, rtol=1e-5)

@@ -47,7 +47,7 @@ def test_perception_learns_the_true_inspection_chance_from_a_prior_off_by_a_fact
         overrides=[("inspection.rate_per_year", PATROLS_PER_YEAR), ("campaign.every_months", 0)],
     )
     rngs = streams(np.random.SeedSequence(12))
-    world, probe = generate(sc, rngs["population"])
+    world, probe = generate(sc, rngs["population"], entrants=rngs["entrants"])
     _, shares, severity = item_table(sc)
     regulator = Regulator(world, j, sc, rngs, probe, shares, severity)
     regulator.run()
@@ -115,7 +115,7 @@ def test_perception_of_each_grade_learns_its_true_inspection_chance() -> None:
         ],
     )
     rngs = streams(np.random.SeedSequence(13))
-    world, probe = generate(sc, rngs["population"])
+    world, probe = generate(sc, rngs["population"], entrants=rngs["entrants"])
     _, shares, severity = item_table(sc)
     regulator = Regulator(world, j, sc, rngs, probe, shares, severity)
     tally = regulator.run()

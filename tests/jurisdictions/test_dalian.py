@@ -46,11 +46,14 @@ def test_the_simulator_regrades_participants_quarterly_and_others_on_the_nationa
     from credsup.simulation.scenario import load_scenario
     from credsup.simulation.streams import as_seed_sequence, streams
 
+    # without entry: a new enterprise is graded when it is founded (tests/test_turnover.py), which is not
+    # the schedule this test follows
     sc = load_scenario(
-        "demo", [("population.enterprises", 3000), ("months", 16), ("warmup_months", 0)]
+        "demo",
+        [("population.enterprises", 3000), ("months", 16), ("warmup_months", 0), ("population.turnover_per_year", 0.0)],
     )  # month 0 = start
     rngs = streams(as_seed_sequence(5))
-    world, probe = generate(sc, rngs["population"])
+    world, probe = generate(sc, rngs["population"], entrants=rngs["entrants"])
     _, shares, severity = item_table(sc)
     seen: list[tuple[np.ndarray, np.ndarray]] = []
 
