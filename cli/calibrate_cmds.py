@@ -247,10 +247,18 @@ def _write_scenario(prepared: Any, result: Any, exp_id: int, path: Path) -> Path
         for k, v in prepared.fixed_scenario
     ]
     resolved = load_scenario_set(prepared.scenario_ref, [*prepared.fixed_scenario, *((k, v) for k, v, _ in values)])
+    # the jurisdiction's fitted values are not scenario values: the check must set them
+    sets = "".join(
+        f" --set {f.key}={result.parameters[f.key]:.6g}" for f in prepared.free if not f.key.startswith(SCENARIO_PREFIX)
+    )
     header = (
         f"Calibrated by credsup calibrate (experiment {exp_id}) to {prepared.targets_ref}; each fitted value carries its\n"
-        f"source. Check it with: credsup fit {prepared.targets_ref} --scenario {path}"
+        f"source. Check it with: credsup fit {prepared.targets_ref} --scenario {path}{sets}"
     )
+    if sets:
+        header += (
+            "\n(the --set values are the jurisdiction's fitted parameters: not scenario values, so not written here)"
+        )
     return write_calibrated(prepared.scenario_ref, resolved, [*fixed, *values], path, header)
 
 

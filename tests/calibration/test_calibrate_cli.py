@@ -287,3 +287,25 @@ def test_a_calibration_cut_short_by_its_budget_still_reports_its_uncertainty(tmp
     assert result.best_point in {e["point"] for e in evals}
     assert all(row.interval_low <= row.value <= row.interval_high for row in result.rows)
     assert all(row.status != "unknown" for row in result.rows)
+
+
+def test_a_written_scenario_says_how_to_set_the_jurisdictions_fitted_values(tmp_path: Path) -> None:
+    """A calibration that frees a parameter of the jurisdiction writes only the scenario's values; the
+    file's check command sets the jurisdiction's (else `credsup fit` on it checks another model)."""
+    from types import SimpleNamespace
+
+    from credsup.cli.calibrate_cmds import _write_scenario
+
+    prepared = SimpleNamespace(
+        targets_ref="dandong-2023",
+        scenario_ref="demo",
+        fixed_scenario=[],
+        free=[SimpleNamespace(key="scenario.behaviour.types.incompetent.share"), SimpleNamespace(key="grading.cuts.C")],
+    )
+    result = SimpleNamespace(
+        parameters={"scenario.behaviour.types.incompetent.share": 0.29, "grading.cuts.C": 14.4312345}
+    )
+    path = _write_scenario(prepared, result, 7, tmp_path / "cal.toml")
+    text = path.read_text()
+    assert f"credsup fit dandong-2023 --scenario {path} --set grading.cuts.C=14.4312" in text
+    assert "cuts" not in text.split("[population]")[1]  # nothing of the jurisdiction's in the scenario
