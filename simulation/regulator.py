@@ -183,6 +183,7 @@ class Regulator:
         ctx.clock.enter(day)
         demo_months = ctx.schedule.demonstration_grading_months
         founded = self.turnover.renew(day, t)
+        self.probe = self.turnover.follow(self.probe)  # the probe stays a sample of the market
         grading = t % ctx.schedule.grading_months == 0  # month 0 included
         if len(founded) and not grading:  # a new enterprise is graded when it is founded
             self._grade_rows(founded, day, today)

@@ -57,6 +57,9 @@ class Turnover:
         self.end = members.offsets[1:].copy()
         #: per member: entries that found no reserve row left (0 unless the reserve is exhausted)
         self.short = np.zeros(members.k, dtype=np.int64)
+        #: the month's exits that were replaced (ascending rows) and the rows founded in their place
+        self._left = np.zeros(0, dtype=np.int64)
+        self._founded = np.zeros(0, dtype=np.int64)
         rate = ctx.params.member_value("population.turnover_per_year")
         self.on = bool(np.any(np.asarray(rate) > 0.0))
 
@@ -75,14 +78,18 @@ class Turnover:
         w.active[leaving] = False
         exits = members.count(leaving).astype(np.int64)
         ctx.tally.exits[t] += exits
-        new = []
+        new, left = [], []
+        starts = np.searchsorted(leaving, members.offsets)  # each member's exits: a slice (rows ascend)
         for m in np.flatnonzero(exits):
             first = int(self.next_row[m])
             take = min(int(exits[m]), int(self.end[m]) - first)
             self.short[m] += int(exits[m]) - take
             new.append(np.arange(first, first + take, dtype=np.int64))
+            left.append(leaving[starts[m] : starts[m] + take])
             self.next_row[m] = first + take
         rows = np.concatenate(new) if new else np.zeros(0, dtype=np.int64)
+        self._left = np.concatenate(left) if left else np.zeros(0, dtype=np.int64)
+        self._founded = rows
         w.alive[rows] = True
         w.active[rows] = True
         w.cols["registered"][rows] = w.day64(day)
@@ -93,6 +100,20 @@ class Turnover:
         w.seen[rows] = np.asarray(prior * experience, dtype=np.float32)
         ctx.tally.entries[t] += members.count(rows)
         return rows
+
+    def follow(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` with each enterprise that exited at the last :meth:`renew` replaced by the one founded in
+        its place (the k-th exit of a member by its k-th new enterprise): a sample of the market, such as
+        the probe of perceived costs, stays a sample of the market."""
+        if len(self._left) == 0:
+            return rows
+        at = np.searchsorted(self._left, rows)
+        hit = (at < len(self._left)) & (self._left[np.minimum(at, len(self._left) - 1)] == rows)
+        if not hit.any():
+            return rows
+        out = rows.copy()
+        out[hit] = self._founded[at[hit]]
+        return out
 
 
 __all__ = ["Turnover", "monthly_exit_chance", "reserve_rows"]

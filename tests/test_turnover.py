@@ -66,6 +66,16 @@ def play(sc: Scenario, jurisdiction: str = "national", seed: int = 3) -> tuple[R
     return regulator, exited
 
 
+def test_the_probe_of_perceived_costs_stays_a_sample_of_the_market() -> None:
+    """The probe that measures perceived costs follows the market: an exited probe enterprise is replaced
+    by the one founded in its place, so the probe never measures enterprises that left."""
+    regulator, exited = play(scenario())
+    probe = regulator.probe
+    assert len(probe) == len(np.unique(probe)) == regulator.ctx.scenario.behaviour.probe_size
+    assert regulator.ctx.world.alive[probe].all()
+    assert set(exited) & set(np.flatnonzero(~regulator.ctx.world.alive[:N]).tolist())  # some founders left
+
+
 def test_the_population_keeps_its_size_and_renews_at_the_yearly_rate() -> None:
     """As many enterprises are founded as exit, so ``population.enterprises`` stay in the market; the exits
     over the run are within 4 binomial SDs of ``n x q x months`` (q the monthly chance), and the share of
