@@ -94,7 +94,7 @@ class Turnover:
         w.active[rows] = True
         w.cols["registered"][rows] = w.day64(day)
         # a new enterprise believes the prior, as the first ones did at the start: its remembered
-        # inspections are the prior's share of the months everyone remembers (docs/model.md, "Perception")
+        # inspections are the prior's share of the months everyone remembers (docs/model.md, "Entry and exit")
         prior = ctx.params.value("behaviour.perception.prior_per_year", rows) / 12.0
         experience = w.experience if not np.ndim(w.experience) else np.asarray(w.experience)[members.member[rows]]
         w.seen[rows] = np.asarray(prior * experience, dtype=np.float32)
