@@ -62,8 +62,9 @@ def interval(values: list[float], level: float = 0.95) -> tuple[float, float, fl
 def watched() -> Iterator[dict[str, list[Any]]]:
     """Record every day's served orders of enterprises in the market (queue, enterprise, found: the
     orders of a banned or exited enterprise are served without a visit), every grading (day, grades; -1 for a
-    row not in the market) and every month's exits (day, rows)."""
-    log: dict[str, list[Any]] = {"visits": [], "gradings": [], "exits": []}
+    row not in the market) and every month's exits (day, rows). ``log["row_member"]`` holds the member of
+    each row (one list entry: the last run's), for :func:`per_member` to split a batch's log."""
+    log: dict[str, list[Any]] = {"visits": [], "gradings": [], "exits": [], "row_member": []}
     visit, grade = inspections_module.Inspections.visit, regulator_module.Regulator._grade
     renew = turnover_module.Turnover.renew
 
@@ -89,6 +90,7 @@ def watched() -> Iterator[dict[str, list[Any]]]:
 
     def watch_grade(self: Any, day: int, today: Any) -> None:
         grade(self, day, today)
+        log["row_member"][:] = [self.ctx.members.member]
         w = self.ctx.world
         log["gradings"].append((day, today, np.where(w.alive, w.cols["grade"], -1)))  # -1: not in the market
 
@@ -101,6 +103,24 @@ def watched() -> Iterator[dict[str, list[Any]]]:
         inspections_module.Inspections.visit = visit  # type: ignore[method-assign]
         regulator_module.Regulator._grade = grade  # type: ignore[method-assign]
         turnover_module.Turnover.renew = renew  # type: ignore[method-assign]
+
+
+def per_member(log: dict[str, list[Any]], k: int) -> list[dict[str, list[Any]]]:
+    """The log of a batch of ``k`` runs (``run_batch`` inside :func:`watched`), split into one log per
+    member, each as :func:`watched` records for that run alone (rows keep their batch numbers; other
+    members' rows are left out, and read -1 in a grading)."""
+    (member,) = log["row_member"]
+    out = []
+    for m in range(k):
+        mine = member == m
+        visits = []
+        for day, ids, *cols in log["visits"]:
+            keep = mine[ids]
+            visits.append((day, ids[keep], *(c[keep] for c in cols)))
+        gradings = [(day, today, np.where(mine, g, -1)) for day, today, g in log["gradings"]]
+        exits = [(day, rows[mine[rows]]) for day, rows in log["exits"]]
+        out.append({"visits": visits, "gradings": gradings, "exits": exits, "row_member": [member]})
+    return out
 
 
 def random_queue(queue: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ the month after which the smoothed curve stays flat. The figures of docs/model.m
     python benchmarks/warmup.py                       # national, 10 seeds x 120 months, 6,000 enterprises
     python benchmarks/warmup.py -r 4 --months 60      # a quick look
     python benchmarks/warmup.py --json welch.json     # also save every series
+    python benchmarks/warmup.py --set grading.cuts.C=14   # a jurisdiction parameter changed
 
 Printed, for each series (monthly, measured from the first simulated month: ``warmup_months = 0``): the
 plateau (mean of the replication-averaged series over the last ``--plateau`` months, with its standard
@@ -54,10 +55,13 @@ def state_series(regulator: Regulator) -> dict[str, float]:
     return out
 
 
-def one_run(overrides: list[str], jurisdiction: str, seed: int) -> dict[str, np.ndarray]:
-    """One replication: every series, month by month from the first simulated month."""
+def one_run(
+    overrides: list[str], jurisdiction: str, seed: int, params: list[str] | None = None
+) -> dict[str, np.ndarray]:
+    """One replication: every series, month by month from the first simulated month. ``params`` are the
+    jurisdiction's ``--set`` overrides (``KEY=VALUE``)."""
     sc = load_scenario("demo", [parse_override(o) for o in ["warmup_months=0", *overrides]])
-    j = load_jurisdiction(jurisdiction)
+    j = load_jurisdiction(jurisdiction, overrides=[parse_override(o) for o in params or []])
     rngs = streams(np.random.SeedSequence(seed))
     world, probe = generate(sc, rngs["population"], entrants=rngs["entrants"])
     _, shares, severity = item_table(sc)
@@ -121,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--window", type=int, default=6, help="Welch half-width w, months")
     ap.add_argument("--plateau", type=int, default=36, help="the last months that define the plateau")
     ap.add_argument("-o", "--override", action="append", default=[], help="scenario override KEY=VALUE")
+    ap.add_argument("--set", dest="params", action="append", default=[], help="jurisdiction parameter KEY=VALUE")
     ap.add_argument("--json", help="save every series (replication means and per-replication values)")
     args = ap.parse_args(argv)
     overrides = [
@@ -132,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     t0 = time.perf_counter()
     for seed in range(1, args.replications + 1):
-        runs.append(one_run(overrides, args.jurisdiction, seed))
+        runs.append(one_run(overrides, args.jurisdiction, seed, args.params))
         print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     saved: dict[str, Any] = {"args": vars(args), "series": {}}
     print(

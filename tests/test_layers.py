@@ -161,9 +161,9 @@ def test_a_plugin_inheriting_shanghai_gets_every_parameter_of_the_chain(plugin_d
     j = load_jurisdiction("district")
     assert j.params.whistleblower.complaint_multiplier == 2.0  # its own
     assert j.params.key_supervision.coverage_months == 12  # shanghai's
-    assert j.params.grading.cuts.C == 8.0  # national's
+    assert j.params.grading.cuts.C == 14.0704  # national's (calibrated)
     assert j.sources["whistleblower.complaint_multiplier"] == "assumption: a test district"
-    assert j.sources["grading.cuts.C"].startswith("assumption: up to one serious violation")
+    assert j.sources["grading.cuts.C"].startswith("calibrated to dandong-2023")
     assert [f.rsplit("/", 1)[-1] for f in j.config.files] == ["config.toml", "shanghai.toml", "national.toml"]
 
 

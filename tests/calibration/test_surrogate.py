@@ -56,3 +56,15 @@ def test_the_minimum_is_found_inside_the_box_and_on_its_edge() -> None:
     assert np.allclose(u, target, atol=1e-4) and d < 1e-8
     u, _ = minimise(lambda x: float(np.sum((x - np.array([1.4, 0.2])) ** 2)), [np.full(2, 0.5)], 2)
     assert np.allclose(u, [1.0, 0.2], atol=1e-4)
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.3, 0.9), (0.1, 0.7), (0.05, 0.3), (4.0, 16.0)])
+def test_a_free_parameters_values_stay_within_its_range(low: float, high: float) -> None:
+    """An interval reported at either end of a range is the range's end, not one float step beyond it (0.3
+    + 1.0 * 0.6 is 0.9000000000000001, which a report once showed above its range's 0.9)."""
+    from credsup.calibration.free import FreeParameter
+
+    free = FreeParameter("k", low, high)
+    assert free.value(1.0) == high and free.value(0.0) == low
+    assert free.value(2.0) == high and free.value(-1.0) == low
+    assert all(low <= free.value(u) <= high for u in np.linspace(0, 1, 101))

@@ -58,15 +58,17 @@ def test_a_listing_that_has_ended_no_longer_bars(national) -> None:
 
 
 def test_grades_follow_the_record(national) -> None:
+    """Scores against national's cuts (A 0.5, B 3, C 14.07: configs/jurisdictions/national.toml): two
+    serious violations (12 points) are still C, three (18) are D, and a listing is D whatever the score."""
     b = old(
-        5,
-        clean_inspections_36m=[2, 0, 0, 0, 0],
-        inspections_36m=[2, 1, 1, 2, 1],
-        general_36m=[0, 1, 0, 0, 0],
-        serious_36m=[0, 0, 1, 2, 0],
-        listed=[False] * 4 + [True],
+        6,
+        clean_inspections_36m=[2, 0, 0, 0, 0, 0],
+        inspections_36m=[2, 1, 1, 2, 3, 1],
+        general_36m=[0, 1, 0, 0, 0, 0],
+        serious_36m=[0, 0, 1, 2, 3, 0],
+        listed=[False] * 5 + [True],
     )
-    assert national.grade(b, TODAY).tolist() == [Grade.A, Grade.B, Grade.C, Grade.D, Grade.D]
+    assert national.grade(b, TODAY).tolist() == [Grade.A, Grade.B, Grade.C, Grade.C, Grade.D, Grade.D]
 
 
 def test_a_new_enterprise_without_inspection_is_not_graded_a(national) -> None:

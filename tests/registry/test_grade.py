@@ -84,6 +84,7 @@ def test_reasons_are_necessary_or_sufficient_indicators(write_registry) -> None:
             V1,GENERAL,2026-05-01,hygiene,general
             V2,LISTED,2026-05-01,fraud,serious
             V3,LISTED,2026-06-01,fraud,serious
+            V4,LISTED,2026-06-15,fraud,serious
         """,
         listings="""
             id,enterprise,list,start,until
@@ -99,8 +100,9 @@ def test_reasons_are_necessary_or_sufficient_indicators(write_registry) -> None:
     assert reasons["CLEAN"] == ""  # a clean record decides nothing
     assert reasons["GENERAL"] == "general_36m=1 (without: A; alone: B)"
     assert reasons["YOUNG"] == "age=0.3y (without: A; alone: B)"
-    # two serious violations and a listing: each alone already gives D, none is necessary
-    assert reasons["LISTED"] == "listed until 2029-07-01 (alone: D); serious_36m=2 (alone: D)"
+    # three serious violations (18 points, above national's C/D cut of 14.07) and a listing: each alone
+    # already gives D, none is necessary
+    assert reasons["LISTED"] == "listed until 2029-07-01 (alone: D); serious_36m=3 (alone: D)"
 
 
 def test_a_plugin_that_ignores_the_record_has_no_reasons(run) -> None:
