@@ -48,7 +48,7 @@ class FreeParameter:
     def value(self, unit: float) -> float | int:
         """The parameter's value at ``unit`` in [0, 1] of its range (rounded for a whole-number one); always
         within ``[low, high]``, however the arithmetic rounds (0.3 + 1.0 * 0.6 is 0.9000000000000001)."""
-        x = min(max(self.low + min(max(unit, 0.0), 1.0) * self.width, self.low), self.high)
+        x = min(max(self.low + unit * self.width, self.low), self.high)
         return int(round(x)) if self.integer else float(x)
 
     def unit(self, value: float) -> float:

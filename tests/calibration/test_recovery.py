@@ -17,10 +17,11 @@ import pytest
 
 from credsup.calibration.calibrate import analyse, prepare, run, start
 from credsup.calibration.outcomes import outcome_values
+from credsup.core.config import parse_override
 from credsup.experiments.executors import InlineExecutor
 from credsup.experiments.seeds import run_seed
 from credsup.results.db import open_database
-from credsup.simulation.runner import run_simulation
+from credsup.simulation.runner import run_batch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from helpers import SHARES
@@ -42,7 +43,7 @@ CASES = {
 #: not a calibration): a small district, the spread of the calculators' honesty fixed, and the model's
 #: uncalibrated defaults: no entry, (where it is not free) the incompetent share 0.15 (docs/model.md,
 #: "Enterprise types"), national's C/D cut at its former 8.0. How recovery fares on the calibrated world is
-#: in docs/calibration.md ("Synthetic recovery").
+#: in docs/calibration.md ("The synthetic recovery on the calibrated world").
 # the default warm-up (72 months): the recovered parameters are those of the stationary world
 WORLD = (
     "scenario.population.enterprises=1500",
@@ -59,18 +60,13 @@ OUTCOMES = (*SHARES, "violation_prevalence")
 
 
 def synthetic_targets(path: Path, truth: dict[str, float], world: tuple[str, ...], reps: int = 6) -> Path:
-    pairs = [(k, float(v) if "." in v else int(v)) for k, v in (t.split("=") for t in world)]
+    pairs = [parse_override(t) for t in world]
     overrides = [(k.removeprefix("scenario."), v) for k, v in pairs if k.startswith("scenario.")]
     overrides += [(k.removeprefix("scenario."), v) for k, v in truth.items()]
     policy = [(k, v) for k, v in pairs if not k.startswith("scenario.")]
-    rows = [
-        outcome_values(
-            run_simulation(
-                "demo", "national", run_seed(101, 0, r), scenario_overrides=overrides, jurisdiction_overrides=policy
-            )
-        )
-        for r in range(reps)
-    ]
+    seeds = [run_seed(101, 0, r) for r in range(reps)]
+    runs = run_batch("demo", "national", seeds, scenario_overrides=overrides, jurisdiction_overrides=policy)
+    rows = [outcome_values(result) for result in runs]
     values = np.array([[row[k] for k in OUTCOMES] for row in rows])
     mean, se = values.mean(axis=0), values.std(axis=0, ddof=1) / np.sqrt(reps)
     figures = "\n".join(
